@@ -1,0 +1,7 @@
+module Main
+
+open Expecto
+
+[<EntryPoint>]
+let main argv =
+    runTestsInAssemblyWithCLIArgs [] argv
