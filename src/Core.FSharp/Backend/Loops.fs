@@ -1,0 +1,125 @@
+namespace Fluxion.Backend
+
+open Fluxion
+
+/// Generic loops shared by the managed kernels: broadcasting, strided copies, index walks.
+module internal Loops =
+    /// Strides of `src` seen from `out` (0 along broadcast dimensions).
+    let broadcastStrides (src: int[]) (out: int[]) =
+        let st = Array.zeroCreate out.Length
+        let off = out.Length - src.Length
+        let mutable acc = 1
+        for i in src.Length - 1 .. -1 .. 0 do
+            st.[i + off] <- (if src.[i] = 1 then 0 else acc)
+            acc <- acc * src.[i]
+        st
+
+    /// Calls `body outIndex srcOffset` for every element of `outShape` in row-major order,
+    /// where the source offset walks with the given strides from `start`.
+    let inline walk (outShape: int[]) (strides: int[]) (start: int) ([<InlineIfLambda>] body: int -> int -> unit) =
+        let n = Shape.numel outShape
+        let nd = outShape.Length
+        if n > 0 then
+            if nd = 0 then body 0 start
+            else
+                let idx = Array.zeroCreate nd
+                let inner = outShape.[nd - 1]
+                let si = strides.[nd - 1]
+                let mutable p = start
+                let mutable o = 0
+                while o < n do
+                    let mutable q = p
+                    for j in 0 .. inner - 1 do
+                        body (o + j) q
+                        q <- q + si
+                    o <- o + inner
+                    let mutable d = nd - 2
+                    let mutable carry = true
+                    while carry && d >= 0 do
+                        idx.[d] <- idx.[d] + 1
+                        p <- p + strides.[d]
+                        if idx.[d] = outShape.[d] then
+                            p <- p - strides.[d] * outShape.[d]
+                            idx.[d] <- 0
+                            d <- d - 1
+                        else carry <- false
+
+    /// Like `walk` with two sources.
+    let inline walk2 (outShape: int[]) (sa: int[]) (sb: int[]) ([<InlineIfLambda>] body: int -> int -> int -> unit) =
+        let n = Shape.numel outShape
+        let nd = outShape.Length
+        if n > 0 then
+            if nd = 0 then body 0 0 0
+            else
+                let idx = Array.zeroCreate nd
+                let inner = outShape.[nd - 1]
+                let ia = sa.[nd - 1]
+                let ib = sb.[nd - 1]
+                let mutable pa = 0
+                let mutable pb = 0
+                let mutable o = 0
+                while o < n do
+                    let mutable qa = pa
+                    let mutable qb = pb
+                    for j in 0 .. inner - 1 do
+                        body (o + j) qa qb
+                        qa <- qa + ia
+                        qb <- qb + ib
+                    o <- o + inner
+                    let mutable d = nd - 2
+                    let mutable carry = true
+                    while carry && d >= 0 do
+                        idx.[d] <- idx.[d] + 1
+                        pa <- pa + sa.[d]
+                        pb <- pb + sb.[d]
+                        if idx.[d] = outShape.[d] then
+                            pa <- pa - sa.[d] * outShape.[d]
+                            pb <- pb - sb.[d] * outShape.[d]
+                            idx.[d] <- 0
+                            d <- d - 1
+                        else carry <- false
+
+    /// Elementwise map.
+    let inline map ([<InlineIfLambda>] f: 'A -> 'R) (a: 'A[]) : 'R[] =
+        let r = Array.zeroCreate a.Length
+        for i in 0 .. a.Length - 1 do r.[i] <- f a.[i]
+        r
+
+    /// Elementwise binary map with broadcasting to `outShape`.
+    let inline zip ([<InlineIfLambda>] f: 'A -> 'B -> 'R) (a: 'A[]) (ash: int[]) (b: 'B[]) (bsh: int[]) (outShape: int[]) : 'R[] =
+        let n = Shape.numel outShape
+        let r = Array.zeroCreate n
+        if a.Length = n && b.Length = n then
+            for i in 0 .. n - 1 do r.[i] <- f a.[i] b.[i]
+        elif a.Length = n && b.Length = 1 then
+            let bv = b.[0]
+            for i in 0 .. n - 1 do r.[i] <- f a.[i] bv
+        elif b.Length = n && a.Length = 1 then
+            let av = a.[0]
+            for i in 0 .. n - 1 do r.[i] <- f av b.[i]
+        else
+            let sa = broadcastStrides ash outShape
+            let sb = broadcastStrides bsh outShape
+            walk2 outShape sa sb (fun o ia ib -> r.[o] <- f a.[ia] b.[ib])
+        r
+
+    /// Copies a strided view into a new contiguous array.
+    let stridedCopy (src: 'T[]) (start: int) (strides: int[]) (outShape: int[]) : 'T[] =
+        let r = Array.zeroCreate (Shape.numel outShape)
+        walk outShape strides start (fun o p -> r.[o] <- src.[p])
+        r
+
+    /// Strides for a permutation of a contiguous shape.
+    let permuteStrides (shape: int[]) (perm: int[]) =
+        let st = Shape.strides shape
+        Array.init perm.Length (fun i -> st.[perm.[i]])
+
+    /// Output shape and input strides mapping for a reduction over `dims` (kept as size 1).
+    let reducedShape (shape: int[]) (dims: int[]) =
+        let r = Array.copy shape
+        for d in dims do r.[d] <- 1
+        r
+
+    /// Removes the size-1 reduced dims when keepDim is false.
+    let dropDims (shape: int[]) (dims: int[]) =
+        [| for i in 0 .. shape.Length - 1 do if not (Array.contains i dims) then yield shape.[i] |]

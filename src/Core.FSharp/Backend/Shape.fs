@@ -1,0 +1,96 @@
+namespace Fluxion
+
+open System
+
+/// Shape errors carry the op name and the shapes involved.
+type ShapeException(message: string) =
+    inherit ArgumentException(message)
+
+/// Shape algebra on `int[]` shapes (row-major, contiguous).
+module Shape =
+    /// Number of elements of a shape (1 for a 0-dim tensor).
+    let numel (s: int[]) =
+        let mutable n = 1
+        for d in s do n <- n * d
+        n
+
+    /// Shape as PyTorch writes a tuple: `(100, 3)`, `(5,)`, `()`.
+    let toString (s: int[]) =
+        match s.Length with
+        | 0 -> "()"
+        | 1 -> sprintf "(%d,)" s.[0]
+        | _ -> "(" + String.Join(", ", s) + ")"
+
+    /// Structural equality of two shapes.
+    let equal (a: int[]) (b: int[]) =
+        if obj.ReferenceEquals(a, b) then true
+        elif a.Length <> b.Length then false
+        else
+            let mutable eq = true
+            let mutable i = 0
+            while eq && i < a.Length do
+                if a.[i] <> b.[i] then eq <- false
+                i <- i + 1
+            eq
+
+    /// Row-major strides of a contiguous shape.
+    let strides (s: int[]) =
+        let st = Array.zeroCreate s.Length
+        let mutable acc = 1
+        for i in s.Length - 1 .. -1 .. 0 do
+            st.[i] <- acc
+            acc <- acc * s.[i]
+        st
+
+    /// The broadcast shape of two shapes under NumPy/PyTorch rules, or an error naming the op.
+    let broadcast (op: string) (a: int[]) (b: int[]) =
+        if equal a b then a
+        else
+            let n = max a.Length b.Length
+            let r = Array.zeroCreate n
+            for i in 0 .. n - 1 do
+                let da = if i < n - a.Length then 1 else a.[i - (n - a.Length)]
+                let db = if i < n - b.Length then 1 else b.[i - (n - b.Length)]
+                if da = db || db = 1 then r.[i] <- da
+                elif da = 1 then r.[i] <- db
+                else
+                    raise (ShapeException(sprintf "%s: shapes %s and %s cannot be broadcast: size %d and size %d differ at dimension %d (sizes must match or one must be 1)" op (toString a) (toString b) da db i))
+            r
+
+    /// True when shape `a` can be broadcast to shape `target`.
+    let canExpand (a: int[]) (target: int[]) =
+        if a.Length > target.Length then false
+        else
+            let off = target.Length - a.Length
+            let mutable ok = true
+            for i in 0 .. a.Length - 1 do
+                if a.[i] <> 1 && a.[i] <> target.[off + i] then ok <- false
+            ok
+
+    /// Normalises a possibly negative dimension index for a tensor of `ndim` dimensions.
+    let normDim (op: string) (ndim: int) (dim: int) =
+        let n = max ndim 1
+        let d = if dim < 0 then dim + n else dim
+        if d < 0 || d >= n then
+            raise (ShapeException(sprintf "%s: dimension %d is out of range for a tensor with %d dimension(s) (expected %d..%d)" op dim ndim (-n) (n - 1)))
+        d
+
+    /// Resolves a reshape target with at most one -1 entry against a number of elements.
+    let resolveReshape (op: string) (from: int[]) (target: int[]) =
+        let n = numel from
+        let mutable known = 1
+        let mutable inferred = -1
+        for i in 0 .. target.Length - 1 do
+            if target.[i] = -1 then
+                if inferred >= 0 then raise (ShapeException(sprintf "%s: only one dimension can be -1, got %s" op (toString target)))
+                inferred <- i
+            elif target.[i] < 0 then raise (ShapeException(sprintf "%s: invalid size %d in %s" op target.[i] (toString target)))
+            else known <- known * target.[i]
+        let r = Array.copy target
+        if inferred >= 0 then
+            if known = 0 || n % known <> 0 then
+                raise (ShapeException(sprintf "%s: shape %s is invalid for input of size %d (shape %s)" op (toString target) n (toString from)))
+            r.[inferred] <- n / known
+        elif known <> n then
+            raise (ShapeException(sprintf "%s: shape %s is invalid for input of size %d (shape %s)" op (toString target) n (toString from)))
+        r

@@ -1,0 +1,169 @@
+namespace Fluxion
+
+open System
+open Fluxion.Ops
+
+/// Functional differentiation (DiffSharp style): every function takes the function to differentiate
+/// and the point, works on tensors of any shape and nests to any depth in any mix of modes.
+module Diff =
+    let private fail fmt = Printf.ksprintf (fun s -> raise (ArgumentException s)) fmt
+
+    /// Reverse mode: the value of f at x and the vector-Jacobian product vᵀ·J (in x's shape).
+    let valueAndVjp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor =
+        let tag = NestTag.next ()
+        let leaf = LeafNode()
+        let y = f (TR(x, leaf, tag))
+        if not (Shape.equal v.Shape y.Shape) then
+            fail "vjp: the cotangent has shape %s but f returns shape %s" (Shape.toString v.Shape) (Shape.toString y.Shape)
+        match y with
+        | TR(yp, _, n) when n = tag ->
+            Tensor.ReverseSweep(y, v)
+            let g = leaf.Adj
+            leaf.Adj <- Unchecked.defaultof<Tensor>
+            yp, (if isNull (box g) then x.ZerosLike() else g)
+        | _ -> y, x.ZerosLike()
+
+    /// Reverse mode: vᵀ·J.
+    let vjp f x v = snd (valueAndVjp f x v)
+
+    /// The value of a scalar function and its gradient (in x's shape).
+    let valueAndGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor * Tensor =
+        let tag = NestTag.next ()
+        let leaf = LeafNode()
+        let y = f (TR(x, leaf, tag))
+        if y.Numel <> 1 then
+            fail "grad: f must return a scalar (one element), got shape %s; use jacobian or vjp" (Shape.toString y.Shape)
+        match y with
+        | TR(yp, _, n) when n = tag ->
+            Tensor.ReverseSweep(y, yp.Detach().OnesLike())
+            let g = leaf.Adj
+            leaf.Adj <- Unchecked.defaultof<Tensor>
+            yp, (if isNull (box g) then x.ZerosLike() else g)
+        | _ -> y, x.ZerosLike()
+
+    /// The gradient of a scalar function (reverse mode).
+    let grad f x = snd (valueAndGrad f x)
+
+    /// Gradients of a scalar function of several tensors, one per input (reverse mode).
+    let valueAndGrads (f: Tensor[] -> Tensor) (xs: Tensor[]) : Tensor * Tensor[] =
+        let tag = NestTag.next ()
+        let leaves = xs |> Array.map (fun _ -> LeafNode())
+        let y = f (Array.map2 (fun x l -> TR(x, l, tag)) xs leaves)
+        if y.Numel <> 1 then fail "grad: f must return a scalar, got shape %s" (Shape.toString y.Shape)
+        match y with
+        | TR(yp, _, n) when n = tag ->
+            Tensor.ReverseSweep(y, yp.Detach().OnesLike())
+            let gs = Array.map2 (fun (l: LeafNode) (x: Tensor) ->
+                        let g = l.Adj
+                        l.Adj <- Unchecked.defaultof<Tensor>
+                        if isNull (box g) then x.ZerosLike() else g) leaves xs
+            yp, gs
+        | _ -> y, xs |> Array.map (fun x -> x.ZerosLike())
+
+    /// Gradients with respect to several tensors at once.
+    let grads f xs = snd (valueAndGrads f xs)
+
+    /// Forward mode: the value of f at x and the Jacobian-vector product J·v (in f's output shape).
+    let valueAndJvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor =
+        if not (Shape.equal v.Shape x.Shape) then
+            fail "jvp: the tangent has shape %s but x has shape %s" (Shape.toString v.Shape) (Shape.toString x.Shape)
+        let tag = NestTag.next ()
+        let y = f (TF(x, v, tag))
+        match y with
+        | TF(yp, t, n) when n = tag -> yp, t
+        | _ -> y, y.ZerosLike()
+
+    /// Forward mode: J·v.
+    let jvp f x v = snd (valueAndJvp f x v)
+
+    /// Directional derivative of f at x along v (forward mode).
+    let gradv f x v = jvp f x v
+
+    /// Derivative of f at x along all-ones (for a scalar x, the ordinary derivative), forward mode.
+    let diff (f: Tensor -> Tensor) (x: Tensor) = jvp f x (x.OnesLike())
+
+    /// The n-th derivative by nested forward mode (n = 0 gives f x).
+    let rec diffn (n: int) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        if n < 0 then fail "diffn: order must be non-negative, got %d" n
+        elif n = 0 then f x
+        else diff (fun x -> diffn (n - 1) f x) x
+
+    /// The Jacobian with shape (f's output shape) ++ (x's shape): forward columns when x has at most
+    /// as many elements as f's output, reverse rows otherwise.
+    let jacobian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let n = x.Numel
+        let y0 = f x
+        let m = y0.Numel
+        let outShape = Array.append y0.Shape x.Shape
+        if n <= m then
+            let cols = Array.init n (fun j -> (jvp f x (Creation.oneHotFlat x.Shape j x.Dtype)).Reshape [| m |])
+            (Shapes.stack 1 cols).Reshape outShape
+        else
+            let rows = Array.init m (fun i -> (vjp f x (Creation.oneHotFlat y0.Shape i y0.Dtype)).Reshape [| n |])
+            (Shapes.stack 0 rows).Reshape outShape
+
+    /// The Hessian of a scalar function (forward-over-reverse), shape x.Shape ++ x.Shape.
+    let hessian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobian (grad f) x
+
+    /// Hessian-vector product (forward-over-reverse), in x's shape.
+    let hvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor = jvp (grad f) x v
+
+    /// The Laplacian (trace of the Hessian) of a scalar function.
+    let laplacian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let n = x.Numel
+        let g = grad f
+        Array.init n (fun i ->
+            let e = Creation.oneHotFlat x.Shape i x.Dtype
+            ((jvp g x e).Reshape [| n |]).Select(0, i))
+        |> Array.reduce (+)
+
+    /// The divergence (trace of the Jacobian) of a vector field f: Rⁿ → Rⁿ.
+    let divergence (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let n = x.Numel
+        Array.init n (fun i ->
+            let e = Creation.oneHotFlat x.Shape i x.Dtype
+            ((jvp f x e).Reshape [| -1 |]).Select(0, i))
+        |> Array.reduce (+)
+
+    /// The curl of a vector field f: R³ → R³.
+    let curl (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        if x.Numel <> 3 then fail "curl: needs a point in R³, got shape %s" (Shape.toString x.Shape)
+        let j = (jacobian f x).Reshape [| 3; 3 |]
+        Shapes.stack 0 [| j.[2, 1] - j.[1, 2]; j.[0, 2] - j.[2, 0]; j.[1, 0] - j.[0, 1] |]
+
+/// Finite-difference twins of `Diff`, computed in float64 with central differences (for tests).
+module NumericalDiff =
+    let private perturb (x: Tensor) (i: int) (h: float) =
+        let d = x.Detach().Cast(Dtype.Float64).ToDoubleArray()
+        d.[i] <- d.[i] + h
+        Creation.ofFloat64 x.Shape d
+
+    /// Central-difference gradient of a scalar function.
+    let grad (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let g = Array.init x.Numel (fun i -> ((f (perturb x i eps)).ToDouble() - (f (perturb x i (-eps))).ToDouble()) / (2.0 * eps))
+        Creation.ofFloat64 x.Shape g
+
+    /// Central-difference Jacobian, shape (f's output shape) ++ (x's shape).
+    let jacobian (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let y0 = f (x.Cast Dtype.Float64)
+        let m = y0.Numel
+        let n = x.Numel
+        let j = Array.zeroCreate (m * n)
+        for c in 0 .. n - 1 do
+            let yp = (f (perturb x c eps)).Cast(Dtype.Float64).ToDoubleArray()
+            let ym = (f (perturb x c (-eps))).Cast(Dtype.Float64).ToDoubleArray()
+            for r in 0 .. m - 1 do j.[r * n + c] <- (yp.[r] - ym.[r]) / (2.0 * eps)
+        Creation.ofFloat64 (Array.append y0.Shape x.Shape) j
+
+    /// Central-difference Jacobian-vector product.
+    let jvp (eps: float) (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor =
+        let x64 = x.Cast Dtype.Float64
+        let v64 = v.Cast Dtype.Float64
+        ((f (x64 + v64 * eps)).Cast Dtype.Float64 - (f (x64 - v64 * eps)).Cast Dtype.Float64) / (2.0 * eps)
+
+    /// Central-difference Hessian (differences of numerical gradients; use a larger eps).
+    let hessian (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        jacobian eps (fun x -> grad eps f x) x
+
+    /// Central-difference derivative of a function of a scalar.
+    let diff (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor = jvp eps f x (x.OnesLike())

@@ -1,0 +1,97 @@
+namespace Fluxion.Ops
+
+open System
+open Fluxion
+open Fluxion.Backend
+
+/// Creating tensors from values and shapes (constants; call RequiresGrad_() to make a leaf).
+module Creation =
+    /// The backend new tensors are created on.
+    let mutable defaultBackend: IBackend = ManagedBackend.Instance
+    /// The dtype of tensors made from floating-point data (PyTorch's default dtype).
+    let mutable defaultDtype = Dtype.Float32
+
+    let private checkShape (op: string) (shape: int[]) =
+        for d in shape do
+            if d < 0 then invalidArg "shape" (sprintf "%s: negative size %d in shape %s" op d (Shape.toString shape))
+
+    /// A tensor filled with one value.
+    let full (shape: int[]) (value: float) (dtype: Dtype) =
+        checkShape "full" shape
+        Tensor.OfRaw(defaultBackend.Full(shape, value, dtype))
+    /// Zeros.
+    let zeros (shape: int[]) (dtype: Dtype) = full shape 0.0 dtype
+    /// Ones.
+    let ones (shape: int[]) (dtype: Dtype) = full shape 1.0 dtype
+    /// A 0-dim tensor.
+    let scalar (value: float) (dtype: Dtype) = full [||] value dtype
+
+    /// A float32 tensor from data in row-major order (the array is copied).
+    let ofFloat32 (shape: int[]) (data: float32[]) =
+        checkShape "tensor" shape
+        if Shape.numel shape <> data.Length then
+            raise (ShapeException(sprintf "tensor: %d values do not fill shape %s (%d elements)" data.Length (Shape.toString shape) (Shape.numel shape)))
+        Tensor.OfRaw(defaultBackend.OfFloat32(Array.copy data, shape))
+    /// A float64 tensor from data in row-major order (the array is copied).
+    let ofFloat64 (shape: int[]) (data: float[]) =
+        checkShape "tensor" shape
+        if Shape.numel shape <> data.Length then
+            raise (ShapeException(sprintf "tensor: %d values do not fill shape %s (%d elements)" data.Length (Shape.toString shape) (Shape.numel shape)))
+        Tensor.OfRaw(defaultBackend.OfFloat64(Array.copy data, shape))
+    /// An int64 tensor from data in row-major order (the array is copied).
+    let ofInt64 (shape: int[]) (data: int64[]) =
+        if Shape.numel shape <> data.Length then
+            raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
+        Tensor.OfRaw(defaultBackend.OfInt64(Array.copy data, shape))
+    /// A bool tensor from data in row-major order (the array is copied).
+    let ofBool (shape: int[]) (data: bool[]) =
+        if Shape.numel shape <> data.Length then
+            raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
+        Tensor.OfRaw(defaultBackend.OfBool(Array.copy data, shape))
+
+    /// A tensor of the given dtype from doubles (rounded once to float32 when the dtype is float32).
+    let ofDoubles (shape: int[]) (dtype: Dtype) (data: float[]) =
+        match dtype with
+        | Dtype.Float32 -> ofFloat32 shape (Array.map float32 data)
+        | Dtype.Float64 -> ofFloat64 shape data
+        | Dtype.Int64 -> ofInt64 shape (Array.map int64 data)
+        | _ -> ofBool shape (Array.map (fun v -> v <> 0.0) data)
+
+    /// A tensor from a rectangular nested array (`float[]`, `float[][]`, `float32[][]`, `int[][][]`, ...):
+    /// floats become the default dtype, integers int64, bools bool.
+    let ofNested (data: obj) : Tensor =
+        let rec shapeOf (o: obj) =
+            match o with
+            | :? Array as a when a.Rank = 1 ->
+                if a.Length = 0 then [ 0 ]
+                else a.Length :: shapeOf (a.GetValue 0)
+            | :? Array -> invalidArg "data" "tensor: use jagged arrays (T[][]) rather than multidimensional arrays"
+            | _ -> []
+        let shape = shapeOf data |> Array.ofList
+        let values = ResizeArray<obj>()
+        let rec collect (depth: int) (o: obj) =
+            match o with
+            | :? Array as a ->
+                if depth >= shape.Length || a.Length <> shape.[depth] then
+                    invalidArg "data" (sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length)
+                for v in a do collect (depth + 1) v
+            | v -> values.Add v
+        collect 0 data
+        if values.Count = 0 then zeros shape defaultDtype
+        else
+            match values.[0] with
+            | :? bool -> ofBool shape [| for v in values -> unbox<bool> v |]
+            | :? int | :? int64 | :? int16 | :? byte -> ofInt64 shape [| for v in values -> Convert.ToInt64 v |]
+            | :? float32 when defaultDtype = Dtype.Float32 -> ofFloat32 shape [| for v in values -> unbox<float32> v |]
+            | _ -> ofDoubles shape defaultDtype [| for v in values -> Convert.ToDouble v |]
+
+    /// The n×m identity matrix.
+    let eye (n: int) (m: int) (dtype: Dtype) =
+        let d = Array.init (n * m) (fun i -> if i / m = i % m then 1.0 else 0.0)
+        ofDoubles [| n; m |] dtype d
+
+    /// A tensor with a single 1 at flat index i (a basis direction), zeros elsewhere.
+    let oneHotFlat (shape: int[]) (i: int) (dtype: Dtype) =
+        let d = Array.zeroCreate (Shape.numel shape)
+        d.[i] <- 1.0
+        ofDoubles shape dtype d

@@ -1,0 +1,126 @@
+namespace Fluxion.Ops
+
+open System
+open Fluxion
+open Fluxion.Backend
+
+/// Elementwise functions; each op's value and derivative rules sit in one definition.
+module Elementwise =
+    /// A constant (non-differentiable) mask computed from x's data.
+    let internal mask (x: Tensor) (f: RawTensor -> RawTensor) = Tensor.OfRaw(f x.Raw)
+
+    /// Builds a unary op from a kernel and the derivative dy/dx written with tensor ops.
+    let internal unary (name: string) (kernel: RawTensor -> RawTensor) (dydx: Tensor -> Tensor -> Tensor) (x: Tensor) =
+        Tensor.ApplyUnary({ new UnaryOp(name) with
+            member _.Forward r = kernel r
+            member _.Jvp(x, dx, y) = dx * dydx x y
+            member _.Vjp(x, y, g) = g * dydx x y }, (if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32))
+
+    let private k (kind: UnaryKind) = fun (r: RawTensor) -> r.Unary kind
+
+    /// Absolute value.
+    let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
+    /// Sign (-1, 0 or 1); its derivative is zero.
+    let sign x = unary "SignBackward0" (k UnaryKind.Sign) (fun x _ -> x.ZerosLike()) x
+    /// e^x.
+    let exp x = Tensor.Exp x
+    /// Natural logarithm.
+    let log x = Tensor.Log x
+    /// Square root.
+    let sqrt x = unary "SqrtBackward0" (k UnaryKind.Sqrt) (fun _ y -> 0.5 / y) x
+    let internal asFloat (x: Tensor) = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+
+    /// Sine.
+    let rec sin (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("SinBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Sin
+            member _.Jvp(x, dx, _) = dx * cos x
+            member _.Vjp(x, _, g) = g * cos x }, asFloat x)
+    /// Cosine.
+    and cos (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("CosBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Cos
+            member _.Jvp(x, dx, _) = -(dx * sin x)
+            member _.Vjp(x, _, g) = -(g * sin x) }, asFloat x)
+    /// Tangent.
+    let tan x = unary "TanBackward0" (k UnaryKind.Tan) (fun _ y -> 1.0 + y * y) x
+    /// Hyperbolic tangent.
+    let tanh x = unary "TanhBackward0" (k UnaryKind.Tanh) (fun _ y -> 1.0 - y * y) x
+    /// Logistic sigmoid 1 / (1 + e^-x).
+    let sigmoid x = unary "SigmoidBackward0" (k UnaryKind.Sigmoid) (fun _ y -> y * (1.0 - y)) x
+    /// max(x, 0).
+    let relu x = unary "ReluBackward0" (k UnaryKind.Relu) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.StepPositive)) x
+    /// x for x > 0, slope * x otherwise.
+    let leakyRelu (slope: float) x =
+        unary "LeakyReluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.LeakyRelu, slope))
+            (fun x _ -> mask x (fun r -> r.CompareScalar(CompareKind.Gt, 0.0).Cast(r.Dtype).BinaryScalar(BinaryKind.Mul, 1.0 - slope, false).BinaryScalar(BinaryKind.Add, slope, false))) x
+    /// x for x > 0, alpha * (e^x - 1) otherwise.
+    let elu (alpha: float) x =
+        unary "EluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.Elu, alpha))
+            (fun x y ->
+                let pos = x.CompareScalar(CompareKind.Gt, 0.0)
+                Tensor.Where(pos, x.OnesLike(), y + alpha)) x
+    /// log(1 + e^x), linear above 20 like PyTorch's default threshold.
+    let softplus x =
+        unary "SoftplusBackward0" (k UnaryKind.Softplus)
+            (fun x _ -> Tensor.Where(x.CompareScalar(CompareKind.Gt, 20.0), x.OnesLike(), sigmoid x)) x
+    /// The error function.
+    let erf x = unary "ErfBackward0" (k UnaryKind.Erf) (fun x _ -> 2.0 / Math.Sqrt Math.PI * exp (-(x * x))) x
+    /// Gaussian error linear unit x * Φ(x) (exact, PyTorch's default).
+    let gelu (x: Tensor) = x * 0.5 * (1.0 + erf (x * (1.0 / Math.Sqrt 2.0)))
+    /// log(1 + x).
+    let log1p x = unary "Log1PBackward0" (k UnaryKind.Log1p) (fun x _ -> 1.0 / (x + 1.0)) x
+    /// e^x - 1.
+    let expm1 x = unary "Expm1Backward0" (k UnaryKind.Expm1) (fun _ y -> y + 1.0) x
+    /// x².
+    let square x = unary "PowBackward0" (k UnaryKind.Square) (fun x _ -> x * 2.0) x
+    /// 1 / x.
+    let reciprocal x = unary "ReciprocalBackward0" (k UnaryKind.Reciprocal) (fun _ y -> -(y * y)) x
+    /// Rounding down; zero derivative.
+    let floor x = unary "FloorBackward0" (k UnaryKind.Floor) (fun x _ -> x.ZerosLike()) x
+    /// Rounding up; zero derivative.
+    let ceil x = unary "CeilBackward0" (k UnaryKind.Ceil) (fun x _ -> x.ZerosLike()) x
+    /// Rounding half to even; zero derivative.
+    let round x = unary "RoundBackward0" (k UnaryKind.Round) (fun x _ -> x.ZerosLike()) x
+    /// Hyperbolic sine.
+    let rec sinh (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("SinhBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Sinh
+            member _.Jvp(x, dx, _) = dx * cosh x
+            member _.Vjp(x, _, g) = g * cosh x }, asFloat x)
+    /// Hyperbolic cosine.
+    and cosh (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("CoshBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Cosh
+            member _.Jvp(x, dx, _) = dx * sinh x
+            member _.Vjp(x, _, g) = g * sinh x }, asFloat x)
+    /// Arc tangent.
+    let atan x = unary "AtanBackward0" (k UnaryKind.Atan) (fun x _ -> 1.0 / (1.0 + x * x)) x
+    /// Clamps into [lo, hi]; use NaN for no bound. The derivative is 1 inside, 0 outside.
+    let clamp (lo: float) (hi: float) x =
+        if not (Double.IsNaN lo) && not (Double.IsNaN hi) && lo > hi then
+            invalidArg "lo" (sprintf "clamp: min %g is greater than max %g" lo hi)
+        unary "ClampBackward1" (fun r -> r.Clamp(lo, hi))
+            (fun x _ ->
+                mask x (fun r ->
+                    let inLo = if Double.IsNaN lo then r.Backend.Full(r.Shape, 1.0, Dtype.Bool) else r.CompareScalar(CompareKind.Ge, lo)
+                    let inHi = if Double.IsNaN hi then r.Backend.Full(r.Shape, 1.0, Dtype.Bool) else r.CompareScalar(CompareKind.Le, hi)
+                    inLo.Binary(BinaryKind.Mul, inHi).Cast r.Dtype)) x
+    /// Elementwise power with a scalar exponent.
+    let pow (e: float) (x: Tensor) = Tensor.Pow(x, e)
+
+    /// Elementwise maximum of two tensors with broadcasting (ties split the gradient evenly).
+    let maximum (a: Tensor) (b: Tensor) =
+        let weights (a: Tensor) (b: Tensor) =
+            let gt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Gt, b.Raw).Cast a.Dtype)
+            let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
+            gt + eq * 0.5
+        Tensor.ApplyBinary({ new BinaryOp("MaximumBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Max, rb)
+            member _.JvpA(a, b, da, _) = da * weights a b
+            member _.JvpB(a, b, db, _) = db * weights b a
+            member _.VjpA(a, b, _, g) = g * weights a b
+            member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
+
+    /// Elementwise minimum of two tensors with broadcasting (ties split the gradient evenly).
+    let minimum (a: Tensor) (b: Tensor) = -(maximum (-a) (-b))

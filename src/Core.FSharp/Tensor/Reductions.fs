@@ -1,0 +1,96 @@
+namespace Fluxion.Ops
+
+open System
+open Fluxion
+open Fluxion.Backend
+
+/// Reductions: sums, means, variances, extremes, log-sum-exp and softmax.
+module Reductions =
+    /// Sum of all elements.
+    let sum (x: Tensor) = x.Sum()
+    /// Sum over a dimension.
+    let sumDim (dim: int) (keepDim: bool) (x: Tensor) = x.Sum([| dim |], keepDim)
+
+    /// Mean of all elements (float32: the PyTorch sum divided by n).
+    let rec mean (x: Tensor) : Tensor =
+        let x = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+        let n = float x.Numel
+        let shape = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp("MeanBackward0") with
+            member _.Forward r = r.SumAll().BinaryScalar(BinaryKind.Div, n, false)
+            member _.Jvp(_, dx, _) = mean dx
+            member _.Vjp(_, _, g) = (g / n).Expand shape }, x)
+
+    /// Mean over dimensions.
+    let meanDims (dims: int[]) (keepDim: bool) (x: Tensor) =
+        let x = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+        let n = dims |> Array.map (fun d -> x.Shape.[Shape.normDim "mean" x.Dim d]) |> Array.fold (*) 1
+        x.Sum(dims, keepDim) / float n
+
+    /// Mean over one dimension.
+    let meanDim (dim: int) (keepDim: bool) (x: Tensor) = meanDims [| dim |] keepDim x
+
+    /// Variance over dimensions with Bessel's correction by default (`correction` = 1).
+    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
+        let n = dims |> Array.map (fun d -> x.Shape.[Shape.normDim "var" x.Dim d]) |> Array.fold (*) 1
+        let mu = meanDims dims true x
+        let d = x - mu
+        (d * d).Sum(dims, keepDim) / float (max 0 (n - correction))
+
+    /// Variance of all elements (unbiased by default: correction 1).
+    let var (correction: int) (x: Tensor) = varDims (Array.init x.Dim id) correction false x
+    /// Standard deviation of all elements.
+    let std (correction: int) (x: Tensor) = Elementwise.sqrt (var correction x)
+    /// Standard deviation over dimensions.
+    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = Elementwise.sqrt (varDims dims correction keepDim x)
+
+    /// Largest element (the gradient flows to the first maximal element).
+    let max (x: Tensor) =
+        let _, i = x.Raw.ExtremeAll true
+        let flat = x.Reshape [| -1 |]
+        (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
+    /// Smallest element.
+    let min (x: Tensor) =
+        let _, i = x.Raw.ExtremeAll false
+        let flat = x.Reshape [| -1 |]
+        (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
+
+    let private extremeDim (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) =
+        let d = Shape.normDim (if isMax then "max" else "min") x.Dim dim
+        let _, idx = x.Raw.ExtremeDim(d, true, isMax)
+        let index = Tensor.OfRaw idx
+        let values = Indexing.gather d index x
+        if keepDim then struct (values, index)
+        else struct (Shapes.squeezeDim d values, Shapes.squeezeDim d index)
+
+    /// Maximum along a dimension: values and int64 indices.
+    let maxDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDim true dim keepDim x
+    /// Minimum along a dimension: values and int64 indices.
+    let minDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDim false dim keepDim x
+    /// Index of the largest element of the flattened tensor.
+    let argmax (x: Tensor) = let _, i = x.Raw.ExtremeAll true in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+    /// Index of the smallest element of the flattened tensor.
+    let argmin (x: Tensor) = let _, i = x.Raw.ExtremeAll false in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+    /// Indices of the largest elements along a dimension.
+    let argmaxDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = maxDim dim keepDim x in i
+    /// Indices of the smallest elements along a dimension.
+    let argminDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = minDim dim keepDim x in i
+
+    /// log(sum(exp(x))) along a dimension, computed stably.
+    let logsumexp (dim: int) (keepDim: bool) (x: Tensor) =
+        let struct (m, _) = maxDim dim true x
+        let m = m.Detach()
+        let r = m + Elementwise.log ((Elementwise.exp (x - m)).Sum([| dim |], true))
+        if keepDim then r else Shapes.squeezeDim dim r
+
+    /// Softmax along a dimension.
+    let softmax (dim: int) (x: Tensor) =
+        let struct (m, _) = maxDim dim true x
+        let e = Elementwise.exp (x - m.Detach())
+        e / e.Sum([| dim |], true)
+
+    /// Log-softmax along a dimension: (x - max) - log(sum(exp(x - max))), PyTorch's order.
+    let logSoftmax (dim: int) (x: Tensor) =
+        let struct (m, _) = maxDim dim true x
+        let shifted = x - m.Detach()
+        shifted - Elementwise.log ((Elementwise.exp shifted).Sum([| dim |], true))

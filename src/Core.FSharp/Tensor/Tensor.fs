@@ -1,0 +1,744 @@
+namespace Fluxion
+
+open System
+open System.Collections.Generic
+open Fluxion.Backend
+
+/// An immutable n-dimensional array that can be differentiated: a constant, a forward-mode dual
+/// (primal + tangent) or a reverse-mode node (primal + graph node), each at one nesting level.
+[<CustomEquality; NoComparison>]
+type Tensor =
+    internal
+    | TC of RawTensor
+    | TF of fprimal: Tensor * tangent: Tensor * fnest: int
+    | TR of rprimal: Tensor * node: RevNode * rnest: int
+
+    /// The raw data of the innermost primal.
+    member t.Raw: RawTensor =
+        match t with
+        | TC r -> r
+        | TF(p, _, _) -> p.Raw
+        | TR(p, _, _) -> p.Raw
+    /// The shape.
+    member t.Shape: int[] = t.Raw.Shape
+    /// The element type.
+    member t.Dtype: Dtype = t.Raw.Dtype
+    /// Number of elements.
+    member t.Numel: int = t.Raw.Numel
+    /// Number of dimensions.
+    member t.Dim: int = t.Raw.Shape.Length
+    /// The value one nesting level down (the tensor itself for a constant).
+    member t.Primal: Tensor =
+        match t with
+        | TC _ -> t
+        | TF(p, _, _) -> p
+        | TR(p, _, _) -> p
+    /// The constant value with every derivative stripped (PyTorch's `detach`).
+    member t.Detach() : Tensor =
+        match t with
+        | TC _ -> t
+        | _ -> TC t.Raw
+    /// Nesting level of the outermost derivative (-1 for a constant).
+    member internal t.Nest =
+        match t with
+        | TC _ -> -1
+        | TF(_, _, n) -> n
+        | TR(_, _, n) -> n
+    /// The forward-mode tangent of a dual (an error otherwise).
+    member t.Tangent: Tensor =
+        match t with
+        | TF(_, d, _) -> d
+        | _ -> invalidOp "this tensor carries no forward-mode tangent"
+    /// True for a tensor that records operations for `Backward()` (PyTorch's requires_grad).
+    member t.RequiresGrad =
+        match t with
+        | TR(_, _, n) -> n = NestTag.Imperative
+        | _ -> false
+    /// True for a leaf (a tensor made by the user, not by an op).
+    member t.IsLeaf =
+        match t with
+        | TR(_, (:? LeafNode), _) -> true
+        | TR _ -> false
+        | _ -> true
+    /// The accumulated gradient of a leaf that requires grad (null before the first backward).
+    member t.Grad: Tensor =
+        match t with
+        | TR(_, (:? LeafNode as l), _) -> l.Grad
+        | _ -> Unchecked.defaultof<Tensor>
+    /// Name of the op that made this tensor (PyTorch's grad_fn), or null.
+    member t.GradFnName: string =
+        match t with
+        | TR(_, n, _) when not (n :? LeafNode) -> n.Name
+        | _ -> null
+    /// Clears the accumulated gradient of a leaf (PyTorch's `grad = None`).
+    member t.ZeroGrad() =
+        match t with
+        | TR(_, (:? LeafNode as l), _) -> l.Grad <- Unchecked.defaultof<Tensor>
+        | _ -> ()
+
+    /// A leaf that records operations from now on (PyTorch's `requires_grad_()`); the data is shared.
+    member t.RequiresGrad_() : Tensor =
+        if not (Dtype.isFloat t.Dtype) then
+            invalidArg "t" (sprintf "requires_grad: only floating point tensors can require gradients, got %s" (Dtype.name t.Dtype))
+        TR(TC t.Raw, LeafNode(), NestTag.Imperative)
+
+    override t.Equals(o) = obj.ReferenceEquals(t, o)
+    override t.GetHashCode() = Runtime.CompilerServices.RuntimeHelpers.GetHashCode t
+
+    /// True when this tensor's outermost derivative is an imperative one that is switched off.
+    static member inline internal Inactive(t: Tensor) =
+        match t with
+        | TR(_, _, 0) -> not GradMode.IsEnabled
+        | _ -> false
+
+    /// Applies a unary op, propagating derivatives at every nesting level.
+    static member ApplyUnary(op: UnaryOp, x: Tensor) : Tensor =
+        match x with
+        | TC r -> TC(op.Forward r)
+        | TF(xp, dx, n) ->
+            let y = Tensor.ApplyUnary(op, xp)
+            TF(y, op.Jvp(xp, dx, y), n)
+        | TR(xp, _, n) ->
+            let y = Tensor.ApplyUnary(op, xp)
+            if Tensor.Inactive x then y else TR(y, UnaryNode(op, x, xp, y), n)
+
+    /// Applies a binary op with broadcasting, propagating derivatives at every nesting level.
+    static member ApplyBinary(op: BinaryOp, a: Tensor, b: Tensor) : Tensor =
+        match a, b with
+        | TC ra, TC rb -> TC(op.Forward(ra, rb))
+        | _ ->
+            let a = if Tensor.Inactive a then a.Primal else a
+            let b = if Tensor.Inactive b then b.Primal else b
+            let na = a.Nest
+            let nb = b.Nest
+            if na < 0 && nb < 0 then Tensor.ApplyBinary(op, a, b)
+            elif na > nb then
+                match a with
+                | TF(ap, da, n) ->
+                    let y = Tensor.ApplyBinary(op, ap, b)
+                    TF(y, Tensor.FitTangent(op.JvpA(ap, b, da, y), y), n)
+                | TR(ap, _, n) ->
+                    let y = Tensor.ApplyBinary(op, ap, b)
+                    TR(y, BinaryNode(op, a, b, ap, b, y, true, false), n)
+                | TC _ -> failwith "unreachable"
+            elif nb > na then
+                match b with
+                | TF(bp, db, n) ->
+                    let y = Tensor.ApplyBinary(op, a, bp)
+                    TF(y, Tensor.FitTangent(op.JvpB(a, bp, db, y), y), n)
+                | TR(bp, _, n) ->
+                    let y = Tensor.ApplyBinary(op, a, bp)
+                    TR(y, BinaryNode(op, a, b, a, bp, y, false, true), n)
+                | TC _ -> failwith "unreachable"
+            else
+                match a, b with
+                | TF(ap, da, n), TF(bp, db, _) ->
+                    let y = Tensor.ApplyBinary(op, ap, bp)
+                    let t = Tensor.FitTangent(op.JvpA(ap, bp, da, y), y) + Tensor.FitTangent(op.JvpB(ap, bp, db, y), y)
+                    TF(y, t, n)
+                | TR(ap, _, n), TR(bp, _, _) ->
+                    let y = Tensor.ApplyBinary(op, ap, bp)
+                    TR(y, BinaryNode(op, a, b, ap, bp, y, true, true), n)
+                | _ -> invalidOp "a forward-mode and a reverse-mode derivative share one nesting level"
+
+    /// Applies an n-ary op, propagating derivatives at every nesting level.
+    static member ApplyNary(op: NaryOp, xs: Tensor[]) : Tensor =
+        let xs = xs |> Array.map (fun x -> if Tensor.Inactive x then x.Primal else x)
+        let mutable top = -1
+        for x in xs do top <- max top x.Nest
+        if top < 0 then TC(op.Forward(xs |> Array.map (fun x -> x.Raw)))
+        else
+            let active = xs |> Array.map (fun x -> x.Nest = top)
+            let ps = xs |> Array.mapi (fun i x -> if active.[i] then x.Primal else x)
+            let y = Tensor.ApplyNary(op, ps)
+            let isFwd = xs |> Array.exists (fun x -> match x with TF(_, _, n) -> n = top | _ -> false)
+            if isFwd then
+                let mutable t = Unchecked.defaultof<Tensor>
+                for i in 0 .. xs.Length - 1 do
+                    if active.[i] then
+                        let ti = Tensor.FitTangent(op.Jvp(ps, i, xs.[i].Tangent, y), y)
+                        t <- if isNull (box t) then ti else t + ti
+                TF(y, t, top)
+            else TR(y, NaryNode(op, xs, ps, active, y), top)
+
+    /// Broadcasts a tangent computed in an operand's shape to the output's shape.
+    static member internal FitTangent(t: Tensor, y: Tensor) =
+        if Shape.equal t.Shape y.Shape then t else t.Expand(y.Shape)
+
+    // ---------------------------------------------------------------- reverse sweep
+
+    /// Pushes `seed` (the adjoint of `root`) back through the graph of root's nesting level.
+    /// Leaves of imperative level accumulate into their Grad; other leaves keep their adjoint in Adj.
+    static member internal ReverseSweep(root: Tensor, seed: Tensor) =
+        match root with
+        | TR(_, rootNode, level) ->
+            let sweep = NestTag.next ()
+            let stack = Stack<RevNode>()
+            rootNode.Visit <- sweep
+            rootNode.Fan <- 0
+            stack.Push rootNode
+            while stack.Count > 0 do
+                let n = stack.Pop()
+                for p in n.Parents do
+                    match p with
+                    | TR(_, pn, l) when l = level ->
+                        if pn.Visit <> sweep then
+                            pn.Visit <- sweep
+                            pn.Fan <- 0
+                            pn.Adj <- Unchecked.defaultof<Tensor>
+                            stack.Push pn
+                        pn.Fan <- pn.Fan + 1
+                    | _ -> ()
+            rootNode.Adj <- seed
+            stack.Push rootNode
+            while stack.Count > 0 do
+                let n = stack.Pop()
+                let adj = n.Adj
+                match n with
+                | :? LeafNode as leaf ->
+                    if level = NestTag.Imperative && not (isNull (box adj)) then
+                        leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
+                        leaf.Adj <- Unchecked.defaultof<Tensor>
+                | _ ->
+                    let contributions = if isNull (box adj) then null else n.Backward adj
+                    let parents = n.Parents
+                    for i in 0 .. parents.Length - 1 do
+                        match parents.[i] with
+                        | TR(_, pn, l) when l = level ->
+                            if not (isNull contributions) then
+                                let c = contributions.[i]
+                                if not (isNull (box c)) then
+                                    pn.Adj <- (if isNull (box pn.Adj) then c else pn.Adj + c)
+                            pn.Fan <- pn.Fan - 1
+                            if pn.Fan = 0 then stack.Push pn
+                        | _ -> ()
+                    n.Adj <- Unchecked.defaultof<Tensor>
+        | _ -> ()
+
+    /// Computes gradients of this scalar with respect to every leaf that requires grad, adding them
+    /// into the leaves' Grad (PyTorch's `backward()`; gradients accumulate until zeroed).
+    member t.Backward() =
+        match t with
+        | TR(p, _, 0) ->
+            if t.Numel <> 1 then
+                invalidOp (sprintf "backward: grad can be implicitly created only for scalar outputs, got shape %s; pass a gradient with Backward(gradient)" (Shape.toString t.Shape))
+            Tensor.ReverseSweep(t, TC(p.Raw.Backend.Full(p.Shape, 1.0, p.Dtype)))
+        | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn (did any input call RequiresGrad_()?)"
+
+    /// Backward with an explicit output gradient (PyTorch's `backward(gradient)`).
+    member t.Backward(gradient: Tensor) =
+        match t with
+        | TR(_, _, 0) ->
+            if not (Shape.equal gradient.Shape t.Shape) then
+                invalidArg "gradient" (sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape))
+            Tensor.ReverseSweep(t, gradient)
+        | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn"
+
+    // ---------------------------------------------------------------- core ops (value + JVP + VJP together)
+
+    /// A constant tensor over raw data.
+    static member OfRaw(r: RawTensor) = TC r
+    /// Zeros with this tensor's shape and dtype (a constant).
+    member t.ZerosLike() = TC(t.Raw.Backend.Full(t.Shape, 0.0, t.Dtype))
+    /// Ones with this tensor's shape and dtype (a constant).
+    member t.OnesLike() = TC(t.Raw.Backend.Full(t.Shape, 1.0, t.Dtype))
+    /// A constant filled with `v`, with this tensor's shape and dtype.
+    member t.FullLike(v: float) = TC(t.Raw.Backend.Full(t.Shape, v, t.Dtype))
+    /// A 0-dim constant of this tensor's dtype and backend.
+    member t.ScalarLike(v: float) = TC(t.Raw.Backend.Full([||], v, t.Dtype))
+
+    static member private Promote(op: string, a: Tensor, b: Tensor) =
+        if a.Dtype = b.Dtype then struct (a, b)
+        else
+            let d = Dtype.promote a.Dtype b.Dtype
+            struct ((if a.Dtype = d then a else a.Cast d), (if b.Dtype = d then b else b.Cast d))
+
+    /// Elementwise sum with broadcasting.
+    static member (+) (a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("add", a, b)
+        Tensor.ApplyBinary({ new BinaryOp("AddBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Add, rb)
+            member _.JvpA(_, _, da, _) = da
+            member _.JvpB(_, _, db, _) = db
+            member _.VjpA(_, _, _, g) = g
+            member _.VjpB(_, _, _, g) = g }, a, b)
+
+    /// Elementwise difference with broadcasting.
+    static member (-) (a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("sub", a, b)
+        Tensor.ApplyBinary({ new BinaryOp("SubBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Sub, rb)
+            member _.JvpA(_, _, da, _) = da
+            member _.JvpB(_, _, db, _) = -db
+            member _.VjpA(_, _, _, g) = g
+            member _.VjpB(_, _, _, g) = -g }, a, b)
+
+    /// Elementwise product with broadcasting.
+    static member (*) (a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("mul", a, b)
+        Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Mul, rb)
+            member _.JvpA(_, b, da, _) = da * b
+            member _.JvpB(a, _, db, _) = a * db
+            member _.VjpA(_, b, _, g) = g * b
+            member _.VjpB(a, _, _, g) = g * a }, a, b)
+
+    /// Elementwise quotient with broadcasting.
+    static member (/) (a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("div", a, b)
+        let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
+        let b = if Dtype.isFloat b.Dtype then b else b.Cast Dtype.Float32
+        Tensor.ApplyBinary({ new BinaryOp("DivBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Div, rb)
+            member _.JvpA(_, b, da, _) = da / b
+            member _.JvpB(_, b, db, y) = -(db * y / b)
+            member _.VjpA(_, b, _, g) = g / b
+            member _.VjpB(_, b, y, g) = -(g * y / b) }, a, b)
+
+    /// Elementwise power with broadcasting.
+    static member Pow(a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("pow", a, b)
+        Tensor.ApplyBinary({ new BinaryOp("PowBackward1") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Pow, rb)
+            member _.JvpA(a, b, da, _) = da * b * Tensor.Pow(a, b - 1.0)
+            member _.JvpB(a, _, db, y) = db * y * Tensor.SafeLog(a)
+            member _.VjpA(a, b, _, g) = g * b * Tensor.Pow(a, b - 1.0)
+            member _.VjpB(a, _, y, g) = g * y * Tensor.SafeLog(a) }, a, b)
+
+    /// log with log(0) taken as 0: the exponent-derivative of 0^b is 0 (PyTorch masks it too).
+    static member private SafeLog(a: Tensor) =
+        let zero = a.Detach().CompareScalar(CompareKind.Eq, 0.0)
+        Tensor.Where(zero, a.ZerosLike(), Tensor.Log(Tensor.Where(zero, a.OnesLike(), a)))
+
+    /// Applies a tensor-with-scalar op given as value and one derivative factor rule.
+    static member private ScalarOp(name: string, x: Tensor, forward: RawTensor -> RawTensor, dfdx: Tensor -> Tensor -> Tensor) =
+        let x = if Dtype.isFloat x.Dtype || name = "AddBackward0" || name = "MulBackward0" || name = "SubBackward0" then x else x.Cast Dtype.Float32
+        Tensor.ApplyUnary({ new UnaryOp(name) with
+            member _.Forward r = forward r
+            member _.Jvp(x, dx, y) = dx * dfdx x y
+            member _.Vjp(x, y, g) = g * dfdx x y }, x)
+
+    /// Adds a scalar.
+    static member (+) (a: Tensor, s: float) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("AddBackward0") with
+            member _.Forward r = r.BinaryScalar(BinaryKind.Add, s, false)
+            member _.Jvp(_, dx, _) = dx
+            member _.Vjp(_, _, g) = g }, a)
+    /// Adds a scalar.
+    static member (+) (s: float, a: Tensor) : Tensor = a + s
+    /// Subtracts a scalar.
+    static member (-) (a: Tensor, s: float) : Tensor = a + (-s)
+    /// Subtracts from a scalar.
+    static member (-) (s: float, a: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("RsubBackward1") with
+            member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, true)
+            member _.Jvp(_, dx, _) = -dx
+            member _.Vjp(_, _, g) = -g }, a)
+    /// Multiplies by a scalar.
+    static member (*) (a: Tensor, s: float) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("MulBackward0") with
+            member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
+            member _.Jvp(_, dx, _) = dx * s
+            member _.Vjp(_, _, g) = g * s }, a)
+    /// Multiplies by a scalar.
+    static member (*) (s: float, a: Tensor) : Tensor = a * s
+    /// Divides by a scalar (true division, not a multiplication by the reciprocal).
+    static member (/) (a: Tensor, s: float) : Tensor =
+        let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
+        Tensor.ApplyUnary({ new UnaryOp("DivBackward0") with
+            member _.Forward r = r.BinaryScalar(BinaryKind.Div, s, false)
+            member _.Jvp(_, dx, _) = dx / s
+            member _.Vjp(_, _, g) = g / s }, a)
+    /// Divides a scalar by a tensor.
+    static member (/) (s: float, a: Tensor) : Tensor =
+        Tensor.ScalarOp("MulBackward0", a, (fun r -> r.BinaryScalar(BinaryKind.Div, s, true)), fun x y -> -(y / x))
+    /// Negation.
+    static member (~-) (a: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("NegBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Neg
+            member _.Jvp(_, dx, _) = -dx
+            member _.Vjp(_, _, g) = -g }, a)
+    /// Power with a scalar exponent.
+    static member Pow(a: Tensor, e: float) : Tensor =
+        Tensor.ScalarOp("PowBackward0", a, (fun r -> r.UnaryParam(ParamUnaryKind.PowScalar, e)),
+            fun x _ -> if e = 1.0 then x.OnesLike() elif e = 2.0 then x * 2.0 else Tensor.Pow(x, e - 1.0) * e)
+    /// A scalar raised to a tensor power.
+    static member Pow(s: float, a: Tensor) : Tensor =
+        Tensor.ScalarOp("PowBackward1", a, (fun r -> r.BinaryScalar(BinaryKind.Pow, s, true)), fun _ y -> y * log s)
+    /// Power (F# `**`).
+    static member Pow(a: Tensor, e: int) : Tensor = Tensor.Pow(a, float e)
+    /// e^x elementwise.
+    static member Exp(x: Tensor) : Tensor =
+        Tensor.ScalarOp("ExpBackward0", x, (fun r -> r.Unary UnaryKind.Exp), fun _ y -> y)
+    /// Natural logarithm elementwise.
+    static member Log(x: Tensor) : Tensor =
+        Tensor.ScalarOp("LogBackward0", x, (fun r -> r.Unary UnaryKind.Log), fun x _ -> 1.0 / x)
+
+    // ---------------------------------------------------------------- reductions
+
+    /// Sum of all elements (a 0-dim tensor).
+    member x.Sum() : Tensor =
+        let shape = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp("SumBackward0") with
+            member _.Forward r = r.SumAll()
+            member _.Jvp(_, dx, _) = dx.Sum()
+            member _.Vjp(_, _, g) = g.Expand shape }, x)
+
+    /// Sum over the given dimensions (negative dims count from the end).
+    member x.Sum(dims: int[], keepDim: bool) : Tensor =
+        let shape = x.Shape
+        let dims = dims |> Array.map (Shape.normDim "sum" shape.Length) |> Array.distinct |> Array.sort
+        if dims.Length = 0 then x
+        else
+            let kept = Array.copy shape
+            for d in dims do kept.[d] <- 1
+            Tensor.ApplyUnary({ new UnaryOp("SumBackward1") with
+                member _.Forward r = r.SumDims(dims, keepDim)
+                member _.Jvp(_, dx, _) = dx.Sum(dims, keepDim)
+                member _.Vjp(_, _, g) = g.Reshape(kept).Expand(shape) }, x)
+
+    /// Sum over one dimension.
+    member x.Sum(dim: int, ?keepDim: bool) : Tensor = x.Sum([| dim |], defaultArg keepDim false)
+
+    /// Sums a broadcast result back to `shape` (the adjoint of broadcasting).
+    static member SumToShape(t: Tensor, shape: int[]) : Tensor =
+        if Shape.equal t.Shape shape then t
+        else
+            let ts = t.Shape
+            let lead = ts.Length - shape.Length
+            let dims = [| for i in 0 .. ts.Length - 1 do
+                            if i < lead || (shape.[i - lead] = 1 && ts.[i] <> 1) then yield i |]
+            let s = t.Sum(dims, true)
+            s.Reshape(shape)
+
+    // ---------------------------------------------------------------- shape
+
+    /// Broadcasts to a larger shape (PyTorch's `expand`; -1 keeps a size).
+    member x.Expand(shape: int[]) : Tensor =
+        let xs = x.Shape
+        let shape = shape |> Array.mapi (fun i s -> if s = -1 then xs.[i - (shape.Length - xs.Length)] else s)
+        if Shape.equal xs shape then x
+        else
+            if not (Shape.canExpand xs shape) then
+                raise (ShapeException(sprintf "expand: the shape %s cannot be expanded to %s (only size-1 dimensions can grow)" (Shape.toString xs) (Shape.toString shape)))
+            Tensor.ApplyUnary({ new UnaryOp("ExpandBackward0") with
+                member _.Forward r = r.Expand shape
+                member _.Jvp(_, dx, _) = dx.Expand shape
+                member _.Vjp(_, _, g) = Tensor.SumToShape(g, xs) }, x)
+
+    /// The same data with a new shape (one size may be -1).
+    member x.Reshape(shape: int[]) : Tensor = x.ReshapeNamed(shape, "ViewBackward0")
+
+    /// Reshape recording a given grad_fn name.
+    member internal x.ReshapeNamed(shape: int[], name: string) : Tensor =
+        let xs = x.Shape
+        let shape = Shape.resolveReshape "reshape" xs shape
+        if Shape.equal xs shape then x
+        else
+            Tensor.ApplyUnary({ new UnaryOp(name) with
+                member _.Forward r = r.Reshape shape
+                member _.Jvp(_, dx, _) = dx.Reshape shape
+                member _.Vjp(_, _, g) = g.Reshape xs }, x)
+
+    /// PyTorch's `view` (same as Reshape here: storage is always contiguous).
+    member x.View(shape: int[]) : Tensor = x.Reshape shape
+
+    /// Reorders dimensions.
+    member x.Permute(perm: int[]) : Tensor = x.PermuteNamed(perm, "PermuteBackward0")
+
+    member internal x.PermuteNamed(perm: int[], name: string) : Tensor =
+        let n = x.Dim
+        if perm.Length <> n then
+            raise (ShapeException(sprintf "permute: got %d dimensions %A for a tensor of shape %s" perm.Length perm (Shape.toString x.Shape)))
+        let perm = perm |> Array.map (Shape.normDim "permute" n)
+        if (Array.distinct perm).Length <> n then
+            raise (ShapeException(sprintf "permute: dimensions %A repeat" perm))
+        if perm |> Array.mapi (fun i p -> i = p) |> Array.forall id then x
+        else
+            let inv = Array.zeroCreate n
+            perm |> Array.iteri (fun i p -> inv.[p] <- i)
+            Tensor.ApplyUnary({ new UnaryOp(name) with
+                member _.Forward r = r.Permute perm
+                member _.Jvp(_, dx, _) = dx.Permute perm
+                member _.Vjp(_, _, g) = g.Permute inv }, x)
+
+    /// Swaps two dimensions.
+    member x.Transpose(dim0: int, dim1: int) : Tensor =
+        let n = x.Dim
+        if n < 2 then x
+        else
+            let d0 = Shape.normDim "transpose" n dim0
+            let d1 = Shape.normDim "transpose" n dim1
+            let perm = Array.init n id
+            perm.[d0] <- d1
+            perm.[d1] <- d0
+            x.PermuteNamed(perm, "TransposeBackward0")
+
+    /// The transpose of a matrix (a 0-D or 1-D tensor is returned as is).
+    member x.T : Tensor =
+        if x.Dim > 2 then raise (ShapeException(sprintf "T: expects a tensor with at most 2 dimensions, got shape %s; use Permute" (Shape.toString x.Shape)))
+        x.Transpose(0, 1)
+
+    // ---------------------------------------------------------------- matrix products
+
+    /// op(a) @ op(b) for 2-D (or equal-batch 3-D) operands, optionally transposed without copies.
+    static member internal MM(a: Tensor, b: Tensor, ta: bool, tb: bool) : Tensor =
+        let name = if a.Dim = 3 then "BmmBackward0" else "MmBackward0"
+        Tensor.ApplyBinary({ new BinaryOp(name) with
+            member _.Forward(ra, rb) = ra.MatMul(rb, ta, tb)
+            member _.JvpA(_, b, da, _) = Tensor.MM(da, b, ta, tb)
+            member _.JvpB(a, _, db, _) = Tensor.MM(a, db, ta, tb)
+            member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
+            member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }, a, b)
+
+    /// Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
+    static member MatMul(a: Tensor, b: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("matmul", a, b)
+        let sa, sb = a.Shape, b.Shape
+        let fail () =
+            raise (ShapeException(sprintf "matmul: cannot multiply %s by %s: inner sizes %d and %d differ"
+                                    (Shape.toString sa) (Shape.toString sb) sa.[sa.Length - 1] (if sb.Length = 1 then sb.[0] else sb.[sb.Length - 2])))
+        if sa.Length = 0 || sb.Length = 0 then
+            raise (ShapeException(sprintf "matmul: both arguments need at least 1 dimension, got %s and %s" (Shape.toString sa) (Shape.toString sb)))
+        let k = sa.[sa.Length - 1]
+        let kb = if sb.Length = 1 then sb.[0] else sb.[sb.Length - 2]
+        if k <> kb then fail ()
+        match sa.Length, sb.Length with
+        | 1, 1 -> (a * b).Sum()
+        | 2, 1 -> Tensor.MM(a, b.Reshape [| k; 1 |], false, false).Reshape [| sa.[0] |]
+        | 1, 2 -> Tensor.MM(a.Reshape [| 1; k |], b, false, false).Reshape [| sb.[1] |]
+        | 2, 2 -> Tensor.MM(a, b, false, false)
+        | _ ->
+            let a2 = if sa.Length = 1 then a.Reshape [| 1; k |] else a
+            let b2 = if sb.Length = 1 then b.Reshape [| k; 1 |] else b
+            let s2a, s2b = a2.Shape, b2.Shape
+            let batchA = s2a.[.. s2a.Length - 3]
+            let batchB = s2b.[.. s2b.Length - 3]
+            let batch = Shape.broadcast "matmul (batch dimensions)" batchA batchB
+            let n = s2a.[s2a.Length - 2]
+            let m = s2b.[s2b.Length - 1]
+            let nb = Shape.numel batch
+            let ea = a2.Expand(Array.append batch [| n; k |]).Reshape [| nb; n; k |]
+            let eb = b2.Expand(Array.append batch [| k; m |]).Reshape [| nb; k; m |]
+            let r = Tensor.MM(ea, eb, false, false)
+            let outShape =
+                Array.concat [ batch; (if sa.Length = 1 then [||] else [| n |]); (if sb.Length = 1 then [||] else [| m |]) ]
+            r.Reshape outShape
+
+    // ---------------------------------------------------------------- slicing and selection
+
+    /// A strided slice: per dimension start, length and step.
+    member x.SliceRaw(starts: int[], lengths: int[], steps: int[]) : Tensor =
+        let xs = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp("SliceBackward0") with
+            member _.Forward r = r.Slice(starts, lengths, steps)
+            member _.Jvp(_, dx, _) = dx.SliceRaw(starts, lengths, steps)
+            member _.Vjp(_, _, g) = g.SliceScatterRaw(xs, starts, steps) }, x)
+
+    /// Zeros of `fullShape` with this tensor placed at a strided slice (the adjoint of SliceRaw).
+    member x.SliceScatterRaw(fullShape: int[], starts: int[], steps: int[]) : Tensor =
+        let lengths = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp("SliceScatterBackward0") with
+            member _.Forward r = r.SliceScatter(fullShape, starts, steps)
+            member _.Jvp(_, dx, _) = dx.SliceScatterRaw(fullShape, starts, steps)
+            member _.Vjp(_, _, g) = g.SliceRaw(starts, lengths, steps) }, x)
+
+    /// Elements `start, start+step, ...` before `stop` along one dimension (Python slice semantics,
+    /// negative indices count from the end, out-of-range bounds are clipped).
+    member x.Slice(dim: int, start: int, stop: int, step: int) : Tensor =
+        let xs = x.Shape
+        let d = Shape.normDim "slice" xs.Length dim
+        if step <= 0 then invalidArg "step" (sprintf "slice: step must be positive, got %d" step)
+        let size = xs.[d]
+        let clip v = if v < 0 then max 0 (v + size) else min v size
+        let s = clip start
+        let e = clip stop
+        let len = if e <= s then 0 else (e - s + step - 1) / step
+        let starts = Array.zeroCreate xs.Length
+        let steps = Array.create xs.Length 1
+        let lengths = Array.copy xs
+        starts.[d] <- s
+        steps.[d] <- step
+        lengths.[d] <- len
+        if s = 0 && len = size && step = 1 then x else x.SliceRaw(starts, lengths, steps)
+
+    /// `length` elements from `start` along a dimension (PyTorch's `narrow`).
+    member x.Narrow(dim: int, start: int, length: int) : Tensor = x.Slice(dim, start, start + length, 1)
+
+    /// The sub-tensor at `index` along `dim`, with that dimension removed (PyTorch's `select`).
+    member x.Select(dim: int, index: int) : Tensor =
+        let xs = x.Shape
+        let d = Shape.normDim "select" xs.Length dim
+        let i = if index < 0 then index + xs.[d] else index
+        if i < 0 || i >= xs.[d] then
+            raise (IndexOutOfRangeException(sprintf "select: index %d is out of bounds for dimension %d with size %d (shape %s)" index d xs.[d] (Shape.toString xs)))
+        let starts = Array.zeroCreate xs.Length
+        starts.[d] <- i
+        let lengths = Array.copy xs
+        lengths.[d] <- 1
+        let outShape = Array.append xs.[.. d - 1] xs.[d + 1 ..]
+        x.SliceRaw(starts, lengths, Array.create xs.Length 1).ReshapeNamed(outShape, "SelectBackward0")
+
+    /// `t.[i]`: the sub-tensor at index i of the first dimension.
+    member x.Item with get (i: int) = x.Select(0, i)
+    /// `t.[i, j]`.
+    member x.Item with get (i: int, j: int) = x.Select(0, i).Select(0, j)
+    /// `t.[i, j, k]`.
+    member x.Item with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
+
+    /// F# slicing `t.[a..b]` along the first dimension.
+    member x.GetSlice(start: int option, finish: int option) =
+        x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> Int32.MaxValue), 1)
+
+    // ---------------------------------------------------------------- comparisons, masks, casts
+
+    /// Elementwise comparison with broadcasting, giving a bool tensor (not differentiable).
+    member x.Compare(kind: CompareKind, other: Tensor) : Tensor =
+        let struct (a, b) = Tensor.Promote("compare", x, other)
+        TC(a.Raw.Compare(kind, b.Raw))
+
+    /// Elementwise comparison with a scalar, giving a bool tensor (not differentiable).
+    member x.CompareScalar(kind: CompareKind, s: float) : Tensor = TC(x.Raw.CompareScalar(kind, s))
+
+    /// Picks `a` where `cond` is true and `b` elsewhere, with broadcasting (differentiable in a and b).
+    static member Where(cond: Tensor, a: Tensor, b: Tensor) : Tensor =
+        if cond.Dtype <> Dtype.Bool then invalidArg "cond" (sprintf "where: condition must be a bool tensor, got %s" (Dtype.name cond.Dtype))
+        let struct (a, b) = Tensor.Promote("where", a, b)
+        let c = cond.Raw
+        let outShape = Shape.broadcast "where" (Shape.broadcast "where" cond.Shape a.Shape) b.Shape
+        let a = if Shape.equal a.Shape outShape then a else a.Expand outShape
+        Tensor.ApplyBinary({ new BinaryOp("WhereBackward0") with
+            member _.Forward(ra, rb) = ra.Where(c, rb)
+            member _.JvpA(_, _, da, _) = Tensor.Where(cond, da, da.ZerosLike())
+            member _.JvpB(_, _, db, _) = Tensor.Where(cond, db.ZerosLike(), db)
+            member _.VjpA(_, _, _, g) = Tensor.Where(cond, g, g.ZerosLike())
+            member _.VjpB(_, _, _, g) = Tensor.Where(cond, g.ZerosLike(), g) }, a, b)
+
+    /// Converts to another dtype (differentiable between float dtypes).
+    member x.Cast(dtype: Dtype) : Tensor =
+        if x.Dtype = dtype then x
+        elif not (Dtype.isFloat dtype) || not (Dtype.isFloat x.Dtype) then TC(x.Raw.Cast dtype)
+        else
+            let from = x.Dtype
+            Tensor.ApplyUnary({ new UnaryOp("ToCopyBackward0") with
+                member _.Forward r = r.Cast dtype
+                member _.Jvp(_, dx, _) = dx.Cast dtype
+                member _.Vjp(_, _, g) = g.Cast from }, x)
+
+    // ---------------------------------------------------------------- reading values
+
+    /// The single value of a one-element tensor as a double (PyTorch's `item()`).
+    member x.ToDouble() : float =
+        if x.Numel <> 1 then
+            invalidOp (sprintf "item: a tensor with %d elements (shape %s) cannot be converted to a scalar" x.Numel (Shape.toString x.Shape))
+        x.Raw.GetDouble 0
+    /// The single value as float32.
+    member x.ToSingle() : float32 = float32 (x.ToDouble())
+    /// All values as doubles, row-major.
+    member x.ToDoubleArray() : float[] = x.Raw.ToDoubleArray()
+    /// All values as float32, row-major.
+    member x.ToFloat32Array() : float32[] = x.Raw.ToFloat32Array()
+    /// All values as int64, row-major.
+    member x.ToInt64Array() : int64[] = x.Raw.ToInt64Array()
+    /// All values as bools, row-major.
+    member x.ToBoolArray() : bool[] = x.Raw.ToBoolArray()
+
+    // ---------------------------------------------------------------- in-place updates (no graph)
+
+    /// In place `this += alpha * other` on the data (PyTorch's `add_` under no_grad): for parameter updates.
+    member x.AddInPlace(other: Tensor, alpha: float) =
+        if not (Shape.equal x.Shape other.Shape) then
+            raise (ShapeException(sprintf "add_: in-place update needs equal shapes, got %s and %s" (Shape.toString x.Shape) (Shape.toString other.Shape)))
+        let o = if other.Dtype = x.Dtype then other.Raw else other.Raw.Cast x.Dtype
+        x.Raw.AddInPlace(o, alpha)
+    /// In place `this -= other` on the data.
+    member x.SubInPlace(other: Tensor) = x.AddInPlace(other, -1.0)
+    /// In place copy of another tensor's values.
+    member x.CopyInPlace(other: Tensor) =
+        if not (Shape.equal x.Shape other.Shape) then
+            raise (ShapeException(sprintf "copy_: shapes differ: %s and %s" (Shape.toString x.Shape) (Shape.toString other.Shape)))
+        x.Raw.CopyFrom(if other.Dtype = x.Dtype then other.Raw else other.Raw.Cast x.Dtype)
+    /// In place fill.
+    member x.FillInPlace(v: float) = x.Raw.FillInPlace v
+
+/// A node of the reverse-mode graph; the op that made a tensor and how to push adjoints back.
+and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
+    /// PyTorch's grad_fn name.
+    member _.Name = name
+    /// Adjoint accumulated during a sweep.
+    member val internal Adj: Tensor = Unchecked.defaultof<Tensor> with get, set
+    /// Pending children during a sweep.
+    member val internal Fan = 0 with get, set
+    /// Sweep in which this node was last reached.
+    member val internal Visit = 0 with get, set
+    /// Inputs of the op (only those of the same nesting level receive adjoints).
+    abstract Parents: Tensor[]
+    /// Adjoint contributions for each parent, given this node's adjoint (null for none).
+    abstract Backward: Tensor -> Tensor[]
+
+/// A leaf of the graph: a differentiation variable or a parameter.
+and [<Sealed; AllowNullLiteral>] LeafNode() =
+    inherit RevNode("Leaf")
+    static let none: Tensor[] = [||]
+    /// Gradient accumulated by imperative backward passes.
+    member val Grad: Tensor = Unchecked.defaultof<Tensor> with get, set
+    override _.Parents = none
+    override _.Backward _ = none
+
+/// An op of one tensor: its value and both derivative rules, in one place.
+and [<AbstractClass>] UnaryOp(name: string) =
+    /// PyTorch's grad_fn name.
+    member _.Name = name
+    /// The value, on raw data.
+    abstract Forward: RawTensor -> RawTensor
+    /// Forward mode: the tangent of the output given the input `x`, its tangent `dx` and the output `y`.
+    abstract Jvp: x: Tensor * dx: Tensor * y: Tensor -> Tensor
+    /// Reverse mode: the adjoint of `x` given the output `y` and its adjoint `gy`.
+    abstract Vjp: x: Tensor * y: Tensor * gy: Tensor -> Tensor
+
+/// An op of two tensors (broadcasting handled by the engine): value and derivative rules together.
+and [<AbstractClass>] BinaryOp(name: string) =
+    /// PyTorch's grad_fn name.
+    member _.Name = name
+    /// The value, on raw data.
+    abstract Forward: RawTensor * RawTensor -> RawTensor
+    /// Forward mode: the output tangent due to `a`'s tangent.
+    abstract JvpA: a: Tensor * b: Tensor * da: Tensor * y: Tensor -> Tensor
+    /// Forward mode: the output tangent due to `b`'s tangent.
+    abstract JvpB: a: Tensor * b: Tensor * db: Tensor * y: Tensor -> Tensor
+    /// Reverse mode: the adjoint of `a` (in the output's shape; the engine reduces broadcasting).
+    abstract VjpA: a: Tensor * b: Tensor * y: Tensor * gy: Tensor -> Tensor
+    /// Reverse mode: the adjoint of `b` (in the output's shape; the engine reduces broadcasting).
+    abstract VjpB: a: Tensor * b: Tensor * y: Tensor * gy: Tensor -> Tensor
+
+/// An op of several tensors (concatenation, fused layers): value and derivative rules together.
+and [<AbstractClass>] NaryOp(name: string) =
+    /// PyTorch's grad_fn name.
+    member _.Name = name
+    /// The value, on raw data.
+    abstract Forward: RawTensor[] -> RawTensor
+    /// Forward mode: the output tangent due to input `i`'s tangent `dxi`.
+    abstract Jvp: xs: Tensor[] * i: int * dxi: Tensor * y: Tensor -> Tensor
+    /// Reverse mode: the adjoint of input `i` (in input i's shape).
+    abstract Vjp: xs: Tensor[] * i: int * y: Tensor * gy: Tensor -> Tensor
+
+and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp: Tensor, y: Tensor) =
+    inherit RevNode(op.Name)
+    let parents = [| x |]
+    override _.Parents = parents
+    override _.Backward g = [| op.Vjp(xp, y, g) |]
+
+and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap: Tensor, bp: Tensor, y: Tensor, useA: bool, useB: bool) =
+    inherit RevNode(op.Name)
+    let parents = if useA && useB then [| a; b |] elif useA then [| a |] else [| b |]
+    override _.Parents = parents
+    override _.Backward g =
+        let ga () = Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape)
+        let gb () = Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape)
+        if useA && useB then [| ga (); gb () |] elif useA then [| ga () |] else [| gb () |]
+
+and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps: Tensor[], active: bool[], y: Tensor) =
+    inherit RevNode(op.Name)
+    override _.Parents = xs
+    override _.Backward g = Array.init xs.Length (fun i -> if active.[i] then op.Vjp(ps, i, y, g) else Unchecked.defaultof<Tensor>)
+
