@@ -121,6 +121,23 @@ let tests =
             let empty = (TestData.json "module_reprs.json").GetProperty("empty_modules_dict")
             Expect.equal (M.modulesDictRepr OrderedDict []) (empty.GetProperty("ordered_dict_repr").GetString()) "empty OrderedDict"
             Expect.equal (M.modulesDictRepr Dict []) (empty.GetProperty("dict_repr").GetString()) "empty dict"
+        testCase "optimizer reprs of repr.json: sorted group keys, params left out" <| fun () ->
+            let expected = expectedOf "repr.json" "modules" "desc"
+            let sgd =
+                OptimizerFormat.optimizerRepr "SGD"
+                    [ [ "params", "[...]"; "lr", M.pyNumber (PyFloat 0.01); "momentum", M.pyNumber (PyFloat 0.5)
+                        "dampening", M.pyNumber (PyInt 0L); "weight_decay", M.pyNumber (PyInt 0L)
+                        "nesterov", OptimizerFormat.pyBool false; "maximize", OptimizerFormat.pyBool false
+                        "foreach", "None"; "differentiable", OptimizerFormat.pyBool false ] ]
+            Expect.equal sgd expected.["torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.5)"] "SGD"
+            let adam =
+                OptimizerFormat.optimizerRepr "Adam"
+                    [ [ "params", "[...]"; "lr", M.pyNumber (PyFloat 0.03); "betas", OptimizerFormat.floatTuple [ 0.9; 0.999 ]
+                        "eps", M.pyNumber (PyFloat 1e-8); "weight_decay", M.pyNumber (PyInt 0L)
+                        "amsgrad", OptimizerFormat.pyBool false; "maximize", OptimizerFormat.pyBool false; "foreach", "None"
+                        "capturable", OptimizerFormat.pyBool false; "differentiable", OptimizerFormat.pyBool false
+                        "fused", OptimizerFormat.pyBool false ] ]
+            Expect.equal adam expected.["torch.optim.Adam(m.parameters(), lr=0.03)"] "Adam"
         testCase "multi-line extra text counts as several lines" <| fun () ->
             Expect.equal (M.moduleRepr "X" [ "a=1\nb=2" ] []) "X(\n  a=1\n  b=2\n)" "split on newline"
     ]
