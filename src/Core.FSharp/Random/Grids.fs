@@ -88,7 +88,7 @@ module Grids =
                 let i0 = i + v * w32
                 let b = float (float32 (Math.FusedMultiplyAdd(step, float i0, start)))
                 for l in 0 .. w32 - 1 do
-                    r[i0 + l] <- float32 (b + float l * step)
+                    r[i0 + l] <- float32 (Math.FusedMultiplyAdd(float l, step, b))
             i <- i + 2 * w32
         while i < n do
             r[i] <- float32 (Math.FusedMultiplyAdd(step, float i, start))
@@ -104,8 +104,9 @@ module Grids =
             for v in 0 .. 1 do
                 let i0 = i + v * w64
                 let b = Math.FusedMultiplyAdd(step, float i0, start)
+                // Unlike the float32 kernel, the double lanes are contracted to an FMA by the compiler.
                 for l in 0 .. w64 - 1 do
-                    r[i0 + l] <- b + float l * step
+                    r[i0 + l] <- Math.FusedMultiplyAdd(float l, step, b)
             i <- i + 2 * w64
         while i < n do
             r[i] <- Math.FusedMultiplyAdd(step, float i, start)
