@@ -3,7 +3,7 @@ torch.set_num_threads(1)
 rng = np.random.default_rng(1234)
 def h32(a): return ['0x%08x' % v for v in np.asarray(a, dtype=np.float32).reshape(-1).view(np.uint32)]
 def h64(a): return ['0x%016x' % v for v in np.asarray(a, dtype=np.float64).reshape(-1).view(np.uint64)]
-out = {"about": "Produced by real PyTorch 1.13 (Debian python3-torch, x86-64, ATen capability AVX2, one thread) for the Fluxion kernels tests; inputs drawn with numpy default_rng(1234). Hex = IEEE bit patterns (float32 8 digits, float64 16 digits). sum64: torch.sum/mean of contiguous 1-D float64. sum_dim: torch.sum(x, dim) of a contiguous (R,C) tensor (rows of the result in order). unary_*: torch.exp/log/tanh/sigmoid of contiguous 1-D float32 of length n (tail elements beyond full 16-element chunks included). exp_tail/log_tail: 100 tensors of 15 elements each, concatenated (no full 16-element chunk, so a scalar libm tail would show here; torch 1.13 turns out to use SLEEF for them too). ce64/mse64: float64 log_softmax(dim=1), CrossEntropyLoss and MSELoss. Script: tests/data/kernels_torch_extra.py (run with /usr/bin/python3)."}
+out = {"about": "Produced by real PyTorch 1.13 (Debian python3-torch, x86-64, ATen capability AVX2, one thread) for the Fluxion kernels tests; inputs drawn with numpy default_rng(1234). Hex = IEEE bit patterns (float32 8 digits, float64 16 digits). sum64: torch.sum/mean of contiguous 1-D float64. sum_dim: torch.sum(x, dim) of a contiguous (R,C) tensor (rows of the result in order). unary_*: torch.exp/log/tanh/sigmoid of contiguous 1-D float32 of length n (tail elements beyond full 16-element chunks included). exp_tail/log_tail: 100 tensors of 15 elements each, concatenated (no full 16-element chunk, so a scalar libm tail would show here; torch 1.13 turns out to use SLEEF for them too). ce_ignore: float32 CrossEntropyLoss with ignore_index=-100 targets. ce64/mse64: float64 log_softmax(dim=1), CrossEntropyLoss and MSELoss. Script: tests/data/kernels_torch_extra.py (run with /usr/bin/python3)."}
 sizes = list(range(1, 21)) + [31, 32, 33, 64, 100, 257, 1000, 4096]
 out["sum64"] = []
 for n in sizes:
@@ -47,5 +47,11 @@ for n in [5, 10, 33, 100]:
     x = rng.standard_normal(n); y = rng.standard_normal(n)
     a, b = torch.tensor(x), torch.tensor(y)
     out["mse64"].append({"n": n, "input": h64(x), "target": h64(y), "mean": h64([torch.nn.functional.mse_loss(a, b).item()]), "sum": h64([torch.nn.functional.mse_loss(a, b, reduction='sum').item()])})
+r2 = np.random.default_rng(7)
+x = r2.standard_normal((40, 5)).astype(np.float32) * 3
+tg = r2.integers(0, 5, 40); tg[[0, 3, 16, 17, 31]] = -100
+a, b = torch.tensor(x), torch.tensor(tg)
+out["ce_ignore"] = {"N": 40, "C": 5, "ignore_index": -100, "logits": h32(x), "targets": [int(v) for v in tg],
+    "mean": h32([torch.nn.functional.cross_entropy(a, b).item()]), "sum": h32([torch.nn.functional.cross_entropy(a, b, reduction='sum').item()])}
 json.dump(out, open('/tmp/kx/kernels_torch_extra.json', 'w'))
 print("ok", len(json.dumps(out)))

@@ -200,6 +200,9 @@ let private checkMatrix (fn: string) (len: int) (rows: int) (cols: int) (dstLen:
     if rows < 0 || cols < 0 || rows * cols <> len || dstLen <> need then
         invalidArg "x" (sprintf "%s: rows=%d cols=%d need x of length rows*cols (got %d) and dst of length %d (got %d)" fn rows cols len need dstLen)
 
+// Verified against torch 1.13 (kernels_torch_extra.json): sum(dim=0) is NOT a lane-wise loop over rows. ATen moves
+// the reduced dim innermost and, per column, uses either multi_row_sum (one accumulator, 4-level cascade) or
+// row_sum (4 interleaved slots); which one depends on the column's position:
 // ATen (dim-0 reduction of a contiguous (rows, cols) block, cols > 1): with cols >= W the first 32*(cols/32)
 // columns (4 vectors at a time) use multi_row_sum, the rest row_sum; with cols < W the first 4*(cols/4) use
 // multi_row_sum (scalar, 4 columns at a time), the rest row_sum. Lane-wise vector math equals per-column math.
