@@ -103,6 +103,19 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
     override t.Unary(k) =
+        if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos) then
+            // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
+            let src = box data :?> float32[]
+            let dst = Array.zeroCreate<float32> src.Length
+            match k with
+            | UnaryKind.Exp -> Fluxion.Kernels.Sleef.exp32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Log -> Fluxion.Kernels.Sleef.log32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Tanh -> Fluxion.Kernels.Sleef.tanh32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Sigmoid -> Fluxion.Kernels.Sleef.sigmoid32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Sin -> Fluxion.Random.SleefTrig.sinInto (ReadOnlySpan src) (Span dst)
+            | _ -> Fluxion.Random.SleefTrig.cosInto (ReadOnlySpan src) (Span dst)
+            RawFloat<float32>(dst, shape) :> RawTensor
+        else
         let one = 'T.One
         let f =
             match k with
@@ -219,16 +232,41 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         RawBool(r, shape) :> RawTensor
 
     override t.SumAll() =
-        let mutable s : 'T = 'T.Zero
-        for x in data do s <- s + x
-        RawFloat<'T>([| s |], [||]) :> RawTensor
+        // PyTorch's cascade summation order, so printed losses agree digit for digit.
+        if isF32 then RawFloat<float32>([| Fluxion.Kernels.Reduce.sum32 (ReadOnlySpan(box data :?> float32[])) |], [||]) :> RawTensor
+        else RawFloat<float>([| Fluxion.Kernels.Reduce.sum64 (ReadOnlySpan(box data :?> float[])) |], [||]) :> RawTensor
 
     override t.SumDims(dims, keepDim) =
+        let nd = shape.Length
         let kept = Loops.reducedShape shape dims
-        let r : 'T[] = Array.zeroCreate (Shape.numel kept)
-        let st = Loops.broadcastStrides kept shape
-        Loops.walk shape st 0 (fun i o -> r.[o] <- r.[o] + data.[i])
-        RawFloat<'T>(r, (if keepDim then kept else Loops.dropDims kept dims)) :> RawTensor
+        let outShape = if keepDim then kept else Loops.dropDims kept dims
+        if nd >= 1 && dims.Length = 1 && dims.[0] = nd - 1 then
+            // Sum over the last dimension: one PyTorch 1-D cascade per row.
+            let cols = shape.[nd - 1]
+            let rows = if cols = 0 then 0 else data.Length / cols
+            if isF32 then
+                let dst = Array.zeroCreate<float32> rows
+                Fluxion.Kernels.Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
+                RawFloat<float32>(dst, outShape) :> RawTensor
+            else
+                let dst = Array.zeroCreate<float> rows
+                Fluxion.Kernels.Reduce.sumCols64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
+                RawFloat<float>(dst, outShape) :> RawTensor
+        elif nd = 2 && dims.Length = 1 && dims.[0] = 0 then
+            // Sum over the rows of a matrix, in PyTorch's column-reduction order.
+            let rows, cols = shape.[0], shape.[1]
+            if isF32 then
+                let dst = Array.zeroCreate<float32> cols
+                Fluxion.Kernels.Reduce.sumRows32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
+                RawFloat<float32>(dst, outShape) :> RawTensor
+            else
+                let dst = Array.zeroCreate<float> cols
+                Fluxion.Kernels.Reduce.sumRows64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
+                RawFloat<float>(dst, outShape) :> RawTensor
+        else
+            let r : 'T[] = Array.zeroCreate (Shape.numel kept)
+            Loops.walk shape (Loops.broadcastStrides kept shape) 0 (fun i o -> r.[o] <- r.[o] + data.[i])
+            RawFloat<'T>(r, outShape) :> RawTensor
 
     override t.ExtremeDim(dim, keepDim, isMax) =
         let kept = Loops.reducedShape shape [| dim |]

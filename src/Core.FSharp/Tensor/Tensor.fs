@@ -82,6 +82,16 @@ type Tensor =
             invalidArg "t" (sprintf "requires_grad: only floating point tensors can require gradients, got %s" (Dtype.name t.Dtype))
         TR(TC t.Raw, LeafNode(), NestTag.Imperative)
 
+    /// PyTorch's repr, e.g. `tensor([[-0.5204, -0.2723]], grad_fn=<AddmmBackward0>)`.
+    override t.ToString() =
+        let r = t.Raw
+        let gradFn = match t.GradFnName with null -> None | n -> Some n
+        let suffixes = Fluxion.Printing.TensorFormat.standardSuffixes (Dtype.name r.Dtype) r.Numel gradFn (t.RequiresGrad && t.IsLeaf)
+        match r.Dtype with
+        | Dtype.Int64 -> Fluxion.Printing.TensorFormat.formatInts r.Shape (r.ToInt64Array()) suffixes
+        | Dtype.Bool -> Fluxion.Printing.TensorFormat.formatBools r.Shape (r.ToBoolArray()) suffixes
+        | _ -> Fluxion.Printing.TensorFormat.formatFloats r.Shape (r.ToDoubleArray()) suffixes
+
     override t.Equals(o) = obj.ReferenceEquals(t, o)
     override t.GetHashCode() = Runtime.CompilerServices.RuntimeHelpers.GetHashCode t
 
