@@ -94,3 +94,27 @@ module Shape =
         elif known <> n then
             raise (ShapeException(sprintf "%s: shape %s is invalid for input of size %d (shape %s)" op (toString target) n (toString from)))
         r
+
+/// A tensor's shape as PyTorch shows it (`torch.Size([100, 2])`); an indexable, read-only list of sizes.
+[<Sealed>]
+type Size(dims: int[]) =
+    /// The size of dimension i.
+    member _.Item with get (i: int) = dims.[if i < 0 then i + dims.Length else i]
+    /// Number of dimensions.
+    member _.Count = dims.Length
+    /// The sizes as a new array.
+    member _.ToArray() = Array.copy dims
+    /// Number of elements (product of the sizes).
+    member _.Numel = Shape.numel dims
+    /// `torch.Size([100, 2])`.
+    override _.ToString() = Fluxion.Printing.TensorFormat.formatSize dims
+    override _.Equals(o) =
+        match o with
+        | :? Size as s -> Shape.equal dims (s.ToArray())
+        | _ -> false
+    override _.GetHashCode() = dims |> Array.fold (fun h d -> h * 31 + d) 17
+    interface System.Collections.Generic.IReadOnlyList<int> with
+        member _.Item with get (i) = dims.[i]
+        member _.Count = dims.Length
+        member _.GetEnumerator() : System.Collections.Generic.IEnumerator<int> = (Seq.ofArray dims).GetEnumerator()
+        member _.GetEnumerator() : System.Collections.IEnumerator = dims.GetEnumerator()

@@ -17,8 +17,12 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     member _.Grad: Tensor = leaf.Grad
     /// Whether backward passes compute a gradient for it.
     member _.RequiresGrad = requiresGrad
-    /// The shape.
+    /// The shape as an array (C# sees this as `ShapeArray`).
+    [<CompiledName("ShapeArray")>]
     member _.Shape = leaf.Shape
+    /// The shape as PyTorch's `torch.Size` (C# sees this as `Shape`).
+    [<CompiledName("Shape")>]
+    member _.Size = leaf.Size
     /// Number of elements.
     member _.Numel = leaf.Numel
     /// The element type.

@@ -19,8 +19,12 @@ type Tensor =
         | TC r -> r
         | TF(p, _, _) -> p.Raw
         | TR(p, _, _) -> p.Raw
-    /// The shape.
+    /// The shape as an array (C# sees this as `ShapeArray`; its `Shape` is the PyTorch-printing `Size`).
+    [<CompiledName("ShapeArray")>]
     member t.Shape: int[] = t.Raw.Shape
+    /// The shape as PyTorch's `torch.Size` (C# sees this as `Shape`).
+    [<CompiledName("Shape")>]
+    member t.Size: Size = Size(t.Raw.Shape)
     /// The element type.
     member t.Dtype: Dtype = t.Raw.Dtype
     /// Number of elements.
