@@ -6,6 +6,7 @@ namespace Fluxion.Kernels
 open System
 open System.Runtime.Intrinsics
 open System.Runtime.Intrinsics.X86
+open System.Runtime.CompilerServices
 open Microsoft.FSharp.NativeInterop
 
 /// Register-blocked GEMM micro-kernels: C[mr x nr] += alpha * (packed A panel) * (packed B panel).
@@ -31,6 +32,7 @@ module internal GemmMicro =
 
     // ---------------------------------------------------------------- float32, AVX-512: 6 x 32, 12 zmm accumulators
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Avx512
         (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
@@ -103,6 +105,7 @@ module internal GemmMicro =
 
     // ---------------------------------------------------------------- float32, AVX2+FMA: the 6 x 32 tile as two 6 x 16 halves
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half32Avx2
         (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
@@ -173,12 +176,14 @@ module internal GemmMicro =
                     let q = NativePtr.add pc (r * ldc + j)
                     NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 16 + j), NativePtr.read q))
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Avx2 kc pa (pb: nativeptr<float32>) (pc: nativeptr<float32>) ldc mr nr alpha tmp : unit =
         half32Avx2 kc pa pb pc ldc mr (min nr 16) alpha tmp
         if nr > 16 then half32Avx2 kc pa (NativePtr.add pb 16) (NativePtr.add pc 16) ldc mr (nr - 16) alpha tmp
 
     // ---------------------------------------------------------------- float32, portable scalar (same operation order)
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Scalar
         (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) : unit =
@@ -192,6 +197,7 @@ module internal GemmMicro =
 
     // ---------------------------------------------------------------- float64, AVX-512: 6 x 16, 12 zmm accumulators
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Avx512
         (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
@@ -264,6 +270,7 @@ module internal GemmMicro =
 
     // ---------------------------------------------------------------- float64, AVX2+FMA: the 6 x 16 tile as two 6 x 8 halves
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half64Avx2
         (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
@@ -334,12 +341,14 @@ module internal GemmMicro =
                     let q = NativePtr.add pc (r * ldc + j)
                     NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 8 + j), NativePtr.read q))
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Avx2 kc pa (pb: nativeptr<float>) (pc: nativeptr<float>) ldc mr nr alpha tmp : unit =
         half64Avx2 kc pa pb pc ldc mr (min nr 8) alpha tmp
         if nr > 8 then half64Avx2 kc pa (NativePtr.add pb 8) (NativePtr.add pc 8) ldc mr (nr - 8) alpha tmp
 
     // ---------------------------------------------------------------- float64, portable scalar
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Scalar
         (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) : unit =

@@ -8,6 +8,7 @@ open System.Buffers
 open System.Runtime.Intrinsics
 open System.Runtime.Intrinsics.X86
 open System.Threading.Tasks
+open System.Runtime.CompilerServices
 open Microsoft.FSharp.NativeInterop
 
 /// A register-tile micro-kernel for one element type (see GemmMicro); pointers travel as nativeint because
@@ -60,6 +61,7 @@ module MatMul =
 
     /// Checks that a stored rows x cols operand with leading dimension ld, starting at off (+ extra for the last
     /// batch item), fits in an array of length len.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private checkOperand
         (fn: string) (name: string) (arr: 'T[]) (off: int) (extra: int64) (rows: int) (cols: int) (ld: int) =
         if isNull arr then raise (ArgumentNullException(name, fn + ": array " + name + " is null"))
@@ -71,6 +73,7 @@ module MatMul =
             if need > int64 arr.Length then
                 fail fn (sprintf "%s (stored %dx%d, ld=%d, offset=%d) needs %d elements but its length is %d" name rows cols ld (int64 off + extra) need arr.Length)
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private checkAll fn transA transB m n k (a: 'T[]) aOff lda eA (b: 'T[]) bOff ldb eB (c: 'T[]) cOff ldc eC =
         checkDims fn m n k
         if transA then checkOperand fn "A" a aOff eA k m lda else checkOperand fn "A" a aOff eA m k lda
@@ -80,6 +83,7 @@ module MatMul =
     // ------------------------------------------------------------------ packing (type-generic copies)
 
     /// Packs op(A)[ic.., pc..] (mc x kc) into panels of mr rows, p-major inside a panel, zero-padding the last panel.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packA (a: 'T[]) aOff ars acs ic mc pc kc mr (ap: 'T[]) =
         let mutable ir = 0
         while ir < mc do
@@ -103,6 +107,7 @@ module MatMul =
             ir <- ir + mr
 
     /// Packs op(B)[pc.., jc..] (kc x nc) into panels of nr columns, p-major inside a panel, zero-padding the last.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packB (b: 'T[]) bOff brs bcs pc kc jc nc nr (bp: 'T[]) =
         let mutable jr = 0
         while jr < nc do
@@ -124,6 +129,7 @@ module MatMul =
     let inline private roundUp (x: int) (q: int) = (x + q - 1) / q * q
 
     /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed blocks; one call per thread.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packedSlice
         (micro: IMicroKernel<'T>) m0 m1 n0 n1 k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
         (c: 'T[]) cOff ldc =
@@ -213,6 +219,7 @@ module MatMul =
                 | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa pb pc ldc mr nr alpha tmp
                 | _ -> GemmMicro.kernel32Scalar kc pa pb pc ldc mr nr alpha }
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale32 (beta: float32) (c: float32[]) cOff ldc m n =
         if beta = 0.0f then
             for i in 0 .. m - 1 do
@@ -223,46 +230,9 @@ module MatMul =
                 for j in row .. row + n - 1 do
                     c[j] <- beta * c[j]
 
-    /// Direct loops: per element acc = fma(A(i,p), B(p,j), acc), then fma(alpha, acc, beta*C) as in the packed path.
-    let private small32 m n k (alpha: float32) (a: float32[]) aOff ars acs (b: float32[]) bOff brs bcs (beta: float32) (c: float32[]) cOff ldc =
-        use pa = fixed a
-        use pb = fixed b
-        use pc = fixed c
-        let mutable jv = 0
-        if bcs = 1 && n >= 8 && simdLevel >= 1 && Fma.IsSupported then
-            jv <- n - n % 8
-            let va = Vector256.Create alpha
-            let vb = Vector256.Create beta
-            for i in 0 .. m - 1 do
-                let arow = NativePtr.add pa (aOff + i * ars)
-                let crow = NativePtr.add pc (cOff + i * ldc)
-                let mutable j = 0
-                while j < jv do
-                    let mutable acc = Vector256<float32>.Zero
-                    let mutable bq = NativePtr.add pb (bOff + j)
-                    for p in 0 .. k - 1 do
-                        acc <- Fma.MultiplyAdd(Vector256.Create(NativePtr.get arow (p * acs)), Avx.LoadVector256 bq, acc)
-                        bq <- NativePtr.add bq brs
-                    let q = NativePtr.add crow j
-                    let cv =
-                        if beta = 0.0f then Vector256<float32>.Zero
-                        elif beta = 1.0f then Avx.LoadVector256 q
-                        else Avx.Multiply(vb, Avx.LoadVector256 q)
-                    Avx.Store(q, Fma.MultiplyAdd(va, acc, cv))
-                    j <- j + 8
-        if jv < n then
-            for i in 0 .. m - 1 do
-                let arow = NativePtr.add pa (aOff + i * ars)
-                let crow = NativePtr.add pc (cOff + i * ldc)
-                for j in jv .. n - 1 do
-                    let mutable acc = 0.0f
-                    let bcol = NativePtr.add pb (bOff + j * bcs)
-                    for p in 0 .. k - 1 do
-                        acc <- MathF.FusedMultiplyAdd(NativePtr.get arow (p * acs), NativePtr.get bcol (p * brs), acc)
-                    let q = NativePtr.add crow j
-                    let cv = if beta = 0.0f then 0.0f elif beta = 1.0f then NativePtr.read q else beta * NativePtr.read q
-                    NativePtr.write q (MathF.FusedMultiplyAdd(alpha, acc, cv))
-
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    // Returns true so that callers' calls are not tail calls: F# would emit .tail, and the runtime's helper for
+    // tail calls with this many arguments costs more than a whole tiny product.
     let private gemm32Core threads transA transB m n k (alpha: float32) a aOff lda b bOff ldb (beta: float32) c cOff ldc =
         if m > 0 && n > 0 then
             if k = 0 || alpha = 0.0f then
@@ -273,18 +243,20 @@ module MatMul =
                 let brs = if transB then 1 else ldb
                 let bcs = if transB then ldb else 1
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
-                    small32 m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
+                    GemmSmall.gemm32 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
                     scale32 beta c cOff ldc m n
                     packed micro32 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+        true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float32 matrices; op(X) is X or its transpose, op(A) is m x k,
     /// op(B) is k x n, ld* are row strides of the stored matrices; beta = 0 overwrites C (NaNs in C are ignored).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let gemm32
         (transA: bool) (transB: bool) (m: int) (n: int) (k: int) (alpha: float32) (a: float32[]) (aOff: int) (lda: int)
         (b: float32[]) (bOff: int) (ldb: int) (beta: float32) (c: float32[]) (cOff: int) (ldc: int) : unit =
         checkAll "MatMul.gemm32" transA transB m n k a aOff lda 0L b bOff ldb 0L c cOff ldc 0L
-        gemm32Core (threadCount ()) transA transB m n k alpha a aOff lda b bOff ldb beta c cOff ldc
+        gemm32Core (threadCount ()) transA transB m n k alpha a aOff lda b bOff ldb beta c cOff ldc |> ignore
 
     // ------------------------------------------------------------------ float64
 
@@ -302,6 +274,7 @@ module MatMul =
                 | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa pb pc ldc mr nr alpha tmp
                 | _ -> GemmMicro.kernel64Scalar kc pa pb pc ldc mr nr alpha }
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale64 (beta: float) (c: float[]) cOff ldc m n =
         if beta = 0.0 then
             for i in 0 .. m - 1 do
@@ -312,45 +285,9 @@ module MatMul =
                 for j in row .. row + n - 1 do
                     c[j] <- beta * c[j]
 
-    let private small64 m n k (alpha: float) (a: float[]) aOff ars acs (b: float[]) bOff brs bcs (beta: float) (c: float[]) cOff ldc =
-        use pa = fixed a
-        use pb = fixed b
-        use pc = fixed c
-        let mutable jv = 0
-        if bcs = 1 && n >= 4 && simdLevel >= 1 && Fma.IsSupported then
-            jv <- n - n % 4
-            let va = Vector256.Create alpha
-            let vb = Vector256.Create beta
-            for i in 0 .. m - 1 do
-                let arow = NativePtr.add pa (aOff + i * ars)
-                let crow = NativePtr.add pc (cOff + i * ldc)
-                let mutable j = 0
-                while j < jv do
-                    let mutable acc = Vector256<float>.Zero
-                    let mutable bq = NativePtr.add pb (bOff + j)
-                    for p in 0 .. k - 1 do
-                        acc <- Fma.MultiplyAdd(Vector256.Create(NativePtr.get arow (p * acs)), Avx.LoadVector256 bq, acc)
-                        bq <- NativePtr.add bq brs
-                    let q = NativePtr.add crow j
-                    let cv =
-                        if beta = 0.0 then Vector256<float>.Zero
-                        elif beta = 1.0 then Avx.LoadVector256 q
-                        else Avx.Multiply(vb, Avx.LoadVector256 q)
-                    Avx.Store(q, Fma.MultiplyAdd(va, acc, cv))
-                    j <- j + 4
-        if jv < n then
-            for i in 0 .. m - 1 do
-                let arow = NativePtr.add pa (aOff + i * ars)
-                let crow = NativePtr.add pc (cOff + i * ldc)
-                for j in jv .. n - 1 do
-                    let mutable acc = 0.0
-                    let bcol = NativePtr.add pb (bOff + j * bcs)
-                    for p in 0 .. k - 1 do
-                        acc <- Math.FusedMultiplyAdd(NativePtr.get arow (p * acs), NativePtr.get bcol (p * brs), acc)
-                    let q = NativePtr.add crow j
-                    let cv = if beta = 0.0 then 0.0 elif beta = 1.0 then NativePtr.read q else beta * NativePtr.read q
-                    NativePtr.write q (Math.FusedMultiplyAdd(alpha, acc, cv))
-
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    // Returns true so that callers' calls are not tail calls: F# would emit .tail, and the runtime's helper for
+    // tail calls with this many arguments costs more than a whole tiny product.
     let private gemm64Core threads transA transB m n k (alpha: float) a aOff lda b bOff ldb (beta: float) c cOff ldc =
         if m > 0 && n > 0 then
             if k = 0 || alpha = 0.0 then
@@ -361,17 +298,19 @@ module MatMul =
                 let brs = if transB then 1 else ldb
                 let bcs = if transB then ldb else 1
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
-                    small64 m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
+                    GemmSmall.gemm64 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
                     scale64 beta c cOff ldc m n
                     packed micro64 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+        true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float64 matrices (same conventions as gemm32).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let gemm64
         (transA: bool) (transB: bool) (m: int) (n: int) (k: int) (alpha: float) (a: float[]) (aOff: int) (lda: int)
         (b: float[]) (bOff: int) (ldb: int) (beta: float) (c: float[]) (cOff: int) (ldc: int) : unit =
         checkAll "MatMul.gemm64" transA transB m n k a aOff lda 0L b bOff ldb 0L c cOff ldc 0L
-        gemm64Core (threadCount ()) transA transB m n k alpha a aOff lda b bOff ldb beta c cOff ldc
+        gemm64Core (threadCount ()) transA transB m n k alpha a aOff lda b bOff ldb beta c cOff ldc |> ignore
 
     // ------------------------------------------------------------------ batched
 
@@ -400,6 +339,7 @@ module MatMul =
 
     /// Batched gemm32: for i in 0..batch-1, C_i = alpha*op(A_i)*op(B_i) + beta*C_i with X_i starting at
     /// xOff + i*strideX; a stride of 0 broadcasts that operand (not allowed for C when batch > 1).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let batchedGemm32
         (batch: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int) (alpha: float32)
         (a: float32[]) (aOff: int) (lda: int) (strideA: int) (b: float32[]) (bOff: int) (ldb: int) (strideB: int)
@@ -410,10 +350,12 @@ module MatMul =
             checkAll fn transA transB m n k a aOff lda (extent batch strideA) b bOff ldb (extent batch strideB) c cOff ldc (extent batch strideC)
             batched
                 (fun threads i ->
-                    gemm32Core threads transA transB m n k alpha a (aOff + i * strideA) lda b (bOff + i * strideB) ldb beta c (cOff + i * strideC) ldc)
+                    gemm32Core threads transA transB m n k alpha a (aOff + i * strideA) lda b (bOff + i * strideB) ldb beta c (cOff + i * strideC) ldc
+                    |> ignore)
                 batch m n k
 
     /// Batched gemm64 (same conventions as batchedGemm32).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let batchedGemm64
         (batch: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int) (alpha: float)
         (a: float[]) (aOff: int) (lda: int) (strideA: int) (b: float[]) (bOff: int) (ldb: int) (strideB: int)
@@ -424,5 +366,6 @@ module MatMul =
             checkAll fn transA transB m n k a aOff lda (extent batch strideA) b bOff ldb (extent batch strideB) c cOff ldc (extent batch strideC)
             batched
                 (fun threads i ->
-                    gemm64Core threads transA transB m n k alpha a (aOff + i * strideA) lda b (bOff + i * strideB) ldb beta c (cOff + i * strideC) ldc)
+                    gemm64Core threads transA transB m n k alpha a (aOff + i * strideA) lda b (bOff + i * strideB) ldb beta c (cOff + i * strideC) ldc
+                    |> ignore)
                 batch m n k
