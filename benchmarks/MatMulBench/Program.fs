@@ -92,6 +92,8 @@ let main argv =
     let tp = bestSeconds 50.0 (fun () -> peakProbe iters |> ignore)
     printfn "peak probe (1 thread, zmm FMA only): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second"
         (float iters * 12.0 * 32.0 / tp / 1e9) (float iters * 12.0 * 32.0 / lastCpu / 1e9)
+    let tp2 = bestSeconds 50.0 (fun () -> Threading.Tasks.Parallel.For(0, 2, fun _ -> peakProbe iters |> ignore) |> ignore)
+    printfn "peak probe (2 threads, zmm FMA only): %.2f GFLOP/s wall" (2.0 * float iters * 12.0 * 32.0 / tp2 / 1e9)
     let only = argv |> Array.tryPick (fun a -> if a.StartsWith "--size=" then Some(int (a.Substring 7)) else None)
     for threads in (if tinyOnly then [] else [ 1; 2 ]) do
         MatMul.maxThreads <- threads
