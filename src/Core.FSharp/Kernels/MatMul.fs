@@ -49,7 +49,7 @@ module MatMul =
     let mutable smallWork = 32768L
 
     /// Products with m*n*k at least this may be split across threads.
-    let mutable parallelWork = 262144L
+    let mutable parallelWork = 2097152L
 
     // ------------------------------------------------------------------ validation
 
