@@ -99,6 +99,8 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     static let ne (x: 'T) (y: 'T) = 'T.op_Inequality(x, y)
     static let neg (x: 'T) = 'T.op_UnaryNegation x
     member _.IsFloat32 = isF32
+    /// Products with at most this many multiply-adds use the in-order (PyTorch-exact) loop.
+    static member val ExactMatMulWork = 32768L with get, set
     override _.Make(d, s) = RawFloat<'T>(d, s) :> RawTensor
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
@@ -304,25 +306,43 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let batched = shape.Length = 3
         let batch = if batched then shape.[0] else 1
         let off = if batched then 1 else 0
-        let m = if transA then shape.[off + 1] else shape.[off]
-        let k = if transA then shape.[off] else shape.[off + 1]
-        let n = if transB then o.Shape.[off] else o.Shape.[off + 1]
-        let r : 'T[] = Array.zeroCreate (batch * m * n)
-        let aSize = shape.[off] * shape.[off + 1]
-        let bSize = o.Shape.[off] * o.Shape.[off + 1]
-        for bi in 0 .. batch - 1 do
-            let ao = bi * aSize
-            let bo = bi * bSize
-            let ro = bi * m * n
-            for i in 0 .. m - 1 do
-                for j in 0 .. n - 1 do
-                    let mutable s : 'T = 'T.Zero
-                    for p in 0 .. k - 1 do
-                        let av = if transA then data.[ao + p * m + i] else data.[ao + i * k + p]
-                        let bv = if transB then b.[bo + j * k + p] else b.[bo + p * n + j]
-                        s <- s + av * bv
-                    r.[ro + i * n + j] <- s
-        RawFloat<'T>(r, (if batched then [| batch; m; n |] else [| m; n |])) :> RawTensor
+        let ar, ac = shape.[off], shape.[off + 1]
+        let br, bc = o.Shape.[off], o.Shape.[off + 1]
+        let m = if transA then ac else ar
+        let k = if transA then ar else ac
+        let n = if transB then br else bc
+        let outShape = if batched then [| batch; m; n |] else [| m; n |]
+        if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            // Small products: each element is an in-order, unfused dot product, the order of the
+            // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
+            let r : 'T[] = Array.zeroCreate (batch * m * n)
+            let sa0, sa1 = (if transA then 1, m else k, 1)
+            let sb0, sb1 = (if transB then 1, k else n, 1)
+            for bi in 0 .. batch - 1 do
+                let ao = bi * ar * ac
+                let bo = bi * br * bc
+                let ro = bi * m * n
+                for i in 0 .. m - 1 do
+                    for j in 0 .. n - 1 do
+                        let mutable s = 'T.Zero
+                        let mutable pa = ao + i * sa0
+                        let mutable pb = bo + j * sb1
+                        for _ in 0 .. k - 1 do
+                            s <- s + data.[pa] * b.[pb]
+                            pa <- pa + sa1
+                            pb <- pb + sb0
+                        r.[ro + i * n + j] <- s
+            RawFloat<'T>(r, outShape) :> RawTensor
+        elif isF32 then
+            let r = Array.zeroCreate<float32> (batch * m * n)
+            Fluxion.Kernels.MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
+                (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
+            RawFloat<float32>(r, outShape) :> RawTensor
+        else
+            let r = Array.zeroCreate<float> (batch * m * n)
+            Fluxion.Kernels.MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
+                (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
+            RawFloat<float>(r, outShape) :> RawTensor
 
     override t.SliceScatter(fullShape, starts, steps) =
         let r : 'T[] = Array.zeroCreate (Shape.numel fullShape)
