@@ -1,8 +1,101 @@
+using Fluxion.Ops;
+using Fluxion.Random;
+
 namespace Fluxion.CSharp;
 
-/// <summary>Entry points shaped like PyTorch's <c>torch</c> module.</summary>
+/// <summary>Tensor creation, seeding and autograd switches, shaped like PyTorch's <c>torch</c> module.</summary>
 public static class Torch
 {
-    /// <summary>The Fluxion version string.</summary>
-    public static string Version => Fluxion.Info.version;
+    /// <summary>torch.float32, the default dtype.</summary>
+    public const Dtype Float32 = Dtype.Float32;
+    /// <summary>torch.float64.</summary>
+    public const Dtype Float64 = Dtype.Float64;
+    /// <summary>torch.int64.</summary>
+    public const Dtype Int64 = Dtype.Int64;
+    /// <summary>torch.bool.</summary>
+    public const Dtype Bool = Dtype.Bool;
+    /// <summary>π as a double (torch.pi).</summary>
+    public const double Pi = Math.PI;
+
+    /// <summary>Seeds the global generator (torch.manual_seed); the same seed gives PyTorch's numbers.</summary>
+    public static void ManualSeed(long seed) => RandomTensors.manualSeed(seed);
+
+    /// <summary>The global random generator.</summary>
+    public static Generator DefaultGenerator => Generator.Default;
+
+    /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
+    public static IDisposable NoGrad() => GradMode.NoGrad();
+
+    /// <summary>A 0-dim tensor from a number.</summary>
+    public static Tensor Tensor(double value, Dtype dtype = Dtype.Float32) => Creation.scalar(value, dtype);
+    /// <summary>A 1-D tensor from values.</summary>
+    public static Tensor Tensor(float[] values) => Creation.ofFloat32(new[] { values.Length }, values);
+    /// <summary>A 1-D tensor from values, as the given dtype (float32 by default, like PyTorch).</summary>
+    public static Tensor Tensor(double[] values, Dtype dtype = Dtype.Float32) => Creation.ofDoubles(new[] { values.Length }, dtype, values);
+    /// <summary>A 1-D int64 tensor.</summary>
+    public static Tensor Tensor(long[] values) => Creation.ofInt64(new[] { values.Length }, values);
+    /// <summary>A 2-D tensor from rows.</summary>
+    public static Tensor Tensor(double[][] rows, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(rows), dtype);
+    /// <summary>A 2-D tensor from rows.</summary>
+    public static Tensor Tensor(float[][] rows) => Creation.ofNested(rows);
+    /// <summary>A 3-D tensor from nested rows.</summary>
+    public static Tensor Tensor(double[][][] data, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(data), dtype);
+    /// <summary>A tensor from flat row-major data and a shape.</summary>
+    public static Tensor FromArray(float[] data, params int[] shape) => Creation.ofFloat32(shape, data);
+    /// <summary>A float64 tensor from flat row-major data and a shape.</summary>
+    public static Tensor FromArray(double[] data, params int[] shape) => Creation.ofFloat64(shape, data);
+
+    private static Tensor Cast(Tensor t, Dtype dtype) => t.Dtype == dtype || !DtypeModule.isFloat(t.Dtype) ? t : t.Cast(dtype);
+
+    /// <summary>Zeros.</summary>
+    public static Tensor Zeros(params int[] shape) => Creation.zeros(shape, Dtype.Float32);
+    /// <summary>Zeros of a dtype.</summary>
+    public static Tensor Zeros(int[] shape, Dtype dtype) => Creation.zeros(shape, dtype);
+    /// <summary>Ones.</summary>
+    public static Tensor Ones(params int[] shape) => Creation.ones(shape, Dtype.Float32);
+    /// <summary>Ones of a dtype.</summary>
+    public static Tensor Ones(int[] shape, Dtype dtype) => Creation.ones(shape, dtype);
+    /// <summary>A tensor filled with a value.</summary>
+    public static Tensor Full(int[] shape, double value, Dtype dtype = Dtype.Float32) => Creation.full(shape, value, dtype);
+    /// <summary>The n×n identity.</summary>
+    public static Tensor Eye(int n, Dtype dtype = Dtype.Float32) => Creation.eye(n, n, dtype);
+    /// <summary>Zeros shaped like t.</summary>
+    public static Tensor ZerosLike(Tensor t) => t.ZerosLike();
+    /// <summary>Ones shaped like t.</summary>
+    public static Tensor OnesLike(Tensor t) => t.OnesLike();
+    /// <summary>A tensor filled with a value, shaped like t.</summary>
+    public static Tensor FullLike(Tensor t, double value) => t.FullLike(value);
+
+    /// <summary>Evenly spaced values from start to end inclusive (PyTorch-exact float32).</summary>
+    public static Tensor Linspace(double start, double end, int steps, Dtype dtype = Dtype.Float32) => RandomTensors.linspace(start, end, steps, dtype);
+    /// <summary>Values from 0 to end (exclusive) by 1.</summary>
+    public static Tensor Arange(double end, Dtype dtype = Dtype.Float32) => RandomTensors.arange(0, end, 1, dtype);
+    /// <summary>Values from start to end (exclusive) by step.</summary>
+    public static Tensor Arange(double start, double end, double step = 1, Dtype dtype = Dtype.Float32) => RandomTensors.arange(start, end, step, dtype);
+
+    /// <summary>Uniform samples in [0, 1) from the global generator.</summary>
+    public static Tensor Rand(params int[] shape) => RandomTensors.rand(Generator.Default, shape, Dtype.Float32);
+    /// <summary>Uniform samples in [0, 1).</summary>
+    public static Tensor Rand(int[] shape, Dtype dtype, Generator? generator = null) => RandomTensors.rand(generator ?? Generator.Default, shape, dtype);
+    /// <summary>Standard normal samples from the global generator.</summary>
+    public static Tensor Randn(params int[] shape) => RandomTensors.randn(Generator.Default, shape, Dtype.Float32);
+    /// <summary>Standard normal samples.</summary>
+    public static Tensor Randn(int[] shape, Dtype dtype, Generator? generator = null) => RandomTensors.randn(generator ?? Generator.Default, shape, dtype);
+    /// <summary>Uniform samples shaped like t.</summary>
+    public static Tensor RandLike(Tensor t) => RandomTensors.rand(Generator.Default, t.ShapeArray, t.Dtype);
+    /// <summary>Normal samples shaped like t.</summary>
+    public static Tensor RandnLike(Tensor t) => RandomTensors.randn(Generator.Default, t.ShapeArray, t.Dtype);
+    /// <summary>Integers drawn uniformly from [low, high).</summary>
+    public static Tensor RandInt(long low, long high, params int[] shape) => RandomTensors.randint(Generator.Default, low, high, shape);
+    /// <summary>A random permutation of 0..n-1.</summary>
+    public static Tensor RandPerm(int n) => RandomTensors.randperm(Generator.Default, n);
+
+    /// <summary>Stacks equally shaped tensors along a new dimension.</summary>
+    public static Tensor Stack(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.stack(dim, tensors.ToArray());
+    /// <summary>Concatenates tensors along a dimension.</summary>
+    public static Tensor Cat(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.cat(dim, tensors.ToArray());
+    /// <summary>Picks a where cond is true and b elsewhere.</summary>
+    public static Tensor Where(Tensor cond, Tensor a, Tensor b) => Fluxion.Tensor.Where(cond, a, b);
+    /// <summary>Matrix product with PyTorch's rules.</summary>
+    public static Tensor MatMul(Tensor a, Tensor b) => Fluxion.Tensor.MatMul(a, b);
 }

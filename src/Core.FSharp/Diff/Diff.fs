@@ -5,6 +5,7 @@ open Fluxion.Ops
 
 /// Functional differentiation (DiffSharp style): every function takes the function to differentiate
 /// and the point, works on tensors of any shape and nests to any depth in any mix of modes.
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Diff =
     let private fail fmt = Printf.ksprintf (fun s -> raise (ArgumentException s)) fmt
 
@@ -132,6 +133,7 @@ module Diff =
         Shapes.stack 0 [| j.[2, 1] - j.[1, 2]; j.[0, 2] - j.[2, 0]; j.[1, 0] - j.[0, 1] |]
 
 /// Finite-difference twins of `Diff`, computed in float64 with central differences (for tests).
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module NumericalDiff =
     let private perturb (x: Tensor) (i: int) (h: float) =
         let d = x.Detach().Cast(Dtype.Float64).ToDoubleArray()

@@ -1,0 +1,43 @@
+/// The facade computes what the core computes, with C#-shaped signatures.
+module FacadeTests
+
+open System
+open Expecto
+open Fluxion
+open Fluxion.CSharp
+
+[<Tests>]
+let tests =
+    testList "Api.Facade" [
+        testCase "Shape prints like torch.Size" <| fun () ->
+            let x = Torch.Zeros(100, 2)
+            Expect.equal (x.Size.ToString()) "torch.Size([100, 2])" "torch.Size"
+            Expect.equal (string (Torch.Tensor(3.0).Size)) "torch.Size([])" "0-dim"
+
+        testCase "linspace after seeding gives PyTorch's grid" <| fun () ->
+            let g = Torch.Linspace(0.0, 2.0, 100)
+            Expect.equal g.Numel 100 "100 points"
+            Expect.equal (g.ToFloat32Array().[99]) 2.0f "ends at 2"
+
+        testCase "ManualSeed(0) then Rand gives torch.rand's first values" <| fun () ->
+            Torch.ManualSeed 0L
+            let r = Torch.Rand(3).ToFloat32Array()
+            // torch.manual_seed(0); torch.rand(3) -> [0.4963, 0.7682, 0.0885]
+            Expect.floatClose Accuracy.medium (float r.[0]) 0.49625658988952637 "first"
+            Expect.floatClose Accuracy.medium (float r.[1]) 0.7682217955589294 "second"
+
+        testCase "Diff.Grad takes a Func and matches the Himmelblau gradient" <| fun () ->
+            let f = Func<Tensor, Tensor>(fun p ->
+                let u, v = p.[0], p.[1]
+                Tensor.Pow(u * u + v - 11.0, 2.0) + Tensor.Pow(u + v * v - 7.0, 2.0))
+            let g = Diff.Grad(f, Torch.FromArray([| 3.0; 0.0 |], 2)).ToDoubleArray()
+            Expect.equal g [| -32.0; -4.0 |] "df/du = 4u(u²+v-11) + 2(u+v²-7), df/dv = 2(u²+v-11) + 4v(u+v²-7)"
+            let h = Diff.Hessian(f, Torch.FromArray([| 3.0; 0.0 |], 2)).ToDoubleArray()
+            Expect.equal h [| 66.0; 12.0; 12.0; -14.0 |] "Hessian at (3, 0)"
+
+        testCase "NoGrad scope stops recording" <| fun () ->
+            let w = Torch.Ones(2).RequiresGrad()
+            use _ = Torch.NoGrad()
+            let y = (w * 2.0).Sum()
+            Expect.isFalse y.RequiresGrad "no graph inside NoGrad"
+    ]
