@@ -61,7 +61,7 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
                 rem <- rem % ost.[d]
                 let c' = if d = dim then int idx.[o] else c
                 if c' < 0 || c' >= shape.[d] then
-                    raise (IndexOutOfRangeException(sprintf "gather: index %d is out of bounds for dimension %d with size %d" c' d shape.[d]))
+                    raise (ArgumentOutOfRangeException("index", sprintf "gather: index %d is out of bounds for dimension %d with size %d" c' d shape.[d]))
                 p <- p + c' * st.[d]
             r.[o] <- data.[p]
         t.Make(r, outShape)

@@ -267,8 +267,20 @@ type Tensor =
             let d = Dtype.promote a.Dtype b.Dtype
             struct ((if a.Dtype = d then a else a.Cast d), (if b.Dtype = d then b else b.Cast d))
 
+    /// Raises the broadcasting error under the user-facing op's name (the kernel only knows "binary").
+    static member private CheckBroadcast(op: string, a: Tensor, b: Tensor) =
+        let sa, sb = a.Shape, b.Shape
+        if not (Shape.equal sa sb) then
+            let mutable ok = true
+            for i in 1 .. min sa.Length sb.Length do
+                let da = sa.[sa.Length - i]
+                let db = sb.[sb.Length - i]
+                if da <> db && da <> 1 && db <> 1 then ok <- false
+            if not ok then Shape.broadcast op sa sb |> ignore
+
     /// Elementwise sum with broadcasting.
     static member (+) (a: Tensor, b: Tensor) : Tensor =
+        Tensor.CheckBroadcast("add", a, b)
         let struct (a, b) = Tensor.Promote("add", a, b)
         Tensor.ApplyBinary({ new BinaryOp("AddBackward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Add, rb)
@@ -279,6 +291,7 @@ type Tensor =
 
     /// Elementwise difference with broadcasting.
     static member (-) (a: Tensor, b: Tensor) : Tensor =
+        Tensor.CheckBroadcast("sub", a, b)
         let struct (a, b) = Tensor.Promote("sub", a, b)
         Tensor.ApplyBinary({ new BinaryOp("SubBackward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Sub, rb)
@@ -289,6 +302,7 @@ type Tensor =
 
     /// Elementwise product with broadcasting.
     static member (*) (a: Tensor, b: Tensor) : Tensor =
+        Tensor.CheckBroadcast("mul", a, b)
         let struct (a, b) = Tensor.Promote("mul", a, b)
         Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Mul, rb)
@@ -299,6 +313,7 @@ type Tensor =
 
     /// Elementwise quotient with broadcasting.
     static member (/) (a: Tensor, b: Tensor) : Tensor =
+        Tensor.CheckBroadcast("div", a, b)
         let struct (a, b) = Tensor.Promote("div", a, b)
         let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
         let b = if Dtype.isFloat b.Dtype then b else b.Cast Dtype.Float32
@@ -311,6 +326,7 @@ type Tensor =
 
     /// Elementwise power with broadcasting.
     static member Pow(a: Tensor, b: Tensor) : Tensor =
+        Tensor.CheckBroadcast("pow", a, b)
         let struct (a, b) = Tensor.Promote("pow", a, b)
         Tensor.ApplyBinary({ new BinaryOp("PowBackward1") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Pow, rb)
@@ -340,8 +356,12 @@ type Tensor =
             member _.Vjp(_, _, g) = g }, a)
     /// Adds a scalar.
     static member (+) (s: float, a: Tensor) : Tensor = a + s
-    /// Subtracts a scalar.
-    static member (-) (a: Tensor, s: float) : Tensor = a + (-s)
+    /// Subtracts a scalar (its own op so the graph shows PyTorch's SubBackward0).
+    static member (-) (a: Tensor, s: float) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("SubBackward0") with
+            member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, false)
+            member _.Jvp(_, dx, _) = dx
+            member _.Vjp(_, _, g) = g }, a)
     /// Subtracts from a scalar.
     static member (-) (s: float, a: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("RsubBackward1") with
@@ -491,7 +511,7 @@ type Tensor =
     /// The transpose of a matrix (a 0-D or 1-D tensor is returned as is).
     member x.T : Tensor =
         if x.Dim > 2 then raise (ShapeException(sprintf "T: expects a tensor with at most 2 dimensions, got shape %s; use Permute" (Shape.toString x.Shape)))
-        x.Transpose(0, 1)
+        if x.Dim < 2 then x else x.PermuteNamed([| 1; 0 |], "PermuteBackward0")
 
     // ---------------------------------------------------------------- matrix products
 
@@ -585,7 +605,7 @@ type Tensor =
         let d = Shape.normDim "select" xs.Length dim
         let i = if index < 0 then index + xs.[d] else index
         if i < 0 || i >= xs.[d] then
-            raise (IndexOutOfRangeException(sprintf "select: index %d is out of bounds for dimension %d with size %d (shape %s)" index d xs.[d] (Shape.toString xs)))
+            raise (ArgumentOutOfRangeException("index", sprintf "select: index %d is out of bounds for dimension %d with size %d (shape %s)" index d xs.[d] (Shape.toString xs)))
         let starts = Array.zeroCreate xs.Length
         starts.[d] <- i
         let lengths = Array.copy xs
