@@ -461,7 +461,7 @@ type Tensor =
                 member _.Vjp(_, _, g) = Tensor.SumToShape(g, xs) }, x)
 
     /// The same data with a new shape (one size may be -1).
-    member x.Reshape(shape: int[]) : Tensor = x.ReshapeNamed(shape, "ViewBackward0")
+    member x.Reshape(shape: int[]) : Tensor = x.ReshapeNamed(shape, "ReshapeAliasBackward0")
 
     /// Reshape recording a given grad_fn name.
     member internal x.ReshapeNamed(shape: int[], name: string) : Tensor =
@@ -475,7 +475,7 @@ type Tensor =
                 member _.Vjp(_, _, g) = g.Reshape xs }, x)
 
     /// PyTorch's `view` (same as Reshape here: storage is always contiguous).
-    member x.View(shape: int[]) : Tensor = x.Reshape shape
+    member x.View(shape: int[]) : Tensor = x.ReshapeNamed(shape, "ViewBackward0")
 
     /// Reorders dimensions.
     member x.Permute(perm: int[]) : Tensor = x.PermuteNamed(perm, "PermuteBackward0")
