@@ -55,7 +55,9 @@ type ModuleFunction =
     member f.Invoke(p: Params, x: Tensor) = f.Apply p x
 
 /// PyTorch's `nn.Module`: subclass it, keep sub-modules and parameters in fields (found automatically in
-/// declaration order) or register them explicitly, and override `Forward`. Call a module with `Call(x)`.
+/// declaration order, base class first) or register them explicitly, and override `Forward`. Call a module
+/// with `Call(x)`. F# note: a class `let` becomes a field only when a member uses it; for one that is not
+/// used by `Forward` write `member val` or call `RegisterModule`.
 [<AbstractClass; AllowNullLiteral>]
 type Module() =
     static let mutable nextId = 0
