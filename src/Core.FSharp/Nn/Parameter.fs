@@ -1,6 +1,20 @@
 namespace Fluxion.Nn
 
+open System.Collections.Generic
 open Fluxion
+
+/// While a pure (functional) call of a module runs, parameters read their values from a given tree
+/// instead of their own data; the scope is per thread, so concurrent calls do not see each other.
+[<AbstractClass; Sealed>]
+type internal ParameterScope =
+    [<System.ThreadStatic; DefaultValue>]
+    static val mutable private current: Dictionary<obj, Tensor>
+    static member Current = ParameterScope.current
+    /// Runs `f` with the given parameter -> value substitutions, restoring the previous scope afterwards.
+    static member Run(values: Dictionary<obj, Tensor>, f: unit -> 'T) : 'T =
+        let saved = ParameterScope.current
+        ParameterScope.current <- values
+        try f () finally ParameterScope.current <- saved
 
 /// A learnable tensor owned by a module (PyTorch's `nn.Parameter`): a leaf that requires grad.
 /// Forward passes read `Value`; `Backward()` accumulates into `Grad`; optimizers update the data in place.
@@ -9,8 +23,15 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     let leaf = if requiresGrad then value.Detach().RequiresGrad_() else value.Detach()
     /// A parameter that requires grad.
     new(value: Tensor) = Parameter(value, true)
-    /// The leaf tensor used in forward passes (records operations when it requires grad).
-    member _.Value = leaf
+    /// The leaf tensor used in forward passes (records operations when it requires grad); inside a
+    /// module's pure view (`Module.AsFunction`) it is the value supplied for this parameter instead.
+    member this.Value: Tensor =
+        match ParameterScope.Current with
+        | null -> leaf
+        | d ->
+            match d.TryGetValue(box this) with
+            | true, t -> t
+            | _ -> leaf
     /// The data without autodiff (shares storage: in-place changes show in `Value`).
     member _.Data = leaf.Detach()
     /// The gradient accumulated by `Backward()`, or null before the first backward / after `ZeroGrad()`.

@@ -1,0 +1,380 @@
+namespace Fluxion.Nn
+
+open System
+open System.Collections.Generic
+open Fluxion
+open Fluxion.Ops
+open Fluxion.Random
+open Fluxion.Printing
+
+/// How a layer runs: training or evaluation, and the generator that random layers (Dropout) draw from.
+type Mode =
+    { Training: bool
+      Generator: Generator }
+
+    /// Evaluation mode (Dropout is the identity, BatchNorm uses its running statistics).
+    static member Eval = { Training = false; Generator = Generator.Default }
+    /// Training mode drawing from the given generator.
+    static member Train(g: Generator) = { Training = true; Generator = g }
+
+/// A layer as an immutable value: what it is called and prints (`Linear(in_features=2, ...)`), how its
+/// parameters are created (PyTorch's default initialisation, draw for draw) and a pure forward function.
+/// Equality is identity: using the same layer value twice shares its parameters.
+[<ReferenceEquality>]
+type Layer =
+    { /// Class name as PyTorch prints it (`Linear`, `Sequential`, `NeuralNetTwoLayer`).
+      Name: string
+      /// PyTorch's `extra_repr` (empty for none).
+      Extra: string
+      /// Named sub-layers in attribute order (a layer may appear under several names: shared weights).
+      Children: (string * Layer)[]
+      /// The `kernel_size` torchinfo shows.
+      Kernel: SummaryKernel
+      /// Creates the trainable parameters, drawing from the generator in PyTorch's order.
+      Init: Generator -> Params
+      /// Creates the non-trainable state (PyTorch's buffers, e.g. BatchNorm's running statistics).
+      Buffers: unit -> Params
+      /// The forward pass: mode, parameters, state and input give the output and the new state.
+      Run: Mode -> Params -> Params -> Tensor -> Tensor * Params
+      /// For containers: the forward recipe over named children (`call "linear1" x`).
+      Compose: ((string -> Tensor -> Tensor) -> Tensor -> Tensor) option
+      /// Made by `-->`: a further `-->` extends this Sequential instead of nesting it.
+      Chain: bool }
+
+    /// The output in evaluation mode with the initial state (pure: for parameter-only layers the whole story).
+    member l.Apply(p: Params, x: Tensor) : Tensor = fst (l.Run Mode.Eval p (l.Buffers()) x)
+    /// The output and the new state in the given mode.
+    member l.ApplyWithState(mode: Mode, p: Params, state: Params, x: Tensor) : Tensor * Params = l.Run mode p state x
+    /// PyTorch's module repr.
+    override l.ToString() =
+        ModuleFormat.moduleRepr l.Name (ModuleFormat.extraLines l.Extra) [ for n, c in l.Children -> n, c.ToString() ]
+
+/// Building layers: PyTorch's standard layers, containers and composition.
+[<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
+module Layer =
+    let private shp (s: int[]) = "(" + String.Join(", ", s) + ")"
+    let private noState () = Params.empty
+
+    /// The leaf named `name` in a parameter group (fast path of Params.find for one level).
+    let field (name: string) (p: Params) : Tensor =
+        match p with
+        | Params.Group cs ->
+            let mutable r = Unchecked.defaultof<Tensor>
+            for (n, c) in cs do
+                match c with
+                | Params.Leaf t when n = name -> r <- t
+                | _ -> ()
+            if isNull (box r) then raise (KeyNotFoundException(sprintf "layer parameters have no '%s' (got %s)" name (String.Join(", ", cs |> Array.map fst))))
+            r
+        | Params.Leaf _ -> raise (KeyNotFoundException(sprintf "layer parameters: expected a group holding '%s', got a leaf" name))
+
+    /// The leaf named `name`, if present.
+    let tryField (name: string) (p: Params) : Tensor option =
+        match p with
+        | Params.Group cs -> cs |> Array.tryPick (fun (n, c) -> match c with Params.Leaf t when n = name -> Some t | _ -> None)
+        | _ -> None
+
+    let private childOf (name: string) (p: Params) =
+        match p with
+        | Params.Group cs -> (match cs |> Array.tryFind (fun (n, _) -> n = name) with Some(_, c) -> c | None -> Params.empty)
+        | _ -> Params.empty
+
+    let private isEmpty (p: Params) = match p with Params.Group [||] -> true | _ -> false
+
+    /// A layer without parameters or state.
+    let stateless (name: string) (extra: string) (kernel: SummaryKernel) (f: Mode -> Tensor -> Tensor) : Layer =
+        { Name = name; Extra = extra; Children = [||]; Kernel = kernel; Init = (fun _ -> Params.empty); Buffers = noState
+          Run = (fun mode _ s x -> f mode x, s); Compose = None; Chain = false }
+
+    /// A parameter-free function as a layer (`Layer.ofFunction "ReLU" Tensor.relu`).
+    let ofFunction (name: string) (f: Tensor -> Tensor) : Layer = stateless name "" NoKernel (fun _ x -> f x)
+
+    /// A container running `forward` over named children; a child listed twice (same value) shares its
+    /// parameters, which are stored under its first name. Params are grouped by child name.
+    let composite (name: string) (children: (string * Layer) seq) (forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) : Layer =
+        let children = Array.ofSeq children
+        let names = children |> Array.map fst
+        if (Array.distinct names).Length <> names.Length then
+            invalidArg "children" (sprintf "%s: child names must be unique, got %s" name (String.Join(", ", names)))
+        // Storage key of each child: the name of its first occurrence.
+        let keys = children |> Array.map (fun (_, c) -> fst (children |> Array.find (fun (_, d) -> obj.ReferenceEquals(c, d))))
+        let firsts = children |> Array.mapi (fun i (n, c) -> i, n, c) |> Array.filter (fun (i, n, _) -> keys.[i] = n)
+        let index = Dictionary<string, int>()
+        children |> Array.iteri (fun i (n, _) -> index.[n] <- i)
+        let init g =
+            Params.Group [| for _, n, c in firsts do
+                              let p = c.Init g
+                              if not (isEmpty p) then yield n, p |]
+        let buffers () =
+            Params.Group [| for _, n, c in firsts do
+                              let s = c.Buffers()
+                              if not (isEmpty s) then yield n, s |]
+        let run mode p s x =
+            let states = Dictionary<string, Params>()
+            let call (childName: string) (x: Tensor) =
+                let i =
+                    match index.TryGetValue childName with
+                    | true, i -> i
+                    | _ -> invalidArg "name" (sprintf "%s: no child '%s' (children: %s)" name childName (String.Join(", ", names)))
+                let c = snd children.[i]
+                let key = keys.[i]
+                let cs = match states.TryGetValue key with | true, v -> v | _ -> childOf key s
+                let y, s' =
+                    try c.Run mode (childOf key p) cs x
+                    with
+                    | :? LayerException as e -> raise (e.Under childName)
+                    | :? ArgumentException as e -> raise (LayerException([ childName ], e.Message, e))
+                states.[key] <- s'
+                y
+            let y = forward call x
+            let s' =
+                Params.Group [| for _, n, c in firsts do
+                                  let st = match states.TryGetValue n with | true, v -> v | _ -> childOf n s
+                                  if not (isEmpty st) then yield n, st |]
+            y, s'
+        { Name = name; Extra = ""; Children = children; Kernel = NoKernel; Init = init; Buffers = buffers; Run = run
+          Compose = Some forward; Chain = false }
+
+    /// PyTorch's `nn.Sequential`: children named 0, 1, ... applied in order.
+    let sequential (layers: Layer seq) : Layer =
+        let children = layers |> Seq.mapi (fun i l -> string i, l) |> Array.ofSeq
+        composite "Sequential" children (fun call x ->
+            let mutable y = x
+            for n, _ in children do y <- call n y
+            y)
+
+    /// `a --> b`: a Sequential of both (extending a Sequential made by `-->`).
+    let chain (a: Layer) (b: Layer) : Layer =
+        let items = if a.Chain then Array.map snd a.Children else [| a |]
+        { sequential (Array.append items [| b |]) with Chain = true }
+
+    // ------------------------------------------------------------------ layers with parameters
+
+    let private paramGroup (entries: (string * Tensor) list) = Params.Group [| for n, t in entries -> n, Params.Leaf t |]
+
+    /// `nn.Linear(inF, outF, bias)`: y = x Wᵀ + b on inputs (*, inF); PyTorch's default init.
+    let linearWith (inF: int) (outF: int) (bias: bool) : Layer =
+        if inF < 0 || outF < 0 then invalidArg "inF" (sprintf "Linear: feature counts must be non-negative, got in=%d out=%d" inF outF)
+        let title = sprintf "Linear(%d→%d)" inF outF
+        let init g =
+            let w, b = InitMath.defaultInit32 g [| outF; inF |] bias
+            paramGroup [ yield "weight", Creation.ofFloat32 [| outF; inF |] w
+                         if bias then yield "bias", Creation.ofFloat32 [| outF |] b ]
+        let run _ p s (x: Tensor) =
+            let xs = x.Shape
+            if xs.Length = 0 || xs.[xs.Length - 1] <> inF then
+                raise (ShapeException(sprintf "%s expects input (*, %d), got %s" title inF (shp xs)))
+            Functional.linear (field "weight" p) (if bias then Some(field "bias" p) else None) x, s
+        { Name = "Linear"; Extra = ModuleFormat.linearExtra inF outF bias; Children = [||]; Kernel = NoKernel
+          Init = init; Buffers = noState; Run = run; Compose = None; Chain = false }
+
+    /// `nn.Linear(inF, outF)` with bias.
+    let linear (inF: int) (outF: int) : Layer = linearWith inF outF true
+
+    /// `nn.Conv1d` with every option; padding modes zeros, reflect, replicate and circular.
+    let conv1dWith (inC: int) (outC: int) (kernel: int) (stride: int) (padding: ConvPadding) (dilation: int)
+                   (groups: int) (bias: bool) (paddingMode: string) : Layer =
+        let bad fmt = Printf.ksprintf (fun s -> raise (ArgumentException("Conv1d: " + s))) fmt
+        if groups < 1 || inC % groups <> 0 then bad "in_channels %d must be divisible by groups %d" inC groups
+        if outC % groups <> 0 then bad "out_channels %d must be divisible by groups %d" outC groups
+        if kernel < 1 || stride < 1 || dilation < 1 then bad "kernel_size %d, stride %d and dilation %d must be >= 1" kernel stride dilation
+        if not (List.contains paddingMode [ "zeros"; "reflect"; "replicate"; "circular" ]) then
+            bad "padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', got '%s'" paddingMode
+        let left, right =
+            match padding with
+            | Explicit [| p |] when p >= 0 -> p, p
+            | Explicit p -> bad "padding must be one non-negative int, got %A" p
+            | Valid -> 0, 0
+            | Same ->
+                if stride <> 1 then bad "padding='same' is not supported for strided convolutions (stride %d)" stride
+                let total = dilation * (kernel - 1)
+                total / 2, total - total / 2
+        let title = sprintf "Conv1d(%d→%d, kernel_size=%d)" inC outC kernel
+        let wShape = [| outC; inC / groups; kernel |]
+        let init g =
+            let w, b = InitMath.defaultInit32 g wShape bias
+            paramGroup [ yield "weight", Creation.ofFloat32 wShape w
+                         if bias then yield "bias", Creation.ofFloat32 [| outC |] b ]
+        let run _ p s (x: Tensor) =
+            let xs = x.Shape
+            let ok = (xs.Length = 3 && xs.[1] = inC) || (xs.Length = 2 && xs.[0] = inC)
+            if not ok then
+                let hint =
+                    if xs.Length = 2 && inC = 1 then sprintf "; a batch of one-channel signals needs shape (%d, 1, %d) (unsqueeze(1))" xs.[0] xs.[1]
+                    else ""
+                raise (ShapeException(sprintf "%s expects input (N, %d, L) or unbatched (%d, L), got %s%s" title inC inC (shp xs) hint))
+            let w = field "weight" p
+            let b = if bias then Some(field "bias" p) else None
+            let y =
+                if paddingMode = "zeros" && left = right then Convolution.conv1d stride left dilation groups w b x
+                else Convolution.conv1d stride 0 dilation groups w b (Functional.padLast paddingMode left right x)
+            y, s
+        { Name = "Conv1d"; Extra = ModuleFormat.conv1dExtra inC outC kernel stride padding dilation groups bias paddingMode
+          Children = [||]; Kernel = KernelList [| kernel |]; Init = init; Buffers = noState; Run = run; Compose = None; Chain = false }
+
+    /// `nn.Conv1d(inC, outC, kernel)` with stride 1, no padding, bias.
+    let conv1d (inC: int) (outC: int) (kernel: int) : Layer = conv1dWith inC outC kernel 1 (Explicit [| 0 |]) 1 1 true "zeros"
+
+    /// `nn.BatchNorm1d(numFeatures, eps, momentum, affine, track_running_stats)`; momentum None = cumulative average.
+    let batchNorm1dWith (numFeatures: int) (eps: float) (momentum: float option) (affine: bool) (trackRunningStats: bool) : Layer =
+        let title = sprintf "BatchNorm1d(%d)" numFeatures
+        let init _ =
+            if affine then paramGroup [ "weight", Tensor.ones [| numFeatures |]; "bias", Tensor.zeros [| numFeatures |] ]
+            else Params.empty
+        let buffers () =
+            if trackRunningStats then
+                paramGroup [ "running_mean", Tensor.zeros [| numFeatures |]; "running_var", Tensor.ones [| numFeatures |]
+                             "num_batches_tracked", Creation.zeros [||] Dtype.Int64 ]
+            else Params.empty
+        let run (mode: Mode) p s (x: Tensor) =
+            let xs = x.Shape
+            if not ((xs.Length = 2 || xs.Length = 3) && xs.[1] = numFeatures) then
+                raise (ShapeException(sprintf "%s expects input (N, %d) or (N, %d, L), got %s" title numFeatures numFeatures (shp xs)))
+            let w, b = (if affine then Some(field "weight" p), Some(field "bias" p) else None, None)
+            let rm, rv = (if trackRunningStats then Some(field "running_mean" s), Some(field "running_var" s) else None, None)
+            let count = if trackRunningStats then (field "num_batches_tracked" s).ToDouble() + 1.0 else 1.0
+            let m = match momentum with Some m -> m | None -> 1.0 / count
+            let y, upd = Functional.batchNorm w b rm rv mode.Training m eps x
+            match upd with
+            | Some(nm, nv) ->
+                y, paramGroup [ "running_mean", nm.Cast (field "running_mean" s).Dtype; "running_var", nv.Cast (field "running_var" s).Dtype
+                                "num_batches_tracked", Creation.scalar count Dtype.Int64 ]
+            | None -> y, s
+        { Name = "BatchNorm1d"; Extra = ModuleFormat.batchNorm1dExtra numFeatures eps momentum affine trackRunningStats
+          Children = [||]; Kernel = NoKernel; Init = init; Buffers = buffers; Run = run; Compose = None; Chain = false }
+
+    /// `nn.BatchNorm1d(numFeatures)`: eps 1e-5, momentum 0.1, affine, tracking running statistics.
+    let batchNorm1d (numFeatures: int) : Layer = batchNorm1dWith numFeatures 1e-5 (Some 0.1) true true
+
+    let private rnnInit (hidden: int) (names: string list) (shapes: int[] list) (g: Generator) =
+        // PyTorch: every parameter ~ U(-1/sqrt(hidden), 1/sqrt(hidden)), in parameter order.
+        let k = if hidden > 0 then 1.0 / Math.Sqrt(float hidden) else 0.0
+        paramGroup (List.map2 (fun n (s: int[]) -> n, Creation.ofFloat32 s (Sampling.uniform32 g (Shape.numel s) (-k) k)) names shapes)
+
+    /// `nn.RNNCell(inputSize, hiddenSize, bias)` with tanh; as a layer it starts from a zero hidden state.
+    let rnnCellWith (inputSize: int) (hidden: int) (bias: bool) : Layer =
+        let names = [ "weight_ih"; "weight_hh" ] @ (if bias then [ "bias_ih"; "bias_hh" ] else [])
+        let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
+        let run _ p s (x: Tensor) =
+            let xs = x.Shape
+            if not ((xs.Length = 1 || xs.Length = 2) && xs.[xs.Length - 1] = inputSize) then
+                raise (ShapeException(sprintf "RNNCell(%d→%d) expects input (N, %d) or (%d), got %s" inputSize hidden inputSize inputSize (shp xs)))
+            let hShape = if xs.Length = 1 then [| hidden |] else [| xs.[0]; hidden |]
+            let h = Creation.zeros hShape x.Dtype
+            Functional.rnnCell (field "weight_ih" p) (field "weight_hh" p) (tryField "bias_ih" p) (tryField "bias_hh" p) h x, s
+        { Name = "RNNCell"; Extra = sprintf "%d, %d%s" inputSize hidden (if bias then "" else ", bias=False")
+          Children = [||]; Kernel = NoKernel; Init = rnnInit hidden names shapes; Buffers = noState; Run = run; Compose = None; Chain = false }
+
+    /// The tanh RNN over a sequence: input (L, Hin) or (L, N, Hin) ((N, L, Hin) when batchFirst), hidden
+    /// state h0 (or zeros); returns every step's hidden state and the last one.
+    let rnnForward (p: Params) (batchFirst: bool) (h0: Tensor option) (x: Tensor) : Tensor * Tensor =
+        let wih, whh = field "weight_ih_l0" p, field "weight_hh_l0" p
+        let bih, bhh = tryField "bias_ih_l0" p, tryField "bias_hh_l0" p
+        let hidden = whh.Shape.[0]
+        let unbatched = x.Dim = 2
+        let seqDim = if batchFirst && not unbatched then 1 else 0
+        let steps = x.Shape.[seqDim]
+        let hShape = if unbatched then [| hidden |] else [| x.Shape.[1 - seqDim]; hidden |]
+        let mutable h = match h0 with Some h -> h | None -> Creation.zeros hShape x.Dtype
+        let outs = Array.zeroCreate steps
+        for t in 0 .. steps - 1 do
+            h <- Functional.rnnCell wih whh bih bhh h (x.Select(seqDim, t))
+            outs.[t] <- h
+        Shapes.stack seqDim outs, h
+
+    /// `nn.RNN(inputSize, hiddenSize)` with one layer and tanh; as a layer it returns the output sequence.
+    let rnnWith (inputSize: int) (hidden: int) (bias: bool) (batchFirst: bool) : Layer =
+        let names = [ "weight_ih_l0"; "weight_hh_l0" ] @ (if bias then [ "bias_ih_l0"; "bias_hh_l0" ] else [])
+        let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
+        let run _ p s (x: Tensor) =
+            let xs = x.Shape
+            if not ((xs.Length = 2 || xs.Length = 3) && xs.[xs.Length - 1] = inputSize) then
+                raise (ShapeException(sprintf "RNN(%d→%d) expects input (L, N, %d) or unbatched (L, %d), got %s" inputSize hidden inputSize inputSize (shp xs)))
+            fst (rnnForward p batchFirst None x), s
+        { Name = "RNN"; Extra = ModuleFormat.rnnExtra inputSize hidden 0 1 bias batchFirst 0.0 false
+          Children = [||]; Kernel = NoKernel; Init = rnnInit hidden names shapes; Buffers = noState; Run = run; Compose = None; Chain = false }
+
+    /// `nn.RNN(inputSize, hiddenSize)`.
+    let rnn (inputSize: int) (hidden: int) : Layer = rnnWith inputSize hidden true false
+
+    // ------------------------------------------------------------------ parameter-free layers
+
+    /// `nn.ReLU()`.
+    let relu = ofFunction "ReLU" Elementwise.relu
+    /// `nn.Sigmoid()`.
+    let sigmoid = ofFunction "Sigmoid" Elementwise.sigmoid
+    /// `nn.Tanh()`.
+    let tanh = ofFunction "Tanh" Elementwise.tanh
+    /// `nn.Identity()`.
+    let identity = ofFunction "Identity" id
+    /// `nn.LeakyReLU(negativeSlope)`.
+    let leakyRelu (negativeSlope: float) =
+        stateless "LeakyReLU" (ModuleFormat.leakyReluExtra negativeSlope false) NoKernel (fun _ x -> Elementwise.leakyRelu negativeSlope x)
+    /// `nn.ELU(alpha)`.
+    let elu (alpha: float) = stateless "ELU" (ModuleFormat.eluExtra alpha false) NoKernel (fun _ x -> Elementwise.elu alpha x)
+    /// `nn.GELU(approximate)` with approximate "none" (exact) or "tanh".
+    let geluWith (approximate: string) =
+        let f =
+            match approximate with
+            | "none" -> Elementwise.gelu
+            | "tanh" -> Functional.geluTanh
+            | a -> invalidArg "approximate" (sprintf "GELU: approximate must be 'none' or 'tanh', got '%s'" a)
+        stateless "GELU" (ModuleFormat.geluExtra approximate) NoKernel (fun _ x -> f x)
+    /// `nn.GELU()` (exact).
+    let gelu = geluWith "none"
+    /// `nn.Softplus(beta, threshold)`; PyTorch's defaults are the ints 1 and 20.
+    let softplusWith (beta: PyNumber) (threshold: PyNumber) =
+        let v n = match n with PyInt i -> float i | PyFloat f -> f
+        stateless "Softplus" (ModuleFormat.softplusExtra beta threshold) NoKernel (fun _ x -> Functional.softplus (v beta) (v threshold) x)
+    /// `nn.Softplus()`.
+    let softplus = softplusWith (PyInt 1L) (PyInt 20L)
+    let private softmaxLike (name: string) (f: int -> Tensor -> Tensor) (dim: int option) =
+        stateless name (ModuleFormat.softmaxExtra dim) NoKernel (fun _ x ->
+            f (match dim with Some d -> d | None -> Functional.implicitSoftmaxDim x.Dim) x)
+    /// `nn.Softmax(dim)`.
+    let softmax (dim: int) = softmaxLike "Softmax" Reductions.softmax (Some dim)
+    /// `nn.Softmax()` without a dim (PyTorch's legacy implicit choice).
+    let softmaxImplicit = softmaxLike "Softmax" Reductions.softmax None
+    /// `nn.LogSoftmax(dim)`.
+    let logSoftmax (dim: int) = softmaxLike "LogSoftmax" Reductions.logSoftmax (Some dim)
+    /// `nn.Flatten(startDim, endDim)`.
+    let flattenWith (startDim: int) (endDim: int) =
+        stateless "Flatten" (ModuleFormat.flattenExtra startDim endDim) NoKernel (fun _ x -> Shapes.flatten startDim endDim x)
+    /// `nn.Flatten()`: dims 1..-1.
+    let flatten = flattenWith 1 -1
+    /// `nn.Dropout(p)`: random zeroing in training (drawing from the mode's generator), identity in evaluation.
+    let dropout (p: float) =
+        if p < 0.0 || p > 1.0 then invalidArg "p" (sprintf "Dropout: probability has to be between 0 and 1, but got %g" p)
+        stateless "Dropout" (ModuleFormat.dropoutExtra p false) NoKernel (fun mode x -> Functional.dropout mode.Generator p mode.Training x)
+    /// `nn.MaxPool1d(kernel, stride, padding, dilation)` (ceil_mode is printed but only False runs).
+    let maxPool1dWith (kernel: int) (stride: int) (padding: int) (dilation: int) (ceilMode: bool) =
+        stateless "MaxPool1d" (ModuleFormat.maxPool1dExtra kernel stride padding dilation ceilMode) (KernelInt kernel) (fun _ x ->
+            if ceilMode then raise (NotSupportedException "MaxPool1d: ceil_mode=True is not supported")
+            if x.Dim <> 2 && x.Dim <> 3 then
+                raise (ShapeException(sprintf "MaxPool1d(kernel_size=%d) expects input (N, C, L) or (C, L), got %s" kernel (shp x.Shape)))
+            Convolution.maxPool1d kernel stride padding dilation x)
+    /// `nn.MaxPool1d(kernel)`: stride = kernel.
+    let maxPool1d (kernel: int) = maxPool1dWith kernel kernel 0 1 false
+    /// `nn.AvgPool1d(kernel, stride, padding)`.
+    let avgPool1dWith (kernel: int) (stride: int) (padding: int) =
+        stateless "AvgPool1d" (ModuleFormat.avgPool1dExtra kernel stride padding) (KernelList [| kernel |]) (fun _ x ->
+            if x.Dim <> 2 && x.Dim <> 3 then
+                raise (ShapeException(sprintf "AvgPool1d(kernel_size=%d) expects input (N, C, L) or (C, L), got %s" kernel (shp x.Shape)))
+            Convolution.avgPool1d kernel stride padding x)
+    /// `nn.AvgPool1d(kernel)`: stride = kernel.
+    let avgPool1d (kernel: int) = avgPool1dWith kernel kernel 0
+
+    // ------------------------------------------------------------------ running
+
+    /// Creates a layer's parameters from a generator (PyTorch's construction draws).
+    let init (g: Generator) (l: Layer) : Params = l.Init g
+    /// The pure evaluation-mode forward pass.
+    let apply (l: Layer) (p: Params) (x: Tensor) : Tensor = l.Apply(p, x)
+    /// The forward pass in a mode with explicit state: returns the output and the new state.
+    let applyWithState (l: Layer) (mode: Mode) (p: Params) (state: Params) (x: Tensor) : Tensor * Params = l.Run mode p state x
+
+/// The `-->` composition operator for layers.
+[<AutoOpen>]
+module LayerOperators =
+    /// `a --> b`: a then b, as one Sequential.
+    let (-->) (a: Layer) (b: Layer) : Layer = Layer.chain a b

@@ -1,0 +1,216 @@
+namespace Fluxion.Nn
+
+open System
+open System.Runtime.InteropServices
+open Fluxion
+open Fluxion.Random
+open Fluxion.Printing
+
+/// A module running a pure layer: its parameters are created by the layer's initialisation (from the
+/// global generator, as PyTorch's constructors draw) and its forward pass is the layer's own function.
+[<AllowNullLiteral>]
+type ModuleOfLayer(layer: Layer) as this =
+    inherit Module()
+    let p0 = layer.Init Generator.Default
+    let s0 = layer.Buffers()
+    let parameters = Params.flatten p0 |> Array.map (fun (n, t) -> n, Parameter(t))
+    let buffers = Params.flatten s0
+    do
+        this.DisableDiscovery()
+        for n, p in parameters do this.RegisterParameter(n, p)
+        for n, b in buffers do this.RegisterBuffer(n, b)
+
+    /// The pure layer this module runs.
+    member _.Layer = layer
+    /// A parameter by its name (`weight`, `bias`, `weight_ih_l0`), or null.
+    member _.GetParameter(name: string) : Parameter =
+        match parameters |> Array.tryFind (fun (n, _) -> n = name) with
+        | Some(_, p) -> p
+        | None -> null
+    /// A buffer by its name (`running_mean`), or null.
+    member _.GetBuffer(name: string) : Tensor =
+        match buffers |> Array.tryFind (fun (n, _) -> n = name) with
+        | Some(_, b) -> b
+        | None -> Unchecked.defaultof<Tensor>
+    /// The current parameters as the layer's tree (values as forward passes see them).
+    member _.CurrentParams() = Params.withLeaves p0 (parameters |> Array.map (fun (_, p) -> p.Value))
+
+    override _.ClassName = layer.Name
+    override _.ExtraRepr = layer.Extra
+    override _.SummaryKernel = layer.Kernel
+    override this.Forward(x: Tensor) =
+        let p = this.CurrentParams()
+        let s = Params.withLeaves s0 (buffers |> Array.map snd)
+        let y, s' = layer.Run { Training = this.Training; Generator = Generator.Default } p s x
+        // Running statistics change in place, except inside a pure call (AsFunction).
+        if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
+            Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')
+        y
+
+/// `nn.Linear(in_features, out_features, bias=True)`: y = x Wᵀ + b for inputs (*, in_features).
+type Linear(inFeatures: int, outFeatures: int, [<Optional; DefaultParameterValue(true)>] bias: bool) =
+    inherit ModuleOfLayer(Layer.linearWith inFeatures outFeatures bias)
+    /// Input width.
+    member _.InFeatures = inFeatures
+    /// Output width.
+    member _.OutFeatures = outFeatures
+    /// The weight (out_features, in_features).
+    member this.Weight: Parameter = this.GetParameter "weight"
+    /// The bias (out_features), or null without bias.
+    member this.Bias: Parameter = this.GetParameter "bias"
+
+/// `nn.Conv1d`: 1-D cross-correlation over (N, C, L) or (C, L) inputs.
+type Conv1d private (layer: Layer) =
+    inherit ModuleOfLayer(layer)
+    /// Explicit integer padding (PyTorch's defaults: stride 1, padding 0, dilation 1, groups 1, bias, zeros).
+    new(inChannels: int, outChannels: int, kernelSize: int,
+        [<Optional; DefaultParameterValue(1)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
+        [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride (Explicit [| padding |]) dilation groups bias paddingMode)
+    /// String padding: "same" or "valid".
+    new(inChannels: int, outChannels: int, kernelSize: int, padding: string,
+        [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
+        let p =
+            match padding with
+            | "same" -> Same
+            | "valid" -> Valid
+            | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize 1 p dilation groups bias paddingMode)
+    /// The weight (out, in/groups, kernel).
+    member this.Weight: Parameter = this.GetParameter "weight"
+    /// The bias (out), or null.
+    member this.Bias: Parameter = this.GetParameter "bias"
+
+/// `nn.ReLU()`.
+type ReLU() = inherit ModuleOfLayer(Layer.relu)
+/// `nn.Sigmoid()`.
+type Sigmoid() = inherit ModuleOfLayer(Layer.sigmoid)
+/// `nn.Tanh()`.
+type Tanh() = inherit ModuleOfLayer(Layer.tanh)
+/// `nn.Identity()`.
+type Identity() = inherit ModuleOfLayer(Layer.identity)
+/// `nn.LeakyReLU(negative_slope=0.01)`.
+type LeakyReLU([<Optional; DefaultParameterValue(0.01)>] negativeSlope: float) = inherit ModuleOfLayer(Layer.leakyRelu negativeSlope)
+/// `nn.ELU(alpha=1.0)`.
+type ELU([<Optional; DefaultParameterValue(1.0)>] alpha: float) = inherit ModuleOfLayer(Layer.elu alpha)
+/// `nn.GELU(approximate='none')`.
+type GELU([<Optional; DefaultParameterValue("none")>] approximate: string) = inherit ModuleOfLayer(Layer.geluWith approximate)
+/// `nn.Softmax(dim)`; without a dim PyTorch's legacy implicit choice.
+type Softmax private (layer: Layer) =
+    inherit ModuleOfLayer(layer)
+    new(dim: int) = Softmax(Layer.softmax dim)
+    new() = Softmax(Layer.softmaxImplicit)
+/// `nn.LogSoftmax(dim)`.
+type LogSoftmax(dim: int) = inherit ModuleOfLayer(Layer.logSoftmax dim)
+/// `nn.Softplus(beta=1, threshold=20)`.
+type Softplus private (layer: Layer) =
+    inherit ModuleOfLayer(layer)
+    new() = Softplus(Layer.softplus)
+    new(beta: float, threshold: float) = Softplus(Layer.softplusWith (PyFloat beta) (PyFloat threshold))
+/// `nn.Flatten(start_dim=1, end_dim=-1)`.
+type Flatten([<Optional; DefaultParameterValue(1)>] startDim: int, [<Optional; DefaultParameterValue(-1)>] endDim: int) =
+    inherit ModuleOfLayer(Layer.flattenWith startDim endDim)
+/// `nn.Dropout(p=0.5)`: zeroes elements with probability p in training (global generator), identity in eval.
+type Dropout([<Optional; DefaultParameterValue(0.5)>] p: float) =
+    inherit ModuleOfLayer(Layer.dropout p)
+    /// The drop probability.
+    member _.P = p
+/// `nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)`.
+type BatchNorm1d(numFeatures: int, [<Optional; DefaultParameterValue(1e-5)>] eps: float,
+                 [<Optional; DefaultParameterValue(0.1)>] momentum: float, [<Optional; DefaultParameterValue(true)>] affine: bool,
+                 [<Optional; DefaultParameterValue(true)>] trackRunningStats: bool) =
+    inherit ModuleOfLayer(Layer.batchNorm1dWith numFeatures eps (if Double.IsNaN momentum then None else Some momentum) affine trackRunningStats)
+    /// γ (num_features), or null without affine.
+    member this.Weight: Parameter = this.GetParameter "weight"
+    /// β (num_features), or null without affine.
+    member this.Bias: Parameter = this.GetParameter "bias"
+    /// Running mean (updated in place in training).
+    member this.RunningMean: Tensor = this.GetBuffer "running_mean"
+    /// Running (unbiased) variance.
+    member this.RunningVar: Tensor = this.GetBuffer "running_var"
+    /// Number of training batches seen.
+    member this.NumBatchesTracked: Tensor = this.GetBuffer "num_batches_tracked"
+/// `nn.MaxPool1d(kernel_size, stride=kernel_size, padding=0, dilation=1)`; stride 0 means the kernel size.
+type MaxPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
+               [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(false)>] ceilMode: bool) =
+    inherit ModuleOfLayer(Layer.maxPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding dilation ceilMode)
+/// `nn.AvgPool1d(kernel_size, stride=kernel_size, padding=0)`; stride 0 means the kernel size.
+type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
+    inherit ModuleOfLayer(Layer.avgPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding)
+
+/// `nn.RNNCell(input_size, hidden_size, bias=True)` with tanh.
+type RNNCell(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool) =
+    inherit ModuleOfLayer(Layer.rnnCellWith inputSize hiddenSize bias)
+    /// One step from hidden state h: tanh(x Wihᵀ + bih + h Whhᵀ + bhh).
+    member this.Step(x: Tensor, h: Tensor) : Tensor =
+        let p = this.CurrentParams()
+        Functional.rnnCell (Layer.field "weight_ih" p) (Layer.field "weight_hh" p) (Layer.tryField "bias_ih" p) (Layer.tryField "bias_hh" p) h x
+
+/// `nn.RNN(input_size, hidden_size, bias=True, batch_first=False)`, one layer, tanh. `Call` returns the
+/// output sequence; `ForwardWithHidden` also takes h0 and returns the last hidden state.
+type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
+         [<Optional; DefaultParameterValue(false)>] batchFirst: bool) =
+    inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst)
+    /// (output, h_n) from an optional initial hidden state (null for zeros).
+    member this.ForwardWithHidden(x: Tensor, h0: Tensor) : Tensor * Tensor =
+        Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+
+/// `nn.Sequential(m0, m1, ...)`: children named 0, 1, ..., applied in order.
+type Sequential([<ParamArray>] modules: Module[]) as this =
+    inherit Module()
+    let items = Collections.Generic.List<Module>()
+    do
+        this.DisableDiscovery()
+        for m in modules do this.Append m |> ignore
+    /// Adds a module at the end (PyTorch's `append`).
+    member this.Append(m: Module) : Sequential =
+        this.RegisterModule(string items.Count, m)
+        items.Add m
+        this
+    /// The i-th module.
+    member _.Item with get (i: int) = items.[i]
+    /// Number of modules.
+    member _.Count = items.Count
+    override _.Forward(x: Tensor) =
+        let mutable y = x
+        for m in items do y <- m.Call y
+        y
+
+/// A container made from a composite pure layer: named child modules and the layer's forward recipe.
+type LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =
+    inherit Module()
+    do
+        this.DisableDiscovery()
+        for n, m in children do this.RegisterModule(n, m)
+    override _.ClassName = name
+    override _.Forward(x: Tensor) =
+        forward (fun n x ->
+            match children |> Array.tryFind (fun (k, _) -> k = n) with
+            | Some(_, m) -> m.Call x
+            | None -> invalidArg "name" (sprintf "%s: no child '%s'" name n)) x
+
+/// Conversions between pure layers and modules.
+module Modules =
+    /// A module for a pure layer, creating its parameters from the global generator in the layer's init
+    /// order; containers become Sequential/containers of modules and shared sub-layers stay shared.
+    let ofLayer (layer: Layer) : Module =
+        let made = Collections.Generic.Dictionary<Layer, Module>(HashIdentity.Reference)
+        let rec go (l: Layer) : Module =
+            match made.TryGetValue l with
+            | true, m -> m
+            | _ ->
+                let m =
+                    match l.Compose with
+                    | None -> ModuleOfLayer(l) :> Module
+                    | Some f ->
+                        let kids = l.Children |> Array.map (fun (n, c) -> n, go c)
+                        if l.Name = "Sequential" then Sequential(Array.map snd kids) :> Module
+                        else LayerContainer(l.Name, kids, f) :> Module
+                made.[l] <- m
+                m
+        go layer
+
+    /// A parameter-free module from a function (`Modules.ofFunction "ReLU" Tensor.relu`).
+    let ofFunction (name: string) (f: Tensor -> Tensor) : Module = ModuleOfLayer(Layer.ofFunction name f) :> Module
