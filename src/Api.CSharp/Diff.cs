@@ -6,6 +6,15 @@ public static class Diff
     private static Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor> F(Func<Tensor, Tensor> f) =>
         Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor>.FromConverter(x => f(x));
 
+    /// <summary>The gradient of a scalar function of a parameter tree, as a tree of the same shape.</summary>
+    public static ParamTree Grad(Func<ParamTree, Tensor> f, ParamTree parameters) =>
+        new(Fluxion.Nn.ParamsModule.grad(Fn.Of<Fluxion.Nn.Params, Tensor>(p => f(new ParamTree(p))), parameters.Tree));
+    /// <summary>The value and gradient of a scalar function of a parameter tree.</summary>
+    public static (Tensor Value, ParamTree Gradient) ValueAndGrad(Func<ParamTree, Tensor> f, ParamTree parameters)
+    {
+        var r = Fluxion.Nn.ParamsModule.valueAndGrad(Fn.Of<Fluxion.Nn.Params, Tensor>(p => f(new ParamTree(p))), parameters.Tree);
+        return (r.Item1, new ParamTree(r.Item2));
+    }
     /// <summary>The gradient of a scalar function (reverse mode), in x's shape.</summary>
     public static Tensor Grad(Func<Tensor, Tensor> f, Tensor x) => DiffModule.grad(F(f), x);
     /// <summary>The value and the gradient of a scalar function.</summary>

@@ -1,0 +1,106 @@
+using Fluxion.Nn;
+using NnModule = Fluxion.Nn.Module;
+
+namespace Fluxion.CSharp;
+
+/// <summary>A tree of named tensors (parameters, gradients or optimizer state) with PyTorch's dotted names.</summary>
+public sealed class ParamTree : IEnumerable<(string Name, Tensor Value)>
+{
+    internal Params Tree { get; }
+    internal ParamTree(Params tree) => Tree = tree;
+    /// <summary>The tensor at a dotted name such as <c>linear1.weight</c>.</summary>
+    public Tensor this[string name] => ParamsModule.find(name, Tree);
+    /// <summary>The dotted names in order.</summary>
+    public IReadOnlyList<string> Names => ParamsModule.flatten(Tree).Select(e => e.Item1).ToArray();
+    /// <summary>Total number of elements.</summary>
+    public long Numel => ParamsModule.numel(Tree);
+    /// <summary>Applies a function to every tensor, keeping the structure.</summary>
+    public ParamTree Map(Func<Tensor, Tensor> f) => new(ParamsModule.map(Fn.Of(f), Tree));
+    /// <summary>Combines two trees of the same structure tensor by tensor.</summary>
+    public ParamTree Zip(ParamTree other, Func<Tensor, Tensor, Tensor> f) => new(ParamsModule.map2(Fn.Of(f), Tree, other.Tree));
+    /// <summary>Enumerates (name, tensor) pairs in order.</summary>
+    public IEnumerator<(string Name, Tensor Value)> GetEnumerator() =>
+        ParamsModule.flatten(Tree).Select(e => (e.Item1, e.Item2)).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>One line per tensor: name and shape.</summary>
+    public override string ToString() => string.Join("\n", this.Select(e => $"{e.Name}: {e.Value.Size}"));
+}
+
+/// <summary>The pure view of a network: parameters in, outputs out.</summary>
+public sealed class PureModel
+{
+    private readonly ModuleFunction function;
+    internal PureModel(ModuleFunction function) => this.function = function;
+    /// <summary>The network's current parameters (detached; same structure as the gradients).</summary>
+    public ParamTree Parameters => new(function.Params);
+    /// <summary>Runs the forward pass with the given parameters, leaving the module untouched.</summary>
+    public Tensor Apply(ParamTree parameters, Tensor input) => function.Invoke(parameters.Tree, input);
+    /// <summary>The forward pass as a delegate.</summary>
+    public Func<ParamTree, Tensor, Tensor> Function => Apply;
+}
+
+/// <summary>Layers shaped like PyTorch's <c>torch.nn</c> (each is a <see cref="NnModule"/> you can call with <c>Call(x)</c>).</summary>
+public static class Nn
+{
+    /// <summary>y = x·Wᵀ + b.</summary>
+    public static Linear Linear(int inFeatures, int outFeatures, bool bias = true) => new(inFeatures, outFeatures, bias);
+    /// <summary>1-D convolution over (N, C, L).</summary>
+    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true) =>
+        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros");
+    /// <summary>max(x, 0).</summary>
+    public static ReLU ReLU() => new();
+    /// <summary>Logistic sigmoid.</summary>
+    public static Sigmoid Sigmoid() => new();
+    /// <summary>Hyperbolic tangent.</summary>
+    public static Tanh Tanh() => new();
+    /// <summary>The identity.</summary>
+    public static Identity Identity() => new();
+    /// <summary>Leaky ReLU.</summary>
+    public static LeakyReLU LeakyReLU(double negativeSlope = 0.01) => new(negativeSlope);
+    /// <summary>ELU.</summary>
+    public static ELU ELU(double alpha = 1.0) => new(alpha);
+    /// <summary>GELU.</summary>
+    public static GELU GELU() => new("none");
+    /// <summary>Softplus.</summary>
+    public static Softplus Softplus() => new();
+    /// <summary>Softmax along a dimension.</summary>
+    public static Softmax Softmax(int dim) => new(dim);
+    /// <summary>Log-softmax along a dimension.</summary>
+    public static LogSoftmax LogSoftmax(int dim) => new(dim);
+    /// <summary>Flattens dimensions startDim..endDim.</summary>
+    public static Flatten Flatten(int startDim = 1, int endDim = -1) => new(startDim, endDim);
+    /// <summary>Dropout with probability p (active in training mode).</summary>
+    public static Dropout Dropout(double p = 0.5) => new(p);
+    /// <summary>Batch normalisation over (N, C) or (N, C, L).</summary>
+    public static BatchNorm1d BatchNorm1d(int numFeatures) => new(numFeatures);
+    /// <summary>Max pooling over the last dimension.</summary>
+    public static MaxPool1d MaxPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
+    /// <summary>Average pooling over the last dimension.</summary>
+    public static AvgPool1d AvgPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
+    /// <summary>A container that applies modules in order.</summary>
+    public static Sequential Sequential(params NnModule[] modules) => new(modules);
+    /// <summary>The torchinfo summary table (runs one forward pass on torch.rand(inputSize), drawing from the global generator).</summary>
+    public static string Summary(NnModule model, params int[] inputSize) => Fluxion.Nn.Summary.summary(model, inputSize);
+}
+
+/// <summary>Composition and pure views of modules for C#.</summary>
+public static class ModuleExtensions
+{
+    /// <summary>Runs this module, then the next one (a Sequential).</summary>
+    public static Sequential Then(this NnModule first, NnModule next) =>
+        first is Sequential s ? new Sequential(s.Children().Append(next).ToArray()) : new Sequential(first, next);
+    /// <summary>The pure view: parameters in, outputs out.</summary>
+    public static PureModel AsPure(this NnModule model) => new(model.AsFunction());
+    /// <summary>Copies a parameter tree (same structure) into the module's parameters.</summary>
+    public static void LoadParameters(this NnModule model, ParamTree parameters) => model.LoadParams(parameters.Tree);
+    /// <summary>The torchinfo summary table.</summary>
+    public static string Summary(this NnModule model, params int[] inputSize) => Fluxion.Nn.Summary.summary(model, inputSize);
+}
+
+/// <summary>Adapts .NET delegates to F# functions for calls into the core.</summary>
+internal static class Fn
+{
+    public static Microsoft.FSharp.Core.FSharpFunc<A, R> Of<A, R>(Func<A, R> f) => Microsoft.FSharp.Core.FSharpFunc<A, R>.FromConverter(x => f(x));
+    public static Microsoft.FSharp.Core.FSharpFunc<A, Microsoft.FSharp.Core.FSharpFunc<B, R>> Of<A, B, R>(Func<A, B, R> f) =>
+        Microsoft.FSharp.Core.FSharpFunc<A, Microsoft.FSharp.Core.FSharpFunc<B, R>>.FromConverter(a => Of<B, R>(b => f(a, b)));
+}
