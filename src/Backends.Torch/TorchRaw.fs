@@ -1,0 +1,435 @@
+namespace Fluxion.Backends.Torch
+
+open System
+open Fluxion
+open Fluxion.Backend
+open TorchSharp
+
+type private TT = torch.Tensor
+
+/// Conversions between Fluxion's and libtorch's element types and shapes.
+module internal TorchTypes =
+    let scalarType (d: Dtype) =
+        match d with
+        | Dtype.Float32 -> torch.ScalarType.Float32
+        | Dtype.Float64 -> torch.ScalarType.Float64
+        | Dtype.Int64 -> torch.ScalarType.Int64
+        | Dtype.Bool -> torch.ScalarType.Bool
+        | _ -> raise (ArgumentException(sprintf "torch backend: unknown dtype %A" d))
+
+    let dtypeOf (t: torch.ScalarType) =
+        match t with
+        | torch.ScalarType.Float32 -> Dtype.Float32
+        | torch.ScalarType.Float64 -> Dtype.Float64
+        | torch.ScalarType.Int64 -> Dtype.Int64
+        | torch.ScalarType.Bool -> Dtype.Bool
+        | other -> raise (NotSupportedException(sprintf "torch backend: libtorch dtype %A has no Fluxion counterpart" other))
+
+    let longs (s: int[]) = Array.map int64 s
+    let ints (s: int64[]) = Array.map int s
+
+    /// A 0-dim tensor holding `v` in dtype `d` (scalars enter kernels rounded to the tensor's precision, as in PyTorch).
+    let scalarTensor (v: float) (d: Dtype) : TT =
+        match d with
+        | Dtype.Float32 -> torch.tensor(float32 v)
+        | Dtype.Float64 -> torch.tensor(v)
+        | Dtype.Int64 -> torch.tensor(int64 v)
+        | _ -> torch.tensor((v <> 0.0))
+
+/// A Fluxion raw tensor whose data and kernels are libtorch's (TorchSharp), used as plain kernels:
+/// no libtorch autograd (requires_grad is always false); Fluxion's AD drives the derivatives.
+[<Sealed>]
+type TorchRaw(t: TT) =
+    inherit RawTensor(TorchTypes.ints t.shape)
+    static let wrap (x: TT) = TorchRaw(x) :> RawTensor
+    static let unsupported (what: string) (d: Dtype) =
+        raise (NotSupportedException(sprintf "torch backend: %s is not supported for %s tensors; cast to float first" what (Dtype.name d)))
+    let dtype = TorchTypes.dtypeOf t.dtype
+
+    /// The libtorch tensor (contiguous, row-major).
+    member _.Tensor = t
+
+    /// A raw tensor of any backend as a libtorch tensor (data copied across when it is not one already).
+    static member ToTorch(r: RawTensor) : TT =
+        match r with
+        | :? TorchRaw as x -> x.Tensor
+        | _ ->
+            let s = TorchTypes.longs r.Shape
+            match r.Dtype with
+            | Dtype.Float32 -> torch.tensor(r.ToFloat32Array(), ReadOnlySpan<int64>(s))
+            | Dtype.Float64 -> torch.tensor(r.ToDoubleArray(), ReadOnlySpan<int64>(s))
+            | Dtype.Int64 -> torch.tensor(r.ToInt64Array(), ReadOnlySpan<int64>(s))
+            | _ -> torch.tensor(r.ToBoolArray(), ReadOnlySpan<int64>(s))
+
+    member private x.Float() = if dtype = Dtype.Float32 || dtype = Dtype.Float64 then t else t.to_type(torch.ScalarType.Float32)
+    member private x.AsFloatRaw() = TorchRaw(t.to_type(torch.ScalarType.Float32))
+
+    override _.Dtype = dtype
+    override _.Backend = TorchBackendCore.Instance
+
+    override x.Unary(k) =
+        if dtype = Dtype.Int64 && (k = UnaryKind.Neg || k = UnaryKind.Abs || k = UnaryKind.Sign) then
+            wrap (match k with
+                  | UnaryKind.Neg -> t.neg()
+                  | UnaryKind.Abs -> t.abs()
+                  | _ -> t.sign())
+        elif not (Dtype.isFloat dtype) then x.AsFloatRaw().Unary k
+        else
+            let r =
+                match k with
+                | UnaryKind.Neg -> t.neg()
+                | UnaryKind.Abs -> t.abs()
+                | UnaryKind.Sign -> t.sign()
+                | UnaryKind.Exp -> t.exp()
+                | UnaryKind.Log -> t.log()
+                | UnaryKind.Sqrt -> t.sqrt()
+                | UnaryKind.Sin -> t.sin()
+                | UnaryKind.Cos -> t.cos()
+                | UnaryKind.Tan -> t.tan()
+                | UnaryKind.Tanh -> t.tanh()
+                | UnaryKind.Sigmoid -> t.sigmoid()
+                | UnaryKind.Relu -> t.relu()
+                | UnaryKind.Floor -> t.floor()
+                | UnaryKind.Ceil -> t.ceil()
+                | UnaryKind.Round -> t.round()
+                | UnaryKind.Trunc -> t.trunc()
+                | UnaryKind.Log1p -> t.log1p()
+                | UnaryKind.Expm1 -> t.expm1()
+                | UnaryKind.Square -> t.square()
+                | UnaryKind.Reciprocal -> t.reciprocal()
+                | UnaryKind.Erf -> t.erf()
+                | UnaryKind.Softplus -> torch.nn.functional.softplus(t)
+                | UnaryKind.StepPositive ->
+                    use zero = TorchTypes.scalarTensor 0.0 dtype
+                    use m = t.gt(zero)
+                    m.to_type(t.dtype)
+                | UnaryKind.Atan -> t.atan()
+                | UnaryKind.Asin -> t.asin()
+                | UnaryKind.Acos -> t.acos()
+                | UnaryKind.Sinh -> t.sinh()
+                | UnaryKind.Cosh -> t.cosh()
+                | _ -> raise (NotSupportedException(sprintf "torch backend: unary kernel %A" k))
+            wrap r
+
+    override x.UnaryParam(k, p) =
+        if not (Dtype.isFloat dtype) then
+            if dtype = Dtype.Int64 then unsupported (string k) dtype else x.AsFloatRaw().UnaryParam(k, p)
+        else
+            let r =
+                match k with
+                | ParamUnaryKind.LeakyRelu -> torch.nn.functional.leaky_relu(t, p)
+                | ParamUnaryKind.Elu -> torch.nn.functional.elu(t, p)
+                | ParamUnaryKind.PowScalar -> t.pow(p.ToScalar())
+                | ParamUnaryKind.SoftplusBeta -> torch.nn.functional.softplus(t, p, 20.0)
+                | ParamUnaryKind.GeluTanh -> torch.nn.functional.gelu(t, TorchSharp.Modules.GELU.Approximate.tanh)
+                | _ -> raise (NotSupportedException(sprintf "torch backend: parametrised kernel %A" k))
+            wrap r
+
+    override x.Clamp(lo, hi) =
+        match dtype with
+        | Dtype.Bool -> x.AsFloatRaw().Clamp(lo, hi)
+        | _ ->
+            // Integer bounds keep an int64 result int64, as the managed backend does.
+            let bound (v: float) (round: float -> float) : Scalar =
+                if Double.IsNaN v then null
+                elif dtype = Dtype.Int64 then (int64 (round v)).ToScalar()
+                else v.ToScalar()
+            wrap (t.clamp(bound lo ceil, bound hi floor))
+
+    override x.Binary(k, o) =
+        let b = TorchRaw.ToTorch o
+        match dtype with
+        | Dtype.Bool ->
+            match k with
+            | BinaryKind.Add | BinaryKind.Max -> wrap (t.logical_or b)
+            | BinaryKind.Mul | BinaryKind.Min -> wrap (t.logical_and b)
+            | _ -> x.AsFloatRaw().Binary(k, TorchRaw(b.to_type(torch.ScalarType.Float32)))
+        | Dtype.Int64 ->
+            match k with
+            | BinaryKind.Add -> wrap (t.add b)
+            | BinaryKind.Sub -> wrap (t.sub b)
+            | BinaryKind.Mul -> wrap (t.mul b)
+            | BinaryKind.Max -> wrap (t.maximum b)
+            | BinaryKind.Min -> wrap (t.minimum b)
+            | _ -> unsupported (string k) dtype
+        | _ ->
+            let r =
+                match k with
+                | BinaryKind.Add -> t.add b
+                | BinaryKind.Sub -> t.sub b
+                | BinaryKind.Mul -> t.mul b
+                | BinaryKind.Div -> t.div b
+                | BinaryKind.Pow -> t.pow b
+                | BinaryKind.Max -> t.maximum b
+                | BinaryKind.Min -> t.minimum b
+                | BinaryKind.Atan2 -> t.atan2 b
+                | _ -> raise (NotSupportedException(sprintf "torch backend: binary kernel %A" k))
+            wrap r
+
+    override x.BinaryScalar(k, s, scalarFirst) =
+        match dtype with
+        | Dtype.Bool -> x.AsFloatRaw().BinaryScalar(k, s, scalarFirst)
+        | Dtype.Int64 when s <> Math.Floor s || not (k = BinaryKind.Add || k = BinaryKind.Mul || k = BinaryKind.Sub) ->
+            x.AsFloatRaw().BinaryScalar(k, s, scalarFirst)
+        | _ ->
+            use st = TorchTypes.scalarTensor s dtype
+            let r =
+                match k, scalarFirst with
+                | BinaryKind.Add, _ -> t.add st
+                | BinaryKind.Mul, _ -> t.mul st
+                | BinaryKind.Sub, false -> t.sub st
+                | BinaryKind.Sub, true -> st.sub t
+                | BinaryKind.Div, false -> t.div st
+                | BinaryKind.Div, true -> st.div t
+                | BinaryKind.Pow, false -> t.pow st
+                | BinaryKind.Pow, true -> st.pow t
+                | BinaryKind.Max, _ -> t.maximum st
+                | BinaryKind.Min, _ -> t.minimum st
+                | BinaryKind.Atan2, false -> t.atan2 st
+                | BinaryKind.Atan2, true -> st.atan2 t
+                | _ -> raise (NotSupportedException(sprintf "torch backend: scalar kernel %A" k))
+            wrap r
+
+    override x.Compare(k, o) =
+        let b = TorchRaw.ToTorch o
+        let r =
+            match k with
+            | CompareKind.Eq -> t.eq b
+            | CompareKind.Ne -> t.ne b
+            | CompareKind.Lt -> t.lt b
+            | CompareKind.Le -> t.le b
+            | CompareKind.Gt -> t.gt b
+            | _ -> t.ge b
+        wrap r
+
+    override x.CompareScalar(k, s) =
+        // The managed backend compares integers and bools in float64; so does this one.
+        let a = if Dtype.isFloat dtype then t else t.to_type(torch.ScalarType.Float64)
+        use st = TorchTypes.scalarTensor s (TorchTypes.dtypeOf a.dtype)
+        let r =
+            match k with
+            | CompareKind.Eq -> a.eq st
+            | CompareKind.Ne -> a.ne st
+            | CompareKind.Lt -> a.lt st
+            | CompareKind.Le -> a.le st
+            | CompareKind.Gt -> a.gt st
+            | _ -> a.ge st
+        wrap r
+
+    override x.Where(cond, other) = wrap (torch.where(TorchRaw.ToTorch cond, t, TorchRaw.ToTorch other))
+
+    override x.SumAll() = wrap (t.sum())
+
+    override x.SumDims(dims, keepDim) = wrap (t.sum(TorchTypes.longs dims, keepDim))
+
+    override x.ExtremeDim(dim, keepDim, isMax) =
+        let a = if dtype = Dtype.Bool then t.to_type(torch.ScalarType.Int64) else t
+        let struct (v, i) = if isMax then a.max(int64 dim, keepDim) else a.min(int64 dim, keepDim)
+        wrap v, wrap i
+
+    override x.ExtremeAll(isMax) =
+        let a = if dtype = Dtype.Bool then t.to_type(torch.ScalarType.Int64) else t
+        use flat = a.reshape([| -1L |])
+        use idx = if isMax then flat.argmax() else flat.argmin()
+        let i = idx.item<int64>()
+        wrap (flat.[i].clone()), int i
+
+    override x.MatMul(o, transA, transB) =
+        match dtype with
+        | Dtype.Bool -> x.AsFloatRaw().MatMul(TorchRaw((TorchRaw.ToTorch o).to_type(torch.ScalarType.Float32)), transA, transB)
+        | Dtype.Int64 ->
+            let a = TorchRaw(t.to_type(torch.ScalarType.Float64))
+            let b = TorchRaw((TorchRaw.ToTorch o).to_type(torch.ScalarType.Float64))
+            (a.MatMul(b, transA, transB)).Cast Dtype.Int64
+        | _ ->
+            let b = TorchRaw.ToTorch o
+            let a = if transA then t.transpose(-2L, -1L) else t
+            let b = if transB then b.transpose(-2L, -1L) else b
+            wrap (torch.matmul(a, b))
+
+    override x.Reshape(s) = wrap (t.reshape(TorchTypes.longs s))
+
+    override x.Permute(perm) =
+        use v = t.permute(TorchTypes.longs perm)
+        wrap (v.contiguous())
+
+    override x.Expand(target) =
+        if Shape.equal target x.Shape then x :> RawTensor
+        else
+            use v = t.expand(TorchTypes.longs target)
+            wrap (v.contiguous())
+
+    /// A strided view of `src` (not materialised).
+    static member private SliceView(src: TT, starts: int[], lengths: int[], steps: int[]) : TT =
+        let mutable v = src.alias()
+        for d in 0 .. starts.Length - 1 do
+            let st = int64 starts.[d]
+            let len = int64 lengths.[d]
+            let step = int64 steps.[d]
+            let stop = if len = 0L then st else st + (len - 1L) * step + 1L
+            let next = v.slice(int64 d, st, stop, step)
+            v.Dispose()
+            v <- next
+        v
+
+    override x.Slice(starts, lengths, steps) =
+        use v = TorchRaw.SliceView(t, starts, lengths, steps)
+        wrap (v.contiguous())
+
+    override x.SliceScatter(fullShape, starts, steps) =
+        let z = torch.zeros(TorchTypes.longs fullShape, t.dtype)
+        use v = TorchRaw.SliceView(z, starts, x.Shape, steps)
+        v.copy_(t) |> ignore
+        wrap z
+
+    override x.Cat(others, dim) =
+        let parts = Array.append [| t |] (others |> Array.map TorchRaw.ToTorch)
+        wrap (torch.cat(parts, int64 dim))
+
+    override x.Gather(dim, index) = wrap (t.gather(int64 dim, TorchRaw.ToTorch index))
+
+    override x.ScatterAddInto(shape, dim, index) =
+        if dtype = Dtype.Bool then
+            (TorchRaw(t.to_type(torch.ScalarType.Int64)).ScatterAddInto(shape, dim, index)).Cast Dtype.Bool
+        else
+            let z = torch.zeros(TorchTypes.longs shape, t.dtype)
+            z.scatter_add_(int64 dim, TorchRaw.ToTorch index, t) |> ignore
+            wrap z
+
+    override x.Flip(dims) = wrap (t.flip(TorchTypes.longs dims))
+
+    override x.Conv1d(weight, stride, padding, dilation, groups) =
+        if not (Dtype.isFloat dtype) then
+            if dtype = Dtype.Int64 then unsupported "conv1d" dtype else x.AsFloatRaw().Conv1d(weight, stride, padding, dilation, groups)
+        else
+            wrap (torch.nn.functional.conv1d(t, TorchRaw.ToTorch weight, null, int64 stride, int64 padding, int64 dilation, int64 groups))
+
+    override x.Conv1dGradInput(weight, inputShape, stride, padding, dilation, groups) =
+        if not (Dtype.isFloat dtype) then unsupported "conv1d" dtype
+        else
+            // The input gradient of a convolution is the transposed convolution with the same weight;
+            // output_padding recovers the input length lost to the stride's floor.
+            let w = TorchRaw.ToTorch weight
+            let k = weight.Shape.[2]
+            let lout = x.Shape.[2]
+            let natural = (lout - 1) * stride - 2 * padding + dilation * (k - 1) + 1
+            let outPad = inputShape.[2] - natural
+            wrap (torch.nn.functional.conv_transpose1d(t, w, null, int64 stride, int64 padding, int64 outPad, int64 dilation, int64 groups))
+
+    override x.Conv1dGradWeight(input, weightShape, stride, padding, dilation, groups) =
+        if not (Dtype.isFloat dtype) then unsupported "conv1d" dtype
+        else
+            // gw[g,o,c,k] = sum over batch and output positions of gy[n,g,o,l] * x[n,g,c, l*stride - padding + k*dilation]:
+            // unfold the padded input into (n, cin, lout, k) windows and contract with einsum.
+            let xin = TorchRaw.ToTorch input
+            let nb, cin = int64 input.Shape.[0], int64 input.Shape.[1]
+            let cout, cpg, k = int64 weightShape.[0], int64 weightShape.[1], int64 weightShape.[2]
+            let lout = int64 x.Shape.[2]
+            let g = int64 groups
+            use padded = if padding > 0 then torch.nn.functional.pad(xin, [| int64 padding; int64 padding |]) else xin.alias()
+            let span = int64 dilation * (k - 1L) + 1L
+            use windows = padded.unfold(2L, span, int64 stride)
+            use narrowed = windows.narrow(2L, 0L, lout)
+            use taps = narrowed.slice(3L, 0L, span, int64 dilation)
+            use cols = taps.reshape([| nb; g; cpg; lout; k |])
+            use gy = t.reshape([| nb; g; cout / g; lout |])
+            use gw = torch.einsum("ngol,ngclk->gock", gy, cols)
+            ignore cin
+            wrap (gw.reshape([| cout; cpg; k |]))
+
+    override x.MaxPool1d(k, stride, padding, dilation) =
+        if not (Dtype.isFloat dtype) then x.AsFloatRaw().MaxPool1d(k, stride, padding, dilation)
+        else
+            let struct (v, i) = torch.nn.functional.max_pool1d_with_indices(t, int64 k, int64 stride, int64 padding, int64 dilation, false)
+            wrap v, wrap i
+
+    override x.AvgPool1d(k, stride, padding) =
+        if not (Dtype.isFloat dtype) then x.AsFloatRaw().AvgPool1d(k, stride, padding)
+        else wrap (torch.nn.functional.avg_pool1d(t, int64 k, int64 stride, int64 padding, false, true))
+
+    override x.AvgPool1dGrad(inputShape, k, stride, padding) =
+        if not (Dtype.isFloat dtype) then x.AsFloatRaw().AvgPool1dGrad(inputShape, k, stride, padding)
+        else
+            // Average pooling is a convolution of every channel with ones/k, so its adjoint is the transposed one.
+            let nb, ch, len = int64 inputShape.[0], int64 inputShape.[1], inputShape.[2]
+            let lout = x.Shape.[2]
+            use g = t.reshape([| nb * ch; 1L; int64 lout |])
+            use gk = g.div(TorchTypes.scalarTensor (float k) dtype)
+            use ones = torch.ones([| 1L; 1L; int64 k |], t.dtype)
+            let natural = (lout - 1) * stride - 2 * padding + k
+            use r = torch.nn.functional.conv_transpose1d(gk, ones, null, int64 stride, int64 padding, int64 (len - natural), 1L, 1L)
+            wrap (r.reshape([| nb; ch; int64 len |]))
+
+    override x.Cast(d) =
+        if d = dtype then x :> RawTensor else wrap (t.to_type(TorchTypes.scalarType d))
+
+    override x.Clone() = wrap (t.clone())
+
+    override x.GetDouble(i) =
+        use flat = t.reshape([| -1L |])
+        use e = flat.[int64 i]
+        match dtype with
+        | Dtype.Float32 -> float (e.item<float32>())
+        | Dtype.Float64 -> e.item<float>()
+        | Dtype.Int64 -> float (e.item<int64>())
+        | _ -> if e.item<bool>() then 1.0 else 0.0
+
+    /// All elements converted to `target` and read out (TorchSharp's accessor cannot read empty tensors).
+    member private x.Read<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>(target: torch.ScalarType) : 'T[] =
+        if x.Numel = 0 then Array.zeroCreate 0
+        elif t.dtype = target then t.data<'T>().ToArray()
+        else
+            use c = t.to_type(target)
+            c.data<'T>().ToArray()
+
+    override x.ToDoubleArray() = x.Read<float> torch.ScalarType.Float64
+    override x.ToFloat32Array() = x.Read<float32> torch.ScalarType.Float32
+    override x.ToInt64Array() = x.Read<int64> torch.ScalarType.Int64
+    override x.ToBoolArray() = x.Read<bool> torch.ScalarType.Bool
+
+    override x.AddInPlace(o, alpha) =
+        let b = TorchRaw.ToTorch o
+        match dtype with
+        | Dtype.Bool -> t.logical_or_(b) |> ignore
+        | Dtype.Int64 -> t.add_(b, (int64 alpha).ToScalar()) |> ignore
+        | _ -> (if alpha = 1.0 then t.add_(b) else t.add_(b, alpha.ToScalar())) |> ignore
+
+    override x.CopyFrom(o) = t.copy_(TorchRaw.ToTorch o) |> ignore
+
+    override x.FillInPlace(v) =
+        match dtype with
+        | Dtype.Bool -> t.fill_((v <> 0.0).ToScalar()) |> ignore
+        | Dtype.Int64 -> t.fill_((int64 v).ToScalar()) |> ignore
+        | _ -> t.fill_(v.ToScalar()) |> ignore
+
+/// The factory half of the Torch backend (its public face is TorchBackend).
+and [<Sealed>] internal TorchBackendCore private () =
+    static let instance = TorchBackendCore()
+    static member Instance = instance :> IBackend
+    interface IBackend with
+        member _.Name = "torch"
+        member _.Full(shape, v, dtype) =
+            TorchLoader.ensure ()
+            let s = TorchTypes.longs shape
+            let st = TorchTypes.scalarType dtype
+            let r =
+                match dtype with
+                | Dtype.Bool -> torch.full(s, (v <> 0.0).ToScalar(), st)
+                | Dtype.Int64 -> torch.full(s, (int64 v).ToScalar(), st)
+                | _ -> torch.full(s, v.ToScalar(), st)
+            TorchRaw(r) :> RawTensor
+        member _.OfFloat32(d, s) =
+            TorchLoader.ensure ()
+            TorchRaw(torch.tensor(d, ReadOnlySpan<int64>(TorchTypes.longs s))) :> RawTensor
+        member _.OfFloat64(d, s) =
+            TorchLoader.ensure ()
+            TorchRaw(torch.tensor(d, ReadOnlySpan<int64>(TorchTypes.longs s))) :> RawTensor
+        member _.OfInt64(d, s) =
+            TorchLoader.ensure ()
+            TorchRaw(torch.tensor(d, ReadOnlySpan<int64>(TorchTypes.longs s))) :> RawTensor
+        member _.OfBool(d, s) =
+            TorchLoader.ensure ()
+            TorchRaw(torch.tensor(d, ReadOnlySpan<int64>(TorchTypes.longs s))) :> RawTensor
+        member _.Cat(parts, dim) =
+            TorchLoader.ensure ()
+            TorchRaw(torch.cat(parts |> Array.map TorchRaw.ToTorch, int64 dim)) :> RawTensor
