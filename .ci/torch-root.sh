@@ -2,7 +2,8 @@
 # Runs the Torch backend's tests inside a Debian 13 root: libtorch 2.10 (TorchSharp 0.107) needs GCC 13's
 # libstdc++ (GLIBCXX_3.4.32), which Debian 12 hosts lack. The root is built once into .cache/trixie-root/
 # and reused; the host's dotnet and this repository are bind-mounted in a private mount namespace and are
-# always unmounted on exit. Usage: bash .ci/torch-root.sh [--no-build] [extra Expecto arguments]
+# always unmounted on exit. Usage: bash .ci/torch-root.sh [--provision | --no-build] [extra Expecto arguments]
+# (--provision only builds the root and exits; --no-build runs the already built test binary.)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 root="$repo/.cache/trixie-root"
@@ -11,7 +12,9 @@ say() { echo "torch-root: $*" >&2; }
 die() { say "FAILED: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 build=1
+provision=0
 if [ "${1:-}" = "--no-build" ]; then build=0; shift; fi
+if [ "${1:-}" = "--provision" ]; then provision=1; shift; fi
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mount and chroot need it)"
 dotnet_bin=$(command -v dotnet) || die "dotnet is not on PATH"
@@ -56,6 +59,8 @@ else
 fi
 grep -q 'GLIBCXX_3\.4\.32' "$root/usr/lib/x86_64-linux-gnu/libstdc++.so.6" \
   || die "the root's libstdc++ lacks GLIBCXX_3.4.32; delete $root and rerun"
+
+[ "$provision" = 1 ] && { say "root ready in $(( $(date +%s) - t0 )) s"; exit 0; }
 
 proj=tests/Backends.Torch.Tests/Backends.Torch.Tests.fsproj
 if [ "$build" = 1 ]; then

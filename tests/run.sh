@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test suite of the repository and ends with one line: "N passed, N failed".
-# Usage: bash tests/run.sh [--quick]   (extra arguments go to every Expecto suite)
+# The Torch backend's suite also runs inside the Debian 13 root when .ci/run (or .ci/torch-root.sh
+# --provision) has built it; on a plain Debian 12 host it checks the clear load-failure error.
+# Usage: bash tests/run.sh [extra Expecto arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 config=Release
 dotnet build Fluxion.sln -c "$config" -nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0; status=0
-for proj in tests/*/*.fsproj; do
-  name=$(basename "$proj" .fsproj)
-  dll="$(dirname "$proj")/bin/$config/net10.0/$name.dll"
-  log=$(mktemp)
-  echo "== $name"
-  dotnet "$dll" --no-spinner --colours 0 "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  # Expecto's closing line: "... N passed, N ignored, N failed, N errored. ..."
+# Adds the counts of the last Expecto closing line in a log (a missing line counts as one failure).
+count() {
+  local log=$1 rc=$2 line p f
   line=$(grep -E '[0-9]+ passed, [0-9]+ ignored, [0-9]+ failed, [0-9]+ errored' "$log" | tail -1)
   if [ -n "$line" ]; then
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
@@ -24,8 +21,22 @@ for proj in tests/*/*.fsproj; do
     failed=$((failed + 1))
   fi
   [ "$rc" -ne 0 ] && status=1
-  rm -f "$log"
+  return 0
+}
+
+log=$(mktemp)
+for proj in tests/*/*.fsproj; do
+  name=$(basename "$proj" .fsproj)
+  echo "== $name"
+  dotnet "$(dirname "$proj")/bin/$config/net10.0/$name.dll" --no-spinner --colours 0 "$@" 2>&1 | tee "$log"
+  count "$log" "${PIPESTATUS[0]}"
 done
+if [ -f .cache/trixie-root/.fluxion-root-ok ]; then
+  echo "== Backends.Torch.Tests (inside the Debian 13 root)"
+  bash .ci/torch-root.sh --no-build "$@" 2>&1 | tee "$log"
+  count "$log" "${PIPESTATUS[0]}"
+fi
+rm -f "$log"
 [ "$failed" -gt 0 ] && status=1
 echo "$passed passed, $failed failed"
 exit $status
