@@ -145,9 +145,17 @@ def main(argv):
           "- W9 is a STAND-IN until the C# unit program exists: W1+W2+W3+W4 once, whole process from start to exit "
           "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
           ""] + notes + ["", text, ""]
+    # Hand-written findings below the marker survive regeneration.
+    kept = ""
+    try:
+        prev = open(outdir + "/RESULTS.md").read()
+        if "<!-- notes -->" in prev:
+            kept = prev.split("<!-- notes -->", 1)[1].lstrip("\n")
+    except OSError:
+        pass
     with open(outdir + "/RESULTS.md", "w") as fh:
         fh.write("\n".join(md))
-        fh.write("\n<!-- notes -->\n")
+        fh.write("\n<!-- notes -->\n" + kept)
 
 
 if __name__ == "__main__":

@@ -43,9 +43,26 @@ let private sgd (lr: float) (ps: Tensor[]) =
 
 let private flat (layers: (Tensor * Tensor)[]) = layers |> Array.collect (fun (w, b) -> [| w; b |])
 
-/// W1: Linear(2,1) on [x, x^2] of the 100 training pairs, manual SGD lr 1e-2.
-let w1 (size: Size) : Outcome =
-    let iters = pick size 4000
+/// A training workload split into its phases, so the profiler can time each one.
+type Trainer =
+    { Iters: int
+      /// Builds the graph and returns the scalar loss.
+      Forward: unit -> Tensor
+      /// Updates the parameters from their gradients and clears them.
+      Step: unit -> unit }
+
+/// The plain training loop: forward, backward, read the loss, step.
+let train (t: Trainer) : Outcome =
+    let mutable last = nan
+    for _ in 1 .. t.Iters do
+        let loss = t.Forward()
+        loss.Backward()
+        last <- loss.ToDouble()
+        t.Step()
+    { Iterations = t.Iters; Check = last }
+
+/// W1 setup: Linear(2,1) on [x, x^2] of the 100 training pairs, manual SGD lr 1e-2.
+let w1Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.trainingPairs ()
     let n = xs.Length
     let feats = Array.init (2 * n) (fun i -> let v = xs.[i / 2] in if i % 2 = 0 then v else v * v)
@@ -54,20 +71,16 @@ let w1 (size: Size) : Outcome =
     Tensor.manualSeed 0L
     let layer = linear 2 1
     let ps = flat [| layer |]
-    let mutable last = nan
-    for _ in 1 .. iters do
-        let loss = mse (affine x layer) y
-        loss.Backward()
-        last <- loss.ToDouble()
+    { Iters = pick size 4000
+      Forward = fun () -> mse (affine x layer) y
+      Step = fun () ->
         use _ = GradMode.NoGrad()
         for p in ps do
             p.AddInPlace(p.Grad * 1e-2, -1.0)
-            p.ZeroGrad()
-    { Iterations = iters; Check = last }
+            p.ZeroGrad() }
 
-/// W2: NeuralNetTwoLayer 1->3->1 ReLU on the training pairs, SGD lr 1e-2.
-let w2 (size: Size) : Outcome =
-    let iters = pick size 4000
+/// W2 setup: NeuralNetTwoLayer 1->3->1 ReLU on the training pairs, SGD lr 1e-2.
+let w2Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.trainingPairs ()
     let x = Tensor.ofArray [| xs.Length; 1 |] xs
     let y = Tensor.ofArray [| ys.Length; 1 |] ys
@@ -75,33 +88,32 @@ let w2 (size: Size) : Outcome =
     let l1 = linear 1 3
     let l2 = linear 3 1
     let ps = flat [| l1; l2 |]
-    let mutable last = nan
-    for _ in 1 .. iters do
-        let loss = mse (affine (Tensor.relu (affine x l1)) l2) y
-        loss.Backward()
-        last <- loss.ToDouble()
-        sgd 1e-2 ps
-    { Iterations = iters; Check = last }
+    { Iters = pick size 4000
+      Forward = fun () -> mse (affine (Tensor.relu (affine x l1)) l2) y
+      Step = fun () -> sgd 1e-2 ps }
 
-/// W3: the four-layer H=10 ReLU network on the 16 noisy cosine points, SGD lr 0.05.
-let w3 (size: Size) : Outcome =
-    let iters = pick size 8000
+/// W3 setup: the four-layer H=10 ReLU network on the 16 noisy cosine points, SGD lr 0.05.
+let w3Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.noisyCosine ()
     let x = Tensor.ofArray [| xs.Length; 1 |] xs
     let y = Tensor.ofArray [| ys.Length; 1 |] ys
     // The model is built right after the data's draws, without reseeding (exercise 2).
     let layers = [| linear 1 10; linear 10 10; linear 10 10; linear 10 1 |]
     let ps = flat layers
-    let mutable last = nan
-    for _ in 1 .. iters do
+    { Iters = pick size 8000
+      Forward = fun () ->
         let h1 = Tensor.relu (affine x layers.[0])
         let h2 = Tensor.relu (affine h1 layers.[1])
         let h3 = Tensor.relu (affine h2 layers.[2])
-        let loss = mse (affine h3 layers.[3]) y
-        loss.Backward()
-        last <- loss.ToDouble()
-        sgd 0.05 ps
-    { Iterations = iters; Check = last }
+        mse (affine h3 layers.[3]) y
+      Step = fun () -> sgd 0.05 ps }
+
+/// W1: polynomial regression.
+let w1 (size: Size) = train (w1Trainer size)
+/// W2: the two-layer network.
+let w2 (size: Size) = train (w2Trainer size)
+/// W3: the four-layer network.
+let w3 (size: Size) = train (w3Trainer size)
 
 type private Himmel =
     | Sgd of lr: float * momentum: float

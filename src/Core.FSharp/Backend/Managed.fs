@@ -314,14 +314,46 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             let ao = bi * aSize
             let bo = bi * bSize
             let ro = bi * m * n
+            // Each output keeps its sequential p-order sum (bit-identical results); four outputs of a row
+            // run side by side so the adds of independent sums overlap instead of waiting on each other.
+            let aRow = if transA then 1 else k
+            let aP = if transA then m else 1
+            let bP = if transB then 1 else n
+            let bCol = if transB then k else 1
             for i in 0 .. m - 1 do
-                for j in 0 .. n - 1 do
+                let aBase = ao + i * aRow
+                let rBase = ro + i * n
+                let mutable j = 0
+                while j + 3 < n do
+                    let mutable s0 : 'T = 'T.Zero
+                    let mutable s1 : 'T = 'T.Zero
+                    let mutable s2 : 'T = 'T.Zero
+                    let mutable s3 : 'T = 'T.Zero
+                    let mutable pa = aBase
+                    let mutable pb = bo + j * bCol
+                    for _ in 0 .. k - 1 do
+                        let av = data.[pa]
+                        s0 <- s0 + av * b.[pb]
+                        s1 <- s1 + av * b.[pb + bCol]
+                        s2 <- s2 + av * b.[pb + 2 * bCol]
+                        s3 <- s3 + av * b.[pb + 3 * bCol]
+                        pa <- pa + aP
+                        pb <- pb + bP
+                    r.[rBase + j] <- s0
+                    r.[rBase + j + 1] <- s1
+                    r.[rBase + j + 2] <- s2
+                    r.[rBase + j + 3] <- s3
+                    j <- j + 4
+                while j < n do
                     let mutable s : 'T = 'T.Zero
-                    for p in 0 .. k - 1 do
-                        let av = if transA then data.[ao + p * m + i] else data.[ao + i * k + p]
-                        let bv = if transB then b.[bo + j * k + p] else b.[bo + p * n + j]
-                        s <- s + av * bv
-                    r.[ro + i * n + j] <- s
+                    let mutable pa = aBase
+                    let mutable pb = bo + j * bCol
+                    for _ in 0 .. k - 1 do
+                        s <- s + data.[pa] * b.[pb]
+                        pa <- pa + aP
+                        pb <- pb + bP
+                    r.[rBase + j] <- s
+                    j <- j + 1
         RawFloat<'T>(r, (if batched then [| batch; m; n |] else [| m; n |])) :> RawTensor
 
     override t.SliceScatter(fullShape, starts, steps) =
