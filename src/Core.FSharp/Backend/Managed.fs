@@ -315,23 +315,50 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             // Small products: each element is an in-order, unfused dot product, the order of the
             // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
+            // Four outputs of a row run side by side so independent sums overlap in the pipeline.
             let r : 'T[] = Array.zeroCreate (batch * m * n)
-            let sa0, sa1 = (if transA then 1, m else k, 1)
-            let sb0, sb1 = (if transB then 1, k else n, 1)
+            let aRow = if transA then 1 else k
+            let aP = if transA then m else 1
+            let bP = if transB then 1 else n
+            let bCol = if transB then k else 1
             for bi in 0 .. batch - 1 do
                 let ao = bi * ar * ac
                 let bo = bi * br * bc
                 let ro = bi * m * n
                 for i in 0 .. m - 1 do
-                    for j in 0 .. n - 1 do
-                        let mutable s = 'T.Zero
-                        let mutable pa = ao + i * sa0
-                        let mutable pb = bo + j * sb1
+                    let aBase = ao + i * aRow
+                    let rBase = ro + i * n
+                    let mutable j = 0
+                    while j + 3 < n do
+                        let mutable s0 : 'T = 'T.Zero
+                        let mutable s1 : 'T = 'T.Zero
+                        let mutable s2 : 'T = 'T.Zero
+                        let mutable s3 : 'T = 'T.Zero
+                        let mutable pa = aBase
+                        let mutable pb = bo + j * bCol
+                        for _ in 0 .. k - 1 do
+                            let av = data.[pa]
+                            s0 <- s0 + av * b.[pb]
+                            s1 <- s1 + av * b.[pb + bCol]
+                            s2 <- s2 + av * b.[pb + 2 * bCol]
+                            s3 <- s3 + av * b.[pb + 3 * bCol]
+                            pa <- pa + aP
+                            pb <- pb + bP
+                        r.[rBase + j] <- s0
+                        r.[rBase + j + 1] <- s1
+                        r.[rBase + j + 2] <- s2
+                        r.[rBase + j + 3] <- s3
+                        j <- j + 4
+                    while j < n do
+                        let mutable s : 'T = 'T.Zero
+                        let mutable pa = aBase
+                        let mutable pb = bo + j * bCol
                         for _ in 0 .. k - 1 do
                             s <- s + data.[pa] * b.[pb]
-                            pa <- pa + sa1
-                            pb <- pb + sb0
-                        r.[ro + i * n + j] <- s
+                            pa <- pa + aP
+                            pb <- pb + bP
+                        r.[rBase + j] <- s
+                        j <- j + 1
             RawFloat<'T>(r, outShape) :> RawTensor
         elif isF32 then
             let r = Array.zeroCreate<float32> (batch * m * n)

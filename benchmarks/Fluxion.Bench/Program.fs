@@ -1,0 +1,84 @@
+/// Runs one named workload in-process (1 warm-up + N timed runs) and prints one JSON object.
+/// Usage: Fluxion.Bench <W1..W9|K1|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]
+module Fluxion.Bench.Program
+
+open System
+open System.Diagnostics
+open System.Globalization
+open System.IO
+open Fluxion.Bench.Workloads
+
+let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
+
+let private workload (name: string) (size: Size) : (unit -> Outcome) option =
+    match name.ToUpperInvariant() with
+    | "W1" -> Some(fun () -> w1 size)
+    | "W2" -> Some(fun () -> w2 size)
+    | "W3" -> Some(fun () -> w3 size)
+    | "W4" -> Some(fun () -> w4 size)
+    | "W5" -> Some(fun () -> w5 size)
+    | "W6" -> Some(fun () -> w6 size)
+    | "W7" -> Some(fun () -> w7 size)
+    | "W8" -> Some(fun () -> w8 size)
+    | "W9" -> Some(fun () -> w9 size)
+    | "K1_512" -> Some(fun () -> if size.Quick then k1 64 1 else k1 512 4)
+    | "K1_1024" -> Some(fun () -> if size.Quick then k1 96 1 else k1 1024 1)
+    | _ -> None
+
+/// OS threads of this process right now (runtime threads included), from /proc when available.
+let private osThreads () =
+    try
+        File.ReadAllLines "/proc/self/status"
+        |> Array.tryFind (fun l -> l.StartsWith "Threads:")
+        |> Option.map (fun l -> int (l.Substring(8).Trim()))
+        |> Option.defaultValue -1
+    with _ -> -1
+
+let private num (x: float) =
+    if Double.IsNaN x || Double.IsInfinity x then "null" else x.ToString("R", CultureInfo.InvariantCulture)
+
+[<EntryPoint>]
+let main argv =
+    let args = List.ofArray argv
+    let rec opt name def = function
+        | n :: v :: _ when n = name -> int v
+        | _ :: rest -> opt name def rest
+        | [] -> def
+    let quick = List.contains "--quick" args
+    let runs = opt "--runs" (if quick then 1 else 5) args
+    let warmup = opt "--warmup" (if quick then 0 else 1) args
+    match args with
+    | "--profile" :: name :: _ ->
+        let size = { Quick = false; Iters = opt "--iters" 0 args }
+        match name.ToUpperInvariant() with
+        | "W1" -> Profile.phases "W1" (w1Trainer size); 0
+        | "W2" -> Profile.phases "W2" (w2Trainer size); 0
+        | "W3" -> Profile.phases "W3" (w3Trainer size); 0
+        | _ -> eprintfn "--profile takes W1, W2 or W3"; 2
+    | name :: _ when not (name.StartsWith "--") ->
+        match workload name { Quick = quick; Iters = opt "--iters" 0 args } with
+        | None -> eprintfn "%s" usage; 2
+        | Some run ->
+            for _ in 1 .. warmup do run () |> ignore
+            let times = ResizeArray()
+            let allocs = ResizeArray()
+            let mutable last = { Iterations = 0; Check = nan }
+            for _ in 1 .. runs do
+                let a0 = GC.GetAllocatedBytesForCurrentThread()
+                let sw = Stopwatch.StartNew()
+                last <- run ()
+                sw.Stop()
+                let a1 = GC.GetAllocatedBytesForCurrentThread()
+                times.Add sw.Elapsed.TotalSeconds
+                allocs.Add(float (a1 - a0) / float (max 1 last.Iterations))
+            let list (xs: seq<float>) = xs |> Seq.map num |> String.concat ", "
+            let extra =
+                if name.ToUpperInvariant().StartsWith "K1" then
+                    let n = if name.EndsWith "1024" then (if quick then 96.0 else 1024.0) else (if quick then 64.0 else 512.0)
+                    let flops = 2.0 * n * n * n * float last.Iterations
+                    sprintf ", \"gflops\": [%s]" (list (times |> Seq.map (fun t -> flops / t / 1e9)))
+                else ""
+            printfn "{\"side\": \"fluxion\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": 1, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
+                (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) (osThreads ()) Environment.ProcessorCount (num last.Check) extra
+            0
+    | _ -> eprintfn "%s" usage; 2

@@ -1,0 +1,162 @@
+"""Aggregates the harness's raw JSON lines into a table, results.json and RESULTS.md (stdlib only).
+
+Usage: python3 benchmarks/report.py RAW OUTDIR [--quick] [--short] [--no-torch]
+"""
+import datetime
+import json
+import statistics
+import subprocess
+import sys
+
+ORDER = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "K1_512", "K1_1024", "W9"]
+DESC = {
+    "W1": "poly regression Linear(2,1), manual SGD",
+    "W2": "NeuralNetTwoLayer 1-3-1 ReLU, SGD",
+    "W3": "4-layer H=10 ReLU, 16 points, SGD",
+    "W4": "6 Himmelblau optimizer runs",
+    "W5": "MLP 1-256-256-256-1, batch 1024, SGD",
+    "W6": "MLP 784-512-512-10 + CE, batch 256, Adam",
+    "W7": "f64: 20 Hessians Rosenbrock-100 + 10k Himmelblau grads",
+    "W8": "Conv1d(1,1,31) smoothing 4096 samples, SGD",
+    "K1_512": "raw f32 matmul 512^3",
+    "K1_1024": "raw f32 matmul 1024^3",
+    "W9": "STAND-IN: W1+W2+W3+W4 in one process (start to exit)",
+}
+
+
+def cpu_info():
+    model, mhz = "unknown", None
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("cpu MHz"):
+                mhz = float(line.split(":")[1])
+                break
+    except OSError:
+        pass
+    return model, mhz
+
+
+def stats(xs):
+    return {"min": min(xs), "median": statistics.median(xs), "max": max(xs), "n": len(xs)} if xs else None
+
+
+def main(argv):
+    raw, outdir = argv[0], argv[1]
+    quick, short, no_torch = "--quick" in argv, "--short" in argv, "--no-torch" in argv
+    rows = {}
+    for line in open(raw):
+        variant, _, js = line.rstrip("\n").partition("\t")
+        d = json.loads(js)
+        r = rows.setdefault(d["workload"], {})
+        v = r.setdefault(variant, {"runs": [], "gflops": [], "alloc": [], "rss": []})
+        if variant == "process":
+            side = r.setdefault("process_" + d["side"], {"runs": [], "gflops": [], "alloc": [], "rss": []})
+            side["runs"].append(d["wall_s"])
+            side["rss"].append(d["max_rss_kb"] / 1024.0)
+            continue
+        v["runs"] += d["runs_s"]
+        v["gflops"] += d.get("gflops", [])
+        if d.get("alloc_bytes_per_iter") is not None:
+            v["alloc"].append(d["alloc_bytes_per_iter"])
+        for k in ("iterations", "compute_threads", "os_threads", "check", "interop_threads"):
+            if k in d:
+                v[k] = d[k]
+    model, mhz = cpu_info()
+    ghz = (mhz or 0) / 1000.0
+    # Zen 4 runs AVX-512 FMAs on two 256-bit pipes: 2 x 8 lanes x 2 flops = 32 float32 FLOP/cycle/core.
+    peak = 2 * ghz * 32
+    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "cpu": model, "cpu_mhz": mhz,
+               "peak_gflops_2core_f32_estimate": peak, "quick": quick, "short": short, "pytorch": not no_torch,
+               "workloads": {}}
+    table = []
+    hdr = ("| Workload | iters | Fluxion s min / med / max | PyTorch s min / med / max | ratio P/F (median) "
+           "| Fluxion µs/iter | PyTorch µs/iter | Fluxion alloc B/iter | Fluxion 1-CPU med | threads F / P | check F / P |")
+    table.append(hdr)
+    table.append("|" + "---|" * 11)
+    fmt = lambda s: "%.4g / %.4g / %.4g" % (s["min"], s["median"], s["max"]) if s else "—"
+    for w in ORDER:
+        if w not in rows:
+            continue
+        r = rows[w]
+        if w == "W9":
+            f, p = stats(r.get("process_fluxion", {}).get("runs", [])), stats(r.get("process_pytorch", {}).get("runs", []))
+            frss = max(r.get("process_fluxion", {}).get("rss", [0]) or [0])
+            prss = max(r.get("process_pytorch", {}).get("rss", [0]) or [0])
+            ratio = p["median"] / f["median"] if f and p else None
+            results["workloads"][w] = {"fluxion_s": f, "pytorch_s": p, "ratio": ratio,
+                                       "fluxion_peak_rss_mib": frss, "pytorch_peak_rss_mib": prss}
+            table.append("| W9 %s | — | %s | %s | %s | — | — | peak RSS %.0f MiB | — | — | PyTorch peak RSS %.0f MiB |" % (
+                DESC[w], fmt(f), fmt(p), "%.2f×" % ratio if ratio else "—", frss, prss))
+            continue
+        fx, py, f1 = r.get("fluxion", {}), r.get("pytorch", {}), r.get("fluxion_1cpu", {})
+        f, p, s1 = stats(fx.get("runs", [])), stats(py.get("runs", [])), stats(f1.get("runs", []))
+        iters = fx.get("iterations") or py.get("iterations") or 1
+        ratio = p["median"] / f["median"] if f and p else None
+        entry = {"description": DESC[w], "iterations": iters, "fluxion_s": f, "pytorch_s": p, "fluxion_1cpu_s": s1,
+                 "ratio": ratio, "fluxion_alloc_bytes_per_iter": min(fx["alloc"]) if fx.get("alloc") else None,
+                 "fluxion_threads": fx.get("compute_threads"), "fluxion_os_threads": fx.get("os_threads"),
+                 "pytorch_threads": py.get("compute_threads"), "check_fluxion": fx.get("check"), "check_pytorch": py.get("check")}
+        if fx.get("gflops"):
+            entry["fluxion_gflops"] = stats(fx["gflops"])
+            entry["pytorch_gflops"] = stats(py.get("gflops", []))
+            entry["fluxion_1cpu_gflops"] = stats(f1.get("gflops", []))
+            entry["fluxion_pct_of_peak"] = 100 * entry["fluxion_gflops"]["median"] / peak if peak else None
+        results["workloads"][w] = entry
+        us = lambda s: "%.1f" % (1e6 * s["median"] / iters) if s else "—"
+        label = "%s %s" % (w, DESC[w])
+        if fx.get("gflops"):
+            g = entry["fluxion_gflops"]["median"]
+            pg = entry["pytorch_gflops"]["median"] if entry["pytorch_gflops"] else None
+            label += " (GFLOP/s med: Fluxion %.2f = %.1f%% of peak, PyTorch %s)" % (
+                g, entry["fluxion_pct_of_peak"] or 0, "%.2f" % pg if pg else "—")
+        table.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |" % (
+            label, iters, fmt(f), fmt(p), "%.2f×" % ratio if ratio else "—", us(f), us(p),
+            "%.0f" % entry["fluxion_alloc_bytes_per_iter"] if entry["fluxion_alloc_bytes_per_iter"] is not None else "—",
+            "%.4g" % s1["median"] if s1 else "—", fx.get("compute_threads", "—"), py.get("compute_threads", "—"),
+            "%.6g" % fx["check"] if fx.get("check") is not None else "—",
+            "%.6g" % py["check"] if py.get("check") is not None else "—"))
+    text = "\n".join(table)
+    print(text)
+    with open(outdir + "/results.json", "w") as fh:
+        json.dump(results, fh, indent=1)
+    notes = []
+    if no_torch:
+        notes.append("- PyTorch (`/usr/bin/python3` with `import torch`) was not available: Fluxion-only table.")
+    if quick:
+        notes.append("- QUICK MODE: one iteration at tiny sizes; the times mean nothing (CI only checks the harness runs).")
+    if short:
+        notes.append("- `--short`: W5 ran 10 and W6 5 training iterations (instead of 200 / 100) on both sides; "
+                     "compare the µs/iter columns and the ratio, not the totals.")
+    md = ["# Fluxion vs PyTorch benchmarks", "",
+          "Generated by `bash benchmarks/run.sh%s%s` on %s." % (" --quick" if quick else "", " --short" if short else "", results["date"]),
+          "",
+          "- CPU: %s, %s MHz, 2 cores (lscpu). Peak float32 estimate for 2 cores: %.0f GFLOP/s "
+          "(assumption: Zen 4 executes AVX-512 FMA on two 256-bit pipes = 32 FLOP/cycle/core at the nominal clock)." % (model, mhz, peak),
+          "- Threads: Fluxion's engine computes on 1 thread (no parallel kernels yet; `os_threads` in results.json counts "
+          "runtime threads); PyTorch `torch.get_num_threads()` = %s (Debian python3-torch 1.13, reference BLAS)." % (
+              next((v.get("pytorch_threads") for v in results["workloads"].values() if v.get("pytorch_threads")), "n/a")),
+          "- Each side: separate processes alternating Fluxion, PyTorch, Fluxion, PyTorch; each process does 1 warm-up and "
+          "3 timed runs in-process (6 timed runs per side). 'Fluxion 1-CPU' = `taskset -c 0` with `DOTNET_PROCESSOR_COUNT=1` (5 runs).",
+          "- ratio = PyTorch median / Fluxion median (> 1: Fluxion faster). 'check' = final loss (or a checksum) on each side: "
+          "equal values show the twins compute the same thing.",
+          "- W9 is a STAND-IN until the C# unit program exists: W1+W2+W3+W4 once, whole process from start to exit "
+          "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
+          ""] + notes + ["", text, ""]
+    # Hand-written findings below the marker survive regeneration.
+    kept = ""
+    try:
+        prev = open(outdir + "/RESULTS.md").read()
+        if "<!-- notes -->" in prev:
+            kept = prev.split("<!-- notes -->", 1)[1].lstrip("\n")
+    except OSError:
+        pass
+    with open(outdir + "/RESULTS.md", "w") as fh:
+        fh.write("\n".join(md))
+        fh.write("\n<!-- notes -->\n" + kept)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs every benchmark workload in Fluxion and in its PyTorch twin, interleaved, and writes
+# benchmarks/RESULTS.md and benchmarks/results.json (quick mode: benchmarks/.quick/ only).
+# Usage: bash benchmarks/run.sh [--quick] [--short] [--rounds N] [--only "W1 W2 ..."]
+#   --quick   1 iteration of each workload at tiny sizes (CI: keeps the harness working, times mean nothing)
+#   --short   W5/W6 run 10/5 training iterations instead of 200/100 (per-iteration times stay comparable)
+#   --rounds  alternations per workload (each round: one Fluxion and one PyTorch process, 1 warm-up + 3 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0; short=0; rounds=2; only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --short) short=1 ;;
+    --rounds) rounds="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+dotnet build benchmarks/Fluxion.Bench/Fluxion.Bench.fsproj -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench=(dotnet benchmarks/Fluxion.Bench/bin/Release/net10.0/Fluxion.Bench.dll)
+py=/usr/bin/python3
+torch=0
+if [ -x "$py" ] && "$py" -c "import torch" 2>/dev/null; then torch=1; fi
+
+out=benchmarks; [ $quick = 1 ] && out=benchmarks/.quick
+mkdir -p "$out"
+raw=$(mktemp)
+trap 'rm -f "$raw" "$raw.time"' EXIT
+
+workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
+[ -n "$only" ] && workloads="$only"
+# Workloads where a multi-threaded kernel could matter: also run Fluxion pinned to one CPU.
+pinned="W5 W6 K1_512 K1_1024"
+
+run_args() {  # per-workload extra arguments
+  local w=$1
+  if [ $quick = 1 ]; then echo "--quick"; return; fi
+  local a="--warmup 1 --runs 3"
+  if [ $short = 1 ]; then
+    case $w in W5) a="$a --iters 10" ;; W6) a="$a --iters 5" ;; esac
+  fi
+  echo "$a"
+}
+
+for w in $workloads; do
+  args=$(run_args "$w")
+  r=$rounds; [ $quick = 1 ] && r=1
+  for ((i = 1; i <= r; i++)); do
+    echo "== $w round $i: fluxion" >&2
+    printf 'fluxion\t%s\n' "$("${bench[@]}" "$w" $args)" >>"$raw"
+    if [ $torch = 1 ]; then
+      echo "== $w round $i: pytorch" >&2
+      printf 'pytorch\t%s\n' "$("$py" benchmarks/pytorch_twins.py "$w" $args)" >>"$raw"
+    fi
+  done
+  if [ $quick = 0 ] && [[ " $pinned " == *" $w "* ]]; then
+    echo "== $w: fluxion pinned to 1 CPU" >&2
+    printf 'fluxion_1cpu\t%s\n' "$(DOTNET_PROCESSOR_COUNT=1 taskset -c 0 "${bench[@]}" "$w" ${args/--runs 3/--runs 5})" >>"$raw"
+  fi
+done
+
+# W9: whole process, start to exit, with peak RSS; 1 warm-up + N timed runs per side, interleaved.
+w9runs=5; [ $quick = 1 ] && w9runs=1
+w9arg=""; [ $quick = 1 ] && w9arg="--quick"
+if [ -z "$only" ] || [[ " $only " == *" W9 "* ]]; then
+  for ((i = 0; i <= w9runs; i++)); do
+    sides="fluxion"; [ $torch = 1 ] && sides="fluxion pytorch"
+    for side in $sides; do
+      echo "== W9 process run $i: $side" >&2
+      if [ $side = fluxion ]; then cmd=("${bench[@]}" W9 --warmup 0 --runs 1 $w9arg)
+      else cmd=("$py" benchmarks/pytorch_twins.py W9 --warmup 0 --runs 1 $w9arg); fi
+      /usr/bin/time -f '%e %M' -o "$raw.time" "${cmd[@]}" >/dev/null
+      read -r secs rss <"$raw.time"
+      [ $i -gt 0 ] && printf 'process\t{"side": "%s", "workload": "W9", "wall_s": %s, "max_rss_kb": %s}\n' "$side" "$secs" "$rss" >>"$raw"
+    done
+  done
+fi
+
+python3 benchmarks/report.py "$raw" "$out" $([ $quick = 1 ] && echo --quick) $([ $short = 1 ] && echo --short) $([ $torch = 0 ] && echo --no-torch)
