@@ -22,6 +22,42 @@ module Convolution =
         let index = Tensor.OfRaw(x.Raw.Backend.OfInt64(idx, [| 1; 1; k * lout |]).Expand([| s.[0]; s.[1]; k * lout |]))
         (Indexing.gather 2 index xp).Reshape [| s.[0]; s.[1]; k; lout |]
 
+    /// Convolution geometry shared by the three bilinear ops below.
+    [<Struct>]
+    type internal Geometry = { Stride: int; Padding: int; Dilation: int; Groups: int }
+
+    // The forward convolution and its two adjoints form a closed family of bilinear ops: the
+    // derivative of each, in either argument, is another member of the family, so derivatives of
+    // any order come out of the backend's direct kernels.
+
+    /// y = conv(x; w) for x (N, Cin, L), w (Cout, Cin/groups, K).
+    let rec internal convOp (g: Geometry) (x: Tensor) (w: Tensor) : Tensor =
+        let xs = x.Shape
+        Tensor.ApplyBinary({ new BinaryOp("ConvolutionBackward0") with
+            member _.Forward(rx, rw) = rx.Conv1d(rw, g.Stride, g.Padding, g.Dilation, g.Groups)
+            member _.JvpA(_, w, dx, _) = convOp g dx w
+            member _.JvpB(x, _, dw, _) = convOp g x dw
+            member _.VjpA(_, w, _, gy) = convGradInputOp g xs gy w
+            member _.VjpB(x, w, _, gy) = convGradWeightOp g w.Shape gy x }, x, w)
+
+    /// dx = convᵀ(gy; w): the adjoint of conv in its input, of shape `inputShape`.
+    and internal convGradInputOp (g: Geometry) (inputShape: int[]) (gy: Tensor) (w: Tensor) : Tensor =
+        Tensor.ApplyBinary({ new BinaryOp("ConvolutionBackwardBackward0") with
+            member _.Forward(rg, rw) = rg.Conv1dGradInput(rw, inputShape, g.Stride, g.Padding, g.Dilation, g.Groups)
+            member _.JvpA(_, w, dg, _) = convGradInputOp g inputShape dg w
+            member _.JvpB(gy, _, dw, _) = convGradInputOp g inputShape gy dw
+            member _.VjpA(_, w, _, a) = convOp g a w
+            member _.VjpB(gy, w, _, a) = convGradWeightOp g w.Shape gy a }, gy, w)
+
+    /// dw = corr(gy, x): the adjoint of conv in its weight, of shape `weightShape`.
+    and internal convGradWeightOp (g: Geometry) (weightShape: int[]) (gy: Tensor) (x: Tensor) : Tensor =
+        Tensor.ApplyBinary({ new BinaryOp("ConvolutionBackwardBackward1") with
+            member _.Forward(rg, rx) = rg.Conv1dGradWeight(rx, weightShape, g.Stride, g.Padding, g.Dilation, g.Groups)
+            member _.JvpA(_, x, dg, _) = convGradWeightOp g weightShape dg x
+            member _.JvpB(gy, _, dx, _) = convGradWeightOp g weightShape gy dx
+            member _.VjpA(_, x, _, b) = convOp g x b
+            member _.VjpB(gy, x, _, b) = convGradInputOp g x.Shape gy b }, gy, x)
+
     /// 1-D convolution (cross-correlation like PyTorch): input (N, Cin, L) or (Cin, L), weight (Cout, Cin/groups, K).
     let conv1d (stride: int) (padding: int) (dilation: int) (groups: int) (weight: Tensor) (bias: Tensor option) (x: Tensor) =
         if stride < 1 || dilation < 1 || padding < 0 || groups < 1 then
@@ -32,20 +68,14 @@ module Convolution =
             raise (ShapeException(sprintf "conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape %s" (Shape.toString x.Shape)))
         let ws = weight.Shape
         if ws.Length <> 3 then raise (ShapeException(sprintf "conv1d: weight must be 3-D (out, in/groups, kernel), got %s" (Shape.toString ws)))
-        let n, cin, _ = x.Shape.[0], x.Shape.[1], x.Shape.[2]
+        let cin = x.Shape.[1]
         let cout, cpg, k = ws.[0], ws.[1], ws.[2]
         if cin <> cpg * groups then
             raise (ShapeException(sprintf "conv1d: input has %d channels (shape %s) but weight %s with groups=%d expects %d" cin (Shape.toString x.Shape) (Shape.toString ws) groups (cpg * groups)))
         if cout % groups <> 0 then raise (ShapeException(sprintf "conv1d: out channels %d not divisible by groups %d" cout groups))
-        let cols = unfold1d k stride padding dilation x // (N, Cin, K, Lout)
-        let lout = cols.Shape.[3]
-        let opg = cout / groups
-        let outs =
-            Array.init groups (fun g ->
-                let c = cols.Narrow(1, g * cpg, cpg).Reshape [| n; cpg * k; lout |]
-                let w = weight.Narrow(0, g * opg, opg).Reshape [| opg; cpg * k |]
-                Tensor.MatMul(w, c))
-        let y = if groups = 1 then outs.[0] else Shapes.cat 1 outs
+        outLength "conv1d" x.Shape.[2] k stride padding dilation |> ignore
+        let struct (x, weight) = if x.Dtype = weight.Dtype then struct (x, weight) else struct (x.Cast(Dtype.promote x.Dtype weight.Dtype), weight.Cast(Dtype.promote x.Dtype weight.Dtype))
+        let y = convOp { Stride = stride; Padding = padding; Dilation = dilation; Groups = groups } x weight
         let y =
             match bias with
             | Some b -> y + b.Reshape [| 1; cout; 1 |]
