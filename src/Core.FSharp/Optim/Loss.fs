@@ -135,8 +135,9 @@ module Loss =
         if not (isNull (box weight)) && (weight.Dim <> 1 || weight.Shape[0] <> classes) then
             fail (sprintf "%s: weight has shape %s but there are %d classes; it must be (%d,)" name (shapeText weight.Shape) classes classes)
 
-    /// Negative log-likelihood of log-probabilities (C) or (N, C) at int64 class indices; weight may be null.
-    let nllWith (name: string) (weight: Tensor) (ignoreIndex: int64) (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
+    /// Negative log-likelihood of log-probabilities (C) or (N, C) at int64 class indices; weight optional.
+    let nllWith (name: string) (weight: Tensor option) (ignoreIndex: int64) (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
+        let weight = defaultArg weight Unchecked.defaultof<Tensor>
         let lp = asRows name logProbs
         let rows, cols = lp.Shape[0], lp.Shape[1]
         if target.Dtype <> Dtype.Int64 then fail (sprintf "%s: class-index targets must be int64, got %s" name (Dtype.name target.Dtype))
@@ -189,11 +190,13 @@ module Loss =
 
     /// Negative log-likelihood loss (PyTorch's `nll_loss`), no class weights, ignore index -100.
     let nll (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
-        nllWith "NLLLoss" Unchecked.defaultof<Tensor> -100L reduction logProbs target
+        nllWith "NLLLoss" None -100L reduction logProbs target
 
     /// Cross-entropy of logits (C) or (N, C) against int64 class indices or class probabilities (same shape as
-    /// the logits); weight may be null; labelSmoothing in [0, 1]. Without weight/smoothing it is bit-exact in float32.
-    let crossEntropyWith (weight: Tensor) (ignoreIndex: int64) (labelSmoothing: float) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+    /// the logits); optional class weights; labelSmoothing in [0, 1]. Without weight/smoothing it is bit-exact in float32.
+    let crossEntropyWith (weight: Tensor option) (ignoreIndex: int64) (labelSmoothing: float) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+        let weightOpt = weight
+        let weight = defaultArg weight Unchecked.defaultof<Tensor>
         let name = "CrossEntropyLoss"
         if not (labelSmoothing >= 0.0 && labelSmoothing <= 1.0) then
             fail (sprintf "%s: labelSmoothing must be in [0, 1], got %g" name labelSmoothing)
@@ -203,7 +206,7 @@ module Loss =
         let lsm = logSoftmax x
         let wRow () = weight.Cast(x.Dtype).Detach().Reshape [| 1; cols |]
         if target.Dtype = Dtype.Int64 then
-            let nllLoss = nllWith name weight ignoreIndex reduction lsm target
+            let nllLoss = nllWith name weightOpt ignoreIndex reduction lsm target
             if labelSmoothing = 0.0 then
                 if input.Dim = 1 && reduction = Reduction.None then nllLoss.Reshape [||] else nllLoss
             else
@@ -240,10 +243,11 @@ module Loss =
 
     /// Cross-entropy of logits against int64 class indices or probabilities, PyTorch defaults otherwise.
     let crossEntropy (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
-        crossEntropyWith Unchecked.defaultof<Tensor> -100L 0.0 reduction input target
+        crossEntropyWith None -100L 0.0 reduction input target
 
-    /// Binary cross-entropy of probabilities in [0, 1]; each log is clamped at −100 like PyTorch; weight may be null.
-    let bceWith (weight: Tensor) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+    /// Binary cross-entropy of probabilities in [0, 1]; each log is clamped at −100 like PyTorch; optional weight.
+    let bceWith (weight: Tensor option) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+        let weight = defaultArg weight Unchecked.defaultof<Tensor>
         checkSameShape "BCELoss" input target
         let target = sameDtype input target
         let v = input.ToDoubleArray()
@@ -257,13 +261,16 @@ module Loss =
 
     /// Binary cross-entropy of probabilities, no weight.
     let bce (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
-        bceWith Unchecked.defaultof<Tensor> reduction input target
+        bceWith None reduction input target
 
-    /// Binary cross-entropy on logits, computed stably: (1 − t)·x + (1 + (pw − 1)·t)·(log(1 + e^−|x|) + max(−x, 0)); posWeight and weight may be null.
-    let bceWithLogitsWith (weight: Tensor) (posWeight: Tensor) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+    /// Binary cross-entropy on logits, computed stably: (1 − t)·x + (1 + (pw − 1)·t)·softplus(−x); optional weight and posWeight.
+    let bceWithLogitsWith (weight: Tensor option) (posWeight: Tensor option) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+        let weight = defaultArg weight Unchecked.defaultof<Tensor>
+        let posWeight = defaultArg posWeight Unchecked.defaultof<Tensor>
         checkSameShape "BCEWithLogitsLoss" input target
         let target = sameDtype input target
-        let softTerm = Elementwise.log1p (Elementwise.exp (-(Elementwise.abs input))) + Elementwise.relu (-input)
+        // log(1 + e^−x) as a smooth softplus (linear beyond 20, so no overflow) keeps the derivative sigmoid(x) − 1 everywhere.
+        let softTerm = Elementwise.softplus (-input)
         let per =
             if isNull (box posWeight) then (1.0 - target) * input + softTerm
             else
@@ -274,4 +281,4 @@ module Loss =
 
     /// Binary cross-entropy on logits, no weights.
     let bceWithLogits (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
-        bceWithLogitsWith Unchecked.defaultof<Tensor> Unchecked.defaultof<Tensor> reduction input target
+        bceWithLogitsWith None None reduction input target

@@ -3,6 +3,9 @@ namespace Fluxion.Optim
 open System.Runtime.InteropServices
 open Fluxion
 
+module internal LossArgs =
+    let opt (t: Tensor) = if isNull (box t) then None else Some t
+
 /// Base of the loss objects (PyTorch's `nn.*Loss`): `Forward(input, target)` or `Invoke`.
 [<AbstractClass>]
 type LossModule(name: string, reduction: Reduction) =
@@ -62,7 +65,7 @@ type CrossEntropyLoss([<Optional>] weight: Tensor,
     /// The label smoothing amount.
     member _.LabelSmoothing = labelSmoothing
     /// The loss.
-    override _.Forward(input, target) = Loss.crossEntropyWith weight ignoreIndex labelSmoothing reduction input target
+    override _.Forward(input, target) = Loss.crossEntropyWith (LossArgs.opt weight) ignoreIndex labelSmoothing reduction input target
 
 /// Negative log-likelihood of log-probabilities (`nn.NLLLoss`); weight may be null.
 type NLLLoss([<Optional>] weight: Tensor,
@@ -70,13 +73,13 @@ type NLLLoss([<Optional>] weight: Tensor,
              [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
     inherit LossModule("NLLLoss", reduction)
     /// The loss.
-    override _.Forward(input, target) = Loss.nllWith "NLLLoss" weight ignoreIndex reduction input target
+    override _.Forward(input, target) = Loss.nllWith "NLLLoss" (LossArgs.opt weight) ignoreIndex reduction input target
 
 /// Binary cross-entropy of probabilities (`nn.BCELoss`); weight may be null.
 type BCELoss([<Optional>] weight: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
     inherit LossModule("BCELoss", reduction)
     /// The loss.
-    override _.Forward(input, target) = Loss.bceWith weight reduction input target
+    override _.Forward(input, target) = Loss.bceWith (LossArgs.opt weight) reduction input target
 
 /// Binary cross-entropy on logits (`nn.BCEWithLogitsLoss`); weight and posWeight may be null.
 type BCEWithLogitsLoss([<Optional>] weight: Tensor,
@@ -84,4 +87,4 @@ type BCEWithLogitsLoss([<Optional>] weight: Tensor,
                        [<Optional>] posWeight: Tensor) =
     inherit LossModule("BCEWithLogitsLoss", reduction)
     /// The loss.
-    override _.Forward(input, target) = Loss.bceWithLogitsWith weight posWeight reduction input target
+    override _.Forward(input, target) = Loss.bceWithLogitsWith (LossArgs.opt weight) (LossArgs.opt posWeight) reduction input target
