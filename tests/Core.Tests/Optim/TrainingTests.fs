@@ -31,6 +31,7 @@ let private trainingPairs () =
 let private goldenLosses (e: JsonElement) =
     [ for p in e.EnumerateObject() -> int p.Name, TestData.num p.Value ]
 
+/// Compares float32 losses with golden ones (rel = 0 demands the exact float32 value).
 let private expectLossesClose (what: string) (losses: float[]) (expected: (int * float) list) (rel: float) =
     for (k, v) in expected do
         if k <= losses.Length then
@@ -50,7 +51,7 @@ let private twoLayer (act: Tensor -> Tensor) =
     let l2 = Lin(g, 3, 1)
     (fun (x: Tensor) -> l2.Forward(act (l1.Forward x))), [ l1.W; l1.B; l2.W; l2.B ]
 
-let private runTwoLayer (name: string) (act: Tensor -> Tensor) (lr: float) (node: JsonElement) =
+let private runTwoLayer (name: string) (act: Tensor -> Tensor) (lr: float) (tol: float) (node: JsonElement) =
     let x, y = trainingPairs ()
     let x = x.Reshape [| 100; 1 |]
     let model, ps = twoLayer act
@@ -62,9 +63,9 @@ let private runTwoLayer (name: string) (act: Tensor -> Tensor) (lr: float) (node
     let mse = MSELoss()
     let printed = ResizeArray()
     let losses = Trainer.Fit(opt, (fun () -> mse.Forward(model x, y)), 4000, 1000, (fun k l -> printed.Add(Fit.progressLine k l)))
-    expectLossesClose name losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) 1e-5
+    expectLossesClose name losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) tol
     let fin = node.GetProperty "final_params"
-    List.iter2 (fun p (n: string) -> expectParamClose (name + " " + n) p (fin.GetProperty n) 1e-5)
+    List.iter2 (fun p (n: string) -> expectParamClose (name + " " + n) p (fin.GetProperty n) tol)
         ps [ "linear1.weight"; "linear1.bias"; "linear2.weight"; "linear2.bias" ]
     printed.ToArray()
 
@@ -84,7 +85,7 @@ let private parseOptimizer (label: string) =
 [<Tests>]
 let tests =
     testList "Optim.Training" [
-        testCase "c09: Linear(2,1) on [x, x²] with a hand-written update p -= 1e-2·grad follows the golden losses" <| fun () ->
+        testCase "c09: Linear(2,1) on [x, x²] with a hand-written update p -= 1e-2·grad gives the exact golden losses and parameters" <| fun () ->
             let x, y = trainingPairs ()
             let feats = Tensor.stack 1 [| x; Tensor.Pow(x, 2.0) |]
             let lin = Lin(Generator(0UL), 2, 1)
@@ -98,9 +99,9 @@ let tests =
                 use _ = GradMode.NoGrad()
                 for p in lin.Parameters do p.SetData(p.Data - p.Grad * 1e-2)
                 losses[k - 1] <- loss.ToDouble()
-            expectLossesClose "c09" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) 1e-5
-            expectParamClose "c09 weight" lin.W (node.GetProperty("final_params").GetProperty "weight") 1e-5
-            expectParamClose "c09 bias" lin.B (node.GetProperty("final_params").GetProperty "bias") 1e-5
+            expectLossesClose "c09" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) 0.0
+            expectParamClose "c09 weight" lin.W (node.GetProperty("final_params").GetProperty "weight") 0.0
+            expectParamClose "c09 bias" lin.B (node.GetProperty("final_params").GetProperty "bias") 0.0
 
         testCase "c23: the same model with optim.SGD(lr=1e-2) and Trainer.Fit prints the golden progress lines" <| fun () ->
             let x, y = trainingPairs ()
@@ -112,22 +113,23 @@ let tests =
             let printed = ResizeArray()
             let losses = Trainer.Fit(opt, (fun () -> mse.Invoke(lin.Forward feats, y)), 4000, 1000, (fun k l -> printed.Add(Fit.progressLine k l)))
             Expect.equal losses.Length 4000 "iterations"
-            expectLossesClose "c23" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) 1e-5
-            expectParamClose "c23 weight" lin.W (node.GetProperty("final_params").GetProperty "linear_model.weight") 1e-5
-            expectParamClose "c23 bias" lin.B (node.GetProperty("final_params").GetProperty "linear_model.bias") 1e-5
+            expectLossesClose "c23" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100")) 0.0
+            expectParamClose "c23 weight" lin.W (node.GetProperty("final_params").GetProperty "linear_model.weight") 0.0
+            expectParamClose "c23 bias" lin.B (node.GetProperty("final_params").GetProperty "linear_model.bias") 0.0
             Expect.equal (printed.ToArray()) (printedLines "c23_neuralnetlinear_optim_sgd") "printed lines"
 
-        testCase "c33 / exercise 1: the two-layer ReLU, Sigmoid and Identity networks train to the golden losses and parameters" <| fun () ->
+        testCase "c33 / exercise 1: the two-layer ReLU and Identity networks train to the exact golden losses and parameters, Sigmoid within 1e-5" <| fun () ->
             let ex1 = section "ex1_activation_function_experiment"
-            let relu = runTwoLayer "ReLU" Tensor.relu 0.01 (ex1.GetProperty "ReLU")
-            let _ = runTwoLayer "c33" Tensor.relu 0.01 (section "c33_twolayer_train")
-            let sigmoid = runTwoLayer "Sigmoid" Tensor.sigmoid 0.1 (ex1.GetProperty "Sigmoid")
-            let identity = runTwoLayer "Identity" id 0.01 (ex1.GetProperty "Identity")
+            let relu = runTwoLayer "ReLU" Tensor.relu 0.01 0.0 (ex1.GetProperty "ReLU")
+            let _ = runTwoLayer "c33" Tensor.relu 0.01 0.0 (section "c33_twolayer_train")
+            // The engine's float32 sigmoid is not yet ulp-exact on 100-element tensors; the golden file's tolerance applies.
+            let sigmoid = runTwoLayer "Sigmoid" Tensor.sigmoid 0.1 1e-5 (ex1.GetProperty "Sigmoid")
+            let identity = runTwoLayer "Identity" id 0.01 0.0 (ex1.GetProperty "Identity")
             Expect.equal relu (printedLines "c33_twolayer_train") "c33 printed lines"
             let c40 = printedLines "c40_exercise_activation"
             Expect.equal (Array.concat [ relu; sigmoid; identity ]) c40 "exercise 1 printed lines"
 
-        testCase "exercise 2: the 4-layer ReLU network (H=10, SGD 0.05) matches the golden losses up to iteration 1000" <| fun () ->
+        testCase "exercise 2: the 4-layer ReLU network (H=10, SGD 0.05) gives the exact golden losses up to iteration 1000" <| fun () ->
             let node = section "ex2_model_capacity"
             let x = golden32 [| 16; 1 |] (node.GetProperty "data_x")
             let y = golden32 [| 16; 1 |] (node.GetProperty "data_y")
@@ -147,7 +149,7 @@ let tests =
             let mse = MSELoss()
             let printed = ResizeArray()
             let losses = Trainer.Fit(opt, (fun () -> mse.Forward(model x, y)), 1000, 1000, (fun k l -> printed.Add(Fit.progressLine k l)))
-            expectLossesClose "ex2" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100") |> List.filter (fun (k, _) -> k <= 1000)) 1e-5
+            expectLossesClose "ex2" losses (goldenLosses (node.GetProperty "losses_iter_1to10_and_every_100") |> List.filter (fun (k, _) -> k <= 1000)) 0.0
             Expect.equal (printed.ToArray()) [| "Iteration 1000 | Loss = 0.297972" |] "printed line"
 
         testCase "exercise 3: all six Himmelblau runs stop at the golden step with the golden losses and final (u, v), object and pure alike" <| fun () ->
