@@ -1,0 +1,275 @@
+namespace Fluxion.Optim
+
+open System
+open Fluxion
+open Fluxion.Nn
+open Fluxion.Kernels.OptimKernels
+
+/// State of a pure optimizer or transform: updates applied so far, named buffer trees shaped like the
+/// parameters (e.g. `exp_avg`), and the states of chained parts. Never mutated: updates return a new one.
+type OptState =
+    { Step: int
+      Buffers: (string * Params)[]
+      Children: OptState[] }
+
+/// A pure optimizer (optax style): Update takes gradients, state and parameters and returns NEW parameters
+/// and state, so PyTorch's fused `p.add(d, alpha=-lr)` stays one rounding.
+type Optimizer =
+    { Init: Params -> OptState
+      Update: Params -> OptState -> Params -> Params * OptState }
+
+/// A gradient transform chained in front of an optimizer: maps (grads, state, params) to new grads and state.
+type GradientTransform =
+    { TInit: Params -> OptState
+      Apply: Params -> OptState -> Params -> Params * OptState }
+
+/// Learning-rate schedules as functions from the update index (0 for the first update) to a learning rate.
+[<RequireQualifiedAccess>]
+module Schedule =
+    /// The same rate at every step.
+    let constant (lr: float) : int -> float = fun _ -> lr
+    /// lr·gamma^⌊k/stepSize⌋ (StepLR's closed form).
+    let step (lr: float) (stepSize: int) (gamma: float) : int -> float =
+        if stepSize <= 0 then invalidArg "stepSize" (sprintf "Schedule.step: stepSize must be positive, got %d" stepSize)
+        fun k -> lr * Math.Pow(gamma, float (k / stepSize))
+    /// lr·gamma^k (ExponentialLR's closed form).
+    let exponential (lr: float) (gamma: float) : int -> float = fun k -> lr * Math.Pow(gamma, float k)
+    /// etaMin + (lr − etaMin)·(1 + cos(πk/tMax))/2 (CosineAnnealingLR's closed form).
+    let cosineAnnealing (lr: float) (tMax: int) (etaMin: float) : int -> float =
+        if tMax <= 0 then invalidArg "tMax" (sprintf "Schedule.cosineAnnealing: tMax must be positive, got %d" tMax)
+        fun k -> etaMin + (lr - etaMin) * (1.0 + Math.Cos(Math.PI * float k / float tMax)) / 2.0
+
+/// Validation of hyper-parameters shared by the pure optimizers and the torch.optim-style objects.
+module internal Check =
+    let fail (msg: string) = raise (ArgumentException msg)
+    let lr (name: string) (lr: float) =
+        if Double.IsNaN lr || lr < 0.0 then fail (sprintf "%s: invalid learning rate %g (must be a number >= 0)" name lr)
+    let nonNeg (name: string) (what: string) (v: float) =
+        if Double.IsNaN v || v < 0.0 then fail (sprintf "%s: invalid %s %g (must be a number >= 0)" name what v)
+    let unit01 (name: string) (what: string) (v: float) =
+        if Double.IsNaN v || v < 0.0 || v >= 1.0 then fail (sprintf "%s: invalid %s %g (must be in [0, 1))" name what v)
+    let sgd (name: string) (hp: SgdHyper) =
+        lr name hp.Lr
+        unit01 name "momentum" hp.Momentum
+        nonNeg name "weight decay" hp.WeightDecay
+        if Double.IsNaN hp.Dampening then fail (sprintf "%s: invalid dampening %g" name hp.Dampening)
+        if hp.Nesterov && (hp.Momentum <= 0.0 || hp.Dampening <> 0.0) then
+            fail (sprintf "%s: nesterov momentum requires a momentum > 0 and zero dampening (got momentum %g, dampening %g)" name hp.Momentum hp.Dampening)
+    let adam (name: string) (hp: AdamHyper) =
+        lr name hp.Lr
+        nonNeg name "epsilon" hp.Eps
+        unit01 name "beta parameter at index 0" hp.Beta1
+        unit01 name "beta parameter at index 1" hp.Beta2
+        nonNeg name "weight decay" hp.WeightDecay
+    let rmsprop (name: string) (hp: RmspropHyper) =
+        lr name hp.Lr
+        nonNeg name "epsilon" hp.Eps
+        nonNeg name "momentum" hp.Momentum
+        nonNeg name "weight decay" hp.WeightDecay
+        nonNeg name "alpha" hp.Alpha
+    let adagrad (name: string) (hp: AdagradHyper) =
+        lr name hp.Lr
+        nonNeg name "lr decay" hp.LrDecay
+        nonNeg name "weight decay" hp.WeightDecay
+        nonNeg name "initial accumulator value" hp.InitialAccumulatorValue
+        nonNeg name "epsilon" hp.Eps
+
+/// Pure optimizers with PyTorch 1.13's arithmetic (bit for bit), gradient transforms, chaining and schedules.
+[<RequireQualifiedAccess>]
+module Optim =
+    let private ofArr32 (shape: int[]) (a: float32[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat32(a, shape))
+    let private ofArr64 (shape: int[]) (a: float[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat64(a, shape))
+
+    /// The buffer tree called `name` in a state.
+    let buffer (name: string) (state: OptState) : Params =
+        match state.Buffers |> Array.tryFind (fun (n, _) -> n = name) with
+        | Some(_, p) -> p
+        | None -> invalidArg "state" (sprintf "Optim.buffer: the state has no buffer '%s' (has: %s)" name (String.Join(", ", state.Buffers |> Array.map fst)))
+
+    let private emptyState = { Step = 0; Buffers = [||]; Children = [||] }
+
+    /// One leaf step: parameter, gradient (same dtype and shape), buffers and the 0-based update index → new parameter and buffers.
+    type private LeafStep = Tensor -> Tensor -> Tensor[] -> int -> Tensor * Tensor[]
+
+    let private updateLeaves (fn: string) (names: string[]) (step: LeafStep) (grads: Params) (state: OptState) (ps: Params) =
+        let pl = Params.flatten ps
+        let gl = Params.leaves grads
+        if gl.Length <> pl.Length then
+            invalidArg "grads" (sprintf "%s: %d gradients for %d parameters" fn gl.Length pl.Length)
+        let bl = names |> Array.map (fun n -> Params.leaves (buffer n state))
+        let results =
+            Array.init pl.Length (fun i ->
+                let name, p = pl[i]
+                if not (Dtype.isFloat p.Dtype) then
+                    invalidArg "params" (sprintf "%s: parameter '%s' has dtype %s; only float32/float64 can be optimized" fn name (Dtype.name p.Dtype))
+                let g = gl[i]
+                if not (Shape.equal g.Shape p.Shape) then
+                    invalidArg "grads" (sprintf "%s: gradient of '%s' has shape %s but the parameter has %s" fn name (Shape.toString g.Shape) (Shape.toString p.Shape))
+                let g = if g.Dtype = p.Dtype then g else g.Detach().Cast p.Dtype
+                step p g (bl |> Array.map (fun b -> b[i])) state.Step)
+        let newParams = Params.withLeaves ps (results |> Array.map fst)
+        let buffers = names |> Array.mapi (fun j n -> n, Params.withLeaves ps (results |> Array.map (fun r -> (snd r)[j])))
+        newParams, { state with Step = state.Step + 1; Buffers = buffers }
+
+    let private is32 (p: Tensor) = p.Dtype = Dtype.Float32
+
+    /// SGD with full hyper-parameters (momentum buffer created from the first direction, as PyTorch does).
+    let sgdWith (hp: SgdHyper) : Optimizer =
+        Check.sgd "Optim.sgd" hp
+        let names = [| "momentum_buffer" |]
+        let step: LeafStep = fun p g bufs k ->
+            let useBuf = hp.Momentum <> 0.0
+            if is32 p then
+                let pa = p.ToFloat32Array()
+                let st = { MomentumBuffer = (if useBuf then bufs[0].ToFloat32Array() else [||]); HasBuffer = k > 0 }
+                sgdStep32 pa (g.ToFloat32Array()) st hp
+                ofArr32 p.Shape pa, [| (if useBuf then ofArr32 p.Shape st.MomentumBuffer else bufs[0]) |]
+            else
+                let pa = p.ToDoubleArray()
+                let st = { MomentumBuffer = (if useBuf then bufs[0].ToDoubleArray() else [||]); HasBuffer = k > 0 }
+                sgdStep64 pa (g.ToDoubleArray()) st hp
+                ofArr64 p.Shape pa, [| (if useBuf then ofArr64 p.Shape st.MomentumBuffer else bufs[0]) |]
+        { Init = fun p -> { emptyState with Buffers = [| "momentum_buffer", Params.zerosLike p |] }
+          Update = fun g s p -> updateLeaves "Optim.sgd" names step g s p }
+
+    /// torch.optim.SGD(lr) with every other setting at its default.
+    let sgd (lr: float) : Optimizer = sgdWith (SgdHyper.Default lr)
+
+    let private adamLike (fn: string) (decoupled: bool) (hp: AdamHyper) : Optimizer =
+        Check.adam fn hp
+        let names = [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |]
+        let step: LeafStep = fun p g bufs k ->
+            if is32 p then
+                let pa = p.ToFloat32Array()
+                let st: AdamState<float32> =
+                    { ExpAvg = bufs[0].ToFloat32Array(); ExpAvgSq = bufs[1].ToFloat32Array()
+                      MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToFloat32Array() else [||]); Step = float k }
+                (if decoupled then adamWStep32 else adamStep32) pa (g.ToFloat32Array()) st hp
+                ofArr32 p.Shape pa,
+                [| ofArr32 p.Shape st.ExpAvg; ofArr32 p.Shape st.ExpAvgSq; (if hp.Amsgrad then ofArr32 p.Shape st.MaxExpAvgSq else bufs[2]) |]
+            else
+                let pa = p.ToDoubleArray()
+                let st: AdamState<float> =
+                    { ExpAvg = bufs[0].ToDoubleArray(); ExpAvgSq = bufs[1].ToDoubleArray()
+                      MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToDoubleArray() else [||]); Step = float k }
+                (if decoupled then adamWStep64 else adamStep64) pa (g.ToDoubleArray()) st hp
+                ofArr64 p.Shape pa,
+                [| ofArr64 p.Shape st.ExpAvg; ofArr64 p.Shape st.ExpAvgSq; (if hp.Amsgrad then ofArr64 p.Shape st.MaxExpAvgSq else bufs[2]) |]
+        { Init = fun p ->
+            let z = Params.zerosLike p
+            { emptyState with Buffers = [| "exp_avg", z; "exp_avg_sq", z; "max_exp_avg_sq", z |] }
+          Update = fun g s p -> updateLeaves fn names step g s p }
+
+    /// Adam with full hyper-parameters (1.13 formulas; set Torch2x for 2.x's).
+    let adamWith (hp: AdamHyper) : Optimizer = adamLike "Optim.adam" false hp
+    /// torch.optim.Adam(lr) with default betas (0.9, 0.999), eps 1e-8, no weight decay.
+    let adam (lr: float) : Optimizer = adamWith { AdamHyper.Adam with Lr = lr }
+    /// AdamW (decoupled weight decay) with full hyper-parameters.
+    let adamWWith (hp: AdamHyper) : Optimizer = adamLike "Optim.adamW" true hp
+    /// torch.optim.AdamW(lr) with default weight decay 1e-2.
+    let adamW (lr: float) : Optimizer = adamWWith { AdamHyper.AdamW with Lr = lr }
+
+    /// RMSprop with full hyper-parameters.
+    let rmspropWith (hp: RmspropHyper) : Optimizer =
+        Check.rmsprop "Optim.rmsprop" hp
+        let names = [| "square_avg"; "momentum_buffer"; "grad_avg" |]
+        let step: LeafStep = fun p g bufs k ->
+            let useMom = hp.Momentum > 0.0
+            if is32 p then
+                let pa = p.ToFloat32Array()
+                let st: RmspropState<float32> =
+                    { SquareAvg = bufs[0].ToFloat32Array(); MomentumBuffer = (if useMom then bufs[1].ToFloat32Array() else [||])
+                      GradAvg = (if hp.Centered then bufs[2].ToFloat32Array() else [||]); Step = float k }
+                rmspropStep32 pa (g.ToFloat32Array()) st hp
+                ofArr32 p.Shape pa,
+                [| ofArr32 p.Shape st.SquareAvg; (if useMom then ofArr32 p.Shape st.MomentumBuffer else bufs[1])
+                   (if hp.Centered then ofArr32 p.Shape st.GradAvg else bufs[2]) |]
+            else
+                let pa = p.ToDoubleArray()
+                let st: RmspropState<float> =
+                    { SquareAvg = bufs[0].ToDoubleArray(); MomentumBuffer = (if useMom then bufs[1].ToDoubleArray() else [||])
+                      GradAvg = (if hp.Centered then bufs[2].ToDoubleArray() else [||]); Step = float k }
+                rmspropStep64 pa (g.ToDoubleArray()) st hp
+                ofArr64 p.Shape pa,
+                [| ofArr64 p.Shape st.SquareAvg; (if useMom then ofArr64 p.Shape st.MomentumBuffer else bufs[1])
+                   (if hp.Centered then ofArr64 p.Shape st.GradAvg else bufs[2]) |]
+        { Init = fun p ->
+            let z = Params.zerosLike p
+            { emptyState with Buffers = [| "square_avg", z; "momentum_buffer", z; "grad_avg", z |] }
+          Update = fun g s p -> updateLeaves "Optim.rmsprop" names step g s p }
+
+    /// torch.optim.RMSprop(lr) with alpha 0.99, eps 1e-8.
+    let rmsprop (lr: float) : Optimizer = rmspropWith { RmspropHyper.Default with Lr = lr }
+
+    /// Adagrad with full hyper-parameters (the sum starts at InitialAccumulatorValue).
+    let adagradWith (hp: AdagradHyper) : Optimizer =
+        Check.adagrad "Optim.adagrad" hp
+        let names = [| "sum" |]
+        let step: LeafStep = fun p g bufs k ->
+            if is32 p then
+                let pa = p.ToFloat32Array()
+                let st: AdagradState<float32> = { Sum = bufs[0].ToFloat32Array(); Step = float k }
+                adagradStep32 pa (g.ToFloat32Array()) st hp
+                ofArr32 p.Shape pa, [| ofArr32 p.Shape st.Sum |]
+            else
+                let pa = p.ToDoubleArray()
+                let st: AdagradState<float> = { Sum = bufs[0].ToDoubleArray(); Step = float k }
+                adagradStep64 pa (g.ToDoubleArray()) st hp
+                ofArr64 p.Shape pa, [| ofArr64 p.Shape st.Sum |]
+        { Init = fun p -> { emptyState with Buffers = [| "sum", Params.map (fun t -> t.FullLike hp.InitialAccumulatorValue) p |] }
+          Update = fun g s p -> updateLeaves "Optim.adagrad" names step g s p }
+
+    /// torch.optim.Adagrad(lr) with eps 1e-10 and no decay.
+    let adagrad (lr: float) : Optimizer = adagradWith { AdagradHyper.Default with Lr = lr }
+
+    // ---------------------------------------------------------------- transforms, chaining, schedules
+
+    let private stateless (f: Params -> Params -> Params) : GradientTransform =
+        { TInit = fun _ -> emptyState
+          Apply = fun g s p -> f g p, { s with Step = s.Step + 1 } }
+
+    /// Scales all gradients so their joint L2 norm is at most maxNorm (torch.nn.utils.clip_grad_norm_: coef = maxNorm/(norm + 1e-6), clamped at 1).
+    let clipByGlobalNorm (maxNorm: float) : GradientTransform =
+        if Double.IsNaN maxNorm || maxNorm <= 0.0 then invalidArg "maxNorm" (sprintf "Optim.clipByGlobalNorm: maxNorm must be positive, got %g" maxNorm)
+        stateless (fun g _ ->
+            let leaves = Params.leaves g
+            if leaves.Length = 0 then g
+            else
+                let sq = leaves |> Array.sumBy (fun t -> let d = t.ToDoubleArray() in Array.sumBy (fun v -> v * v) d)
+                let coef = min 1.0 (maxNorm / (Math.Sqrt sq + 1e-6))
+                Params.map (fun t -> t.Detach() * coef) g)
+
+    /// Clamps every gradient element into [lo, hi].
+    let clipByValue (lo: float) (hi: float) : GradientTransform =
+        if not (lo <= hi) then invalidArg "lo" (sprintf "Optim.clipByValue: lo %g must not exceed hi %g" lo hi)
+        stateless (fun g _ -> Params.map (fun t -> Fluxion.Ops.Elementwise.clamp lo hi (t.Detach())) g)
+
+    /// Adds wd·p to every gradient (coupled L2 weight decay).
+    let addWeightDecay (wd: float) : GradientTransform =
+        Check.nonNeg "Optim.addWeightDecay" "weight decay" wd
+        stateless (fun g p -> Params.map2 (fun gt pt -> gt.Detach() + pt.Detach() * wd) g p)
+
+    /// Multiplies every gradient by s.
+    let scaleGradients (s: float) : GradientTransform = stateless (fun g _ -> Params.map (fun t -> t.Detach() * s) g)
+
+    /// Runs the transforms in order on the gradients, then the optimizer.
+    let chain (transforms: GradientTransform list) (opt: Optimizer) : Optimizer =
+        let ts = Array.ofList transforms
+        { Init = fun p -> { emptyState with Children = Array.append (ts |> Array.map (fun t -> t.TInit p)) [| opt.Init p |] }
+          Update = fun g s p ->
+            let mutable g = g
+            let children = Array.copy s.Children
+            for i in 0 .. ts.Length - 1 do
+                let g', c = ts[i].Apply g children[i] p
+                g <- g'
+                children[i] <- c
+            let p', c = opt.Update g children[ts.Length] p
+            children[ts.Length] <- c
+            p', { s with Step = s.Step + 1; Children = children } }
+
+    /// An optimizer whose learning rate follows a schedule: update k uses `make (schedule k)`.
+    let withSchedule (schedule: int -> float) (make: float -> Optimizer) : Optimizer =
+        { Init = fun p -> { emptyState with Children = [| (make (schedule 0)).Init p |] }
+          Update = fun g s p ->
+            let p', c = (make (schedule s.Step)).Update g s.Children[0] p
+            p', { s with Step = s.Step + 1; Children = [| c |] } }

@@ -1,0 +1,85 @@
+/// All 80 trajectories of optim_himmelblau_torch1.13.json through the engine (autograd + optimizers), bit for bit.
+module OptimHimmelblauTests
+
+open System.Text.Json
+open Expecto
+open Fluxion
+open Fluxion.Nn
+open Fluxion.Optim
+open OptimTestUtil
+
+let private data = lazy (TestData.json "optim_himmelblau_torch1.13.json")
+
+type private Traj =
+    { Name: string; Opt: string; Kwargs: JsonElement; Start: float[]; Dtype: Dtype
+      Loss: string[]; Grad: string[][]; Params: string[][] }
+
+let private trajectories () =
+    [ for t in data.Force().GetProperty("trajectories").EnumerateArray() ->
+        let pairs (name: string) = [| for e in t.GetProperty(name).GetProperty("hex").EnumerateArray() -> [| for h in e.EnumerateArray() -> h.GetString() |] |]
+        { Name = t.GetProperty("name").GetString(); Opt = t.GetProperty("optimizer").GetString(); Kwargs = t.GetProperty "kwargs"
+          Start = TestData.nums (t.GetProperty "start")
+          Dtype = (if t.GetProperty("dtype").GetString() = "float32" then Dtype.Float32 else Dtype.Float64)
+          Loss = [| for e in t.GetProperty("loss").GetProperty("hex").EnumerateArray() -> e.GetString() |]
+          Grad = pairs "grad"; Params = pairs "params" } ]
+
+let private startTensor (t: Traj) =
+    if t.Dtype = Dtype.Float32 then Tensor.ofArray [| 2 |] (Array.map float32 t.Start) else Tensor.ofArray64 [| 2 |] t.Start
+
+let private label (t: Traj) = sprintf "%s %s start (%g, %g)" t.Name (Dtype.name t.Dtype) t.Start[0] t.Start[1]
+
+let private hexes (t: Traj) (x: Tensor) = x.ToDoubleArray() |> Array.map (hexOf t.Dtype)
+
+/// Runs the object optimizer: zero_grad, loss, backward, step, as the vector file's setup.
+let private runObject (t: Traj) =
+    let p = Parameter(startTensor t)
+    let opt = objectOptimizer t.Opt t.Kwargs [ p ]
+    for k in 0 .. 49 do
+        opt.ZeroGrad()
+        let loss = himmelblau p.Value
+        loss.Backward()
+        Expect.equal (hexOf t.Dtype (loss.ToDouble())) t.Loss[k] (sprintf "%s: loss at step %d" (label t) k)
+        Expect.equal (hexes t p.Grad) t.Grad[k] (sprintf "%s: grad at step %d" (label t) k)
+        opt.Step()
+        Expect.equal (hexes t p.Value) t.Params[k] (sprintf "%s: params after step %d" (label t) k)
+
+/// Runs the pure optimizer on a parameter tree with Params.valueAndGrad.
+let private runPure (t: Traj) =
+    let opt = pureOptimizer t.Opt t.Kwargs
+    let mutable p = Params.group [ "p", Params.leaf (startTensor t) ]
+    let mutable s = opt.Init p
+    let f (ps: Params) = himmelblau (Params.find "p" ps)
+    for k in 0 .. 49 do
+        let loss, g = Params.valueAndGrad f p
+        Expect.equal (hexOf t.Dtype (loss.ToDouble())) t.Loss[k] (sprintf "%s: loss at step %d" (label t) k)
+        Expect.equal (hexes t (Params.find "p" g)) t.Grad[k] (sprintf "%s: grad at step %d" (label t) k)
+        let p', s' = opt.Update g s p
+        p <- p'
+        s <- s'
+        Expect.equal (hexes t (Params.find "p" p)) t.Params[k] (sprintf "%s: params after step %d" (label t) k)
+
+[<Tests>]
+let tests =
+    testList "Optim.Himmelblau" [
+        testCase "the vector file holds 20 configurations x 2 starts x 2 dtypes" <| fun () ->
+            let ts = trajectories ()
+            Expect.equal ts.Length 80 "trajectories"
+            Expect.equal (ts |> List.map (fun t -> t.Name) |> List.distinct |> List.length) 20 "configurations"
+        testCase "object optimizers reproduce every PyTorch trajectory bit for bit (loss, grad, params; float32 and float64)" <| fun () ->
+            for t in trajectories () do runObject t
+        testCase "pure optimizers with Params.valueAndGrad reproduce every PyTorch trajectory bit for bit" <| fun () ->
+            for t in trajectories () do runPure t
+        testCase "the pure update leaves its input parameters, gradients and state untouched" <| fun () ->
+            let opt = Optim.adam 0.03
+            let p = Params.leaf (Tensor.ofArray [| 2 |] [| 3.0f; 0.0f |])
+            let s0 = opt.Init p
+            let _, g = Params.valueAndGrad (fun ps -> himmelblau (Params.leaves ps).[0]) p
+            let gBefore = (Params.leaves g).[0].ToFloat32Array()
+            let p1, s1 = opt.Update g s0 p
+            let p2, _ = opt.Update g s0 p
+            Expect.equal ((Params.leaves p).[0].ToFloat32Array()) [| 3.0f; 0.0f |] "params unchanged"
+            Expect.equal ((Params.leaves g).[0].ToFloat32Array()) gBefore "grads unchanged"
+            Expect.equal ((Params.leaves (Optim.buffer "exp_avg" s0)).[0].ToFloat32Array()) [| 0.0f; 0.0f |] "state unchanged"
+            Expect.equal ((Params.leaves p1).[0].ToFloat32Array()) ((Params.leaves p2).[0].ToFloat32Array()) "same inputs, same result"
+            Expect.equal s1.Step 1 "step count"
+    ]
