@@ -18,6 +18,8 @@ module Elementwise =
 
     let private k (kind: UnaryKind) = fun (r: RawTensor) -> r.Unary kind
 
+    let internal asFloat (x: Tensor) = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+
     /// Absolute value.
     let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
     /// Sign (-1, 0 or 1); its derivative is zero.
@@ -28,8 +30,6 @@ module Elementwise =
     let log x = Tensor.Log x
     /// Square root.
     let sqrt x = unary "SqrtBackward0" (k UnaryKind.Sqrt) (fun _ y -> 0.5 / y) x
-    let internal asFloat (x: Tensor) = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
-
     /// Sine.
     let rec sin (x: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("SinBackward0") with
@@ -47,7 +47,12 @@ module Elementwise =
     /// Hyperbolic tangent.
     let tanh x = unary "TanhBackward0" (k UnaryKind.Tanh) (fun _ y -> 1.0 - y * y) x
     /// Logistic sigmoid 1 / (1 + e^-x).
-    let sigmoid x = unary "SigmoidBackward0" (k UnaryKind.Sigmoid) (fun _ y -> y * (1.0 - y)) x
+    let rec sigmoid (x: Tensor) : Tensor =
+        // PyTorch's sigmoid_backward rounds as (g * (1 - y)) * y; the order matters for float32 parity.
+        Tensor.ApplyUnary({ new UnaryOp("SigmoidBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Sigmoid
+            member _.Jvp(_, dx, y) = dx * (1.0 - y) * y
+            member _.Vjp(_, y, g) = g * (1.0 - y) * y }, asFloat x)
     /// max(x, 0).
     let relu x = unary "ReluBackward0" (k UnaryKind.Relu) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.StepPositive)) x
     /// x for x > 0, slope * x otherwise.

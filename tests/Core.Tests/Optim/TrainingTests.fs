@@ -118,12 +118,11 @@ let tests =
             expectParamClose "c23 bias" lin.B (node.GetProperty("final_params").GetProperty "linear_model.bias") 0.0
             Expect.equal (printed.ToArray()) (printedLines "c23_neuralnetlinear_optim_sgd") "printed lines"
 
-        testCase "c33 / exercise 1: the two-layer ReLU and Identity networks train to the exact golden losses and parameters, Sigmoid within 1e-5" <| fun () ->
+        testCase "c33 / exercise 1: the two-layer ReLU, Sigmoid and Identity networks train to the exact golden losses and parameters" <| fun () ->
             let ex1 = section "ex1_activation_function_experiment"
             let relu = runTwoLayer "ReLU" Tensor.relu 0.01 0.0 (ex1.GetProperty "ReLU")
             let _ = runTwoLayer "c33" Tensor.relu 0.01 0.0 (section "c33_twolayer_train")
-            // The engine's float32 sigmoid is not yet ulp-exact on 100-element tensors; the golden file's tolerance applies.
-            let sigmoid = runTwoLayer "Sigmoid" Tensor.sigmoid 0.1 1e-5 (ex1.GetProperty "Sigmoid")
+            let sigmoid = runTwoLayer "Sigmoid" Tensor.sigmoid 0.1 0.0 (ex1.GetProperty "Sigmoid")
             let identity = runTwoLayer "Identity" id 0.01 0.0 (ex1.GetProperty "Identity")
             Expect.equal relu (printedLines "c33_twolayer_train") "c33 printed lines"
             let c40 = printedLines "c40_exercise_activation"
