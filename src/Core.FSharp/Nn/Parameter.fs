@@ -48,6 +48,10 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     member _.Numel = leaf.Numel
     /// The element type.
     member _.Dtype = leaf.Dtype
+    /// `p.[i]`: the sub-tensor at index i (recorded like any op on `Value`).
+    member _.Item with get (i: int) = leaf.[i]
+    /// `p.[i, j]`.
+    member _.Item with get (i: int, j: int) = leaf.[i, j]
     /// Clears the gradient (PyTorch's default `set_to_none=True`).
     member _.ZeroGrad() = leaf.ZeroGrad()
     /// Overwrites the data in place (no graph is recorded).

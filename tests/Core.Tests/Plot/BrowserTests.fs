@@ -8,18 +8,18 @@ open Expecto
 open Fluxion.Plot
 
 /// Skips (or, with FLUXION_REQUIRE_BROWSER=1 as in CI, fails) when headless Chromium is not installed.
-let private needBrowser () =
+let internal needBrowser () =
     if not (PngExport.isAvailable ()) then
         let why = sprintf "headless Chromium not found at %s (Debian package 'chromium')" PngExport.chromiumPath
         if Environment.GetEnvironmentVariable "FLUXION_REQUIRE_BROWSER" = "1" then failtest (why + " but FLUXION_REQUIRE_BROWSER=1")
         else skiptest why
 
-let private withTempDir (f: string -> unit) =
+let internal withTempDir (f: string -> unit) =
     let d = Directory.CreateTempSubdirectory("fluxion-browser-")
     try f d.FullName finally (try d.Delete true with _ -> ())
 
 /// Runs the page with every host unresolvable and a network log; returns (DOM, console lines, page requests to http(s)).
-let private openOffline (dir: string) (htmlPath: string) (budgetMs: int) =
+let internal openOffline (dir: string) (htmlPath: string) (budgetMs: int) =
     let netLog = Path.Combine(dir, "net-log.json")
     let dom, stderr =
         PngExport.runLogged PngExport.chromiumPath
@@ -40,14 +40,14 @@ let private openOffline (dir: string) (htmlPath: string) (budgetMs: int) =
     dom, console, pageRequests
 
 /// The DOM of each figure: from its plot div to the next one.
-let private figureSegments (dom: string) (count: int) =
+let internal figureSegments (dom: string) (count: int) =
     [ for k in 1 .. count ->
         let s = dom.IndexOf(sprintf "id=\"figure-%d\"" k, StringComparison.Ordinal)
         if s < 0 then failtestf "figure-%d missing from the DOM" k
         let e = dom.IndexOf(sprintf "id=\"figure-%d\"" (k + 1), StringComparison.Ordinal)
         dom.Substring(s, (if e < 0 then dom.Length else e) - s) ]
 
-let private count (text: string) (part: string) = PlotReportTests.countOf text part
+let internal count (text: string) (part: string) = PlotReportTests.countOf text part
 
 /// Reads width and height from a PNG's IHDR chunk.
 let private pngSize (path: string) =
