@@ -23,7 +23,7 @@ public sealed class ParamTree : IEnumerable<(string Name, Tensor Value)>
         ParamsModule.flatten(Tree).Select(e => (e.Item1, e.Item2)).GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     /// <summary>One line per tensor: name and shape.</summary>
-    public override string ToString() => string.Join("\n", this.Select(e => $"{e.Name}: {e.Value.Size}"));
+    public override string ToString() => string.Join("\n", this.Select(e => $"{e.Name}: {e.Value.Shape}"));
 }
 
 /// <summary>The pure view of a network: parameters in, outputs out.</summary>

@@ -15,9 +15,9 @@ let repoRoot =
         else up d.Parent
     up (DirectoryInfo AppContext.BaseDirectory)
 
-/// Runs the built unit program (built by tests/run.sh with the solution) and returns (exit code, stdout, stderr).
-let runUnit (args: string) =
-    let dll = Path.Combine(repoRoot, "examples", "Unit05.CSharp", "bin", "Release", "net10.0", "Unit05.dll")
+/// Runs a built example program (built by tests/run.sh with the solution) and returns (exit code, stdout, stderr).
+let runExample (project: string) (assembly: string) (args: string) =
+    let dll = Path.Combine(repoRoot, "examples", project, "bin", "Release", "net10.0", assembly + ".dll")
     if not (File.Exists dll) then failtestf "the unit program is not built: %s (run `dotnet build -c Release`)" dll
     let psi = ProcessStartInfo("dotnet", sprintf "\"%s\" %s" dll args, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     psi.WorkingDirectory <- repoRoot
@@ -26,6 +26,9 @@ let runUnit (args: string) =
     let err = p.StandardError.ReadToEndAsync()
     if not (p.WaitForExit 300_000) then (p.Kill true; failtest "the unit program did not finish within 5 minutes")
     p.ExitCode, out.Result.Replace("\r\n", "\n"), err.Result
+
+/// Runs the unit program.
+let runUnit (args: string) = runExample "Unit05.CSharp" "Unit05" args
 
 let golden () = File.ReadAllText(TestData.path "unit05_printed.txt").Replace("\r\n", "\n")
 
@@ -102,4 +105,23 @@ let tests =
                     Expect.equal (PlotBrowserTests.count seg "class=\"trace scatter") scatters.[k] (sprintf "figure %d drew every scatter trace" (k + 1))
                 for k in [ 10; 11 ] do
                     Expect.isTrue (Regex.IsMatch(segs.[k], "<g class=\"hm\"><image")) (sprintf "figure %d drew its Himmelblau heatmap" (k + 1)))
+    
+        testCase "the quick-start program's pure-function training reproduces the course's two-layer losses" <| fun () ->
+            let code, out, err = runExample "QuickStart.CSharp" "QuickStart" ""
+            Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
+            for line in [ "Iteration 1000 | Loss = 0.126692 (pure)"; "Iteration 4000 | Loss = 0.065949 (pure)" ] do
+                Expect.stringContains out line "pure training equals the Module training of cell 33"
+            Expect.stringContains out "0.weight: torch.Size([3, 1])" "the parameter tree prints names and shapes"
+            Expect.stringContains out "[ 12., -14.]]" "Hessian of Himmelblau at (3, 0)"
+
+        testCase "the Conv1d smoothing program learns a filter that removes most of the noise" <| fun () ->
+            let code, out, err = runExample "ConvSmoothing.CSharp" "ConvSmoothing" "--iterations 300"
+            Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
+            let value (pattern: string) = float (Regex.Match(out, pattern).Groups.[1].Value)
+            let noisy = value @"Noisy signal vs clean: MSE = (\d+\.\d+)"
+            let final = value @"Iteration  300 \| Loss = (\d+\.\d+)"
+            Expect.isLessThan final (noisy / 5.0) "the filtered signal is far closer to the clean one than the noisy input"
+            let sum = value @"Kernel sum = (-?\d+\.\d+)"
+            Expect.floatClose { absolute = 0.1; relative = 0.0 } sum 1.0 "a smoothing kernel sums to about 1"
+            Expect.stringContains out "Conv1d(1, 1, kernel_size=(15,), stride=(1,), padding=(7,), bias=False)" "module repr"
     ]
