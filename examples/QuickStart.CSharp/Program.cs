@@ -40,6 +40,17 @@ for (int k = 1; k <= 4000; k++)
 }
 Console.WriteLine(parameters);
 
+// A functional optimizer: Init/Update are pure, and bit-identical to the SGD object above.
+var sgd = Optim.Sgd(lr: 0.01, momentum: 0.8);
+parameters = pure.Parameters;
+var state = sgd.Init(parameters);
+for (int k = 1; k <= 4000; k++)
+{
+    var (value, grads) = Diff.ValueAndGrad(lossOf, parameters);
+    (parameters, state) = sgd.Update(grads, state, parameters);
+    if (k % 1000 == 0) Console.WriteLine($"Iteration {k,4} | Loss = {value.Item():F6} (functional SGD, momentum 0.8)");
+}
+
 // Higher-order derivatives of any function of tensors.
 Tensor h = Diff.Hessian(p => Datasets.Himmelblau(p[0], p[1]), Torch.Tensor(new[] { 3.0, 0.0 }));
 Console.WriteLine($"Hessian of Himmelblau at (3, 0):\n{h}");

@@ -76,6 +76,7 @@ module internal Check =
 
 /// Pure optimizers with PyTorch 1.13's arithmetic (bit for bit), gradient transforms, chaining and schedules.
 [<RequireQualifiedAccess>]
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Optim =
     let private ofArr32 (shape: int[]) (a: float32[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat32(a, shape))
     let private ofArr64 (shape: int[]) (a: float[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat64(a, shape))

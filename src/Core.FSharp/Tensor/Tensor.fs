@@ -432,7 +432,8 @@ type Tensor =
                 member _.Vjp(_, _, g) = g.Reshape(kept).Expand(shape) }, x)
 
     /// Sum over one dimension.
-    member x.Sum(dim: int, ?keepDim: bool) : Tensor = x.Sum([| dim |], defaultArg keepDim false)
+    member x.Sum(dim: int, [<System.Runtime.InteropServices.Optional; System.Runtime.InteropServices.DefaultParameterValue(false)>] keepDim: bool) : Tensor =
+        x.Sum([| dim |], keepDim)
 
     /// Sums a broadcast result back to `shape` (the adjoint of broadcasting).
     static member SumToShape(t: Tensor, shape: int[]) : Tensor =
@@ -620,7 +621,8 @@ type Tensor =
     /// `t.[i, j, k]`.
     member x.Item with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
 
-    /// F# slicing `t.[a..b]` along the first dimension.
+    /// F# slicing `t.[a..b]` along the first dimension (C#: use `Slice` or `Narrow`).
+    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
     member x.GetSlice(start: int option, finish: int option) =
         x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> Int32.MaxValue), 1)
 

@@ -112,6 +112,10 @@ let tests =
             for line in [ "Iteration 1000 | Loss = 0.126692 (pure)"; "Iteration 4000 | Loss = 0.065949 (pure)" ] do
                 Expect.stringContains out line "pure training equals the Module training of cell 33"
             Expect.stringContains out "0.weight: torch.Size([3, 1])" "the parameter tree prints names and shapes"
+            let objectLines = Regex.Matches(out, @"^Iteration (\d+) \| Loss = (\d+\.\d+)$", RegexOptions.Multiline) |> Seq.map (fun m -> m.Value) |> List.ofSeq
+            let functionalLines = Regex.Matches(out, @"^(Iteration \d+ \| Loss = \d+\.\d+) \(functional SGD", RegexOptions.Multiline) |> Seq.map (fun m -> m.Groups.[1].Value) |> List.ofSeq
+            Expect.equal functionalLines.Length 4 "the functional optimizer reports four times"
+            Expect.equal functionalLines objectLines "Optim.Sgd's Init/Update equal the SGD object's steps"
             Expect.stringContains out "[ 12., -14.]]" "Hessian of Himmelblau at (3, 0)"
 
         testCase "the Conv1d smoothing program learns a filter that removes most of the noise" <| fun () ->
