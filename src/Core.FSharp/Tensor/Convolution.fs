@@ -13,15 +13,6 @@ module Convolution =
             raise (ShapeException(sprintf "%s: input length %d with padding %d is too short for kernel size %d (dilation %d)" op len padding k dilation))
         l
 
-    /// Sliding windows of the last dimension: (N, C, L) -> (N, C, K, Lout).
-    let unfold1d (k: int) (stride: int) (padding: int) (dilation: int) (x: Tensor) =
-        let s = x.Shape
-        let xp = if padding > 0 then Shapes.pad [| padding; padding |] 0.0 x else x
-        let lout = outLength "unfold" s.[2] k stride padding dilation
-        let idx = Array.init (k * lout) (fun i -> int64 ((i % lout) * stride + (i / lout) * dilation))
-        let index = Tensor.OfRaw(x.Raw.Backend.OfInt64(idx, [| 1; 1; k * lout |]).Expand([| s.[0]; s.[1]; k * lout |]))
-        (Indexing.gather 2 index xp).Reshape [| s.[0]; s.[1]; k; lout |]
-
     /// Convolution geometry shared by the three bilinear ops below.
     [<Struct>]
     type internal Geometry = { Stride: int; Padding: int; Dilation: int; Groups: int }
@@ -93,11 +84,27 @@ module Convolution =
         let y = Indexing.gather 2 (Tensor.OfRaw idx) x
         if unbatched then Shapes.squeezeDim 0 y else y
 
+    /// Average pooling of (N, C, L) and its adjoint: a pair of linear ops, each the other's derivative.
+    let rec internal avgPoolOp (k: int) (stride: int) (padding: int) (x: Tensor) : Tensor =
+        let xs = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp("AvgPool2DBackward0") with
+            member _.Forward r = r.AvgPool1d(k, stride, padding)
+            member _.Jvp(_, dx, _) = avgPoolOp k stride padding dx
+            member _.Vjp(_, _, g) = avgPoolAdjointOp k stride padding xs g }, x)
+
+    and internal avgPoolAdjointOp (k: int) (stride: int) (padding: int) (inputShape: int[]) (g: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("AvgPool2DBackwardBackward0") with
+            member _.Forward r = r.AvgPool1dGrad(inputShape, k, stride, padding)
+            member _.Jvp(_, dg, _) = avgPoolAdjointOp k stride padding inputShape dg
+            member _.Vjp(_, _, a) = avgPoolOp k stride padding a }, g)
+
     /// Average pooling over the last dimension (zero padding counted, PyTorch's default).
     let avgPool1d (k: int) (stride: int) (padding: int) (x: Tensor) =
+        if k < 1 || stride < 1 || padding < 0 || padding * 2 > k then
+            invalidArg "k" (sprintf "avg_pool1d: kernel %d and stride %d must be >= 1 and padding %d between 0 and half the kernel" k stride padding)
         let unbatched = x.Dim = 2
         let x = if unbatched then Shapes.unsqueeze 0 x else x
         if x.Dim <> 3 then raise (ShapeException(sprintf "avg_pool1d: expected a 2-D or 3-D input, got shape %s" (Shape.toString x.Shape)))
-        let cols = unfold1d k stride padding 1 x
-        let y = Reductions.meanDim 2 false cols
+        outLength "avg_pool1d" x.Shape.[2] k stride padding 1 |> ignore
+        let y = avgPoolOp k stride padding (if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32)
         if unbatched then Shapes.squeezeDim 0 y else y
