@@ -23,3 +23,21 @@ let num (e: JsonElement) =
 
 /// Reads a JSON array of numbers.
 let nums (e: JsonElement) = [| for x in e.EnumerateArray() -> num x |]
+
+/// An optimizer keyword argument from a vector file's `kwargs`, or its PyTorch default.
+let kw (k: JsonElement) (name: string) (dflt: float) =
+    match k.TryGetProperty name with
+    | true, e -> e.GetDouble()
+    | _ -> dflt
+
+/// A boolean optimizer keyword argument (false when absent, as in PyTorch).
+let kwb (k: JsonElement) (name: string) =
+    match k.TryGetProperty name with
+    | true, e -> e.GetBoolean()
+    | _ -> false
+
+/// Adam's `betas` keyword argument, or PyTorch's default (0.9, 0.999).
+let betas (k: JsonElement) =
+    match k.TryGetProperty "betas" with
+    | true, e -> e[0].GetDouble(), e[1].GetDouble()
+    | _ -> 0.9, 0.999

@@ -25,20 +25,9 @@ let private himmelblau64 (p: float[]) (g: float[]) =
     g[1] <- 2.0 * a + (2.0 * b) * (2.0 * v)
     a * a + b * b
 
-let private kw (k: JsonElement) (name: string) (dflt: float) =
-    match k.TryGetProperty name with
-    | true, e -> e.GetDouble()
-    | _ -> dflt
-
-let private kwb (k: JsonElement) (name: string) =
-    match k.TryGetProperty name with
-    | true, e -> e.GetBoolean()
-    | _ -> false
-
-let private betas (k: JsonElement) =
-    match k.TryGetProperty "betas" with
-    | true, e -> e[0].GetDouble(), e[1].GetDouble()
-    | _ -> 0.9, 0.999
+let private kw = TestData.kw
+let private kwb = TestData.kwb
+let private betas = TestData.betas
 
 /// A stepping closure for one trajectory: builds hyper-parameters and state from the torch kwargs.
 let private stepper32 (opt: string) (k: JsonElement) (torch2x: bool) : float32[] -> float32[] -> unit =

@@ -17,20 +17,9 @@ let hexOf (dtype: Dtype) (v: float) =
     if dtype = Dtype.Float32 then sprintf "0x%08x" (BitConverter.SingleToUInt32Bits(float32 v))
     else sprintf "0x%016x" (BitConverter.DoubleToUInt64Bits v)
 
-let private kw (k: JsonElement) (name: string) (dflt: float) =
-    match k.TryGetProperty name with
-    | true, e -> e.GetDouble()
-    | _ -> dflt
-
-let private kwb (k: JsonElement) (name: string) =
-    match k.TryGetProperty name with
-    | true, e -> e.GetBoolean()
-    | _ -> false
-
-let private betas (k: JsonElement) =
-    match k.TryGetProperty "betas" with
-    | true, e -> e[0].GetDouble(), e[1].GetDouble()
-    | _ -> 0.9, 0.999
+let private kw = TestData.kw
+let private kwb = TestData.kwb
+let private betas = TestData.betas
 
 /// The torch.optim-style object for a vector file's class name and kwargs.
 let objectOptimizer (opt: string) (k: JsonElement) (ps: Parameter seq) : TorchOptimizer =
