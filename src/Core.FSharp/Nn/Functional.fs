@@ -68,7 +68,7 @@ module Functional =
 
     /// y + b for a fresh (rows, n) product y and a bias (n): added into y's storage when both are managed
     /// arrays of one type (each element rounds once, as the broadcast add does).
-    and private addRowInPlace (y: RawTensor) (b: RawTensor) : RawTensor =
+    and [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>] private addRowInPlace (y: RawTensor) (b: RawTensor) : RawTensor =
         match y, b with
         | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) ->
             let yd, bd = yf.Data, bf.Data
