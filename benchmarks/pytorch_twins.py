@@ -85,12 +85,12 @@ def w3(quick):
 
 
 def himmelblau_run(u0, v0, make_opt, max_steps):
-    u = torch.tensor(u0, requires_grad=True)
-    v = torch.tensor(v0, requires_grad=True)
-    opt = make_opt([u, v])
+    uv = torch.tensor([u0, v0], requires_grad=True)
+    opt = make_opt([uv])
     prev = float("nan")
     steps = 0
     while steps < max_steps:
+        u, v = uv[0], uv[1]
         loss = (u ** 2 + v - 11) ** 2 + (u + v ** 2 - 7) ** 2
         lv = loss.item()
         steps += 1
@@ -100,7 +100,7 @@ def himmelblau_run(u0, v0, make_opt, max_steps):
         if abs(lv - prev) < 1e-3:
             break
         prev = lv
-    return steps, u.item()
+    return steps, uv[0].item()
 
 
 def w4(quick):

@@ -135,8 +135,10 @@ def main(argv):
           "",
           "- CPU: %s, %s MHz, 2 cores (lscpu). Peak float32 estimate for 2 cores: %.0f GFLOP/s "
           "(assumption: Zen 4 executes AVX-512 FMA on two 256-bit pipes = 32 FLOP/cycle/core at the nominal clock)." % (model, mhz, peak),
-          "- Threads: Fluxion's engine computes on 1 thread (no parallel kernels yet; `os_threads` in results.json counts "
-          "runtime threads); PyTorch `torch.get_num_threads()` = %s (Debian python3-torch 1.13, reference BLAS)." % (
+          "- Threads: Fluxion's large matmuls (gemm above %d multiply-adds) split over `MatMul.maxThreads` = min(2, CPUs) "
+          "threads, everything else runs on 1 thread ('threads F' = that bound; `os_threads` in results.json counts runtime "
+          "threads); the Fluxion app runs with `TieredCompilation=false`. PyTorch `torch.get_num_threads()` = %s "
+          "(Debian python3-torch 1.13, reference BLAS)." % (32768,
               next((v.get("pytorch_threads") for v in results["workloads"].values() if v.get("pytorch_threads")), "n/a")),
           "- Each side: separate processes alternating Fluxion, PyTorch, Fluxion, PyTorch; each process does 1 warm-up and "
           "3 timed runs in-process (6 timed runs per side). 'Fluxion 1-CPU' = `taskset -c 0` with `DOTNET_PROCESSOR_COUNT=1` (5 runs).",

@@ -78,7 +78,7 @@ let main argv =
                     let flops = 2.0 * n * n * n * float last.Iterations
                     sprintf ", \"gflops\": [%s]" (list (times |> Seq.map (fun t -> flops / t / 1e9)))
                 else ""
-            printfn "{\"side\": \"fluxion\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": 1, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
-                (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) (osThreads ()) Environment.ProcessorCount (num last.Check) extra
+            printfn "{\"side\": \"fluxion\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": %d, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
+                (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) (max 1 (min Fluxion.Kernels.MatMul.maxThreads Environment.ProcessorCount)) (osThreads ()) Environment.ProcessorCount (num last.Check) extra
             0
     | _ -> eprintfn "%s" usage; 2

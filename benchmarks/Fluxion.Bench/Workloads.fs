@@ -1,5 +1,6 @@
-/// The benchmark workloads written against the engine directly (leaf tensors, Backward, array-level
-/// optimizer kernels). Each one is a small function so it can move to the Module/optimizer API later.
+/// The benchmark workloads written against the public API users run: modules (`Linear`, `ReLU`,
+/// `Sequential`, `Conv1d`), losses (`MSELoss`, `Loss.crossEntropy`) and optimizer objects (`SGD`, `Adam`,
+/// `RMSprop`); W1 keeps the course's manual update and W7 the functional `Diff` API.
 module Fluxion.Bench.Workloads
 
 open System
@@ -8,6 +9,8 @@ open Fluxion.Backend
 open Fluxion.Data
 open Fluxion.Kernels
 open Fluxion.Random
+open Fluxion.Nn
+open Fluxion.Optim
 
 /// Quick mode (1 iteration, tiny sizes) and an optional training-iteration override (0 = the workload's own count).
 type Size = { Quick: bool; Iters: int }
@@ -19,29 +22,6 @@ let private pick (size: Size) (full: int) = if size.Quick then 1 elif size.Iters
 type Outcome = { Iterations: int; Check: float }
 
 let private data (t: Tensor) : float32[] = (t.Raw :?> RawFloat<float32>).Data
-
-/// A float32 parameter: a leaf that requires grad over the given values.
-let private param (shape: int[]) (values: float32[]) = (Tensor.ofArray shape values).RequiresGrad_()
-
-/// nn.Linear's default init drawn from the global generator, as (weight, bias) leaves.
-let private linear (inF: int) (outF: int) =
-    let w, b = InitMath.defaultInit32 Generator.Default [| outF; inF |] true
-    param [| outF; inF |] w, param [| outF |] b
-
-let private affine (x: Tensor) (w: Tensor, b: Tensor) = Tensor.matmul x w.T + b
-
-let private mse (pred: Tensor) (y: Tensor) =
-    let d = pred - y
-    Tensor.mean (d * d)
-
-/// optim.SGD(lr) without momentum on every parameter, then zero_grad.
-let private sgd (lr: float) (ps: Tensor[]) =
-    let hp = OptimKernels.SgdHyper.Default lr
-    for p in ps do
-        OptimKernels.sgdStep32 (data p) (data p.Grad) (OptimKernels.SgdState<float32>.Create 0) hp
-        p.ZeroGrad()
-
-let private flat (layers: (Tensor * Tensor)[]) = layers |> Array.collect (fun (w, b) -> [| w; b |])
 
 /// A training workload split into its phases, so the profiler can time each one.
 type Trainer =
@@ -61,7 +41,15 @@ let train (t: Trainer) : Outcome =
         t.Step()
     { Iterations = t.Iters; Check = last }
 
-/// W1 setup: Linear(2,1) on [x, x^2] of the 100 training pairs, manual SGD lr 1e-2.
+/// A module trained by a torch.optim-style optimizer: forward + loss, then `Step(); ZeroGrad()`.
+let private moduleTrainer (iters: int) (model: Module) (lossOf: Tensor -> Tensor) (opt: TorchOptimizer) (x: Tensor) : Trainer =
+    { Iters = iters
+      Forward = fun () -> lossOf (model.Call x)
+      Step = fun () ->
+        opt.Step()
+        opt.ZeroGrad() }
+
+/// W1 setup: Linear(2,1) on [x, x^2] of the 100 training pairs, MSELoss, the course's manual SGD update lr 1e-2.
 let w1Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.trainingPairs ()
     let n = xs.Length
@@ -69,44 +57,37 @@ let w1Trainer (size: Size) : Trainer =
     let x = Tensor.ofArray [| n; 2 |] feats
     let y = Tensor.ofArray [| n; 1 |] ys
     Tensor.manualSeed 0L
-    let layer = linear 2 1
-    let ps = flat [| layer |]
+    let model = Linear(2, 1)
+    let lossFn = MSELoss()
+    let ps = model.Parameters()
     { Iters = pick size 4000
-      Forward = fun () -> mse (affine x layer) y
+      Forward = fun () -> lossFn.Invoke(model.Call x, y)
       Step = fun () ->
         use _ = GradMode.NoGrad()
         for p in ps do
-            p.AddInPlace(p.Grad * 1e-2, -1.0)
+            p.Data.AddInPlace(p.Grad * 1e-2, -1.0)
             p.ZeroGrad() }
 
-/// W2 setup: NeuralNetTwoLayer 1->3->1 ReLU on the training pairs, SGD lr 1e-2.
+/// W2 setup: NeuralNetTwoLayer 1->3->1 ReLU (Sequential) on the training pairs, MSELoss, SGD lr 1e-2.
 let w2Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.trainingPairs ()
     let x = Tensor.ofArray [| xs.Length; 1 |] xs
     let y = Tensor.ofArray [| ys.Length; 1 |] ys
     Tensor.manualSeed 0L
-    let l1 = linear 1 3
-    let l2 = linear 3 1
-    let ps = flat [| l1; l2 |]
-    { Iters = pick size 4000
-      Forward = fun () -> mse (affine (Tensor.relu (affine x l1)) l2) y
-      Step = fun () -> sgd 1e-2 ps }
+    let model = Sequential(Linear(1, 3), ReLU(), Linear(3, 1))
+    let lossFn = MSELoss()
+    moduleTrainer (pick size 4000) model (fun p -> lossFn.Invoke(p, y)) (SGD(model.Parameters(), 1e-2)) x
 
-/// W3 setup: the four-layer H=10 ReLU network on the 16 noisy cosine points, SGD lr 0.05.
+/// W3 setup: the four-layer H=10 ReLU network on the 16 noisy cosine points, MSELoss, SGD lr 0.05.
 let w3Trainer (size: Size) : Trainer =
     let xs, ys = UnitData.noisyCosine ()
     let x = Tensor.ofArray [| xs.Length; 1 |] xs
     let y = Tensor.ofArray [| ys.Length; 1 |] ys
-    // The model is built right after the data's draws, without reseeding (exercise 2).
-    let layers = [| linear 1 10; linear 10 10; linear 10 10; linear 10 1 |]
-    let ps = flat layers
-    { Iters = pick size 8000
-      Forward = fun () ->
-        let h1 = Tensor.relu (affine x layers.[0])
-        let h2 = Tensor.relu (affine h1 layers.[1])
-        let h3 = Tensor.relu (affine h2 layers.[2])
-        mse (affine h3 layers.[3]) y
-      Step = fun () -> sgd 0.05 ps }
+    // The model is built right after the data's draws, without reseeding (exercise 2); one ReLU shared, as in the twin.
+    let act = ReLU()
+    let model = Sequential(Linear(1, 10), act, Linear(10, 10), act, Linear(10, 10), act, Linear(10, 1))
+    let lossFn = MSELoss()
+    moduleTrainer (pick size 8000) model (fun p -> lossFn.Invoke(p, y)) (SGD(model.Parameters(), 0.05)) x
 
 /// W1: polynomial regression.
 let w1 (size: Size) = train (w1Trainer size)
@@ -115,101 +96,73 @@ let w2 (size: Size) = train (w2Trainer size)
 /// W3: the four-layer network.
 let w3 (size: Size) = train (w3Trainer size)
 
-type private Himmel =
-    | Sgd of lr: float * momentum: float
-    | Adam of lr: float
-    | Rms of lr: float
-
-/// One optimize_himmelblau run (<= 100 steps, stop when the loss changes by < 1e-3); returns steps and final u.
-let private himmelblauRun (u0: float32) (v0: float32) (opt: Himmel) (maxSteps: int) =
-    let u = param [||] [| u0 |]
-    let v = param [||] [| v0 |]
-    let sgdHp lr m = { OptimKernels.SgdHyper.Default lr with Momentum = m }
-    let sgdSt = [| OptimKernels.SgdState<float32>.Create 1; OptimKernels.SgdState<float32>.Create 1 |]
-    let adamSt = [| OptimKernels.AdamState<float32>.Create 1; OptimKernels.AdamState<float32>.Create 1 |]
-    let rmsSt = [| OptimKernels.RmspropState<float32>.Create 1; OptimKernels.RmspropState<float32>.Create 1 |]
+/// One optimize_himmelblau run on a 2-element leaf (u, v) (<= 100 steps, stop when the loss changes by
+/// < 1e-3); returns steps and final u.
+let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> TorchOptimizer) (maxSteps: int) =
+    let uv = Parameter(Tensor.ofArray [| 2 |] [| u0; v0 |])
+    let opt = makeOpt [| uv |]
     let mutable prev = nan
     let mutable steps = 0
     let mutable go = true
     while go && steps < maxSteps do
+        let p = uv.Value
+        let u = p.[0]
+        let v = p.[1]
         let a = Tensor.pow 2.0 u + v - 11.0
         let b = u + Tensor.pow 2.0 v - 7.0
         let loss = Tensor.pow 2.0 a + Tensor.pow 2.0 b
         let lv = loss.ToDouble()
         steps <- steps + 1
+        opt.ZeroGrad()
         loss.Backward()
-        let ps = [| u; v |]
-        for i in 0 .. 1 do
-            let p = ps.[i]
-            match opt with
-            | Sgd(lr, m) -> OptimKernels.sgdStep32 (data p) (data p.Grad) sgdSt.[i] (sgdHp lr m)
-            | Adam lr -> OptimKernels.adamStep32 (data p) (data p.Grad) adamSt.[i] { OptimKernels.AdamHyper.Adam with Lr = lr }
-            | Rms lr -> OptimKernels.rmspropStep32 (data p) (data p.Grad) rmsSt.[i] { OptimKernels.RmspropHyper.Default with Lr = lr }
-            p.ZeroGrad()
+        opt.Step()
         if abs (lv - prev) < 1e-3 then go <- false
         prev <- lv
-    steps, float (data u).[0]
+    steps, float (data uv.Data).[0]
 
 /// W4: the six Himmelblau optimizer runs of exercise 3 (iterations = total optimizer steps).
 let w4 (size: Size) : Outcome =
     let maxSteps = if size.Quick then 1 else 100
-    let runs =
-        [| -1.0f, 0.0f, Sgd(0.01, 0.8); -1.0f, 0.0f, Sgd(0.01, 0.5); -1.0f, 0.0f, Sgd(0.01, 0.0)
-           3.0f, 0.0f, Adam 0.03; 3.0f, 0.0f, Rms 0.03; 3.0f, 0.0f, Sgd(0.01, 0.7) |]
+    let sgd lr m = fun (ps: Parameter[]) -> SGD(ps, lr, momentum = m) :> TorchOptimizer
+    let runs : (float32 * float32 * (Parameter[] -> TorchOptimizer))[] =
+        [| -1.0f, 0.0f, sgd 0.01 0.8; -1.0f, 0.0f, sgd 0.01 0.5; -1.0f, 0.0f, sgd 0.01 0.0
+           3.0f, 0.0f, (fun ps -> Adam(ps, 0.03) :> TorchOptimizer)
+           3.0f, 0.0f, (fun ps -> RMSprop(ps, 0.03) :> TorchOptimizer)
+           3.0f, 0.0f, sgd 0.01 0.7 |]
     let mutable total = 0
     let mutable check = 0.0
-    for u0, v0, opt in runs do
-        let s, uf = himmelblauRun u0 v0 opt maxSteps
+    for u0, v0, make in runs do
+        let s, uf = himmelblauRun u0 v0 make maxSteps
         total <- total + s
         check <- check + uf
     { Iterations = total; Check = check }
 
-/// An MLP's layers from widths, initialised in order from the global generator.
-let private mlp (widths: int[]) = Array.init (widths.Length - 1) (fun i -> linear widths.[i] widths.[i + 1])
+/// An MLP as Sequential(Linear, ReLU, ..., Linear), initialised in order from the global generator.
+let private mlp (widths: int[]) =
+    let m = Sequential()
+    for i in 0 .. widths.Length - 2 do
+        m.Append(Linear(widths.[i], widths.[i + 1])) |> ignore
+        if i < widths.Length - 2 then m.Append(ReLU()) |> ignore
+    m
 
-let private forwardRelu (layers: (Tensor * Tensor)[]) (x: Tensor) =
-    let mutable h = x
-    for i in 0 .. layers.Length - 1 do
-        h <- affine h layers.[i]
-        if i < layers.Length - 1 then h <- Tensor.relu h
-    h
-
-/// W5: MLP 1->256->256->256->1 ReLU, batch 1024 of y = sin(3x) on [-2, 2], SGD lr 0.01.
+/// W5: MLP 1->256->256->256->1 ReLU, batch 1024 of y = sin(3x) on [-2, 2], MSELoss, SGD lr 0.01.
 let w5 (size: Size) : Outcome =
     let iters, batch, hidden = if size.Quick then 1, 64, 16 else pick size 200, 1024, 256
     let x = (Tensor.linspace -2.0 2.0 batch).Reshape [| batch; 1 |]
     let y = Tensor.sin (x * 3.0)
     Tensor.manualSeed 0L
-    let layers = mlp [| 1; hidden; hidden; hidden; 1 |]
-    let ps = flat layers
-    let mutable last = nan
-    for _ in 1 .. iters do
-        let loss = mse (forwardRelu layers x) y
-        loss.Backward()
-        last <- loss.ToDouble()
-        sgd 0.01 ps
-    { Iterations = iters; Check = last }
+    let model = mlp [| 1; hidden; hidden; hidden; 1 |]
+    let lossFn = MSELoss()
+    train (moduleTrainer iters model (fun p -> lossFn.Invoke(p, y)) (SGD(model.Parameters(), 0.01)) x)
 
 /// W6: MLP 784->512->512->10 ReLU + cross-entropy, batch 256 of randn inputs, Adam lr 1e-3.
 let w6 (size: Size) : Outcome =
     let iters, batch, inF, hidden = if size.Quick then 1, 16, 32, 16 else pick size 100, 256, 784, 512
     Tensor.manualSeed 0L
     let x = Tensor.randn [| batch; inF |]
-    let targets = Tensor.OfRaw(ManagedBackend.Instance.OfInt64(Array.init batch (fun i -> int64 (i % 10)), [| batch; 1 |]))
-    let layers = mlp [| inF; hidden; hidden; 10 |]
-    let ps = flat layers
-    let states = ps |> Array.map (fun p -> OptimKernels.AdamState<float32>.Create p.Numel)
-    let hp = OptimKernels.AdamHyper.Adam
-    let mutable last = nan
-    for _ in 1 .. iters do
-        let logp = Tensor.logSoftmax 1 (forwardRelu layers x)
-        let loss = -(Tensor.mean (Tensor.gather 1 targets logp))
-        loss.Backward()
-        last <- loss.ToDouble()
-        for i in 0 .. ps.Length - 1 do
-            OptimKernels.adamStep32 (data ps.[i]) (data ps.[i].Grad) states.[i] hp
-            ps.[i].ZeroGrad()
-    { Iterations = iters; Check = last }
+    let targets = Tensor.OfRaw(ManagedBackend.Instance.OfInt64(Array.init batch (fun i -> int64 (i % 10)), [| batch |]))
+    let model = mlp [| inF; hidden; hidden; 10 |]
+    train (moduleTrainer iters model (fun logits -> Loss.crossEntropy Reduction.Mean logits targets) (Adam(model.Parameters(), 1e-3)) x)
 
 /// Rosenbrock in n dimensions: sum 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2.
 let private rosenbrock (x: Tensor) =
@@ -239,24 +192,16 @@ let w7 (size: Size) : Outcome =
         check <- check + 1e-6 * g.[0].ToDouble()
     { Iterations = hessians + grads; Check = check }
 
-/// W8: Conv1d(1,1,31,padding=15) learning to smooth a 4096-sample noisy sine, SGD lr 0.01.
+/// W8: Conv1d(1,1,31,padding=15) learning to smooth a 4096-sample noisy sine, MSELoss, SGD lr 0.01.
 let w8 (size: Size) : Outcome =
     let iters, len = if size.Quick then 1, 256 else pick size 500, 4096
     Tensor.manualSeed 0L
     let t = Tensor.linspace 0.0 (8.0 * Math.PI) len
     let clean = (Tensor.sin t).Reshape [| 1; 1; len |]
     let noisy = clean + 0.3 * (Tensor.randn [| len |]).Reshape [| 1; 1; len |]
-    let wv, bv = InitMath.defaultInit32 Generator.Default [| 1; 1; 31 |] true
-    let w = param [| 1; 1; 31 |] wv
-    let b = param [| 1 |] bv
-    let mutable last = nan
-    for _ in 1 .. iters do
-        let pred = Tensor.conv1d 1 15 1 1 w (Some b) noisy
-        let loss = mse pred clean
-        loss.Backward()
-        last <- loss.ToDouble()
-        sgd 0.01 [| w; b |]
-    { Iterations = iters; Check = last }
+    let conv = Conv1d(1, 1, 31, padding = 15)
+    let lossFn = MSELoss()
+    train (moduleTrainer iters conv (fun p -> lossFn.Invoke(p, clean)) (SGD(conv.Parameters(), 0.01)) noisy)
 
 /// K1: raw float32 matmul n x n x n on the backend (no autodiff); iterations = products done.
 let k1 (n: int) (reps: int) : Outcome =

@@ -2,6 +2,7 @@ namespace Fluxion.Backend
 
 open System
 open System.Numerics
+open System.Runtime.Intrinsics
 open Fluxion
 
 /// Data shared by every managed raw tensor: a contiguous array and its shape.
@@ -101,9 +102,161 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     member _.IsFloat32 = isF32
     /// Products with at most this many multiply-adds use the in-order (PyTorch-exact) loop.
     static member val ExactMatMulWork = 32768L with get, set
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private scratch: 'T[]
+
+    /// Small products on vectors: a 4-row by 8-column (float32) tile per step, each lane an in-order, unfused
+    /// dot product (multiply, then add; p ascending), exactly the scalar loop's arithmetic. B is repacked with
+    /// rows padded to whole vectors when it is transposed or its width is not a multiple of the vector width.
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
+    static member private SmallMatMulVec(a: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int,
+                                         transA: bool, transB: bool) : 'T[] =
+        let vw = Vector256<'T>.Count
+        let r : 'T[] = Array.zeroCreate (batch * m * n)
+        let aRow = if transA then 1 else k
+        let aP = if transA then m else 1
+        let nPad = (n + vw - 1) / vw * vw
+        let direct = not transB && n = nPad
+        // Packed B and the partial-store buffer live in a per-thread scratch array (stale pad lanes only
+        // feed lanes that are never stored).
+        let need = (if direct then 0 else k * nPad) + vw
+        let mutable scratch = RawFloat<'T>.scratch
+        if isNull scratch || scratch.Length < need then
+            scratch <- Array.zeroCreate (max need 256)
+            RawFloat<'T>.scratch <- scratch
+        let packed = scratch
+        let tmpAt = need - vw
+        for bi in 0 .. batch - 1 do
+            let ao = bi * ar * ac
+            let bo = bi * br * bc
+            let ro = bi * m * n
+            if not direct then
+                for p in 0 .. k - 1 do
+                    for j in 0 .. n - 1 do
+                        packed.[p * nPad + j] <- (if transB then b.[bo + j * k + p] else b.[bo + p * n + j])
+            let vb = if direct then b else packed
+            let vbo = if direct then bo else 0
+            let vs = if direct then n else nPad
+            let mutable i = 0
+            while i < m do
+                let rows = min 4 (m - i)
+                let a0 = ao + i * aRow
+                let a1 = a0 + (if rows > 1 then aRow else 0)
+                let a2 = a0 + (if rows > 2 then 2 * aRow else 0)
+                let a3 = a0 + (if rows > 3 then 3 * aRow else 0)
+                let mutable j = 0
+                while j < n do
+                    let mutable c0 = Vector256<'T>.Zero
+                    let mutable c1 = Vector256<'T>.Zero
+                    let mutable c2 = Vector256<'T>.Zero
+                    let mutable c3 = Vector256<'T>.Zero
+                    let mutable pa = 0
+                    let mutable pb = vbo + j
+                    for _ in 0 .. k - 1 do
+                        let bv = Vector256.Create<'T>(ReadOnlySpan<'T>(vb, pb, vw))
+                        c0 <- Vector256.Add(c0, Vector256.Multiply(Vector256.Create<'T>(a.[a0 + pa]), bv))
+                        c1 <- Vector256.Add(c1, Vector256.Multiply(Vector256.Create<'T>(a.[a1 + pa]), bv))
+                        c2 <- Vector256.Add(c2, Vector256.Multiply(Vector256.Create<'T>(a.[a2 + pa]), bv))
+                        c3 <- Vector256.Add(c3, Vector256.Multiply(Vector256.Create<'T>(a.[a3 + pa]), bv))
+                        pa <- pa + aP
+                        pb <- pb + vs
+                    let cnt = min vw (n - j)
+                    let rb = ro + i * n + j
+                    for row in 0 .. rows - 1 do
+                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
+                        if cnt = vw then c.CopyTo(Span<'T>(r, rb + row * n, vw))
+                        else
+                            c.CopyTo(Span<'T>(scratch, tmpAt, vw))
+                            Array.Copy(scratch, tmpAt, r, rb + row * n, cnt)
+                    j <- j + vw
+                i <- i + 4
+        r
+
+    /// The (N, C, L) input copied into rows of length L + 2·padding with zero borders, plus `slack` zeros at
+    /// the end, so the vector kernels below run without bounds branches.
+    static member private PadRows(data: 'T[], rows: int, len: int, padding: int, slack: int) : 'T[] =
+        let lp = len + 2 * padding
+        let xp : 'T[] = Array.zeroCreate (rows * lp + slack)
+        for r in 0 .. rows - 1 do Array.Copy(data, r * len, xp, r * lp + padding, len)
+        xp
+
+    /// Stride-1, undilated, ungrouped conv1d, 8 (float32) outputs per vector: each lane sums its terms in
+    /// the scalar kernel's order (channel, then tap; padding adds exact zeros), so the bits are the same.
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
+    static member private Conv1dVec(data: 'T[], w: 'T[], nb: int, cin: int, len: int, cout: int, k: int, padding: int) : 'T[] =
+        let lp = len + 2 * padding
+        let lout = lp - k + 1
+        let vw = Vector256<'T>.Count
+        let xp = RawFloat<'T>.PadRows(data, nb * cin, len, padding, 0)
+        let r : 'T[] = Array.zeroCreate (nb * cout * lout)
+        for b in 0 .. nb - 1 do
+            for oc in 0 .. cout - 1 do
+                let ro = (b * cout + oc) * lout
+                let mutable ol = 0
+                while ol + 2 * vw <= lout do
+                    let mutable a0 = Vector256<'T>.Zero
+                    let mutable a1 = Vector256<'T>.Zero
+                    for ic in 0 .. cin - 1 do
+                        let xb = (b * cin + ic) * lp + ol
+                        let wb = (oc * cin + ic) * k
+                        for kk in 0 .. k - 1 do
+                            let wv = Vector256.Create<'T>(w.[wb + kk])
+                            a0 <- Vector256.Add(a0, Vector256.Multiply(Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xb + kk, vw)), wv))
+                            a1 <- Vector256.Add(a1, Vector256.Multiply(Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xb + kk + vw, vw)), wv))
+                    a0.CopyTo(Span<'T>(r, ro + ol, vw))
+                    a1.CopyTo(Span<'T>(r, ro + ol + vw, vw))
+                    ol <- ol + 2 * vw
+                while ol < lout do
+                    let mutable s : 'T = 'T.Zero
+                    for ic in 0 .. cin - 1 do
+                        let xb = (b * cin + ic) * lp + ol
+                        let wb = (oc * cin + ic) * k
+                        for kk in 0 .. k - 1 do s <- s + xp.[xb + kk] * w.[wb + kk]
+                    r.[ro + ol] <- s
+                    ol <- ol + 1
+        r
+
+    /// The weight adjoint of Conv1dVec, vectorised over taps: every weight sums gy·x over (batch, position)
+    /// in the scalar kernel's order.
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
+    static member private Conv1dGradWeightVec(gy: 'T[], x: 'T[], nb: int, cin: int, len: int, cout: int, k: int, padding: int) : 'T[] =
+        let lp = len + 2 * padding
+        let lout = lp - k + 1
+        let vw = Vector256<'T>.Count
+        let xp = RawFloat<'T>.PadRows(x, nb * cin, len, padding, 4 * vw)
+        let r : 'T[] = Array.zeroCreate (cout * cin * k)
+        let tmp : 'T[] = Array.zeroCreate (4 * vw)
+        for oc in 0 .. cout - 1 do
+            for ic in 0 .. cin - 1 do
+                let rb = (oc * cin + ic) * k
+                let mutable kk0 = 0
+                while kk0 < k do
+                    let mutable a0 = Vector256<'T>.Zero
+                    let mutable a1 = Vector256<'T>.Zero
+                    let mutable a2 = Vector256<'T>.Zero
+                    let mutable a3 = Vector256<'T>.Zero
+                    for b in 0 .. nb - 1 do
+                        let gb = (b * cout + oc) * lout
+                        let xb = (b * cin + ic) * lp + kk0
+                        for ol in 0 .. lout - 1 do
+                            let g = Vector256.Create<'T>(gy.[gb + ol])
+                            let xo = xb + ol
+                            a0 <- Vector256.Add(a0, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo, vw))))
+                            a1 <- Vector256.Add(a1, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + vw, vw))))
+                            a2 <- Vector256.Add(a2, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + 2 * vw, vw))))
+                            a3 <- Vector256.Add(a3, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + 3 * vw, vw))))
+                    a0.CopyTo(Span<'T>(tmp, 0, vw))
+                    a1.CopyTo(Span<'T>(tmp, vw, vw))
+                    a2.CopyTo(Span<'T>(tmp, 2 * vw, vw))
+                    a3.CopyTo(Span<'T>(tmp, 3 * vw, vw))
+                    let n = min (4 * vw) (k - kk0)
+                    Array.Copy(tmp, 0, r, rb + kk0, n)
+                    kk0 <- kk0 + 4 * vw
+        r
     override _.Make(d, s) = RawFloat<'T>(d, s) :> RawTensor
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.Unary(k) =
         if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos) then
             // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
@@ -152,6 +305,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             | _ -> raise (NotSupportedException(sprintf "managed backend: unary kernel %A" k))
         RawFloat<'T>(f, shape) :> RawTensor
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.UnaryParam(k, p) =
         let pv = c p
         let f =
@@ -175,6 +329,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             let x = if hasLo && lt x l then l else x
             if hasHi && gt x h then h else x) data, shape) :> RawTensor
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.Binary(k, o) =
         let b = t.Arr o
         let outShape = Shape.broadcast "binary" shape o.Shape
@@ -191,6 +346,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             | _ -> raise (NotSupportedException(sprintf "managed backend: binary kernel %A" k))
         RawFloat<'T>(r, outShape) :> RawTensor
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.BinaryScalar(k, s, scalarFirst) =
         let sv = c s
         let r =
@@ -233,11 +389,13 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             | _ -> Loops.map (fun x -> ge x sv) data
         RawBool(r, shape) :> RawTensor
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.SumAll() =
         // PyTorch's cascade summation order, so printed losses agree digit for digit.
         if isF32 then RawFloat<float32>([| Fluxion.Kernels.Reduce.sum32 (ReadOnlySpan(box data :?> float32[])) |], [||]) :> RawTensor
         else RawFloat<float>([| Fluxion.Kernels.Reduce.sum64 (ReadOnlySpan(box data :?> float[])) |], [||]) :> RawTensor
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.SumDims(dims, keepDim) =
         let nd = shape.Length
         let kept = Loops.reducedShape shape dims
@@ -301,6 +459,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                 bi <- i
         RawFloat<'T>([| b |], [||]) :> RawTensor, bi
 
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.MatMul(o, transA, transB) =
         let b = t.Arr o
         let batched = shape.Length = 3
@@ -312,7 +471,9 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let k = if transA then ar else ac
         let n = if transB then br else bc
         let outShape = if batched then [| batch; m; n |] else [| m; n |]
-        if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+        if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
+            RawFloat<'T>(RawFloat<'T>.SmallMatMulVec(data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
+        elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             // Small products: each element is an in-order, unfused dot product, the order of the
             // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
             // Four outputs of a row run side by side so independent sums overlap in the pipeline.
@@ -400,21 +561,24 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let nb, cin, len = shape.[0], shape.[1], shape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
-        let opg = cout / groups
-        let r : 'T[] = Array.zeroCreate (nb * cout * lout)
-        for b in 0 .. nb - 1 do
-            for oc in 0 .. cout - 1 do
-                let g = oc / opg
-                for ol in 0 .. lout - 1 do
-                    let mutable s : 'T = 'T.Zero
-                    for ic in 0 .. cpg - 1 do
-                        let xc = g * cpg + ic
-                        for kk in 0 .. k - 1 do
-                            let pos = ol * stride - padding + kk * dilation
-                            if pos >= 0 && pos < len then
-                                s <- s + data.[(b * cin + xc) * len + pos] * w.[(oc * cpg + ic) * k + kk]
-                    r.[(b * cout + oc) * lout + ol] <- s
-        RawFloat<'T>(r, [| nb; cout; lout |]) :> RawTensor
+        if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
+            RawFloat<'T>(RawFloat<'T>.Conv1dVec(data, w, nb, cin, len, cout, k, padding), [| nb; cout; lout |]) :> RawTensor
+        else
+            let opg = cout / groups
+            let r : 'T[] = Array.zeroCreate (nb * cout * lout)
+            for b in 0 .. nb - 1 do
+                for oc in 0 .. cout - 1 do
+                    let g = oc / opg
+                    for ol in 0 .. lout - 1 do
+                        let mutable s : 'T = 'T.Zero
+                        for ic in 0 .. cpg - 1 do
+                            let xc = g * cpg + ic
+                            for kk in 0 .. k - 1 do
+                                let pos = ol * stride - padding + kk * dilation
+                                if pos >= 0 && pos < len then
+                                    s <- s + data.[(b * cin + xc) * len + pos] * w.[(oc * cpg + ic) * k + kk]
+                        r.[(b * cout + oc) * lout + ol] <- s
+            RawFloat<'T>(r, [| nb; cout; lout |]) :> RawTensor
 
     override t.Conv1dGradInput(weight, inputShape, stride, padding, dilation, groups) =
         let w = t.Arr weight
@@ -442,21 +606,24 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let nb, cin, len = input.Shape.[0], input.Shape.[1], input.Shape.[2]
         let cout, cpg, k = weightShape.[0], weightShape.[1], weightShape.[2]
         let lout = shape.[2]
-        let opg = cout / groups
-        let r : 'T[] = Array.zeroCreate (cout * cpg * k)
-        for b in 0 .. nb - 1 do
-            for oc in 0 .. cout - 1 do
-                let g = oc / opg
-                for ol in 0 .. lout - 1 do
-                    let gy : 'T = data.[(b * cout + oc) * lout + ol]
-                    for ic in 0 .. cpg - 1 do
-                        let xc = g * cpg + ic
-                        for kk in 0 .. k - 1 do
-                            let pos = ol * stride - padding + kk * dilation
-                            if pos >= 0 && pos < len then
-                                let p = (oc * cpg + ic) * k + kk
-                                r.[p] <- r.[p] + gy * x.[(b * cin + xc) * len + pos]
-        RawFloat<'T>(r, weightShape) :> RawTensor
+        if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
+            RawFloat<'T>(RawFloat<'T>.Conv1dGradWeightVec(data, x, nb, cin, len, cout, k, padding), weightShape) :> RawTensor
+        else
+            let opg = cout / groups
+            let r : 'T[] = Array.zeroCreate (cout * cpg * k)
+            for b in 0 .. nb - 1 do
+                for oc in 0 .. cout - 1 do
+                    let g = oc / opg
+                    for ol in 0 .. lout - 1 do
+                        let gy : 'T = data.[(b * cout + oc) * lout + ol]
+                        for ic in 0 .. cpg - 1 do
+                            let xc = g * cpg + ic
+                            for kk in 0 .. k - 1 do
+                                let pos = ol * stride - padding + kk * dilation
+                                if pos >= 0 && pos < len then
+                                    let p = (oc * cpg + ic) * k + kk
+                                    r.[p] <- r.[p] + gy * x.[(b * cin + xc) * len + pos]
+            RawFloat<'T>(r, weightShape) :> RawTensor
 
     override t.MaxPool1d(k, stride, padding, dilation) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]

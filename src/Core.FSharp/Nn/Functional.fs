@@ -36,7 +36,8 @@ module Functional =
             raise (ShapeException(sprintf "linear: bias must have shape (%d), got %s" outF (shp b.Shape)))
         | _ -> ()
         let rows = xs.Length |> function 1 -> 1 | _ -> Shape.numel xs / inF
-        let outShape = Array.append xs.[.. xs.Length - 2] [| outF |]
+        let is2d = xs.Length = 2
+        let outShape = if is2d then [| rows; outF |] else Array.append xs.[.. xs.Length - 2] [| outF |]
         let hasBias = bias.IsSome
         let name =
             match xs.Length, hasBias with
@@ -49,20 +50,43 @@ module Functional =
         let inputs = match bias with Some b -> [| x; weight; b |] | None -> [| x; weight |]
         Tensor.ApplyNary({ new NaryOp(name) with
             member _.Forward rs =
-                let y = rs.[0].Reshape([| rows; inF |]).MatMul(rs.[1], false, true)
-                let y = if hasBias then y.Binary(BinaryKind.Add, rs.[2]) else y
-                y.Reshape outShape
+                let x2 = if is2d then rs.[0] else rs.[0].Reshape([| rows; inF |])
+                let y = x2.MatMul(rs.[1], false, true)
+                let y = if hasBias then addRowInPlace y rs.[2] else y
+                if is2d then y else y.Reshape outShape
             member _.Jvp(xs, i, d, _) =
                 match i with
                 | 0 -> linear xs.[1] None d
                 | 1 -> linear d None xs.[0]
                 | _ -> d
             member _.Vjp(xs, i, _, g) =
-                let g2 = g.Reshape [| rows; outF |]
+                let g2 = if is2d then g else g.Reshape [| rows; outF |]
                 match i with
-                | 0 -> Tensor.MatMul(g2, xs.[1]).Reshape(xs.[0].Shape)
-                | 1 -> Tensor.MatMul(g2.T, xs.[0].Reshape [| rows; inF |])
+                | 0 -> let r = Tensor.MM(g2, xs.[1], false, false) in if is2d then r else r.Reshape(xs.[0].Shape)
+                | 1 -> Tensor.MM(g2, (if is2d then xs.[0] else xs.[0].Reshape [| rows; inF |]), true, false)
                 | _ -> g2.Sum([| 0 |], false) }, inputs)
+
+    /// y + b for a fresh (rows, n) product y and a bias (n): added into y's storage when both are managed
+    /// arrays of one type (each element rounds once, as the broadcast add does).
+    and [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>] private addRowInPlace (y: RawTensor) (b: RawTensor) : RawTensor =
+        match y, b with
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) ->
+            let yd, bd = yf.Data, bf.Data
+            let n = bd.Length
+            let mutable o = 0
+            while o < yd.Length do
+                for j in 0 .. n - 1 do yd.[o + j] <- yd.[o + j] + bd.[j]
+                o <- o + n
+            y
+        | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) ->
+            let yd, bd = yf.Data, bf.Data
+            let n = bd.Length
+            let mutable o = 0
+            while o < yd.Length do
+                for j in 0 .. n - 1 do yd.[o + j] <- yd.[o + j] + bd.[j]
+                o <- o + n
+            y
+        | _ -> y.Binary(BinaryKind.Add, b)
 
     /// Dropout: in training zeroes each element with probability p (one float64 uniform draw per element,
     /// PyTorch's `bernoulli_(1 - p)`) and scales the rest by 1 / (1 - p); identity otherwise.

@@ -15,6 +15,9 @@ type ModuleOfLayer(layer: Layer) as this =
     let s0 = layer.Buffers()
     let parameters = Params.flatten p0 |> Array.map (fun (n, t) -> n, Parameter(t))
     let buffers = Params.flatten s0
+    // Outside a pure call the parameters' leaves never change, so their tree is built once.
+    let mutable ownTree = Unchecked.defaultof<Params>
+    let stateTree = lazy (Params.withLeaves s0 (buffers |> Array.map snd))
     do
         this.DisableDiscovery()
         for n, p in parameters do this.RegisterParameter(n, p)
@@ -33,14 +36,18 @@ type ModuleOfLayer(layer: Layer) as this =
         | Some(_, b) -> b
         | None -> Unchecked.defaultof<Tensor>
     /// The current parameters as the layer's tree (values as forward passes see them).
-    member _.CurrentParams() = Params.withLeaves p0 (parameters |> Array.map (fun (_, p) -> p.Value))
+    member _.CurrentParams() =
+        if isNull ParameterScope.Current then
+            if isNull (box ownTree) then ownTree <- Params.withLeaves p0 (parameters |> Array.map (fun (_, p) -> p.Value))
+            ownTree
+        else Params.withLeaves p0 (parameters |> Array.map (fun (_, p) -> p.Value))
 
     override _.ClassName = layer.Name
     override _.ExtraRepr = layer.Extra
     override _.SummaryKernel = layer.Kernel
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
-        let s = Params.withLeaves s0 (buffers |> Array.map snd)
+        let s = stateTree.Force()
         let y, s' = layer.Run { Training = this.Training; Generator = Generator.Default } p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then

@@ -32,6 +32,8 @@ type Parameter(value: Tensor, requiresGrad: bool) =
             match d.TryGetValue(box this) with
             | true, t -> t
             | _ -> leaf
+    /// The leaf itself, whatever scope is active (optimizers update its storage).
+    member internal _.Leaf = leaf
     /// The data without autodiff (shares storage: in-place changes show in `Value`).
     member _.Data = leaf.Detach()
     /// The gradient accumulated by `Backward()`, or null before the first backward / after `ZeroGrad()`.

@@ -4,6 +4,7 @@ open System
 open System.Collections.Generic
 open System.Runtime.InteropServices
 open Fluxion
+open Fluxion.Backend
 open Fluxion.Nn
 open Fluxion.Kernels.OptimKernels
 open Fluxion.Printing
@@ -31,6 +32,26 @@ type GroupState = { Lr: float; InitialLr: float; WeightDecay: float; Params: int
 /// in order) and the groups' hyper-parameters. States are immutable, so the snapshot shares them safely.
 type OptimizerStateDict = { State: Map<int, OptState>; ParamGroups: GroupState[] }
 
+/// Helpers of the in-place step: storage of managed tensors and private copies of states.
+module internal InPlace =
+    let data32 (t: RawTensor) : float32[] = match t with :? RawFloat<float32> as r -> r.Data | _ -> null
+    let data64 (t: RawTensor) : float[] = match t with :? RawFloat<float> as r -> r.Data | _ -> null
+    /// The raw tensor of a state's i-th buffer (a one-leaf tree), or null.
+    let buf (s: OptState) (i: int) : RawTensor =
+        if i >= s.Buffers.Length then Unchecked.defaultof<RawTensor>
+        else
+            match snd s.Buffers.[i] with
+            | Params.Leaf t -> t.Raw
+            | _ -> Unchecked.defaultof<RawTensor>
+    /// A deep copy: in-place steps mutate buffers, so states handed out or taken in are never shared.
+    let rec clone (s: OptState) : OptState =
+        { s with
+            Buffers = s.Buffers |> Array.map (fun (n, b) -> n, Params.map (fun t -> Tensor.OfRaw(t.Raw.Clone())) b)
+            Children = s.Children |> Array.map clone }
+    /// True when param and grad are managed arrays of the same type and shape.
+    let sameKind (p: RawTensor) (g: RawTensor) =
+        obj.ReferenceEquals(p.GetType(), g.GetType()) && Shape.equal p.Shape g.Shape
+
 /// Base of the torch.optim-style optimizers: a thin shell that runs a pure `Optimizer` per parameter.
 [<AbstractClass>]
 type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaultWeightDecay: float) =
@@ -57,6 +78,10 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     abstract Pure: group: ParamGroup -> Optimizer
     /// The group's `key: value` pairs as PyTorch's repr prints them (without `params`).
     abstract ReprEntries: group: ParamGroup -> (string * string) list
+    /// Runs the pure optimizer's kernel directly on the parameter's storage and the state's buffers (same
+    /// arithmetic, no copies); false when this optimizer or storage has no such path (the pure update runs).
+    abstract StepInPlace: group: ParamGroup * param: RawTensor * grad: RawTensor * state: OptState -> bool
+    default _.StepInPlace(_, _, _, _) = false
 
     /// Clears the gradients of all parameters (PyTorch's default `set_to_none=True`).
     member _.ZeroGrad() =
@@ -67,20 +92,26 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     member this.Step() =
         use _ = GradMode.NoGrad()
         for g in groups do
-            let opt = this.Pure g
+            let mutable opt = Unchecked.defaultof<Optimizer>
             for p in g.Parameters do
                 let grad = p.Grad
                 if not (isNull (box grad)) then
-                    let data = Params.Leaf(p.Data)
+                    let raw = p.Leaf.Raw
                     let s =
                         match state.TryGetValue p with
                         | true, s -> s
-                        | _ -> opt.Init data
-                    let newP, s' = opt.Update (Params.Leaf(grad.Detach())) s data
-                    match newP with
-                    | Params.Leaf t -> p.SetData t
-                    | _ -> ()
-                    state[p] <- s'
+                        | _ ->
+                            if isNull (box opt) then opt <- this.Pure g
+                            // Fresh buffers of its own: Init may share one zero tensor between buffers.
+                            InPlace.clone (opt.Init(Params.Leaf(p.Data)))
+                    if this.StepInPlace(g, raw, grad.Raw, s) then state[p] <- { s with Step = s.Step + 1 }
+                    else
+                        if isNull (box opt) then opt <- this.Pure g
+                        let newP, s' = opt.Update (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
+                        match newP with
+                        | Params.Leaf t -> p.SetData t
+                        | _ -> ()
+                        state[p] <- s'
 
     /// Re-evaluates the loss with `closure` (which should zero grads and call Backward), then steps; returns the loss.
     member this.Step(closure: Func<Tensor>) : Tensor =
@@ -91,7 +122,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     /// The state of a parameter, if it has been updated.
     member _.TryGetState(p: Parameter) : OptState option =
         match state.TryGetValue p with
-        | true, s -> Some s
+        | true, s -> Some(InPlace.clone s)
         | _ -> None
 
     /// A snapshot of the per-parameter state and the groups' hyper-parameters.
@@ -103,7 +134,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                 let ids =
                     g.Parameters |> Array.map (fun p ->
                         match state.TryGetValue p with
-                        | true, s -> st <- st.Add(idx, s)
+                        | true, s -> st <- st.Add(idx, InPlace.clone s)
                         | _ -> ()
                         idx <- idx + 1
                         idx - 1)
@@ -126,7 +157,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                     if not (Shape.equal t.Shape all[i].Shape) then
                         raise (ArgumentException(sprintf "%s.LoadStateDict: buffer '%s' of parameter %d has shape %s but the parameter has %s" name bn i (Shape.toString t.Shape) (Shape.toString all[i].Shape)))
         state.Clear()
-        for KeyValue(i, s) in sd.State do state[all[i]] <- s
+        for KeyValue(i, s) in sd.State do state[all[i]] <- InPlace.clone s
         for gi in 0 .. groups.Length - 1 do
             let g, sg = groups[gi], sd.ParamGroups[gi]
             g.Lr <- sg.Lr
@@ -168,6 +199,26 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
     member _.Hyper(g: ParamGroup) : SgdHyper =
         { Lr = g.Lr; Momentum = momentum; Dampening = dampening; WeightDecay = g.WeightDecay; Nesterov = nesterov; Maximize = maximize }
     override this.Pure g = Optim.sgdWith (this.Hyper g)
+    override this.StepInPlace(g, p, grad, s) =
+        if not (InPlace.sameKind p grad) then false
+        else
+            let hp = this.Hyper g
+            Check.sgd "Optim.sgd" hp
+            let useBuf = hp.Momentum <> 0.0
+            match p with
+            | :? RawFloat<float32> as pr ->
+                let b = if useBuf then InPlace.data32 (InPlace.buf s 0) else [||]
+                if isNull b then false
+                else
+                    sgdStep32 pr.Data (InPlace.data32 grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
+                    true
+            | :? RawFloat<float> as pr ->
+                let b = if useBuf then InPlace.data64 (InPlace.buf s 0) else [||]
+                if isNull b then false
+                else
+                    sgdStep64 pr.Data (InPlace.data64 grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
+                    true
+            | _ -> false
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
@@ -192,6 +243,27 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
     member _.Hyper(g: ParamGroup) : AdamHyper =
         { AdamHyper.Adam with Lr = g.Lr; Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
     override this.Pure g = Optim.adamWith (this.Hyper g)
+    override this.StepInPlace(g, p, grad, s) =
+        if not (InPlace.sameKind p grad) then false
+        else
+            let hp = this.Hyper g
+            Check.adam "Optim.adam" hp
+            match p with
+            | :? RawFloat<float32> as pr ->
+                let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
+                let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
+                if isNull m || isNull v || isNull mx then false
+                else
+                    adamStep32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                    true
+            | :? RawFloat<float> as pr ->
+                let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
+                let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
+                if isNull m || isNull v || isNull mx then false
+                else
+                    adamStep64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                    true
+            | _ -> false
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
@@ -217,6 +289,27 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
     member _.Hyper(g: ParamGroup) : AdamHyper =
         { AdamHyper.AdamW with Lr = g.Lr; Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
     override this.Pure g = Optim.adamWWith (this.Hyper g)
+    override this.StepInPlace(g, p, grad, s) =
+        if not (InPlace.sameKind p grad) then false
+        else
+            let hp = this.Hyper g
+            Check.adam "Optim.adamW" hp
+            match p with
+            | :? RawFloat<float32> as pr ->
+                let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
+                let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
+                if isNull m || isNull v || isNull mx then false
+                else
+                    adamWStep32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                    true
+            | :? RawFloat<float> as pr ->
+                let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
+                let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
+                if isNull m || isNull v || isNull mx then false
+                else
+                    adamWStep64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                    true
+            | _ -> false
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
@@ -241,6 +334,30 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
     member _.Hyper(g: ParamGroup) : RmspropHyper =
         { RmspropHyper.Default with Lr = g.Lr; Alpha = alpha; Eps = eps; WeightDecay = g.WeightDecay; Momentum = momentum; Centered = centered; Maximize = maximize }
     override this.Pure g = Optim.rmspropWith (this.Hyper g)
+    override this.StepInPlace(g, p, grad, s) =
+        if not (InPlace.sameKind p grad) then false
+        else
+            let hp = this.Hyper g
+            Check.rmsprop "Optim.rmsprop" hp
+            let useMom = hp.Momentum > 0.0
+            match p with
+            | :? RawFloat<float32> as pr ->
+                let sq = InPlace.data32 (InPlace.buf s 0)
+                let mb = if useMom then InPlace.data32 (InPlace.buf s 1) else [||]
+                let ga = if hp.Centered then InPlace.data32 (InPlace.buf s 2) else [||]
+                if isNull sq || isNull mb || isNull ga then false
+                else
+                    rmspropStep32 pr.Data (InPlace.data32 grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
+                    true
+            | :? RawFloat<float> as pr ->
+                let sq = InPlace.data64 (InPlace.buf s 0)
+                let mb = if useMom then InPlace.data64 (InPlace.buf s 1) else [||]
+                let ga = if hp.Centered then InPlace.data64 (InPlace.buf s 2) else [||]
+                if isNull sq || isNull mb || isNull ga then false
+                else
+                    rmspropStep64 pr.Data (InPlace.data64 grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
+                    true
+            | _ -> false
     override _.ReprEntries g =
         [ "alpha", Repr.flt alpha; "centered", Repr.b centered; "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"
           "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "momentum", Repr.num momentum; "weight_decay", Repr.num g.WeightDecay ]

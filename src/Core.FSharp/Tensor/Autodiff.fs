@@ -13,14 +13,22 @@ module internal NestTag =
     [<Literal>]
     let Imperative = 0
 
+/// The per-thread no-grad depth and the one object that leaves a no-grad scope (entering allocates nothing).
+[<Sealed>]
+type internal NoGradExit private () =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private depth: int
+    static member val Instance = new NoGradExit()
+    static member Depth with get () = NoGradExit.depth and set v = NoGradExit.depth <- v
+    interface IDisposable with
+        member _.Dispose() = NoGradExit.depth <- NoGradExit.depth - 1
+
 /// Whether PyTorch-style (imperative) operations record a graph on this thread.
 [<AbstractClass; Sealed>]
 type GradMode =
-    [<ThreadStatic; DefaultValue>]
-    static val mutable private depth: int
     /// True unless inside a `NoGrad` scope.
-    static member IsEnabled = GradMode.depth = 0
+    static member IsEnabled = NoGradExit.Depth = 0
     /// Enters a scope in which imperative leaves are treated as constants; dispose it to leave.
     static member NoGrad() : IDisposable =
-        GradMode.depth <- GradMode.depth + 1
-        { new IDisposable with member _.Dispose() = GradMode.depth <- GradMode.depth - 1 }
+        NoGradExit.Depth <- NoGradExit.Depth + 1
+        NoGradExit.Instance :> IDisposable

@@ -157,18 +157,40 @@ type Tensor =
 
     /// Applies an n-ary op, propagating derivatives at every nesting level.
     static member ApplyNary(op: NaryOp, xs: Tensor[]) : Tensor =
-        let xs = xs |> Array.map (fun x -> if Tensor.Inactive x then x.Primal else x)
+        let n = xs.Length
         let mutable top = -1
-        for x in xs do top <- max top x.Nest
-        if top < 0 then TC(op.Forward(xs |> Array.map (fun x -> x.Raw)))
+        let mutable anyInactive = false
+        for x in xs do
+            if Tensor.Inactive x then
+                anyInactive <- true
+                top <- max top x.Primal.Nest
+            else top <- max top x.Nest
+        let xs =
+            if not anyInactive then xs
+            else
+                let r = Array.zeroCreate n
+                for i in 0 .. n - 1 do r.[i] <- (let x = xs.[i] in if Tensor.Inactive x then x.Primal else x)
+                r
+        if top < 0 then
+            let raws = Array.zeroCreate n
+            for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
+            TC(op.Forward raws)
         else
-            let active = xs |> Array.map (fun x -> x.Nest = top)
-            let ps = xs |> Array.mapi (fun i x -> if active.[i] then x.Primal else x)
+            let active = Array.zeroCreate n
+            let ps = Array.zeroCreate n
+            let mutable isFwd = false
+            for i in 0 .. n - 1 do
+                let x = xs.[i]
+                let a = x.Nest = top
+                active.[i] <- a
+                ps.[i] <- if a then x.Primal else x
+                match x with
+                | TF(_, _, l) when l = top -> isFwd <- true
+                | _ -> ()
             let y = Tensor.ApplyNary(op, ps)
-            let isFwd = xs |> Array.exists (fun x -> match x with TF(_, _, n) -> n = top | _ -> false)
             if isFwd then
                 let mutable t = Unchecked.defaultof<Tensor>
-                for i in 0 .. xs.Length - 1 do
+                for i in 0 .. n - 1 do
                     if active.[i] then
                         let ti = Tensor.FitTangent(op.Jvp(ps, i, xs.[i].Tangent, y), y)
                         t <- if isNull (box t) then ti else t + ti
@@ -187,7 +209,9 @@ type Tensor =
         match root with
         | TR(_, rootNode, level) ->
             let sweep = NestTag.next ()
-            let stack = Stack<RevNode>()
+            // One stack per thread, taken out while in use so a nested sweep gets its own.
+            let stack = match SweepStack.Spare with null -> Stack<RevNode>() | st -> st
+            SweepStack.Spare <- null
             rootNode.Visit <- sweep
             rootNode.Fan <- 0
             stack.Push rootNode
@@ -227,6 +251,7 @@ type Tensor =
                             if pn.Fan = 0 then stack.Push pn
                         | _ -> ()
                     n.Adj <- Unchecked.defaultof<Tensor>
+            SweepStack.Spare <- stack
         | _ -> ()
 
     /// Computes gradients of this scalar with respect to every leaf that requires grad, adding them
@@ -421,7 +446,9 @@ type Tensor =
     /// Sum over the given dimensions (negative dims count from the end).
     member x.Sum(dims: int[], keepDim: bool) : Tensor =
         let shape = x.Shape
-        let dims = dims |> Array.map (Shape.normDim "sum" shape.Length) |> Array.distinct |> Array.sort
+        let dims =
+            if dims.Length = 1 then [| Shape.normDim "sum" shape.Length dims.[0] |]
+            else dims |> Array.map (Shape.normDim "sum" shape.Length) |> Array.distinct |> Array.sort
         if dims.Length = 0 then x
         else
             let kept = Array.copy shape
@@ -712,6 +739,12 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
     /// Adjoint contributions for each parent, given this node's adjoint (null for none).
     abstract Backward: Tensor -> Tensor[]
 
+/// The reverse sweep's work stack kept per thread between sweeps.
+and [<Sealed>] internal SweepStack() =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private spare: Stack<RevNode>
+    static member Spare with get () = SweepStack.spare and set v = SweepStack.spare <- v
+
 /// A leaf of the graph: a differentiation variable or a parameter.
 and [<Sealed; AllowNullLiteral>] LeafNode() =
     inherit RevNode("Leaf")
@@ -769,12 +802,17 @@ and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap: Tenso
     let parents = if useA && useB then [| a; b |] elif useA then [| a |] else [| b |]
     override _.Parents = parents
     override _.Backward g =
-        let ga () = Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape)
-        let gb () = Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape)
-        if useA && useB then [| ga (); gb () |] elif useA then [| ga () |] else [| gb () |]
+        if useA && useB then
+            [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape); Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
+        elif useA then [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape) |]
+        else [| Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
 
 and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps: Tensor[], active: bool[], y: Tensor) =
     inherit RevNode(op.Name)
     override _.Parents = xs
-    override _.Backward g = Array.init xs.Length (fun i -> if active.[i] then op.Vjp(ps, i, y, g) else Unchecked.defaultof<Tensor>)
+    override _.Backward g =
+        let r = Array.zeroCreate xs.Length
+        for i in 0 .. xs.Length - 1 do
+            if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
+        r
 
