@@ -41,3 +41,17 @@ let tests =
             let y = (w * 2.0).Sum()
             Expect.isFalse y.RequiresGrad "no graph inside NoGrad"
     ]
+
+[<Tests>]
+let initTests =
+    testList "Api.Init" [
+        testCase "Init.XavierUniform_ from C# equals torch.nn.init.xavier_uniform_ after the same seed" <| fun () ->
+            // torch.manual_seed(0); w = torch.empty(4, 6); torch.nn.init.xavier_uniform_(w)  (tests/data/init_functions.json)
+            Torch.ManualSeed 0L
+            let lin = Fluxion.Nn.Linear(6, 4)
+            Torch.ManualSeed 0L
+            Init.XavierUniform_(lin.Weight) |> ignore
+            let w = lin.Weight.Value.ToFloat32Array()
+            Expect.equal (BitConverter.SingleToInt32Bits w.[0]) (BitConverter.SingleToInt32Bits -0.005799266044050455f) "first value"
+            Expect.floatClose Accuracy.high (Init.CalculateGain("tanh")) (5.0 / 3.0) "tanh gain"
+    ]
