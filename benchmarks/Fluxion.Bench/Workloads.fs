@@ -8,6 +8,7 @@ open Fluxion.Backend
 open Fluxion.Data
 open Fluxion.Kernels
 open Fluxion.Random
+open Fluxion.Backends.Torch
 
 /// Quick mode (1 iteration, tiny sizes) and an optional training-iteration override (0 = the workload's own count).
 type Size = { Quick: bool; Iters: int }
@@ -19,6 +20,13 @@ let private pick (size: Size) (full: int) = if size.Quick then 1 elif size.Iters
 type Outcome = { Iterations: int; Check: float }
 
 let private data (t: Tensor) : float32[] = (t.Raw :?> RawFloat<float32>).Data
+
+/// True for a tensor on the Torch backend: its updates run as libtorch's in-place kernels instead of array kernels.
+let private onTorch (t: Tensor) = t.Raw :? TorchRaw
+
+/// Opens the scope of one iteration (the Torch backend frees that iteration's intermediates when it closes);
+/// null (no scope) on the managed backend. Program sets it from the selected backend.
+let mutable iterationScope : unit -> IDisposable = fun () -> null
 
 /// A float32 parameter: a leaf that requires grad over the given values.
 let private param (shape: int[]) (values: float32[]) = (Tensor.ofArray shape values).RequiresGrad_()
@@ -38,7 +46,8 @@ let private mse (pred: Tensor) (y: Tensor) =
 let private sgd (lr: float) (ps: Tensor[]) =
     let hp = OptimKernels.SgdHyper.Default lr
     for p in ps do
-        OptimKernels.sgdStep32 (data p) (data p.Grad) (OptimKernels.SgdState<float32>.Create 0) hp
+        if onTorch p then TorchOptimKernels.sgdStep p p.Grad Unchecked.defaultof<Tensor> false lr 0.0
+        else OptimKernels.sgdStep32 (data p) (data p.Grad) (OptimKernels.SgdState<float32>.Create 0) hp
         p.ZeroGrad()
 
 let private flat (layers: (Tensor * Tensor)[]) = layers |> Array.collect (fun (w, b) -> [| w; b |])
@@ -55,6 +64,7 @@ type Trainer =
 let train (t: Trainer) : Outcome =
     let mutable last = nan
     for _ in 1 .. t.Iters do
+        use _ = iterationScope ()
         let loss = t.Forward()
         loss.Backward()
         last <- loss.ToDouble()
@@ -128,10 +138,12 @@ let private himmelblauRun (u0: float32) (v0: float32) (opt: Himmel) (maxSteps: i
     let sgdSt = [| OptimKernels.SgdState<float32>.Create 1; OptimKernels.SgdState<float32>.Create 1 |]
     let adamSt = [| OptimKernels.AdamState<float32>.Create 1; OptimKernels.AdamState<float32>.Create 1 |]
     let rmsSt = [| OptimKernels.RmspropState<float32>.Create 1; OptimKernels.RmspropState<float32>.Create 1 |]
+    let torchSt = if onTorch u then [| for p in [ u; v ] -> TorchOptimKernels.state p, TorchOptimKernels.state p |] else [||]
     let mutable prev = nan
     let mutable steps = 0
     let mutable go = true
     while go && steps < maxSteps do
+        use _ = iterationScope ()
         let a = Tensor.pow 2.0 u + v - 11.0
         let b = u + Tensor.pow 2.0 v - 7.0
         let loss = Tensor.pow 2.0 a + Tensor.pow 2.0 b
@@ -142,13 +154,19 @@ let private himmelblauRun (u0: float32) (v0: float32) (opt: Himmel) (maxSteps: i
         for i in 0 .. 1 do
             let p = ps.[i]
             match opt with
+            | _ when onTorch p ->
+                let s1, s2 = torchSt.[i]
+                match opt with
+                | Sgd(lr, m) -> TorchOptimKernels.sgdStep p p.Grad s1 (steps = 1) lr m
+                | Adam lr -> TorchOptimKernels.adamStep p p.Grad s1 s2 steps lr 0.9 0.999 1e-8
+                | Rms lr -> TorchOptimKernels.rmspropStep p p.Grad s1 lr 0.99 1e-8
             | Sgd(lr, m) -> OptimKernels.sgdStep32 (data p) (data p.Grad) sgdSt.[i] (sgdHp lr m)
             | Adam lr -> OptimKernels.adamStep32 (data p) (data p.Grad) adamSt.[i] { OptimKernels.AdamHyper.Adam with Lr = lr }
             | Rms lr -> OptimKernels.rmspropStep32 (data p) (data p.Grad) rmsSt.[i] { OptimKernels.RmspropHyper.Default with Lr = lr }
             p.ZeroGrad()
         if abs (lv - prev) < 1e-3 then go <- false
         prev <- lv
-    steps, float (data u).[0]
+    steps, u.ToDouble()
 
 /// W4: the six Himmelblau optimizer runs of exercise 3 (iterations = total optimizer steps).
 let w4 (size: Size) : Outcome =
@@ -184,6 +202,7 @@ let w5 (size: Size) : Outcome =
     let ps = flat layers
     let mutable last = nan
     for _ in 1 .. iters do
+        use _ = iterationScope ()
         let loss = mse (forwardRelu layers x) y
         loss.Backward()
         last <- loss.ToDouble()
@@ -195,19 +214,24 @@ let w6 (size: Size) : Outcome =
     let iters, batch, inF, hidden = if size.Quick then 1, 16, 32, 16 else pick size 100, 256, 784, 512
     Tensor.manualSeed 0L
     let x = Tensor.randn [| batch; inF |]
-    let targets = Tensor.OfRaw(ManagedBackend.Instance.OfInt64(Array.init batch (fun i -> int64 (i % 10)), [| batch; 1 |]))
+    let targets = Fluxion.Ops.Creation.ofInt64 [| batch; 1 |] (Array.init batch (fun i -> int64 (i % 10)))
     let layers = mlp [| inF; hidden; hidden; 10 |]
     let ps = flat layers
     let states = ps |> Array.map (fun p -> OptimKernels.AdamState<float32>.Create p.Numel)
     let hp = OptimKernels.AdamHyper.Adam
+    let torchSt = if onTorch x then ps |> Array.map (fun p -> TorchOptimKernels.state p, TorchOptimKernels.state p) else [||]
     let mutable last = nan
-    for _ in 1 .. iters do
+    for k in 1 .. iters do
+        use _ = iterationScope ()
         let logp = Tensor.logSoftmax 1 (forwardRelu layers x)
         let loss = -(Tensor.mean (Tensor.gather 1 targets logp))
         loss.Backward()
         last <- loss.ToDouble()
         for i in 0 .. ps.Length - 1 do
-            OptimKernels.adamStep32 (data ps.[i]) (data ps.[i].Grad) states.[i] hp
+            if onTorch ps.[i] then
+                let m, v = torchSt.[i]
+                TorchOptimKernels.adamStep ps.[i] ps.[i].Grad m v k hp.Lr hp.Beta1 hp.Beta2 hp.Eps
+            else OptimKernels.adamStep32 (data ps.[i]) (data ps.[i].Grad) states.[i] hp
             ps.[i].ZeroGrad()
     { Iterations = iters; Check = last }
 
@@ -226,6 +250,7 @@ let w7 (size: Size) : Outcome =
     let x = Tensor.ofArray64 [| dim |] (Array.init dim (fun i -> 0.5 + 0.01 * float i))
     let mutable check = 0.0
     for _ in 1 .. hessians do
+        use _ = iterationScope ()
         let h = Diff.hessian rosenbrock x
         check <- check + h.Raw.GetDouble 0
     let himmel (uv: Tensor[]) =
@@ -233,6 +258,7 @@ let w7 (size: Size) : Outcome =
         let b = uv.[0] + Tensor.pow 2.0 uv.[1] - 7.0
         a * a + b * b
     for i in 0 .. grads - 1 do
+        use _ = iterationScope ()
         let u = Tensor.scalar64 (-4.0 + 8.0 * float (i % 100) / 99.0)
         let v = Tensor.scalar64 (-4.0 + 8.0 * float (i / 100 % 100) / 99.0)
         let g = Diff.grads himmel [| u; v |]
@@ -251,6 +277,7 @@ let w8 (size: Size) : Outcome =
     let b = param [| 1 |] bv
     let mutable last = nan
     for _ in 1 .. iters do
+        use _ = iterationScope ()
         let pred = Tensor.conv1d 1 15 1 1 w (Some b) noisy
         let loss = mse pred clean
         loss.Backward()
@@ -265,6 +292,7 @@ let k1 (n: int) (reps: int) : Outcome =
     let b = (Tensor.rand [| n; n |]).Raw
     let mutable check = 0.0
     for _ in 1 .. reps do
+        use _ = iterationScope ()
         let c = a.MatMul(b, false, false)
         check <- c.GetDouble 0
     { Iterations = reps; Check = check }
