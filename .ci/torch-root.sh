@@ -109,7 +109,7 @@ exit $rc
 INNER
 rc=$?
 set -e
+[ "$rc" = 90 ] && die "could not mount into the root"
 [ "$exec_mode" = 1 ] && { say "command ran in $(( $(date +%s) - t1 )) s, exit code $rc"; exit $rc; }
 say "tests ran in $(( $(date +%s) - t1 )) s (total $(( $(date +%s) - t0 )) s), exit code $rc"
-[ "$rc" = 90 ] && die "could not mount into the root"
 exit $rc

@@ -148,6 +148,10 @@ def main(argv):
     text = open(path).read() if os.path.exists(path) else ""
     start, end = text.find("<!-- torch -->"), text.find("<!-- /torch -->")
     if start >= 0 and end > start:
+        # Hand-written notes between <!-- torch-notes --> and <!-- /torch --> survive regeneration.
+        notes = text.find("<!-- torch-notes -->", start, end)
+        if notes >= 0:
+            section = section.replace("<!-- /torch -->", text[notes:end] + "<!-- /torch -->")
         text = text[:start] + section + text[end + len("<!-- /torch -->\n"):]
     else:
         text = text.rstrip("\n") + "\n\n" + section
