@@ -3,7 +3,9 @@
 # libstdc++ (GLIBCXX_3.4.32), which Debian 12 hosts lack. The root is built once into .cache/trixie-root/
 # and reused; the host's dotnet and this repository are bind-mounted in a private mount namespace and are
 # always unmounted on exit. Usage: bash .ci/torch-root.sh [--provision | --no-build] [extra Expecto arguments]
-# (--provision only builds the root and exits; --no-build runs the already built test binary.)
+# (--provision only builds the root and exits; --no-build runs the already built test binary), or
+# bash .ci/torch-root.sh --exec COMMAND [ARGS...]: runs any command inside the root, in /repo, with the host's
+# dotnet first on PATH (benchmarks/torch/run.sh uses it).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 root="$repo/.cache/trixie-root"
@@ -13,6 +15,8 @@ die() { say "FAILED: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 build=1
 provision=0
+exec_mode=0
+if [ "${1:-}" = "--exec" ]; then exec_mode=1; build=0; shift; [ $# -gt 0 ] || die "--exec needs a command"; fi
 if [ "${1:-}" = "--no-build" ]; then build=0; shift; fi
 if [ "${1:-}" = "--provision" ]; then provision=1; shift; fi
 
@@ -67,15 +71,15 @@ if [ "$build" = 1 ]; then
   dotnet build "$repo/$proj" -c "$config" -nologo -clp:ErrorsOnly >&2 || die "build of $proj failed"
 fi
 dll=/repo/tests/Backends.Torch.Tests/bin/$config/net10.0/Backends.Torch.Tests.dll
-[ -f "$repo${dll#/repo}" ] || die "test binary missing: ${dll#/repo/}"
+[ "$exec_mode" = 1 ] || [ -f "$repo${dll#/repo}" ] || die "test binary missing: ${dll#/repo/}"
 
 # Everything below happens in a private mount namespace, so no mount can leak to the host even if the
 # trap never runs; the trap still unmounts in reverse order so the root stays clean for reuse.
 t1=$(date +%s)
 set +e
-unshare --mount --propagation private -- bash -s -- "$root" "$repo" "$dotnet_dir" "$dll" "$@" <<'INNER'
+unshare --mount --propagation private -- bash -s -- "$exec_mode" "$root" "$repo" "$dotnet_dir" "$dll" "$@" <<'INNER'
 set -uo pipefail
-root=$1 repo=$2 dotnet_dir=$3 dll=$4; shift 4
+exec_mode=$1 root=$2 repo=$3 dotnet_dir=$4 dll=$5; shift 5
 mounted=()
 cleanup() {
   local i
@@ -86,8 +90,14 @@ mkdir -p "$root/repo" "$root/proc" "$root/tmp" "$root$dotnet_dir"
 mount --bind "$dotnet_dir" "$root$dotnet_dir" && mounted+=("$root$dotnet_dir") || exit 90
 mount --bind "$repo" "$root/repo" && mounted+=("$root/repo") || exit 90
 mount -t proc proc "$root/proc" && mounted+=("$root/proc") || exit 90
-log=$(mktemp)
 chroot_bin=$(command -v chroot) || { echo "torch-root: chroot not found" >&2; exit 90; }
+if [ "$exec_mode" = 1 ]; then
+  env -i PATH="$dotnet_dir:/usr/local/bin:/usr/bin:/bin" HOME=/tmp DOTNET_CLI_HOME=/tmp DOTNET_NOLOGO=1 \
+    DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 FLUXION_REQUIRE_TORCH=1 \
+    "$chroot_bin" "$root" /bin/sh -c 'cd /repo && exec "$@"' _ "$@"
+  exit $?
+fi
+log=$(mktemp)
 env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp DOTNET_CLI_HOME=/tmp DOTNET_NOLOGO=1 \
   DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 FLUXION_REQUIRE_TORCH=1 \
   "$chroot_bin" "$root" /bin/sh -c 'cd "$(dirname "$1")" && shift && exec "$@"' _ "$dll" \
@@ -99,6 +109,7 @@ exit $rc
 INNER
 rc=$?
 set -e
-say "tests ran in $(( $(date +%s) - t1 )) s (total $(( $(date +%s) - t0 )) s), exit code $rc"
 [ "$rc" = 90 ] && die "could not mount into the root"
+[ "$exec_mode" = 1 ] && { say "command ran in $(( $(date +%s) - t1 )) s, exit code $rc"; exit $rc; }
+say "tests ran in $(( $(date +%s) - t1 )) s (total $(( $(date +%s) - t0 )) s), exit code $rc"
 exit $rc

@@ -7,6 +7,20 @@ open System.Diagnostics
 open System.Globalization
 open System.IO
 open Fluxion.Bench.Workloads
+open Fluxion.Backends.Torch
+
+/// Selects the backend named by FLUXION_BACKEND; on Torch, sets libtorch's intra-op threads from
+/// FLUXION_TORCH_THREADS (default 1, PyTorch's count here) and frees each iteration's intermediates.
+/// Returns the JSON side name and the compute threads.
+let private selectBackend () =
+    match Backends.fromEnvironment () with
+    | BackendKind.Torch ->
+        let v = Environment.GetEnvironmentVariable "FLUXION_TORCH_THREADS"
+        let n = if String.IsNullOrWhiteSpace v then 1 else int v
+        TorchBackend.SetNumThreads n
+        iterationScope <- fun () -> TorchBackend.Scope() :> IDisposable
+        "fluxion_torch", TorchBackend.GetNumThreads()
+    | _ -> "fluxion", 1
 
 let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
 
@@ -59,6 +73,7 @@ let main argv =
         match workload name { Quick = quick; Iters = opt "--iters" 0 args } with
         | None -> eprintfn "%s" usage; 2
         | Some run ->
+            let side, threads = selectBackend ()
             for _ in 1 .. warmup do run () |> ignore
             let times = ResizeArray()
             let allocs = ResizeArray()
@@ -78,7 +93,7 @@ let main argv =
                     let flops = 2.0 * n * n * n * float last.Iterations
                     sprintf ", \"gflops\": [%s]" (list (times |> Seq.map (fun t -> flops / t / 1e9)))
                 else ""
-            printfn "{\"side\": \"fluxion\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": %d, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
-                (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) (max 1 (min Fluxion.Kernels.MatMul.maxThreads Environment.ProcessorCount)) (osThreads ()) Environment.ProcessorCount (num last.Check) extra
+            printfn "{\"side\": \"%s\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": %d, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
+                side (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) threads (osThreads ()) Environment.ProcessorCount (num last.Check) extra
             0
     | _ -> eprintfn "%s" usage; 2

@@ -31,10 +31,15 @@ type Trainer =
       /// Updates the parameters from their gradients and clears them.
       Step: unit -> unit }
 
+/// Opens the scope of one iteration (the Torch backend frees that iteration's intermediates when it closes);
+/// null (no scope) on the managed backend. Program sets it from the selected backend.
+let mutable iterationScope : unit -> IDisposable = fun () -> null
+
 /// The plain training loop: forward, backward, read the loss, step.
 let train (t: Trainer) : Outcome =
     let mutable last = nan
     for _ in 1 .. t.Iters do
+        use _ = iterationScope ()
         let loss = t.Forward()
         loss.Backward()
         last <- loss.ToDouble()

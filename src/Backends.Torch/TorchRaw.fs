@@ -46,7 +46,7 @@ type TorchRaw(t: TT) =
         raise (NotSupportedException(sprintf "torch backend: %s is not supported for %s tensors; cast to float first" what (Dtype.name d)))
     let dtype = TorchTypes.dtypeOf t.dtype
 
-    /// The libtorch tensor (contiguous, row-major).
+    /// The libtorch tensor (row-major; a permutation may be a strided view, which every kernel accepts).
     member _.Tensor = t
 
     /// A raw tensor of any backend as a libtorch tensor (data copied across when it is not one already).
@@ -243,15 +243,22 @@ type TorchRaw(t: TT) =
             (a.MatMul(b, transA, transB)).Cast Dtype.Int64
         | _ ->
             let b = TorchRaw.ToTorch o
-            let a = if transA then t.transpose(-2L, -1L) else t
-            let b = if transB then b.transpose(-2L, -1L) else b
-            wrap (torch.matmul(a, b))
+            if transA && not transB && t.dim() = 2L then
+                // aᵀ·b is the adjoint of a weight used as `w.T` (nn.Linear's convention): computing (bᵀ·a)ᵀ leaves
+                // it as a transposed view whose transpose, the weight's gradient, is dense, as PyTorch lays it out.
+                use bt = b.t()
+                use r = torch.matmul(bt, t)
+                wrap (r.t())
+            else
+                let a = if transA then t.transpose(-2L, -1L) else t
+                let b = if transB then b.transpose(-2L, -1L) else b
+                wrap (torch.matmul(a, b))
 
     override x.Reshape(s) = wrap (t.reshape(TorchTypes.longs s))
 
-    override x.Permute(perm) =
-        use v = t.permute(TorchTypes.longs perm)
-        wrap (v.contiguous())
+    // A view, as in PyTorch: a transposed weight then reaches the matmul as BLAS's transpose flag instead of
+    // being copied in the forward pass and again in the backward pass.
+    override x.Permute(perm) = wrap (t.permute(TorchTypes.longs perm))
 
     override x.Expand(target) =
         if Shape.equal target x.Shape then x :> RawTensor
@@ -377,9 +384,9 @@ type TorchRaw(t: TT) =
     /// All elements converted to `target` and read out (TorchSharp's accessor cannot read empty tensors).
     member private x.Read<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>(target: torch.ScalarType) : 'T[] =
         if x.Numel = 0 then Array.zeroCreate 0
-        elif t.dtype = target then t.data<'T>().ToArray()
+        elif t.dtype = target && t.is_contiguous() then t.data<'T>().ToArray()
         else
-            use c = t.to_type(target)
+            use c = t.to_type(target).contiguous()
             c.data<'T>().ToArray()
 
     override x.ToDoubleArray() = x.Read<float> torch.ScalarType.Float64

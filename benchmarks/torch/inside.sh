@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs inside the Debian 13 root (via run.sh): each workload on Fluxion managed, Fluxion on the Torch backend and
+# TorchSharp, alternating processes, at each libtorch thread count; one JSON line per process on stdout.
+# Usage: sh benchmarks/torch/inside.sh "<workloads>" "<thread counts>" ROUNDS "<extra args>" "<W5 args>" "<W6 args>"
+set -eu
+workloads=$1 threads=$2 rounds=$3 args=$4 w5=$5 w6=$6
+flux=benchmarks/Fluxion.Bench/bin/Release/net10.0/Fluxion.Bench.dll
+tsb=benchmarks/torch/TorchSharpBench/bin/Release/net10.0/TorchSharpBench.dll
+for w in $workloads; do
+  a=$args
+  case $w in W5) a="$a $w5" ;; W6) a="$a $w6" ;; esac
+  r=1
+  while [ $r -le "$rounds" ]; do
+    echo "== $w round $r: fluxion managed" >&2
+    FLUXION_BACKEND=managed dotnet $flux $w $a
+    for t in $threads; do
+      echo "== $w round $r: fluxion torch, $t thread(s)" >&2
+      FLUXION_BACKEND=torch FLUXION_TORCH_THREADS=$t dotnet $flux $w $a
+      echo "== $w round $r: torchsharp, $t thread(s)" >&2
+      FLUXION_TORCH_THREADS=$t dotnet $tsb $w $a
+    done
+    r=$((r + 1))
+  done
+done

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks inside the Debian 13 root: Fluxion (managed and on the Torch backend) and TorchSharp's own
+# torch.nn/torch.optim, then PyTorch (Debian's python3-torch, on the host) for the same workloads; writes the
+# "Torch backend (Debian 13 root)" section of benchmarks/RESULTS.md and benchmarks/torch/results.json.
+# The root, its mounts and their cleanup are .ci/torch-root.sh's (--exec). Needs root (chroot).
+# Usage: bash benchmarks/torch/run.sh [--quick] [--short] [--rounds N] [--only "W1 W2 ..."] [--threads "1 2"]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+quick=0; short=0; rounds=1; only=""; threads="1 2"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --short) short=1 ;;
+    --rounds) rounds="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+for p in benchmarks/Fluxion.Bench/Fluxion.Bench.fsproj benchmarks/torch/TorchSharpBench/TorchSharpBench.fsproj; do
+  dotnet build "$p" -c Release -nologo -clp:ErrorsOnly >/dev/null
+done
+bash .ci/torch-root.sh --provision
+workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
+[ -n "$only" ] && workloads="$only"
+args="--warmup 1 --runs 3"; w5=""; w6=""
+[ $quick = 1 ] && { args="--quick"; rounds=1; }
+[ $short = 1 ] && { w5="--iters 10"; w6="--iters 10"; }
+out=benchmarks/torch; [ $quick = 1 ] && out=benchmarks/torch/.quick
+mkdir -p "$out"
+raw=$(mktemp)
+trap 'rm -f "$raw"' EXIT
+bash .ci/torch-root.sh --exec sh benchmarks/torch/inside.sh "$workloads" "$threads" "$rounds" "$args" "$w5" "$w6" >>"$raw"
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  for w in $workloads; do
+    a=$args
+    case $w in W5) a="$a $w5" ;; W6) a="$a $w6" ;; esac
+    echo "== $w: pytorch (host, Debian python3-torch)" >&2
+    printf '%s\n' "$(/usr/bin/python3 benchmarks/pytorch_twins.py "$w" $a)" >>"$raw"
+  done
+fi
+python3 benchmarks/torch/report.py "$raw" "$out" $([ $quick = 1 ] && echo --quick) $([ $short = 1 ] && echo --short)
