@@ -166,8 +166,10 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                         let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
                         if cnt = vw then c.CopyTo(Span<'T>(r, rb + row * n, vw))
                         else
+                            // A plain loop: Array.Copy's call overhead dominated narrow products (n < 8).
                             c.CopyTo(Span<'T>(scratch, tmpAt, vw))
-                            Array.Copy(scratch, tmpAt, r, rb + row * n, cnt)
+                            let dst = rb + row * n
+                            for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
                     j <- j + vw
                 i <- i + 4
         r
