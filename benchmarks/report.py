@@ -20,7 +20,7 @@ DESC = {
     "W8": "Conv1d(1,1,31) smoothing 4096 samples, SGD",
     "K1_512": "raw f32 matmul 512^3",
     "K1_1024": "raw f32 matmul 1024^3",
-    "W9": "STAND-IN: W1+W2+W3+W4 in one process (start to exit)",
+    "W9": "course unit: examples/Unit05.CSharp (--no-report) vs benchmarks/unit05_pytorch.py, whole process (start to exit)",
 }
 
 
@@ -144,7 +144,8 @@ def main(argv):
           "3 timed runs in-process (6 timed runs per side). 'Fluxion 1-CPU' = `taskset -c 0` with `DOTNET_PROCESSOR_COUNT=1` (5 runs).",
           "- ratio = PyTorch median / Fluxion median (> 1: Fluxion faster). 'check' = final loss (or a checksum) on each side: "
           "equal values show the twins compute the same thing.",
-          "- W9 is a STAND-IN until the C# unit program exists: W1+W2+W3+W4 once, whole process from start to exit "
+          "- W9 = the course unit: `dotnet examples/Unit05.CSharp/bin/Release/net10.0/Unit05.dll --no-report` against "
+          "`/usr/bin/python3 benchmarks/unit05_pytorch.py` (same cells, seeds, loss lines), whole process from start to exit "
           "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
           ""] + notes + ["", text, ""]
     # Hand-written findings below the marker survive regeneration.

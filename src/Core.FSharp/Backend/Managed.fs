@@ -146,6 +146,33 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                 let a3 = a0 + (if rows > 3 then 3 * aRow else 0)
                 let mutable j = 0
                 while j < n do
+                  if n - j <= Vector128<'T>.Count then
+                    // A narrow last column block (n = 3, or 10 = 8 + 2) takes half-width vectors; lanes stay
+                    // in-order unfused sums, and the packed rows are padded to vw so the loads stay in bounds.
+                    let hw = Vector128<'T>.Count
+                    let mutable c0 = Vector128<'T>.Zero
+                    let mutable c1 = Vector128<'T>.Zero
+                    let mutable c2 = Vector128<'T>.Zero
+                    let mutable c3 = Vector128<'T>.Zero
+                    let mutable pa = 0
+                    let mutable pb = vbo + j
+                    for _ in 0 .. k - 1 do
+                        let bv = Vector128.Create<'T>(ReadOnlySpan<'T>(vb, pb, hw))
+                        c0 <- Vector128.Add(c0, Vector128.Multiply(Vector128.Create<'T>(a.[a0 + pa]), bv))
+                        c1 <- Vector128.Add(c1, Vector128.Multiply(Vector128.Create<'T>(a.[a1 + pa]), bv))
+                        c2 <- Vector128.Add(c2, Vector128.Multiply(Vector128.Create<'T>(a.[a2 + pa]), bv))
+                        c3 <- Vector128.Add(c3, Vector128.Multiply(Vector128.Create<'T>(a.[a3 + pa]), bv))
+                        pa <- pa + aP
+                        pb <- pb + vs
+                    let cnt = n - j
+                    let rb = ro + i * n + j
+                    for row in 0 .. rows - 1 do
+                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
+                        c.CopyTo(Span<'T>(scratch, tmpAt, hw))
+                        let dst = rb + row * n
+                        for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
+                    j <- n
+                  else
                     let mutable c0 = Vector256<'T>.Zero
                     let mutable c1 = Vector256<'T>.Zero
                     let mutable c2 = Vector256<'T>.Zero
@@ -166,8 +193,10 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                         let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
                         if cnt = vw then c.CopyTo(Span<'T>(r, rb + row * n, vw))
                         else
+                            // A plain loop: Array.Copy's call overhead dominated narrow products (n < 8).
                             c.CopyTo(Span<'T>(scratch, tmpAt, vw))
-                            Array.Copy(scratch, tmpAt, r, rb + row * n, cnt)
+                            let dst = rb + row * n
+                            for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
                     j <- j + vw
                 i <- i + 4
         r

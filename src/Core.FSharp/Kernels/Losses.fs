@@ -260,3 +260,17 @@ let mseMean64 (x: float[]) (y: float[]) : float =
     checkPair "LossKernels.mseMean64" x.Length y.Length
     let d = Array.init x.Length (fun i -> let v = x[i] - y[i] in v * v)
     Reduce.mean64 (ReadOnlySpan d)
+
+/// MSELoss backward in float32 with the composite's roundings: dst[i] = ±(((x[i] - y[i]) * scale) * g[i or 0]),
+/// where `g` holds one value (reduced loss) or one per element ('none').
+let mseGrad32 (x: ReadOnlySpan<float32>) (y: ReadOnlySpan<float32>) (scale: float32) (g: ReadOnlySpan<float32>) (negate: bool) (dst: Span<float32>) : unit =
+    checkPair "LossKernels.mseGrad32" x.Length y.Length
+    checkPair "LossKernels.mseGrad32 (dst)" x.Length dst.Length
+    if g.Length = 1 then
+        let g0 = g[0]
+        if negate then for i in 0 .. x.Length - 1 do dst[i] <- -(((x[i] - y[i]) * scale) * g0)
+        else for i in 0 .. x.Length - 1 do dst[i] <- ((x[i] - y[i]) * scale) * g0
+    else
+        checkPair "LossKernels.mseGrad32 (g)" x.Length g.Length
+        if negate then for i in 0 .. x.Length - 1 do dst[i] <- -(((x[i] - y[i]) * scale) * g[i])
+        else for i in 0 .. x.Length - 1 do dst[i] <- ((x[i] - y[i]) * scale) * g[i]

@@ -307,34 +307,19 @@ type Tensor =
     static member (+) (a: Tensor, b: Tensor) : Tensor =
         Tensor.CheckBroadcast("add", a, b)
         let struct (a, b) = Tensor.Promote("add", a, b)
-        Tensor.ApplyBinary({ new BinaryOp("AddBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Add, rb)
-            member _.JvpA(_, _, da, _) = da
-            member _.JvpB(_, _, db, _) = db
-            member _.VjpA(_, _, _, g) = g
-            member _.VjpB(_, _, _, g) = g }, a, b)
+        Tensor.ApplyBinary(CoreOps.Add, a, b)
 
     /// Elementwise difference with broadcasting.
     static member (-) (a: Tensor, b: Tensor) : Tensor =
         Tensor.CheckBroadcast("sub", a, b)
         let struct (a, b) = Tensor.Promote("sub", a, b)
-        Tensor.ApplyBinary({ new BinaryOp("SubBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Sub, rb)
-            member _.JvpA(_, _, da, _) = da
-            member _.JvpB(_, _, db, _) = -db
-            member _.VjpA(_, _, _, g) = g
-            member _.VjpB(_, _, _, g) = -g }, a, b)
+        Tensor.ApplyBinary(CoreOps.Sub, a, b)
 
     /// Elementwise product with broadcasting.
     static member (*) (a: Tensor, b: Tensor) : Tensor =
         Tensor.CheckBroadcast("mul", a, b)
         let struct (a, b) = Tensor.Promote("mul", a, b)
-        Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Mul, rb)
-            member _.JvpA(_, b, da, _) = da * b
-            member _.JvpB(a, _, db, _) = a * db
-            member _.VjpA(_, b, _, g) = g * b
-            member _.VjpB(a, _, _, g) = g * a }, a, b)
+        Tensor.ApplyBinary(CoreOps.Mul, a, b)
 
     /// Elementwise quotient with broadcasting.
     static member (/) (a: Tensor, b: Tensor) : Tensor =
@@ -342,12 +327,7 @@ type Tensor =
         let struct (a, b) = Tensor.Promote("div", a, b)
         let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
         let b = if Dtype.isFloat b.Dtype then b else b.Cast Dtype.Float32
-        Tensor.ApplyBinary({ new BinaryOp("DivBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Div, rb)
-            member _.JvpA(_, b, da, _) = da / b
-            member _.JvpB(_, b, db, y) = -(db * y / b)
-            member _.VjpA(_, b, _, g) = g / b
-            member _.VjpB(_, b, y, g) = -(g * y / b) }, a, b)
+        Tensor.ApplyBinary(CoreOps.Div, a, b)
 
     /// Elementwise power with broadcasting.
     static member Pow(a: Tensor, b: Tensor) : Tensor =
@@ -413,10 +393,7 @@ type Tensor =
         Tensor.ScalarOp("MulBackward0", a, (fun r -> r.BinaryScalar(BinaryKind.Div, s, true)), fun x y -> -(y / x))
     /// Negation.
     static member (~-) (a: Tensor) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("NegBackward0") with
-            member _.Forward r = r.Unary UnaryKind.Neg
-            member _.Jvp(_, dx, _) = -dx
-            member _.Vjp(_, _, g) = -g }, a)
+        Tensor.ApplyUnary(CoreOps.Neg, a)
     /// Power with a scalar exponent.
     static member Pow(a: Tensor, e: float) : Tensor =
         Tensor.ScalarOp("PowBackward0", a, (fun r -> r.UnaryParam(ParamUnaryKind.PowScalar, e)),
@@ -639,7 +616,12 @@ type Tensor =
         let lengths = Array.copy xs
         lengths.[d] <- 1
         let outShape = Array.append xs.[.. d - 1] xs.[d + 1 ..]
-        x.SliceRaw(starts, lengths, Array.create xs.Length 1).ReshapeNamed(outShape, "SelectBackward0")
+        let steps = Array.create xs.Length 1
+        // One node for slice + reshape: the same values and adjoints as the two ops, fewer objects per call.
+        Tensor.ApplyUnary({ new UnaryOp("SelectBackward0") with
+            member _.Forward r = r.Slice(starts, lengths, steps).Reshape outShape
+            member _.Jvp(_, dx, _) = dx.SliceRaw(starts, lengths, steps).ReshapeNamed(outShape, "SelectBackward0")
+            member _.Vjp(_, _, g) = g.Reshape(lengths).SliceScatterRaw(xs, starts, steps) }, x)
 
     /// `t.[i]`: the sub-tensor at index i of the first dimension.
     member x.Item with get (i: int) = x.Select(0, i)
@@ -790,6 +772,42 @@ and [<AbstractClass>] NaryOp(name: string) =
     abstract Jvp: xs: Tensor[] * i: int * dxi: Tensor * y: Tensor -> Tensor
     /// Reverse mode: the adjoint of input `i` (in input i's shape).
     abstract Vjp: xs: Tensor[] * i: int * y: Tensor * gy: Tensor -> Tensor
+
+/// The capture-free core ops, made once (an op object per call was one more allocation per op).
+and [<Sealed; AbstractClass>] internal CoreOps =
+    static member val Add: BinaryOp =
+        { new BinaryOp("AddBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Add, rb)
+            member _.JvpA(_, _, da, _) = da
+            member _.JvpB(_, _, db, _) = db
+            member _.VjpA(_, _, _, g) = g
+            member _.VjpB(_, _, _, g) = g }
+    static member val Sub: BinaryOp =
+        { new BinaryOp("SubBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Sub, rb)
+            member _.JvpA(_, _, da, _) = da
+            member _.JvpB(_, _, db, _) = -db
+            member _.VjpA(_, _, _, g) = g
+            member _.VjpB(_, _, _, g) = -g }
+    static member val Mul: BinaryOp =
+        { new BinaryOp("MulBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Mul, rb)
+            member _.JvpA(_, b, da, _) = da * b
+            member _.JvpB(a, _, db, _) = a * db
+            member _.VjpA(_, b, _, g) = g * b
+            member _.VjpB(a, _, _, g) = g * a }
+    static member val Div: BinaryOp =
+        { new BinaryOp("DivBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Div, rb)
+            member _.JvpA(_, b, da, _) = da / b
+            member _.JvpB(_, b, db, y) = -(db * y / b)
+            member _.VjpA(_, b, _, g) = g / b
+            member _.VjpB(_, b, y, g) = -(g * y / b) }
+    static member val Neg: UnaryOp =
+        { new UnaryOp("NegBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Neg
+            member _.Jvp(_, dx, _) = -dx
+            member _.Vjp(_, _, g) = -g }
 
 and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp: Tensor, y: Tensor) =
     inherit RevNode(op.Name)

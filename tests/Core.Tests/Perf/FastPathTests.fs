@@ -88,7 +88,7 @@ let private sameAsPure (make: Parameter -> TorchOptimizer) =
 let tests =
     testList "Perf.FastPaths" [
         testCase "small float32 matmuls equal in-order scalar dot products bit for bit, for every transposition" <| fun () ->
-            for (m, n, k) in [ (37, 11, 13); (5, 16, 3); (16, 10, 10); (3, 1, 100); (1, 24, 16) ] do
+            for (m, n, k) in [ (37, 11, 13); (5, 16, 3); (16, 10, 10); (3, 1, 100); (1, 24, 16); (100, 3, 1); (7, 3, 9) ] do
                 for ta in [ false; true ] do
                     for tb in [ false; true ] do
                         let a = rand32 (m * 1000 + k) (m * k)
@@ -99,7 +99,7 @@ let tests =
                         Expect.equal (bits32 got) (bits32 (refMatMul32 a b m n k ta tb)) (sprintf "%dx%dx%d ta=%b tb=%b" m n k ta tb)
 
         testCase "small float64 matmuls equal in-order scalar dot products bit for bit" <| fun () ->
-            for (m, n, k) in [ (9, 7, 5); (6, 4, 30) ] do
+            for (m, n, k) in [ (9, 7, 5); (6, 4, 30); (5, 6, 7) ] do
                 for ta in [ false; true ] do
                     for tb in [ false; true ] do
                         let a = rand32 (m + k) (m * k) |> Array.map (fun v -> float v / 3.0)
