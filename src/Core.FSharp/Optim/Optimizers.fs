@@ -223,6 +223,28 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
 
+/// The in-place Adam/AdamW step on a parameter's own storage and state buffers (false: use the pure path).
+module private AdamInPlace =
+    let step (step32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
+             (step64: float[] -> float[] -> AdamState<float> -> AdamHyper -> unit)
+             (hp: AdamHyper) (p: RawTensor) (grad: RawTensor) (s: OptState) : bool =
+        match p with
+        | :? RawFloat<float32> as pr ->
+            let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
+            let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
+            if isNull m || isNull v || isNull mx then false
+            else
+                step32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                true
+        | :? RawFloat<float> as pr ->
+            let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
+            let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
+            if isNull m || isNull v || isNull mx then false
+            else
+                step64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+                true
+        | _ -> false
+
 /// torch.optim.Adam.
 type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
     inherit TorchOptimizer("Adam", groups, lr, weightDecay)
@@ -248,22 +270,7 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         else
             let hp = this.Hyper g
             Check.adam "Optim.adam" hp
-            match p with
-            | :? RawFloat<float32> as pr ->
-                let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
-                let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
-                if isNull m || isNull v || isNull mx then false
-                else
-                    adamStep32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                    true
-            | :? RawFloat<float> as pr ->
-                let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
-                let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
-                if isNull m || isNull v || isNull mx then false
-                else
-                    adamStep64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                    true
-            | _ -> false
+            AdamInPlace.step adamStep32 adamStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
@@ -294,22 +301,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
         else
             let hp = this.Hyper g
             Check.adam "Optim.adamW" hp
-            match p with
-            | :? RawFloat<float32> as pr ->
-                let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
-                let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
-                if isNull m || isNull v || isNull mx then false
-                else
-                    adamWStep32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                    true
-            | :? RawFloat<float> as pr ->
-                let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
-                let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
-                if isNull m || isNull v || isNull mx then false
-                else
-                    adamWStep64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                    true
-            | _ -> false
+            AdamInPlace.step adamWStep32 adamWStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
