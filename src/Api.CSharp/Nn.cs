@@ -79,6 +79,24 @@ public static class Nn
     public static AvgPool1d AvgPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
     /// <summary>A container that applies modules in order.</summary>
     public static Sequential Sequential(params NnModule[] modules) => new(modules);
+    /// <summary>Mean squared error loss.</summary>
+    public static Fluxion.Optim.MSELoss MSELoss(Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(reduction);
+    /// <summary>Mean absolute error loss.</summary>
+    public static Fluxion.Optim.L1Loss L1Loss(Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(reduction);
+    /// <summary>Huber loss.</summary>
+    public static Fluxion.Optim.HuberLoss HuberLoss(double delta = 1.0, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(reduction, delta);
+    /// <summary>Smooth L1 loss.</summary>
+    public static Fluxion.Optim.SmoothL1Loss SmoothL1Loss(double beta = 1.0, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(reduction, beta);
+    /// <summary>Cross-entropy of logits against int64 class indices or class probabilities.</summary>
+    public static Fluxion.Optim.CrossEntropyLoss CrossEntropyLoss(Tensor? weight = null, long ignoreIndex = -100, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean, double labelSmoothing = 0.0) =>
+        new(weight!, ignoreIndex, reduction, labelSmoothing);
+    /// <summary>Negative log-likelihood of log-probabilities.</summary>
+    public static Fluxion.Optim.NLLLoss NLLLoss(Tensor? weight = null, long ignoreIndex = -100, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) =>
+        new(weight!, ignoreIndex, reduction);
+    /// <summary>Binary cross-entropy of probabilities.</summary>
+    public static Fluxion.Optim.BCELoss BCELoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(weight!, reduction);
+    /// <summary>Binary cross-entropy of logits.</summary>
+    public static Fluxion.Optim.BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(weight!, reduction);
     /// <summary>The torchinfo summary table (runs one forward pass on torch.rand(inputSize), drawing from the global generator).</summary>
     public static string Summary(NnModule model, params int[] inputSize) => Fluxion.Nn.Summary.summary(model, inputSize);
 }

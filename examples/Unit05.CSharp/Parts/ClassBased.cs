@@ -50,7 +50,7 @@ public static class ClassBased
         Torch.ManualSeed(0);
         model = new NeuralNetLinear();
         var optimizer = new SGD(model.Parameters(), lr: 1e-2);
-        Training.Loop("optim", 4000, optimizer, model, new MSELoss(), x, y, nb);
+        Training.Loop("optim", 4000, optimizer, model, Nn.MSELoss(), x, y, nb);
         double a = model.LinearModel.Bias.Item();
         double b = model.LinearModel.Weight[0, 0].Item();
         double c = model.LinearModel.Weight[0, 1].Item();

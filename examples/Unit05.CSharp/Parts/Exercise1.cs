@@ -28,7 +28,7 @@ public static class Exercise1
             y = y.Unsqueeze(1);
             Torch.ManualSeed(0);
             var model = new NeuralNetTwoLayer(make());
-            Training.Loop($"ex1 {name}", 4000, new SGD(model.Parameters(), lr: lr), model, new MSELoss(), x, y, nb);
+            Training.Loop($"ex1 {name}", 4000, new SGD(model.Parameters(), lr: lr), model, Nn.MSELoss(), x, y, nb);
             nb.Show(() => Plots.ModelFit(x.Squeeze(), y.Squeeze(), model.Call));
         }
     }

@@ -22,7 +22,7 @@ public static class Exercise2
         nb.Print(Nn.Summary(model, 1));
 
         nb.Print($"\nTraining model: Four-Layer Network | Activation: ReLU | Hidden dim: {hidden} | Lr: {lr}");
-        var losses = Training.Loop("ex2", 8000, new SGD(model.Parameters(), lr: lr), model, new MSELoss(), x, y, nb);
+        var losses = Training.Loop("ex2", 8000, new SGD(model.Parameters(), lr: lr), model, Nn.MSELoss(), x, y, nb);
         nb.Show(() => Plots.ModelFit(x.Squeeze(), y.Squeeze(), model.Call, 0.0, 2.3));
         nb.Show(() => Plots.LossCurves(new[] { ("four-layer ReLU, H=10", losses) }));
 

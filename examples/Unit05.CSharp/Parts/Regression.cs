@@ -23,7 +23,7 @@ public static class Regression
 
         Torch.ManualSeed(0);
         var model = new Linear(inFeatures: 2, outFeatures: 1);
-        var lossFn = new MSELoss();
+        var lossFn = Nn.MSELoss();
         double learningRate = 1e-2;
         int numIterations = 4000;
 

@@ -35,7 +35,7 @@ public static class TwoLayer
         y = y.Unsqueeze(1);
         Torch.ManualSeed(0);
         model = new NeuralNetTwoLayer();
-        Training.Loop("two-layer", 4000, new SGD(model.Parameters(), lr: 1e-2), model, new MSELoss(), x, y, nb);
+        Training.Loop("two-layer", 4000, new SGD(model.Parameters(), lr: 1e-2), model, Nn.MSELoss(), x, y, nb);
         nb.Show(() => Plots.ModelFit(x.Squeeze(), y.Squeeze(), model.Call));
         SharedWeights(nb, y);
     }
