@@ -47,14 +47,8 @@ def w1(quick):
     return iters, last
 
 
-def w2(quick):
-    iters = pick(quick, 4000)
-    x, y = training_pairs()
-    x, y = x.unsqueeze(1), y.unsqueeze(1)
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(1, 3), nn.ReLU(), nn.Linear(3, 1))
-    opt = torch.optim.SGD(model.parameters(), lr=1e-2)
-    loss_fn = nn.MSELoss()
+def fit(model, opt, loss_fn, x, y, iters):
+    """The training loop every module workload shares: forward, zero_grad, backward, read the loss, step."""
     last = float("nan")
     for _ in range(iters):
         loss = loss_fn(model(x), y)
@@ -63,6 +57,17 @@ def w2(quick):
         last = loss.item()
         opt.step()
     return iters, last
+
+
+def w2(quick):
+    iters = pick(quick, 4000)
+    x, y = training_pairs()
+    x, y = x.unsqueeze(1), y.unsqueeze(1)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(1, 3), nn.ReLU(), nn.Linear(3, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-2)
+    loss_fn = nn.MSELoss()
+    return fit(model, opt, loss_fn, x, y, iters)
 
 
 def w3(quick):
@@ -74,14 +79,7 @@ def w3(quick):
     model = nn.Sequential(nn.Linear(1, 10), act, nn.Linear(10, 10), act, nn.Linear(10, 10), act, nn.Linear(10, 1))
     opt = torch.optim.SGD(model.parameters(), lr=0.05)
     loss_fn = nn.MSELoss()
-    last = float("nan")
-    for _ in range(iters):
-        loss = loss_fn(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        last = loss.item()
-        opt.step()
-    return iters, last
+    return fit(model, opt, loss_fn, x, y, iters)
 
 
 def himmelblau_run(u0, v0, make_opt, max_steps):
@@ -136,14 +134,7 @@ def w5(quick):
     model = mlp([1, hidden, hidden, hidden, 1])
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.MSELoss()
-    last = float("nan")
-    for _ in range(iters):
-        loss = loss_fn(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        last = loss.item()
-        opt.step()
-    return iters, last
+    return fit(model, opt, loss_fn, x, y, iters)
 
 
 def w6(quick):
