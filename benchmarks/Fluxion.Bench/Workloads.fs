@@ -21,8 +21,6 @@ let private pick (size: Size) (full: int) = if size.Quick then 1 elif size.Iters
 [<Struct>]
 type Outcome = { Iterations: int; Check: float }
 
-let private data (t: Tensor) : float32[] = (t.Raw :?> RawFloat<float32>).Data
-
 /// A training workload split into its phases, so the profiler can time each one.
 type Trainer =
     { Iters: int
@@ -123,7 +121,7 @@ let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> T
         opt.Step()
         if abs (lv - prev) < 1e-3 then go <- false
         prev <- lv
-    steps, float (data uv.Data).[0]
+    steps, float (uv.Data.ToFloat32Array()).[0]
 
 /// W4: the six Himmelblau optimizer runs of exercise 3 (iterations = total optimizer steps).
 let w4 (size: Size) : Outcome =

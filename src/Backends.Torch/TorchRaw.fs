@@ -409,6 +409,39 @@ type TorchRaw(t: TT) =
         | Dtype.Int64 -> t.fill_((int64 v).ToScalar()) |> ignore
         | _ -> t.fill_(v.ToScalar()) |> ignore
 
+    override x.ReluGrad(grad) =
+        match grad with
+        | :? TorchRaw as g when Dtype.isFloat dtype && g.Dtype = dtype && Shape.equal g.Shape x.Shape ->
+            // TorchSharp has no threshold_backward: a bool mask and one where make two passes (the product with a
+            // float step mask made three, and a float temporary).
+            use zero = TorchTypes.scalarTensor 0.0 dtype
+            use keep = t.gt(zero)
+            wrap (torch.where(keep, g.Tensor, zero))
+        | _ -> base.ReluGrad grad
+
+    // Optimizer state outlives the step's dispose scope; the garbage collector's finalizer frees it later.
+    override x.KeepAlive() = t.DetachFromDisposeScope() |> ignore
+
+    interface Fluxion.Optim.IOptimizerStorage with
+        member _.SgdStep(grad, buf, hasBuffer, hp) =
+            match grad with
+            | :? TorchRaw as g -> TorchOptimSteps.sgd t g.Tensor (TorchRaw.Own buf) hasBuffer hp
+            | _ -> false
+        member _.AdamStep(grad, m, v, vmax, step, decoupled, hp) =
+            match grad with
+            | :? TorchRaw as g -> TorchOptimSteps.adam t g.Tensor (TorchRaw.Own m) (TorchRaw.Own v) (TorchRaw.Own vmax) step decoupled hp
+            | _ -> false
+        member _.RmspropStep(grad, sq, buf, gavg, hp) =
+            match grad with
+            | :? TorchRaw as g -> TorchOptimSteps.rmsprop t g.Tensor (TorchRaw.Own sq) (TorchRaw.Own buf) (TorchRaw.Own gavg) hp
+            | _ -> false
+
+    /// The libtorch tensor behind a raw tensor of this backend, or null (in-place updates need the storage itself).
+    static member private Own(r: RawTensor) : TT =
+        match r with
+        | :? TorchRaw as x -> x.Tensor
+        | _ -> null
+
 /// The factory half of the Torch backend (its public face is TorchBackend).
 and [<Sealed>] internal TorchBackendCore private () =
     static let instance = TorchBackendCore()

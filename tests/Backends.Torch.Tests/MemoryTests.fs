@@ -68,4 +68,36 @@ let tests =
                 Expect.isLessThan last first "the loop trains"
                 Expect.isLessThan growthMb 16.0 (sprintf "RSS grew by %.1f MB between step 1000 (%d MB) and step 10000 (%d MB)" growthMb (warm / 1048576L) (after / 1048576L)))
             finally TorchBackend.SetNumThreads threads
+
+        torchCase "10000 steps of a Sequential with MSELoss and Adam, one scope per step, keep resident memory flat" <| fun () ->
+            // The loop a user writes from the course: the optimizer creates its state inside the first step's scope,
+            // so that state must outlive the scope while every step's intermediates are freed.
+            let threads = TorchBackend.GetNumThreads()
+            TorchBackend.SetNumThreads 1
+            try
+              withBackend BackendKind.Torch (fun () ->
+                let x = Creation.ofFloat32 [| 256; 32 |] (values 45 (256 * 32) -1.0 1.0 |> Array.map float32)
+                let y = Creation.ofFloat32 [| 256; 1 |] (values 46 256 -1.0 1.0 |> Array.map float32)
+                Tensor.manualSeed 0L
+                let model = Nn.Sequential(Nn.Linear(32, 64), Nn.ReLU(), Nn.Linear(64, 1))
+                let lossFn = Optim.MSELoss()
+                let opt = Optim.Adam(model.Parameters(), 1e-3)
+                let step () =
+                    use _ = TorchBackend.Scope()
+                    opt.ZeroGrad()
+                    let loss = lossFn.Invoke(model.Call x, y)
+                    loss.Backward()
+                    opt.Step()
+                    loss.ToDouble()
+                let first = step ()
+                for _ in 2 .. 1000 do step () |> ignore
+                let warm = settledRss ()
+                let mutable last = 0.0
+                for _ in 1001 .. 10000 do last <- step ()
+                let after = settledRss ()
+                let growthMb = float (after - warm) / 1048576.0
+                printfn "torch memory (modules + Adam): RSS %d MB at step 1000, %d MB at step 10000" (warm / 1048576L) (after / 1048576L)
+                Expect.isLessThan last (first / 2.0) "the loop trains"
+                Expect.isLessThan growthMb 16.0 (sprintf "RSS grew by %.1f MB between step 1000 (%d MB) and step 10000 (%d MB)" growthMb (warm / 1048576L) (after / 1048576L)))
+            finally TorchBackend.SetNumThreads threads
     ]

@@ -722,6 +722,16 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             let a = c alpha
             for i in 0 .. data.Length - 1 do data.[i] <- 'T.FusedMultiplyAdd(a, b.[i], data.[i])
     override t.FillInPlace(v) = Array.Fill(data, c v)
+    override t.ReluGrad(grad) =
+        match grad with
+        | :? RawFloat<'T> as g when Shape.equal g.Shape shape ->
+            // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
+            let gd = g.Data
+            let r = Array.zeroCreate<'T> data.Length
+            for i in 0 .. data.Length - 1 do
+                if not (le data.[i] 'T.Zero) then r.[i] <- gd.[i]
+            RawFloat<'T>(r, shape) :> RawTensor
+        | _ -> base.ReluGrad grad
 
 /// Managed int64 tensors (class indices, counters).
 and [<Sealed>] RawInt64(data: int64[], shape: int[]) =

@@ -107,6 +107,15 @@ type RawTensor(shape: int[]) =
     abstract CopyFrom: RawTensor -> unit
     /// In place: fill with a value.
     abstract FillInPlace: float -> unit
+    /// ReLU's adjoint with this tensor as ReLU's input: `grad` where this > 0, else 0 (PyTorch's threshold_backward).
+    abstract ReluGrad: grad: RawTensor -> RawTensor
+    default x.ReluGrad(grad) =
+        let keep = x.CompareScalar(CompareKind.Gt, 0.0)
+        grad.Where(keep, x.Backend.Full(grad.Shape, 0.0, grad.Dtype))
+    /// Marks this storage as long-lived state (optimizer buffers) that must outlive any scope freeing a step's
+    /// temporaries, such as the Torch backend's dispose scopes; nothing to do for garbage-collected storage.
+    abstract KeepAlive: unit -> unit
+    default _.KeepAlive() = ()
 
 /// Unary kernels with one scalar parameter.
 and ParamUnaryKind =

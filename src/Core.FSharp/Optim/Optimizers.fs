@@ -43,11 +43,36 @@ module internal InPlace =
             match snd s.Buffers.[i] with
             | Params.Leaf t -> t.Raw
             | _ -> Unchecked.defaultof<RawTensor>
-    /// A deep copy: in-place steps mutate buffers, so states handed out or taken in are never shared.
+    /// A deep copy: in-place steps mutate buffers, so states handed out or taken in are never shared. The copies
+    /// are long-lived state, so they are kept out of any scope that frees a step's temporaries.
     let rec clone (s: OptState) : OptState =
+        let copy (t: Tensor) =
+            let r = t.Raw.Clone()
+            r.KeepAlive()
+            Tensor.OfRaw r
         { s with
-            Buffers = s.Buffers |> Array.map (fun (n, b) -> n, Params.map (fun t -> Tensor.OfRaw(t.Raw.Clone())) b)
+            Buffers = s.Buffers |> Array.map (fun (n, b) -> n, Params.map copy b)
             Children = s.Children |> Array.map clone }
+    /// The held state with a pure update's results copied into its buffers, so buffers keep their storage (the
+    /// fresh ones may be freed with the step's scope); a fresh state of another structure is kept as a copy.
+    let rec adopt (held: OptState) (fresh: OptState) : OptState =
+        let sameLayout =
+            held.Buffers.Length = fresh.Buffers.Length && held.Children.Length = fresh.Children.Length
+            && Array.forall2 (fun (hn, hb) (fn, fb) ->
+                    hn = fn
+                    && (let hl, fl = Params.leaves hb, Params.leaves fb
+                        hl.Length = fl.Length && Array.forall2 (fun (h: Tensor) (f: Tensor) -> h.Dtype = f.Dtype && Shape.equal h.Shape f.Shape) hl fl))
+                held.Buffers fresh.Buffers
+        if not sameLayout then clone fresh
+        else
+            for (_, hb), (_, fb) in Array.zip held.Buffers fresh.Buffers do
+                Array.iter2 (fun (h: Tensor) (f: Tensor) -> if not (obj.ReferenceEquals(h.Raw, f.Raw)) then h.Raw.CopyFrom f.Raw) (Params.leaves hb) (Params.leaves fb)
+            { held with Step = fresh.Step; Children = Array.map2 adopt held.Children fresh.Children }
+    /// Storage that runs optimizer updates with its backend's own kernels.
+    let (|Storage|_|) (r: RawTensor) : IOptimizerStorage option =
+        match box r with
+        | :? IOptimizerStorage as s -> Some s
+        | _ -> None
     /// True when param and grad are managed arrays of the same type and shape.
     let sameKind (p: RawTensor) (g: RawTensor) =
         obj.ReferenceEquals(p.GetType(), g.GetType()) && Shape.equal p.Shape g.Shape
@@ -78,8 +103,9 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     abstract Pure: group: ParamGroup -> Optimizer
     /// The group's `key: value` pairs as PyTorch's repr prints them (without `params`).
     abstract ReprEntries: group: ParamGroup -> (string * string) list
-    /// Runs the pure optimizer's kernel directly on the parameter's storage and the state's buffers (same
-    /// arithmetic, no copies); false when this optimizer or storage has no such path (the pure update runs).
+    /// Runs the update in place on the parameter's storage and the state's buffers: managed arrays with the pure
+    /// optimizer's own kernels (same arithmetic, no copies), other storage through IOptimizerStorage; false when
+    /// there is no such path (the pure update runs and its result is copied back).
     abstract StepInPlace: group: ParamGroup * param: RawTensor * grad: RawTensor * state: OptState -> bool
     default _.StepInPlace(_, _, _, _) = false
 
@@ -111,7 +137,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                         match newP with
                         | Params.Leaf t -> p.SetData t
                         | _ -> ()
-                        state[p] <- s'
+                        state[p] <- InPlace.adopt s s'
 
     /// Re-evaluates the loss with `closure` (which should zero grads and call Backward), then steps; returns the loss.
     member this.Step(closure: Func<Tensor>) : Tensor =
@@ -218,6 +244,7 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
                 else
                     sgdStep64 pr.Data (InPlace.data64 grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
                     true
+            | InPlace.Storage st -> st.SgdStep(grad, InPlace.buf s 0, s.Step > 0, hp)
             | _ -> false
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
@@ -225,7 +252,7 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
 
 /// The in-place Adam/AdamW step on a parameter's own storage and state buffers (false: use the pure path).
 module private AdamInPlace =
-    let step (step32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
+    let step (decoupled: bool) (step32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
              (step64: float[] -> float[] -> AdamState<float> -> AdamHyper -> unit)
              (hp: AdamHyper) (p: RawTensor) (grad: RawTensor) (s: OptState) : bool =
         match p with
@@ -243,6 +270,7 @@ module private AdamInPlace =
             else
                 step64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
                 true
+        | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, decoupled, hp)
         | _ -> false
 
 /// torch.optim.Adam.
@@ -270,7 +298,7 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         else
             let hp = this.Hyper g
             Check.adam "Optim.adam" hp
-            AdamInPlace.step adamStep32 adamStep64 hp p grad s
+            AdamInPlace.step false adamStep32 adamStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
@@ -301,7 +329,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
         else
             let hp = this.Hyper g
             Check.adam "Optim.adamW" hp
-            AdamInPlace.step adamWStep32 adamWStep64 hp p grad s
+            AdamInPlace.step true adamWStep32 adamWStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
@@ -349,6 +377,7 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
                 else
                     rmspropStep64 pr.Data (InPlace.data64 grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
                     true
+            | InPlace.Storage st -> st.RmspropStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, hp)
             | _ -> false
     override _.ReprEntries g =
         [ "alpha", Repr.flt alpha; "centered", Repr.b centered; "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"

@@ -78,8 +78,9 @@ module internal Check =
 [<RequireQualifiedAccess>]
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Optim =
-    let private ofArr32 (shape: int[]) (a: float32[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat32(a, shape))
-    let private ofArr64 (shape: int[]) (a: float[]) = Tensor.OfRaw(Fluxion.Ops.Creation.defaultBackend.OfFloat64(a, shape))
+    // Results stay on the parameter's backend (the kernels run on copied-out arrays).
+    let private ofArr32 (like: Tensor) (a: float32[]) = Tensor.OfRaw(like.Raw.Backend.OfFloat32(a, like.Shape))
+    let private ofArr64 (like: Tensor) (a: float[]) = Tensor.OfRaw(like.Raw.Backend.OfFloat64(a, like.Shape))
 
     /// The buffer tree called `name` in a state.
     let buffer (name: string) (state: OptState) : Params =
@@ -124,12 +125,12 @@ module Optim =
                 let pa = p.ToFloat32Array()
                 let st = { MomentumBuffer = (if useBuf then bufs[0].ToFloat32Array() else [||]); HasBuffer = k > 0 }
                 sgdStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p.Shape pa, [| (if useBuf then ofArr32 p.Shape st.MomentumBuffer else bufs[0]) |]
+                ofArr32 p pa, [| (if useBuf then ofArr32 p st.MomentumBuffer else bufs[0]) |]
             else
                 let pa = p.ToDoubleArray()
                 let st = { MomentumBuffer = (if useBuf then bufs[0].ToDoubleArray() else [||]); HasBuffer = k > 0 }
                 sgdStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p.Shape pa, [| (if useBuf then ofArr64 p.Shape st.MomentumBuffer else bufs[0]) |]
+                ofArr64 p pa, [| (if useBuf then ofArr64 p st.MomentumBuffer else bufs[0]) |]
         { Init = fun p -> { emptyState with Buffers = [| "momentum_buffer", Params.zerosLike p |] }
           Update = fun g s p -> updateLeaves "Optim.sgd" names step g s p }
 
@@ -146,16 +147,16 @@ module Optim =
                     { ExpAvg = bufs[0].ToFloat32Array(); ExpAvgSq = bufs[1].ToFloat32Array()
                       MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToFloat32Array() else [||]); Step = float k }
                 (if decoupled then adamWStep32 else adamStep32) pa (g.ToFloat32Array()) st hp
-                ofArr32 p.Shape pa,
-                [| ofArr32 p.Shape st.ExpAvg; ofArr32 p.Shape st.ExpAvgSq; (if hp.Amsgrad then ofArr32 p.Shape st.MaxExpAvgSq else bufs[2]) |]
+                ofArr32 p pa,
+                [| ofArr32 p st.ExpAvg; ofArr32 p st.ExpAvgSq; (if hp.Amsgrad then ofArr32 p st.MaxExpAvgSq else bufs[2]) |]
             else
                 let pa = p.ToDoubleArray()
                 let st: AdamState<float> =
                     { ExpAvg = bufs[0].ToDoubleArray(); ExpAvgSq = bufs[1].ToDoubleArray()
                       MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToDoubleArray() else [||]); Step = float k }
                 (if decoupled then adamWStep64 else adamStep64) pa (g.ToDoubleArray()) st hp
-                ofArr64 p.Shape pa,
-                [| ofArr64 p.Shape st.ExpAvg; ofArr64 p.Shape st.ExpAvgSq; (if hp.Amsgrad then ofArr64 p.Shape st.MaxExpAvgSq else bufs[2]) |]
+                ofArr64 p pa,
+                [| ofArr64 p st.ExpAvg; ofArr64 p st.ExpAvgSq; (if hp.Amsgrad then ofArr64 p st.MaxExpAvgSq else bufs[2]) |]
         { Init = fun p ->
             let z = Params.zerosLike p
             { emptyState with Buffers = [| "exp_avg", z; "exp_avg_sq", z; "max_exp_avg_sq", z |] }
@@ -182,18 +183,18 @@ module Optim =
                     { SquareAvg = bufs[0].ToFloat32Array(); MomentumBuffer = (if useMom then bufs[1].ToFloat32Array() else [||])
                       GradAvg = (if hp.Centered then bufs[2].ToFloat32Array() else [||]); Step = float k }
                 rmspropStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p.Shape pa,
-                [| ofArr32 p.Shape st.SquareAvg; (if useMom then ofArr32 p.Shape st.MomentumBuffer else bufs[1])
-                   (if hp.Centered then ofArr32 p.Shape st.GradAvg else bufs[2]) |]
+                ofArr32 p pa,
+                [| ofArr32 p st.SquareAvg; (if useMom then ofArr32 p st.MomentumBuffer else bufs[1])
+                   (if hp.Centered then ofArr32 p st.GradAvg else bufs[2]) |]
             else
                 let pa = p.ToDoubleArray()
                 let st: RmspropState<float> =
                     { SquareAvg = bufs[0].ToDoubleArray(); MomentumBuffer = (if useMom then bufs[1].ToDoubleArray() else [||])
                       GradAvg = (if hp.Centered then bufs[2].ToDoubleArray() else [||]); Step = float k }
                 rmspropStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p.Shape pa,
-                [| ofArr64 p.Shape st.SquareAvg; (if useMom then ofArr64 p.Shape st.MomentumBuffer else bufs[1])
-                   (if hp.Centered then ofArr64 p.Shape st.GradAvg else bufs[2]) |]
+                ofArr64 p pa,
+                [| ofArr64 p st.SquareAvg; (if useMom then ofArr64 p st.MomentumBuffer else bufs[1])
+                   (if hp.Centered then ofArr64 p st.GradAvg else bufs[2]) |]
         { Init = fun p ->
             let z = Params.zerosLike p
             { emptyState with Buffers = [| "square_avg", z; "momentum_buffer", z; "grad_avg", z |] }
@@ -211,12 +212,12 @@ module Optim =
                 let pa = p.ToFloat32Array()
                 let st: AdagradState<float32> = { Sum = bufs[0].ToFloat32Array(); Step = float k }
                 adagradStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p.Shape pa, [| ofArr32 p.Shape st.Sum |]
+                ofArr32 p pa, [| ofArr32 p st.Sum |]
             else
                 let pa = p.ToDoubleArray()
                 let st: AdagradState<float> = { Sum = bufs[0].ToDoubleArray(); Step = float k }
                 adagradStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p.Shape pa, [| ofArr64 p.Shape st.Sum |]
+                ofArr64 p pa, [| ofArr64 p st.Sum |]
         { Init = fun p -> { emptyState with Buffers = [| "sum", Params.map (fun t -> t.FullLike hp.InitialAccumulatorValue) p |] }
           Update = fun g s p -> updateLeaves "Optim.adagrad" names step g s p }
 

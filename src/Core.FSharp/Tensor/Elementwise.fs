@@ -55,22 +55,16 @@ module Elementwise =
             member _.Vjp(_, y, g) = g * (1.0 - y) * y }, asFloat x)
     /// max(x, 0).
     let relu (x: Tensor) : Tensor =
-        let stepMask (x: Tensor) = mask x (fun r -> r.Unary UnaryKind.StepPositive)
+        // The adjoint and tangent are "pass d where x > 0". The mask is constant (step has zero derivative), so a
+        // constant d takes one fused backend kernel; a traced d (higher order) keeps the differentiable product.
+        let passPositive (x: Tensor) (d: Tensor) =
+            match d with
+            | TC rd -> Tensor.OfRaw(x.Raw.ReluGrad rd)
+            | _ -> d * mask x (fun r -> r.Unary UnaryKind.StepPositive)
         Tensor.ApplyUnary({ new UnaryOp("ReluBackward0") with
             member _.Forward r = r.Unary UnaryKind.Relu
-            member _.Jvp(x, dx, _) = dx * stepMask x
-            member _.Vjp(x, _, g) =
-                // Imperative backward: g·step(x) in one pass over managed arrays (same products as the two-kernel path).
-                match x, g with
-                | TC rx, TC rg ->
-                    match rx, rg with
-                    | (:? RawFloat<float32> as xf), (:? RawFloat<float32> as gf) when xf.Data.Length = gf.Data.Length && Shape.equal rx.Shape rg.Shape ->
-                        let xd, gd = xf.Data, gf.Data
-                        let r = Array.zeroCreate<float32> xd.Length
-                        for i in 0 .. xd.Length - 1 do r.[i] <- gd.[i] * (if xd.[i] > 0.0f then 1.0f else 0.0f)
-                        Tensor.OfRaw(RawFloat<float32>(r, rg.Shape))
-                    | _ -> g * stepMask x
-                | _ -> g * stepMask x }, asFloat x)
+            member _.Jvp(x, dx, _) = passPositive x dx
+            member _.Vjp(x, _, g) = passPositive x g }, asFloat x)
     /// x for x > 0, slope * x otherwise.
     let leakyRelu (slope: float) x =
         unary "LeakyReluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.LeakyRelu, slope))

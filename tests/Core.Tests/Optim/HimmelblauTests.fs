@@ -1,6 +1,7 @@
 /// All 80 trajectories of optim_himmelblau_torch1.13.json through the engine (autograd + optimizers), bit for bit.
 module OptimHimmelblauTests
 
+open System
 open System.Text.Json
 open Expecto
 open Fluxion
@@ -30,10 +31,17 @@ let private label (t: Traj) = sprintf "%s %s start (%g, %g)" t.Name (Dtype.name 
 
 let private hexes (t: Traj) (x: Tensor) = x.ToDoubleArray() |> Array.map (hexOf t.Dtype)
 
-/// Runs the object optimizer: zero_grad, loss, backward, step, as the vector file's setup.
+let private valueOfHex (t: Traj) (h: string) =
+    if t.Dtype = Dtype.Float32 then float (BitConverter.Int32BitsToSingle(int (bits32 h))) else BitConverter.Int64BitsToDouble(int64 (bits64 h))
+
+/// Runs the object optimizer: zero_grad, loss, backward, step, as the vector file's setup. The managed backend
+/// must match bit for bit. Another backend's optimizer kernels (libtorch 2.10's) may round differently: there
+/// each step must land within a few units of the last place, and the parameter restarts from PyTorch's value.
 let private runObject (t: Traj) =
     let p = Parameter(startTensor t)
+    let exact = p.Data.Raw.Backend.Name = "managed"
     let opt = objectOptimizer t.Opt t.Kwargs [ p ]
+    let rtol = if t.Dtype = Dtype.Float32 then 1e-6 else 1e-14
     for k in 0 .. 49 do
         opt.ZeroGrad()
         let loss = himmelblau p.Value
@@ -41,7 +49,14 @@ let private runObject (t: Traj) =
         Expect.equal (hexOf t.Dtype (loss.ToDouble())) t.Loss[k] (sprintf "%s: loss at step %d" (label t) k)
         Expect.equal (hexes t p.Grad) t.Grad[k] (sprintf "%s: grad at step %d" (label t) k)
         opt.Step()
-        Expect.equal (hexes t p.Value) t.Params[k] (sprintf "%s: params after step %d" (label t) k)
+        if exact then Expect.equal (hexes t p.Value) t.Params[k] (sprintf "%s: params after step %d" (label t) k)
+        else
+            let expected = t.Params[k] |> Array.map (valueOfHex t)
+            let actual = p.Value.ToDoubleArray()
+            for i in 0 .. 1 do
+                if abs (actual[i] - expected[i]) > rtol * (abs expected[i] + 1.0) then
+                    failtestf "%s: param %d after step %d is %.17g, PyTorch has %.17g" (label t) i k actual[i] expected[i]
+            p.SetData(if t.Dtype = Dtype.Float32 then Tensor.ofArray [| 2 |] (Array.map float32 expected) else Tensor.ofArray64 [| 2 |] expected)
 
 /// Runs the pure optimizer on a parameter tree with Params.valueAndGrad.
 let private runPure (t: Traj) =
@@ -65,7 +80,7 @@ let tests =
             let ts = trajectories ()
             Expect.equal ts.Length 80 "trajectories"
             Expect.equal (ts |> List.map (fun t -> t.Name) |> List.distinct |> List.length) 20 "configurations"
-        testCase "object optimizers reproduce every PyTorch trajectory bit for bit (loss, grad, params; float32 and float64)" <| fun () ->
+        testCase "object optimizers reproduce every PyTorch trajectory (loss, grad, params; float32 and float64; bit for bit on managed)" <| fun () ->
             for t in trajectories () do runObject t
         testCase "pure optimizers with Params.valueAndGrad reproduce every PyTorch trajectory bit for bit" <| fun () ->
             for t in trajectories () do runPure t
