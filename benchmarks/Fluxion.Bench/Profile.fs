@@ -14,12 +14,15 @@ let phases (name: string) (t: Trainer) =
     let inline mark (i: int) (t0: int64) (a0: int64) =
         ticks.[i] <- ticks.[i] + (Stopwatch.GetTimestamp() - t0)
         bytes.[i] <- bytes.[i] + (GC.GetAllocatedBytesForCurrentThread() - a0)
-    for _ in 1 .. 200 do
+    let warm = min 200 n
+    for _ in 1 .. warm do
+        use _ = iterationScope ()
         let l = t.Forward()
         l.Backward()
         l.ToDouble() |> ignore
         t.Step()
     for _ in 1 .. n do
+        use _ = iterationScope ()
         let mutable t0 = Stopwatch.GetTimestamp()
         let mutable a0 = GC.GetAllocatedBytesForCurrentThread()
         let loss = t.Forward()

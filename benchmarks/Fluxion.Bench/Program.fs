@@ -63,12 +63,15 @@ let main argv =
     let warmup = opt "--warmup" (if quick then 0 else 1) args
     match args with
     | "--profile" :: name :: _ ->
+        selectBackend () |> ignore
         let size = { Quick = false; Iters = opt "--iters" 0 args }
         match name.ToUpperInvariant() with
         | "W1" -> Profile.phases "W1" (w1Trainer size); 0
         | "W2" -> Profile.phases "W2" (w2Trainer size); 0
         | "W3" -> Profile.phases "W3" (w3Trainer size); 0
-        | _ -> eprintfn "--profile takes W1, W2 or W3"; 2
+        | "W5" -> Profile.phases "W5" (w5Trainer size); 0
+        | "W6" -> Profile.phases "W6" (w6Trainer size); 0
+        | _ -> eprintfn "--profile takes W1, W2, W3, W5 or W6"; 2
     | name :: _ when not (name.StartsWith "--") ->
         match workload name { Quick = quick; Iters = opt "--iters" 0 args } with
         | None -> eprintfn "%s" usage; 2

@@ -148,24 +148,30 @@ let private mlp (widths: int[]) =
         if i < widths.Length - 2 then m.Append(ReLU()) |> ignore
     m
 
-/// W5: MLP 1->256->256->256->1 ReLU, batch 1024 of y = sin(3x) on [-2, 2], MSELoss, SGD lr 0.01.
-let w5 (size: Size) : Outcome =
+/// W5 setup: MLP 1->256->256->256->1 ReLU, batch 1024 of y = sin(3x) on [-2, 2], MSELoss, SGD lr 0.01.
+let w5Trainer (size: Size) : Trainer =
     let iters, batch, hidden = if size.Quick then 1, 64, 16 else pick size 200, 1024, 256
     let x = (Tensor.linspace -2.0 2.0 batch).Reshape [| batch; 1 |]
     let y = Tensor.sin (x * 3.0)
     Tensor.manualSeed 0L
     let model = mlp [| 1; hidden; hidden; hidden; 1 |]
     let lossFn = MSELoss()
-    train (moduleTrainer iters model (fun p -> lossFn.Invoke(p, y)) (SGD(model.Parameters(), 0.01)) x)
+    moduleTrainer iters model (fun p -> lossFn.Invoke(p, y)) (SGD(model.Parameters(), 0.01)) x
 
-/// W6: MLP 784->512->512->10 ReLU + cross-entropy, batch 256 of randn inputs, Adam lr 1e-3.
-let w6 (size: Size) : Outcome =
+/// W5: the wide MLP regression.
+let w5 (size: Size) = train (w5Trainer size)
+
+/// W6 setup: MLP 784->512->512->10 ReLU + cross-entropy, batch 256 of randn inputs, Adam lr 1e-3.
+let w6Trainer (size: Size) : Trainer =
     let iters, batch, inF, hidden = if size.Quick then 1, 16, 32, 16 else pick size 100, 256, 784, 512
     Tensor.manualSeed 0L
     let x = Tensor.randn [| batch; inF |]
     let targets = Tensor.OfRaw(ManagedBackend.Instance.OfInt64(Array.init batch (fun i -> int64 (i % 10)), [| batch |]))
     let model = mlp [| inF; hidden; hidden; 10 |]
-    train (moduleTrainer iters model (fun logits -> Loss.crossEntropy Reduction.Mean logits targets) (Adam(model.Parameters(), 1e-3)) x)
+    moduleTrainer iters model (fun logits -> Loss.crossEntropy Reduction.Mean logits targets) (Adam(model.Parameters(), 1e-3)) x
+
+/// W6: the MNIST-shaped classifier.
+let w6 (size: Size) = train (w6Trainer size)
 
 /// Rosenbrock in n dimensions: sum 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2.
 let private rosenbrock (x: Tensor) =

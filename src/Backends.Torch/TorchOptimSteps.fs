@@ -10,9 +10,18 @@ open TorchSharp
 module internal TorchOptimSteps =
     type private TT = torch.Tensor
 
-    /// The direction with `maximize` and L2 weight decay applied; a new tensor only when one of them is set.
-    let private direction (p: TT) (g: TT) (maximize: bool) (weightDecay: float) : TT * bool =
-        let d, owned = if maximize then g.neg(), true else g, false
+    /// The direction with `maximize` and L2 weight decay applied; a new tensor only when one of them is set, or
+    /// when `dense` asks for contiguous memory: a weight's gradient can arrive as a transposed view, and kernels
+    /// that read it several times run far faster on memory laid out like the parameter's.
+    let private direction (p: TT) (g: TT) (dense: bool) (maximize: bool) (weightDecay: float) : TT * bool =
+        let d, owned =
+            if maximize then
+                if g.is_contiguous() then g.neg(), true
+                else
+                    use c = g.contiguous()
+                    c.neg(), true
+            elif dense && not (g.is_contiguous()) then g.contiguous(), true
+            else g, false
         if weightDecay = 0.0 then d, owned
         else
             let r = d.add(p, weightDecay.ToScalar())
@@ -32,7 +41,7 @@ module internal TorchOptimSteps =
     let sgd (p: TT) (g: TT) (buf: TT) (hasBuffer: bool) (hp: SgdHyper) : bool =
         if hp.Momentum <> 0.0 && isNull buf then false
         else
-            let d, owned = direction p g hp.Maximize hp.WeightDecay
+            let d, owned = direction p g (hp.Momentum <> 0.0) hp.Maximize hp.WeightDecay
             if hp.Momentum = 0.0 then p.add_(d, (-hp.Lr).ToScalar()) |> ignore
             else
                 if hasBuffer then buf.mul_(hp.Momentum.ToScalar()).add_(d, (1.0 - hp.Dampening).ToScalar()) |> ignore
@@ -50,7 +59,7 @@ module internal TorchOptimSteps =
         if step < 1 || isNull m || isNull v || (hp.Amsgrad && isNull vmax) then false
         else
             if decoupled && hp.WeightDecay <> 0.0 then p.mul_((1.0 - hp.Lr * hp.WeightDecay).ToScalar()) |> ignore
-            let d, owned = direction p g hp.Maximize (if decoupled then 0.0 else hp.WeightDecay)
+            let d, owned = direction p g true hp.Maximize (if decoupled then 0.0 else hp.WeightDecay)
             if hp.Torch2x then lerpInPlace m d (1.0 - hp.Beta1)
             else m.mul_(hp.Beta1.ToScalar()).add_(d, (1.0 - hp.Beta1).ToScalar()) |> ignore
             v.mul_(hp.Beta2.ToScalar()).addcmul_(d, d, (1.0 - hp.Beta2).ToScalar()) |> ignore
@@ -74,7 +83,7 @@ module internal TorchOptimSteps =
     let rmsprop (p: TT) (g: TT) (sq: TT) (buf: TT) (gavg: TT) (hp: RmspropHyper) : bool =
         if isNull sq || (hp.Momentum > 0.0 && isNull buf) || (hp.Centered && isNull gavg) then false
         else
-            let d, owned = direction p g hp.Maximize hp.WeightDecay
+            let d, owned = direction p g true hp.Maximize hp.WeightDecay
             sq.mul_(hp.Alpha.ToScalar()).addcmul_(d, d, (1.0 - hp.Alpha).ToScalar()) |> ignore
             use avg =
                 if hp.Centered then

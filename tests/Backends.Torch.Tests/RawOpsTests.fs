@@ -35,6 +35,11 @@ let tests =
             for k in allReal do sameOnBoth (sprintf "unary %A" k) (fun b -> (mixed b).Unary k)
             for k in unitOnly do sameOnBoth (sprintf "unary %A" k) (fun b -> (unit b).Unary k)
             for k in allReal @ unitOnly do sameOnBoth (sprintf "unary %A float64" k) (fun b -> ((unit b).Cast Dtype.Float64).Unary k)
+            // ReLU's adjoint from its output: the gradient passes exactly where the output is positive.
+            sameOnBoth "relu adjoint" (fun b -> ((mixed b).Unary UnaryKind.Relu).ReluGrad(f32 b 77 -2.0 2.0 (mixed b).Shape))
+            sameOnBoth "relu adjoint float64" (fun b -> (((mixed b).Cast Dtype.Float64).Unary UnaryKind.Relu).ReluGrad((f32 b 77 -2.0 2.0 (mixed b).Shape).Cast Dtype.Float64))
+            let y = managed.OfFloat32([| 0.0f; 2.0f; 0.0f; 0.5f |], [| 4 |])
+            Expect.equal ((y.ReluGrad(managed.OfFloat32([| 3.0f; -1.0f; -4.0f; 7.0f |], [| 4 |]))).ToFloat32Array()) [| 0.0f; -1.0f; 0.0f; 7.0f |] "values"
             sameOnBoth "int64 neg" (fun b -> b.OfInt64([| -3L; 0L; 5L |], [| 3 |]).Unary UnaryKind.Neg)
             sameOnBoth "int64 sign" (fun b -> b.OfInt64([| -3L; 0L; 5L |], [| 3 |]).Unary UnaryKind.Sign)
             sameOnBoth "int64 exp goes through float32" (fun b -> b.OfInt64([| -3L; 0L; 2L |], [| 3 |]).Unary UnaryKind.Exp)

@@ -34,16 +34,33 @@ let private forwardRelu (layers: TorchSharp.Modules.Linear[]) (x: T) =
         if i < layers.Length - 1 then h <- F.relu h
     h
 
+/// With TSB_PROFILE=1, `fit` prints its per-phase µs per iteration to stderr (Fluxion.Bench --profile's phases).
+let private profiling = Environment.GetEnvironmentVariable "TSB_PROFILE" = "1"
+
 /// A training loop with an optimizer: zero_grad, forward, backward, item, step, inside a dispose scope.
 let private fit (iters: int) (opt: torch.optim.Optimizer) (loss: unit -> T) =
     let mutable last = nan
+    let ticks = Array.zeroCreate<int64> 4
+    let mutable t0 = 0L
+    let lap (i: int) =
+        let t = Stopwatch.GetTimestamp()
+        ticks.[i] <- ticks.[i] + (t - t0)
+        t0 <- t
     for _ in 1 .. iters do
         use _ = torch.NewDisposeScope()
+        t0 <- Stopwatch.GetTimestamp()
         opt.zero_grad()
         let l = loss ()
+        lap 0
         l.backward()
+        lap 1
         last <- float (l.item<float32>())
+        lap 2
         opt.step() |> ignore
+        lap 3
+    if profiling then
+        let us i = float ticks.[i] * 1e6 / float Stopwatch.Frequency / float iters
+        eprintfn "{\"side\": \"torchsharp\", \"us_per_iter\": {\"forward\": %.2f, \"backward\": %.2f, \"item\": %.2f, \"step\": %.2f}}" (us 0) (us 1) (us 2) (us 3)
     last
 
 let w1 quick =

@@ -107,7 +107,8 @@ type RawTensor(shape: int[]) =
     abstract CopyFrom: RawTensor -> unit
     /// In place: fill with a value.
     abstract FillInPlace: float -> unit
-    /// ReLU's adjoint with this tensor as ReLU's input: `grad` where this > 0, else 0 (PyTorch's threshold_backward).
+    /// ReLU's adjoint with this tensor as ReLU's output (saved, as PyTorch's ReluBackward0 does): `grad` where
+    /// this > 0, else 0 (threshold_backward). The output is positive exactly where the input is.
     abstract ReluGrad: grad: RawTensor -> RawTensor
     default x.ReluGrad(grad) =
         let keep = x.CompareScalar(CompareKind.Gt, 0.0)

@@ -55,16 +55,17 @@ module Elementwise =
             member _.Vjp(_, y, g) = g * (1.0 - y) * y }, asFloat x)
     /// max(x, 0).
     let relu (x: Tensor) : Tensor =
-        // The adjoint and tangent are "pass d where x > 0". The mask is constant (step has zero derivative), so a
-        // constant d takes one fused backend kernel; a traced d (higher order) keeps the differentiable product.
-        let passPositive (x: Tensor) (d: Tensor) =
+        // The adjoint and tangent are "pass d where the output y > 0". The mask is constant (step has zero
+        // derivative), so a constant d takes one fused backend kernel; a traced d (higher order) keeps the
+        // differentiable product.
+        let passPositive (y: Tensor) (d: Tensor) =
             match d with
-            | TC rd -> Tensor.OfRaw(x.Raw.ReluGrad rd)
-            | _ -> d * mask x (fun r -> r.Unary UnaryKind.StepPositive)
+            | TC rd -> Tensor.OfRaw(y.Raw.ReluGrad rd)
+            | _ -> d * mask y (fun r -> r.Unary UnaryKind.StepPositive)
         Tensor.ApplyUnary({ new UnaryOp("ReluBackward0") with
             member _.Forward r = r.Unary UnaryKind.Relu
-            member _.Jvp(x, dx, _) = passPositive x dx
-            member _.Vjp(x, _, g) = passPositive x g }, asFloat x)
+            member _.Jvp(_, dx, y) = passPositive y dx
+            member _.Vjp(_, y, g) = passPositive y g }, asFloat x)
     /// x for x > 0, slope * x otherwise.
     let leakyRelu (slope: float) x =
         unary "LeakyReluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.LeakyRelu, slope))

@@ -12,6 +12,13 @@ let private leaf (data: float[]) = (t64 [| data.Length |] data).RequiresGrad_()
 [<Tests>]
 let tests =
     testList "Tensor.Imperative" [
+        testCase "relu's gradient passes where the input is positive and is +0 at and below the kink, as threshold_backward" <| fun () ->
+            let x = (Tensor.ofArray [| 5 |] [| -2.0f; 0.0f; 0.5f; -0.0f; 3.0f |]).RequiresGrad_()
+            let y = Tensor.relu x
+            y.Backward(Tensor.ofArray [| 5 |] [| -1.0f; -2.0f; 3.0f; -4.0f; -5.0f |])
+            let g = x.Grad.ToFloat32Array()
+            Expect.equal g [| 0.0f; 0.0f; 3.0f; 0.0f; -5.0f |] "values"
+            Expect.isTrue (g |> Array.forall (fun v -> v <> 0.0f || not (Single.IsNegative v))) "zeros are +0 (no -0 from g * 0)"
         testCase "a leaf that requires grad reports it and starts without a gradient" <| fun () ->
             let x = leaf [| 1.0; 2.0 |]
             Expect.isTrue x.RequiresGrad "requires grad"
