@@ -5,6 +5,7 @@ Prints one JSON object in the same format as Fluxion.Bench.
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -224,6 +225,10 @@ def main(argv):
         return 2
     name = argv[0].upper()
     quick = "--quick" in argv
+    # The Torch-backend benchmarks pin every libtorch side to the same intra-op thread count.
+    threads = os.environ.get("FLUXION_TORCH_THREADS", "")
+    if threads.strip():
+        torch.set_num_threads(int(threads))
 
     def opt(flag, default):
         return int(argv[argv.index(flag) + 1]) if flag in argv else default

@@ -3,10 +3,12 @@
 # torch.nn/torch.optim, then PyTorch (Debian's python3-torch, on the host) for the same workloads; writes the
 # "Torch backend (Debian 13 root)" section of benchmarks/RESULTS.md and benchmarks/torch/results.json.
 # The root, its mounts and their cleanup are .ci/torch-root.sh's (--exec). Needs root (chroot).
-# Usage: bash benchmarks/torch/run.sh [--quick] [--short] [--rounds N] [--only "W1 W2 ..."] [--threads "1 2"]
+# Usage: bash benchmarks/torch/run.sh [--quick] [--short] [--rounds N] [--only "W1 W2 ..."] [--threads "1 2"] [--pytorch2]
+# --pytorch2 installs the root's own python3-torch (2.x, apt inside the root; once) so PyTorch of libtorch's
+# generation runs beside TorchSharp; once installed it is always included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-quick=0; short=0; rounds=1; only=""; threads="1 2"
+quick=0; short=0; rounds=1; only=""; threads="1 2"; pytorch2=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -14,6 +16,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift ;;
     --only) only="$2"; shift ;;
     --threads) threads="$2"; shift ;;
+    --pytorch2) pytorch2=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -22,6 +25,10 @@ for p in benchmarks/Fluxion.Bench/Fluxion.Bench.fsproj benchmarks/torch/TorchSha
   dotnet build "$p" -c Release -nologo -clp:ErrorsOnly >/dev/null
 done
 bash .ci/torch-root.sh --provision
+if [ $pytorch2 = 1 ]; then
+  cp /etc/resolv.conf .cache/trixie-root/etc/resolv.conf 2>/dev/null || true
+  bash .ci/torch-root.sh --exec sh -c 'python3 -c "import torch" 2>/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-torch; }' >&2
+fi
 workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
 [ -n "$only" ] && workloads="$only"
 args="--warmup 1 --runs 3"; w5=""; w6=""
