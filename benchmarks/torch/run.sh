@@ -5,7 +5,8 @@
 # The root, its mounts and their cleanup are .ci/torch-root.sh's (--exec). Needs root (chroot).
 # Usage: bash benchmarks/torch/run.sh [--quick] [--short] [--rounds N] [--only "W1 W2 ..."] [--threads "1 2"] [--pytorch2]
 # --pytorch2 installs the root's own python3-torch (2.x, apt inside the root; once) so PyTorch of libtorch's
-# generation runs beside TorchSharp; once installed it is always included.
+# generation runs beside TorchSharp; once installed it is always included. --only re-runs some workloads and
+# keeps the others' measurements (benchmarks/torch/raw.jsonl holds every process's JSON line).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 quick=0; short=0; rounds=1; only=""; threads="1 2"; pytorch2=0
@@ -38,6 +39,17 @@ out=benchmarks/torch; [ $quick = 1 ] && out=benchmarks/torch/.quick
 mkdir -p "$out"
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
+# Every process's JSON line is kept in $out/raw.jsonl; a run with --only replaces just its workloads' lines.
+keep="$out/raw.jsonl"
+if [ -n "$only" ] && [ -f "$keep" ]; then
+  python3 - "$keep" "$only" >"$raw" <<'PY'
+import json, sys
+drop = set(sys.argv[2].split())
+for line in open(sys.argv[1]):
+    if line.strip() and json.loads(line)["workload"] not in drop:
+        sys.stdout.write(line)
+PY
+fi
 bash .ci/torch-root.sh --exec sh benchmarks/torch/inside.sh "$workloads" "$threads" "$rounds" "$args" "$w5" "$w6" >>"$raw"
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2>/dev/null; then
   for w in $workloads; do
@@ -47,4 +59,5 @@ if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2>/dev/null; th
     printf '%s\n' "$(/usr/bin/python3 benchmarks/pytorch_twins.py "$w" $a)" >>"$raw"
   done
 fi
-python3 benchmarks/torch/report.py "$raw" "$out" $([ $quick = 1 ] && echo --quick) $([ $short = 1 ] && echo --short)
+grep '^{' "$raw" >"$keep"
+python3 benchmarks/torch/report.py "$keep" "$out" $([ $quick = 1 ] && echo --quick) $([ $short = 1 ] && echo --short)

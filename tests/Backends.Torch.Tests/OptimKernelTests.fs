@@ -89,6 +89,17 @@ let storageTests =
                     check (sprintf "RMSprop centered=%b momentum=%g" centered mom)
                         (fun s g -> s.RmspropStep(g, zeros (), zeros (), zeros (), { rms with Centered = centered; Momentum = mom }))
 
+        torchCase "pure optimizers return parameters and state on the parameters' backend" <| fun () ->
+            let b = torchB ()
+            let p = Params.leaf (Tensor.OfRaw(f32 b 41 -1.0 1.0 [| 5 |]))
+            let g = Params.leaf (Tensor.OfRaw(f32 b 42 -1.0 1.0 [| 5 |]))
+            // The default backend stays managed here: results must follow the parameters, not the default.
+            for name, opt in [ "sgd", Optim.sgdWith { Kernels.OptimKernels.SgdHyper.Default 0.1 with Momentum = 0.9 }; "adam", Optim.adam 0.1; "rmsprop", Optim.rmspropWith { Kernels.OptimKernels.RmspropHyper.Default with Lr = 0.1 } ] do
+                let p1, s1 = opt.Update g (opt.Init p) p
+                Expect.equal (Params.leaves p1).[0].Raw.Backend.Name "torch" (name + ": parameter")
+                for (bn, buf) in s1.Buffers do
+                    Expect.equal (Params.leaves buf).[0].Raw.Backend.Name "torch" (sprintf "%s: buffer %s" name bn)
+
         torchCase "a missing buffer or a managed gradient is declined, leaving the parameter untouched" <| fun () ->
             let b = torchB ()
             let p = f32 b 41 -1.0 1.0 [| 5 |]
