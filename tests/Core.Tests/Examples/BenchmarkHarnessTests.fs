@@ -11,7 +11,7 @@ let tests =
     testList "Examples.BenchmarkHarness" [
         testCase "benchmarks/run.sh --quick runs every workload on both sides and the twins compute the same values" <| fun () ->
             let psi = ProcessStartInfo("bash", "benchmarks/run.sh --quick", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-            psi.WorkingDirectory <- UnitProgramTests.repoRoot
+            psi.WorkingDirectory <- ExampleRunner.repoRoot
             use p = Process.Start psi
             let out = p.StandardOutput.ReadToEndAsync()
             let err = p.StandardError.ReadToEndAsync()

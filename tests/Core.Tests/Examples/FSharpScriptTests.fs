@@ -8,31 +8,14 @@ open System.IO
 open System.Text.RegularExpressions
 open Expecto
 
-/// The repository root: the first folder above the test binary that holds Fluxion.sln.
-let private repoRoot () =
-    let rec up (dir: DirectoryInfo) =
-        if isNull dir then failwithf "no Fluxion.sln above %s: the test must run from a build inside the repository" AppContext.BaseDirectory
-        elif File.Exists(Path.Combine(dir.FullName, "Fluxion.sln")) then dir.FullName
-        else up dir.Parent
-    up (DirectoryInfo AppContext.BaseDirectory)
-
-/// The dotnet host running this test (so the script uses the same SDK), else `dotnet` from PATH.
-let private dotnetHost () =
-    match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with
-    | p when not (String.IsNullOrEmpty p) && File.Exists p -> p
-    | _ ->
-        match Environment.ProcessPath with
-        | p when not (isNull p) && Path.GetFileNameWithoutExtension p = "dotnet" -> p
-        | _ -> "dotnet"
-
 /// stdout of `dotnet fsi examples/Unit05.fsx` (run once, shared by the test cases); fails on a non-zero exit.
 let private scriptOutput =
     lazy (
-        let root = repoRoot ()
+        let root = ExampleRunner.repoRoot
         let library = Path.Combine(root, "src", "Core.FSharp", "bin", "Release", "net10.0", "Fluxion.dll")
         if not (File.Exists library) then
             failwithf "%s is missing: the script references the Release build; run `dotnet build -c Release` (or bash tests/run.sh) first" library
-        let psi = ProcessStartInfo(dotnetHost (), WorkingDirectory = root, RedirectStandardOutput = true,
+        let psi = ProcessStartInfo(ExampleRunner.dotnetHost (), WorkingDirectory = root, RedirectStandardOutput = true,
                                    RedirectStandardError = true, UseShellExecute = false)
         for a in [ "fsi"; "examples/Unit05.fsx" ] do psi.ArgumentList.Add a
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
