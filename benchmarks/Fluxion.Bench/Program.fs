@@ -20,7 +20,8 @@ let private selectBackend () =
         TorchBackend.SetNumThreads n
         iterationScope <- fun () -> TorchBackend.Scope() :> IDisposable
         "fluxion_torch", TorchBackend.GetNumThreads()
-    | _ -> "fluxion", 1
+    // The managed backend's large products split over up to MatMul.maxThreads workers; all else is single-threaded.
+    | _ -> "fluxion", Fluxion.Kernels.MatMul.maxThreads
 
 let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
 
