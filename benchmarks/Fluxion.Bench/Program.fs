@@ -49,23 +49,15 @@ let private osThreads () =
         |> Option.defaultValue -1
     with _ -> -1
 
-let private num (x: float) =
-    if Double.IsNaN x || Double.IsInfinity x then "null" else x.ToString("R", CultureInfo.InvariantCulture)
-
 [<EntryPoint>]
 let main argv =
     let args = List.ofArray argv
-    let rec opt name def = function
-        | n :: v :: _ when n = name -> int v
-        | _ :: rest -> opt name def rest
-        | [] -> def
-    let quick = List.contains "--quick" args
-    let runs = opt "--runs" (if quick then 1 else 5) args
-    let warmup = opt "--warmup" (if quick then 0 else 1) args
+    let o = BenchCli.options args
+    let quick, runs, warmup = o.Quick, o.Runs, o.Warmup
     match args with
     | "--profile" :: name :: _ ->
         selectBackend () |> ignore
-        let size = { Quick = false; Iters = opt "--iters" 0 args }
+        let size = { Quick = false; Iters = o.Iters }
         match name.ToUpperInvariant() with
         | "W1" -> Profile.phases "W1" (w1Trainer size); 0
         | "W2" -> Profile.phases "W2" (w2Trainer size); 0
@@ -74,7 +66,7 @@ let main argv =
         | "W6" -> Profile.phases "W6" (w6Trainer size); 0
         | _ -> eprintfn "--profile takes W1, W2, W3, W5 or W6"; 2
     | name :: _ when not (name.StartsWith "--") ->
-        match workload name { Quick = quick; Iters = opt "--iters" 0 args } with
+        match workload name { Quick = quick; Iters = o.Iters } with
         | None -> eprintfn "%s" usage; 2
         | Some run ->
             let side, threads = selectBackend ()
@@ -90,7 +82,7 @@ let main argv =
                 let a1 = GC.GetAllocatedBytesForCurrentThread()
                 times.Add sw.Elapsed.TotalSeconds
                 allocs.Add(float (a1 - a0) / float (max 1 last.Iterations))
-            let list (xs: seq<float>) = xs |> Seq.map num |> String.concat ", "
+            let list (xs: seq<float>) = xs |> Seq.map BenchCli.num |> String.concat ", "
             let extra =
                 if name.ToUpperInvariant().StartsWith "K1" then
                     let n = if name.EndsWith "1024" then (if quick then 96.0 else 1024.0) else (if quick then 64.0 else 512.0)
@@ -98,6 +90,6 @@ let main argv =
                     sprintf ", \"gflops\": [%s]" (list (times |> Seq.map (fun t -> flops / t / 1e9)))
                 else ""
             printfn "{\"side\": \"%s\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"alloc_bytes_per_iter\": %s, \"compute_threads\": %d, \"os_threads\": %d, \"processors\": %d, \"check\": %s%s}"
-                side (name.ToUpperInvariant()) quick last.Iterations (list times) (num (Seq.min allocs)) threads (osThreads ()) Environment.ProcessorCount (num last.Check) extra
+                side (name.ToUpperInvariant()) quick last.Iterations (list times) (BenchCli.num (Seq.min allocs)) threads (osThreads ()) Environment.ProcessorCount (BenchCli.num last.Check) extra
             0
     | _ -> eprintfn "%s" usage; 2

@@ -75,10 +75,11 @@ def fr(x):
 def main(argv):
     raw, outdir = argv[0], argv[1]
     quick, short = "--quick" in argv, "--short" in argv
-    s = summarise(load(raw))
+    rows = load(raw)
+    s = summarise(rows)
     threads = sorted({int(k[1].rsplit("_", 1)[1][:-1]) for k in s if k[1].startswith("torchsharp_")})
     py2 = any(k[1].startswith("pytorch2_") for k in s)
-    py2_version = next((r.get("torch") for r in load(raw) if r["side"] == "pytorch" and str(r.get("torch", "")).startswith("2.")), None)
+    py2_version = next((r.get("torch") for r in rows if r["side"] == "pytorch" and str(r.get("torch", "")).startswith("2.")), None)
     cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"], capture_output=True, text=True).stdout.strip()
     load_avg = open("/proc/loadavg").read().split()[:3]
     lines = ["<!-- torch -->", "", "## Torch backend (Debian 13 root)", ""]

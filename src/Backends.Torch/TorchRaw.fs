@@ -190,31 +190,23 @@ type TorchRaw(t: TT) =
                 | _ -> raise (NotSupportedException(sprintf "torch backend: scalar kernel %A" k))
             wrap r
 
-    override x.Compare(k, o) =
-        let b = TorchRaw.ToTorch o
-        let r =
-            match k with
-            | CompareKind.Eq -> t.eq b
-            | CompareKind.Ne -> t.ne b
-            | CompareKind.Lt -> t.lt b
-            | CompareKind.Le -> t.le b
-            | CompareKind.Gt -> t.gt b
-            | _ -> t.ge b
-        wrap r
+    /// libtorch's comparison kernel of a kind.
+    static member private CompareWith(k: CompareKind, a: TT, b: TT) : TT =
+        match k with
+        | CompareKind.Eq -> a.eq b
+        | CompareKind.Ne -> a.ne b
+        | CompareKind.Lt -> a.lt b
+        | CompareKind.Le -> a.le b
+        | CompareKind.Gt -> a.gt b
+        | _ -> a.ge b
+
+    override x.Compare(k, o) = wrap (TorchRaw.CompareWith(k, t, TorchRaw.ToTorch o))
 
     override x.CompareScalar(k, s) =
         // The managed backend compares integers and bools in float64; so does this one.
         let a = if Dtype.isFloat dtype then t else t.to_type(torch.ScalarType.Float64)
         use st = TorchTypes.scalarTensor s (TorchTypes.dtypeOf a.dtype)
-        let r =
-            match k with
-            | CompareKind.Eq -> a.eq st
-            | CompareKind.Ne -> a.ne st
-            | CompareKind.Lt -> a.lt st
-            | CompareKind.Le -> a.le st
-            | CompareKind.Gt -> a.gt st
-            | _ -> a.ge st
-        wrap r
+        wrap (TorchRaw.CompareWith(k, a, st))
 
     override x.Where(cond, other) = wrap (torch.where(TorchRaw.ToTorch cond, t, TorchRaw.ToTorch other))
 

@@ -207,20 +207,12 @@ let k1 (n: int) (reps: int) =
         check <- float (c.[0L, 0L].item<float32>())
     reps, check
 
-let private num (x: float) =
-    if Double.IsNaN x || Double.IsInfinity x then "null" else x.ToString("R", CultureInfo.InvariantCulture)
-
 [<EntryPoint>]
 let main argv =
     let args = List.ofArray argv
-    let rec opt name def = function
-        | n :: v :: _ when n = name -> int v
-        | _ :: rest -> opt name def rest
-        | [] -> def
-    let quick = List.contains "--quick" args
-    let runs = opt "--runs" (if quick then 1 else 5) args
-    let warmup = opt "--warmup" (if quick then 0 else 1) args
-    itersOverride <- opt "--iters" 0 args
+    let o = BenchCli.options args
+    let quick, runs, warmup = o.Quick, o.Runs, o.Warmup
+    itersOverride <- o.Iters
     let name = match args with n :: _ -> n.ToUpperInvariant() | [] -> ""
     let work : (unit -> int * float) option =
         match name with
@@ -248,7 +240,7 @@ let main argv =
             last <- run ()
             sw.Stop()
             times.Add sw.Elapsed.TotalSeconds
-        let list (xs: seq<float>) = xs |> Seq.map num |> String.concat ", "
+        let list (xs: seq<float>) = xs |> Seq.map BenchCli.num |> String.concat ", "
         let iters, check = last
         let extra =
             if name.StartsWith "K1" then
@@ -256,5 +248,5 @@ let main argv =
                 sprintf ", \"gflops\": [%s]" (list (times |> Seq.map (fun t -> 2.0 * n * n * n * float iters / t / 1e9)))
             else ""
         printfn "{\"side\": \"torchsharp\", \"workload\": \"%s\", \"quick\": %b, \"iterations\": %d, \"runs_s\": [%s], \"compute_threads\": %d, \"processors\": %d, \"check\": %s%s}"
-            name quick iters (list times) (torch.get_num_threads()) Environment.ProcessorCount (num check) extra
+            name quick iters (list times) (torch.get_num_threads()) Environment.ProcessorCount (BenchCli.num check) extra
         0

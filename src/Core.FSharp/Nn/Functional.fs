@@ -20,6 +20,14 @@ type LayerException(path: string list, detail: string, inner: exn) =
 module Functional =
     let private shp (s: int[]) = "(" + String.Join(", ", s) + ")"
 
+    /// Adds row vector b to every row of the row-major matrix in y, in place.
+    let inline private addRows (y: 'T[]) (b: 'T[]) =
+        let n = b.Length
+        let mutable o = 0
+        while o < y.Length do
+            for j in 0 .. n - 1 do y.[o + j] <- y.[o + j] + b.[j]
+            o <- o + n
+
     /// x @ Wᵀ (+ b) as one op whose grad_fn is PyTorch's: AddmmBackward0 (2-D input with bias),
     /// MmBackward0 (2-D, no bias), AddBackward0 / SqueezeBackward3 (1-D), ViewBackward0 / UnsafeViewBackward0 (N-D).
     let rec linear (weight: Tensor) (bias: Tensor option) (x: Tensor) : Tensor =
@@ -70,22 +78,8 @@ module Functional =
     /// arrays of one type (each element rounds once, as the broadcast add does).
     and [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>] private addRowInPlace (y: RawTensor) (b: RawTensor) : RawTensor =
         match y, b with
-        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) ->
-            let yd, bd = yf.Data, bf.Data
-            let n = bd.Length
-            let mutable o = 0
-            while o < yd.Length do
-                for j in 0 .. n - 1 do yd.[o + j] <- yd.[o + j] + bd.[j]
-                o <- o + n
-            y
-        | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) ->
-            let yd, bd = yf.Data, bf.Data
-            let n = bd.Length
-            let mutable o = 0
-            while o < yd.Length do
-                for j in 0 .. n - 1 do yd.[o + j] <- yd.[o + j] + bd.[j]
-                o <- o + n
-            y
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> addRows yf.Data bf.Data; y
+        | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) -> addRows yf.Data bf.Data; y
         | _ -> y.Binary(BinaryKind.Add, b)
 
     /// Dropout: in training zeroes each element with probability p (one float64 uniform draw per element,

@@ -2,6 +2,7 @@ namespace Fluxion.Optim
 
 open System
 open System.Collections.Generic
+open System.Numerics
 open System.Runtime.InteropServices
 open Fluxion
 open Fluxion.Backend
@@ -34,8 +35,10 @@ type OptimizerStateDict = { State: Map<int, OptState>; ParamGroups: GroupState[]
 
 /// Helpers of the in-place step: storage of managed tensors and private copies of states.
 module internal InPlace =
-    let data32 (t: RawTensor) : float32[] = match t with :? RawFloat<float32> as r -> r.Data | _ -> null
-    let data64 (t: RawTensor) : float[] = match t with :? RawFloat<float> as r -> r.Data | _ -> null
+    let data<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> (t: RawTensor) : 'T[] =
+        match t with
+        | :? RawFloat<'T> as r -> r.Data
+        | _ -> null
     /// The raw tensor of a state's i-th buffer (a one-leaf tree), or null.
     let buf (s: OptState) (i: int) : RawTensor =
         if i >= s.Buffers.Length then Unchecked.defaultof<RawTensor>
@@ -205,6 +208,43 @@ module internal Repr =
     let groupsOf (ps: seq<Parameter>) = [| ParamGroup(ps, Nullable(), Nullable()) |]
     let groupsOfSeq (gs: seq<ParamGroup>) = if isNull gs then [||] else Array.ofSeq gs
 
+/// The optimizers' kernels run on a managed parameter's own array and its state's buffers, for either float
+/// element type; false when a buffer the settings need is missing or of another type (the pure path runs).
+module private ManagedSteps =
+    let sgd (kernel: 'T[] -> 'T[] -> SgdState<'T> -> SgdHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: SgdHyper) =
+        let b = if hp.Momentum <> 0.0 then InPlace.data<'T> (InPlace.buf s 0) else [||]
+        if isNull b then false
+        else
+            kernel p (InPlace.data<'T> grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
+            true
+
+    let adam (kernel: 'T[] -> 'T[] -> AdamState<'T> -> AdamHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: AdamHyper) =
+        let m, v = InPlace.data<'T> (InPlace.buf s 0), InPlace.data<'T> (InPlace.buf s 1)
+        let mx = if hp.Amsgrad then InPlace.data<'T> (InPlace.buf s 2) else [||]
+        if isNull m || isNull v || isNull mx then false
+        else
+            kernel p (InPlace.data<'T> grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
+            true
+
+    let rmsprop (kernel: 'T[] -> 'T[] -> RmspropState<'T> -> RmspropHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: RmspropHyper) =
+        let sq = InPlace.data<'T> (InPlace.buf s 0)
+        let mb = if hp.Momentum > 0.0 then InPlace.data<'T> (InPlace.buf s 1) else [||]
+        let ga = if hp.Centered then InPlace.data<'T> (InPlace.buf s 2) else [||]
+        if isNull sq || isNull mb || isNull ga then false
+        else
+            kernel p (InPlace.data<'T> grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
+            true
+
+    /// Adam or AdamW (`decoupled`) on managed arrays or on a backend's IOptimizerStorage.
+    let adamLike (decoupled: bool) (k32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
+                 (k64: float[] -> float[] -> AdamState<float> -> AdamHyper -> unit)
+                 (hp: AdamHyper) (p: RawTensor) (grad: RawTensor) (s: OptState) : bool =
+        match p with
+        | :? RawFloat<float32> as pr -> adam k32 pr.Data grad s hp
+        | :? RawFloat<float> as pr -> adam k64 pr.Data grad s hp
+        | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, decoupled, hp)
+        | _ -> false
+
 /// torch.optim.SGD over parameters (lr is required, as in PyTorch).
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =
     inherit TorchOptimizer("SGD", groups, lr, weightDecay)
@@ -230,48 +270,14 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
         else
             let hp = this.Hyper g
             Check.sgd "Optim.sgd" hp
-            let useBuf = hp.Momentum <> 0.0
             match p with
-            | :? RawFloat<float32> as pr ->
-                let b = if useBuf then InPlace.data32 (InPlace.buf s 0) else [||]
-                if isNull b then false
-                else
-                    sgdStep32 pr.Data (InPlace.data32 grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
-                    true
-            | :? RawFloat<float> as pr ->
-                let b = if useBuf then InPlace.data64 (InPlace.buf s 0) else [||]
-                if isNull b then false
-                else
-                    sgdStep64 pr.Data (InPlace.data64 grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
-                    true
+            | :? RawFloat<float32> as pr -> ManagedSteps.sgd sgdStep32 pr.Data grad s hp
+            | :? RawFloat<float> as pr -> ManagedSteps.sgd sgdStep64 pr.Data grad s hp
             | InPlace.Storage st -> st.SgdStep(grad, InPlace.buf s 0, s.Step > 0, hp)
             | _ -> false
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
-
-/// The in-place Adam/AdamW step on a parameter's own storage and state buffers (false: use the pure path).
-module private AdamInPlace =
-    let step (decoupled: bool) (step32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
-             (step64: float[] -> float[] -> AdamState<float> -> AdamHyper -> unit)
-             (hp: AdamHyper) (p: RawTensor) (grad: RawTensor) (s: OptState) : bool =
-        match p with
-        | :? RawFloat<float32> as pr ->
-            let m, v = InPlace.data32 (InPlace.buf s 0), InPlace.data32 (InPlace.buf s 1)
-            let mx = if hp.Amsgrad then InPlace.data32 (InPlace.buf s 2) else [||]
-            if isNull m || isNull v || isNull mx then false
-            else
-                step32 pr.Data (InPlace.data32 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                true
-        | :? RawFloat<float> as pr ->
-            let m, v = InPlace.data64 (InPlace.buf s 0), InPlace.data64 (InPlace.buf s 1)
-            let mx = if hp.Amsgrad then InPlace.data64 (InPlace.buf s 2) else [||]
-            if isNull m || isNull v || isNull mx then false
-            else
-                step64 pr.Data (InPlace.data64 grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-                true
-        | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, decoupled, hp)
-        | _ -> false
 
 /// torch.optim.Adam.
 type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
@@ -298,7 +304,7 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         else
             let hp = this.Hyper g
             Check.adam "Optim.adam" hp
-            AdamInPlace.step false adamStep32 adamStep64 hp p grad s
+            ManagedSteps.adamLike false adamStep32 adamStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
@@ -329,7 +335,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
         else
             let hp = this.Hyper g
             Check.adam "Optim.adamW" hp
-            AdamInPlace.step true adamWStep32 adamWStep64 hp p grad s
+            ManagedSteps.adamLike true adamWStep32 adamWStep64 hp p grad s
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
@@ -359,24 +365,9 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
         else
             let hp = this.Hyper g
             Check.rmsprop "Optim.rmsprop" hp
-            let useMom = hp.Momentum > 0.0
             match p with
-            | :? RawFloat<float32> as pr ->
-                let sq = InPlace.data32 (InPlace.buf s 0)
-                let mb = if useMom then InPlace.data32 (InPlace.buf s 1) else [||]
-                let ga = if hp.Centered then InPlace.data32 (InPlace.buf s 2) else [||]
-                if isNull sq || isNull mb || isNull ga then false
-                else
-                    rmspropStep32 pr.Data (InPlace.data32 grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
-                    true
-            | :? RawFloat<float> as pr ->
-                let sq = InPlace.data64 (InPlace.buf s 0)
-                let mb = if useMom then InPlace.data64 (InPlace.buf s 1) else [||]
-                let ga = if hp.Centered then InPlace.data64 (InPlace.buf s 2) else [||]
-                if isNull sq || isNull mb || isNull ga then false
-                else
-                    rmspropStep64 pr.Data (InPlace.data64 grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
-                    true
+            | :? RawFloat<float32> as pr -> ManagedSteps.rmsprop rmspropStep32 pr.Data grad s hp
+            | :? RawFloat<float> as pr -> ManagedSteps.rmsprop rmspropStep64 pr.Data grad s hp
             | InPlace.Storage st -> st.RmspropStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, hp)
             | _ -> false
     override _.ReprEntries g =

@@ -82,6 +82,11 @@ module Optim =
     let private ofArr32 (like: Tensor) (a: float32[]) = Tensor.OfRaw(like.Raw.Backend.OfFloat32(a, like.Shape))
     let private ofArr64 (like: Tensor) (a: float[]) = Tensor.OfRaw(like.Raw.Backend.OfFloat64(a, like.Shape))
 
+    /// Reading a tensor's values as kernel arrays of one float type, and writing arrays back shaped like a tensor.
+    type private ElementIO<'T> = { Read: Tensor -> 'T[]; Write: Tensor -> 'T[] -> Tensor }
+    let private io32 = { Read = (fun (t: Tensor) -> t.ToFloat32Array()); Write = ofArr32 }
+    let private io64 = { Read = (fun (t: Tensor) -> t.ToDoubleArray()); Write = ofArr64 }
+
     /// The buffer tree called `name` in a state.
     let buffer (name: string) (state: OptState) : Params =
         match state.Buffers |> Array.tryFind (fun (n, _) -> n = name) with
@@ -119,18 +124,14 @@ module Optim =
     let sgdWith (hp: SgdHyper) : Optimizer =
         Check.sgd "Optim.sgd" hp
         let names = [| "momentum_buffer" |]
-        let step: LeafStep = fun p g bufs k ->
+        let leaf (io: ElementIO<'T>) (kernel: 'T[] -> 'T[] -> SgdState<'T> -> SgdHyper -> unit) : LeafStep = fun p g bufs k ->
             let useBuf = hp.Momentum <> 0.0
-            if is32 p then
-                let pa = p.ToFloat32Array()
-                let st = { MomentumBuffer = (if useBuf then bufs[0].ToFloat32Array() else [||]); HasBuffer = k > 0 }
-                sgdStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p pa, [| (if useBuf then ofArr32 p st.MomentumBuffer else bufs[0]) |]
-            else
-                let pa = p.ToDoubleArray()
-                let st = { MomentumBuffer = (if useBuf then bufs[0].ToDoubleArray() else [||]); HasBuffer = k > 0 }
-                sgdStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p pa, [| (if useBuf then ofArr64 p st.MomentumBuffer else bufs[0]) |]
+            let pa = io.Read p
+            let st = { MomentumBuffer = (if useBuf then io.Read bufs[0] else [||]); HasBuffer = k > 0 }
+            kernel pa (io.Read g) st hp
+            io.Write p pa, [| (if useBuf then io.Write p st.MomentumBuffer else bufs[0]) |]
+        let step32, step64 = leaf io32 sgdStep32, leaf io64 sgdStep64
+        let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
         { Init = fun p -> { emptyState with Buffers = [| "momentum_buffer", Params.zerosLike p |] }
           Update = fun g s p -> updateLeaves "Optim.sgd" names step g s p }
 
@@ -140,23 +141,16 @@ module Optim =
     let private adamLike (fn: string) (decoupled: bool) (hp: AdamHyper) : Optimizer =
         Check.adam fn hp
         let names = [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |]
-        let step: LeafStep = fun p g bufs k ->
-            if is32 p then
-                let pa = p.ToFloat32Array()
-                let st: AdamState<float32> =
-                    { ExpAvg = bufs[0].ToFloat32Array(); ExpAvgSq = bufs[1].ToFloat32Array()
-                      MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToFloat32Array() else [||]); Step = float k }
-                (if decoupled then adamWStep32 else adamStep32) pa (g.ToFloat32Array()) st hp
-                ofArr32 p pa,
-                [| ofArr32 p st.ExpAvg; ofArr32 p st.ExpAvgSq; (if hp.Amsgrad then ofArr32 p st.MaxExpAvgSq else bufs[2]) |]
-            else
-                let pa = p.ToDoubleArray()
-                let st: AdamState<float> =
-                    { ExpAvg = bufs[0].ToDoubleArray(); ExpAvgSq = bufs[1].ToDoubleArray()
-                      MaxExpAvgSq = (if hp.Amsgrad then bufs[2].ToDoubleArray() else [||]); Step = float k }
-                (if decoupled then adamWStep64 else adamStep64) pa (g.ToDoubleArray()) st hp
-                ofArr64 p pa,
-                [| ofArr64 p st.ExpAvg; ofArr64 p st.ExpAvgSq; (if hp.Amsgrad then ofArr64 p st.MaxExpAvgSq else bufs[2]) |]
+        let leaf (io: ElementIO<'T>) (kernel: 'T[] -> 'T[] -> AdamState<'T> -> AdamHyper -> unit) : LeafStep = fun p g bufs k ->
+            let pa = io.Read p
+            let st: AdamState<'T> =
+                { ExpAvg = io.Read bufs[0]; ExpAvgSq = io.Read bufs[1]
+                  MaxExpAvgSq = (if hp.Amsgrad then io.Read bufs[2] else [||]); Step = float k }
+            kernel pa (io.Read g) st hp
+            io.Write p pa, [| io.Write p st.ExpAvg; io.Write p st.ExpAvgSq; (if hp.Amsgrad then io.Write p st.MaxExpAvgSq else bufs[2]) |]
+        let step32 = leaf io32 (if decoupled then adamWStep32 else adamStep32)
+        let step64 = leaf io64 (if decoupled then adamWStep64 else adamStep64)
+        let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
         { Init = fun p ->
             let z = Params.zerosLike p
             { emptyState with Buffers = [| "exp_avg", z; "exp_avg_sq", z; "max_exp_avg_sq", z |] }
@@ -175,26 +169,18 @@ module Optim =
     let rmspropWith (hp: RmspropHyper) : Optimizer =
         Check.rmsprop "Optim.rmsprop" hp
         let names = [| "square_avg"; "momentum_buffer"; "grad_avg" |]
-        let step: LeafStep = fun p g bufs k ->
+        let leaf (io: ElementIO<'T>) (kernel: 'T[] -> 'T[] -> RmspropState<'T> -> RmspropHyper -> unit) : LeafStep = fun p g bufs k ->
             let useMom = hp.Momentum > 0.0
-            if is32 p then
-                let pa = p.ToFloat32Array()
-                let st: RmspropState<float32> =
-                    { SquareAvg = bufs[0].ToFloat32Array(); MomentumBuffer = (if useMom then bufs[1].ToFloat32Array() else [||])
-                      GradAvg = (if hp.Centered then bufs[2].ToFloat32Array() else [||]); Step = float k }
-                rmspropStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p pa,
-                [| ofArr32 p st.SquareAvg; (if useMom then ofArr32 p st.MomentumBuffer else bufs[1])
-                   (if hp.Centered then ofArr32 p st.GradAvg else bufs[2]) |]
-            else
-                let pa = p.ToDoubleArray()
-                let st: RmspropState<float> =
-                    { SquareAvg = bufs[0].ToDoubleArray(); MomentumBuffer = (if useMom then bufs[1].ToDoubleArray() else [||])
-                      GradAvg = (if hp.Centered then bufs[2].ToDoubleArray() else [||]); Step = float k }
-                rmspropStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p pa,
-                [| ofArr64 p st.SquareAvg; (if useMom then ofArr64 p st.MomentumBuffer else bufs[1])
-                   (if hp.Centered then ofArr64 p st.GradAvg else bufs[2]) |]
+            let pa = io.Read p
+            let st: RmspropState<'T> =
+                { SquareAvg = io.Read bufs[0]; MomentumBuffer = (if useMom then io.Read bufs[1] else [||])
+                  GradAvg = (if hp.Centered then io.Read bufs[2] else [||]); Step = float k }
+            kernel pa (io.Read g) st hp
+            io.Write p pa,
+            [| io.Write p st.SquareAvg; (if useMom then io.Write p st.MomentumBuffer else bufs[1])
+               (if hp.Centered then io.Write p st.GradAvg else bufs[2]) |]
+        let step32, step64 = leaf io32 rmspropStep32, leaf io64 rmspropStep64
+        let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
         { Init = fun p ->
             let z = Params.zerosLike p
             { emptyState with Buffers = [| "square_avg", z; "momentum_buffer", z; "grad_avg", z |] }
@@ -207,17 +193,13 @@ module Optim =
     let adagradWith (hp: AdagradHyper) : Optimizer =
         Check.adagrad "Optim.adagrad" hp
         let names = [| "sum" |]
-        let step: LeafStep = fun p g bufs k ->
-            if is32 p then
-                let pa = p.ToFloat32Array()
-                let st: AdagradState<float32> = { Sum = bufs[0].ToFloat32Array(); Step = float k }
-                adagradStep32 pa (g.ToFloat32Array()) st hp
-                ofArr32 p pa, [| ofArr32 p st.Sum |]
-            else
-                let pa = p.ToDoubleArray()
-                let st: AdagradState<float> = { Sum = bufs[0].ToDoubleArray(); Step = float k }
-                adagradStep64 pa (g.ToDoubleArray()) st hp
-                ofArr64 p pa, [| ofArr64 p st.Sum |]
+        let leaf (io: ElementIO<'T>) (kernel: 'T[] -> 'T[] -> AdagradState<'T> -> AdagradHyper -> unit) : LeafStep = fun p g bufs k ->
+            let pa = io.Read p
+            let st: AdagradState<'T> = { Sum = io.Read bufs[0]; Step = float k }
+            kernel pa (io.Read g) st hp
+            io.Write p pa, [| io.Write p st.Sum |]
+        let step32, step64 = leaf io32 adagradStep32, leaf io64 adagradStep64
+        let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
         { Init = fun p -> { emptyState with Buffers = [| "sum", Params.map (fun t -> t.FullLike hp.InitialAccumulatorValue) p |] }
           Update = fun g s p -> updateLeaves "Optim.adagrad" names step g s p }
 
