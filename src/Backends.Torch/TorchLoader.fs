@@ -14,9 +14,10 @@ module internal LibTorchSwitches =
 
     /// Turns off libtorch's NNPACK convolutions (at::globalContext().setUserEnabledNNPACK(false)); returns false when
     /// the library or its symbols are not found (another platform or libtorch build), leaving libtorch as it was.
-    /// Why: libtorch probes NNPACK on every float32 convolution that oneDNN does not take (batch 1, small kernels)
-    /// and, on CPUs NNPACK does not support, logs "Could not initialize NNPACK! Reason: Unsupported hardware."
-    /// each time; NNPACK is never chosen where oneDNN is enabled anyway, so nothing is lost.
+    /// Why: libtorch probes NNPACK for every convolution that oneDNN does not take (batch 1 with a small kernel,
+    /// for instance) and, on CPUs NNPACK does not support, logs "Could not initialize NNPACK! Reason: Unsupported
+    /// hardware." each time (TORCH_CPP_LOG_LEVEL does not reach this log). NNPACK would only run for float32
+    /// batches of 16 or more that oneDNN declines, which it never does while enabled, so nothing is lost.
     let disableNnpack () =
         let mutable lib = 0n
         let mutable ctxFn = 0n
