@@ -11,7 +11,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 root="$repo/.cache/trixie-root"
 config=Release
 say() { echo "torch-root: $*" >&2; }
-die() { say "FAILED: $*"; echo "0 passed, 1 failed"; exit 1; }
+die() { say "FAILED: $*"; echo "0 passed, 1 failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 build=1
 provision=0

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test suite of the repository and ends with one line: "N passed, N failed".
+# Runs every test suite of the repository and ends with two lines: "N passed, N failed", then the same with the
+# skipped count (Expecto's "ignored", e.g. the Torch cases on a host where libtorch cannot load) as the last line:
+# "N passed, N failed, N skipped".
 # The Torch backend's suite also runs inside the Debian 13 root when .ci/run (or .ci/torch-root.sh
 # --provision) has built it; on a plain Debian 12 host it checks the clear load-failure error.
 # Usage: bash tests/run.sh [extra Expecto arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 config=Release
-dotnet build Fluxion.sln -c "$config" -nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+dotnet build Fluxion.sln -c "$config" -nologo -clp:ErrorsOnly \
+  || { echo "build failed"; echo "0 passed, 1 failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-passed=0; failed=0; status=0
+passed=0; failed=0; skipped=0; status=0
 # Adds the counts of the last Expecto closing line in a log (a missing line counts as one failure).
 count() {
-  local log=$1 rc=$2 line p f
+  local log=$1 rc=$2 line p i f
   line=$(grep -E '[0-9]+ passed, [0-9]+ ignored, [0-9]+ failed, [0-9]+ errored' "$log" | tail -1)
   if [ -n "$line" ]; then
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+    i=$(sed -E 's/.* ([0-9]+) ignored.*/\1/' <<<"$line")
     f=$(sed -E 's/.* ([0-9]+) failed, ([0-9]+) errored.*/\1+\2/' <<<"$line")
-    passed=$((passed + p)); failed=$((failed + f))
+    passed=$((passed + p)); skipped=$((skipped + i)); failed=$((failed + f))
   else
     failed=$((failed + 1))
   fi
@@ -39,4 +43,5 @@ fi
 rm -f "$log"
 [ "$failed" -gt 0 ] && status=1
 echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

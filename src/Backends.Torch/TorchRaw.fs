@@ -306,14 +306,32 @@ type TorchRaw(t: TT) =
     override x.Conv1dGradInput(weight, inputShape, stride, padding, dilation, groups) =
         if not (Dtype.isFloat dtype) then unsupported "conv1d" dtype
         else
-            // The input gradient of a convolution is the transposed convolution with the same weight;
-            // output_padding recovers the input length lost to the stride's floor.
+            // The input gradient as a stride-1 forward convolution: the output gradient spread out by the stride
+            // (zeros between its steps) and padded so each input position sees every tap that read it, with the
+            // weight's taps reversed and its in/out channels swapped within each group. libtorch's transposed
+            // convolution is avoided on purpose: its stride-1 path (and libtorch autograd's conv1d input gradient)
+            // returned wrong values on some CPUs, while the forward convolution stays right.
             let w = TorchRaw.ToTorch weight
-            let k = weight.Shape.[2]
-            let lout = x.Shape.[2]
-            let natural = (lout - 1) * stride - 2 * padding + dilation * (k - 1) + 1
-            let outPad = inputShape.[2] - natural
-            wrap (torch.nn.functional.conv_transpose1d(t, w, null, int64 stride, int64 padding, int64 outPad, int64 dilation, int64 groups))
+            let nb, cout, lout = int64 x.Shape.[0], int64 x.Shape.[1], int64 x.Shape.[2]
+            let cpg, k = int64 weight.Shape.[1], int64 weight.Shape.[2]
+            let g, s, p, d = int64 groups, int64 stride, int64 padding, int64 dilation
+            use grouped = w.reshape([| g; cout / g; cpg; k |])
+            use swapped = grouped.transpose(1L, 2L)
+            use flipped = swapped.flip([| 3L |])
+            use wt = flipped.reshape([| g * cpg; cout / g; k |])
+            let spreadLen = (lout - 1L) * s + 1L
+            use spread =
+                if s = 1L then t.alias()
+                else
+                    let z = torch.zeros([| nb; cout; spreadLen |], t.dtype)
+                    use steps = z.slice(2L, 0L, spreadLen, s)
+                    steps.copy_(t) |> ignore
+                    z
+            // Negative amounts crop: padding wider than the dilated kernel leaves border positions unread.
+            let left = d * (k - 1L) - p
+            let right = int64 inputShape.[2] + p - spreadLen
+            use padded = torch.nn.functional.pad(spread, [| left; right |])
+            wrap (torch.nn.functional.conv1d(padded, wt, null, 1L, 0L, d, g))
 
     override x.Conv1dGradWeight(input, weightShape, stride, padding, dilation, groups) =
         if not (Dtype.isFloat dtype) then unsupported "conv1d" dtype
@@ -349,15 +367,13 @@ type TorchRaw(t: TT) =
     override x.AvgPool1dGrad(inputShape, k, stride, padding) =
         if not (Dtype.isFloat dtype) then x.AsFloatRaw().AvgPool1dGrad(inputShape, k, stride, padding)
         else
-            // Average pooling is a convolution of every channel with ones/k, so its adjoint is the transposed one.
-            let nb, ch, len = int64 inputShape.[0], int64 inputShape.[1], inputShape.[2]
-            let lout = x.Shape.[2]
-            use g = t.reshape([| nb * ch; 1L; int64 lout |])
-            use gk = g.div(TorchTypes.scalarTensor (float k) dtype)
-            use ones = torch.ones([| 1L; 1L; int64 k |], t.dtype)
-            let natural = (lout - 1) * stride - 2 * padding + k
-            use r = torch.nn.functional.conv_transpose1d(gk, ones, null, int64 stride, int64 padding, int64 (len - natural), 1L, 1L)
-            wrap (r.reshape([| nb; ch; int64 len |]))
+            // libtorch's own average-pooling adjoint on a height-1 image (no transposed convolution, whose
+            // stride-1 path is wrong on some CPUs); the original input only lends its shape.
+            let nb, ch, len = int64 inputShape.[0], int64 inputShape.[1], int64 inputShape.[2]
+            use g = t.reshape([| nb; ch; 1L; int64 x.Shape.[2] |])
+            use shapeOnly = torch.empty([| nb; ch; 1L; len |], t.dtype)
+            use r = torch.nn.functional.avg_pool2d_backward(g, shapeOnly, [| 1L; int64 k |], [| 1L; int64 stride |], [| 0L; int64 padding |], false, true, Nullable())
+            wrap (r.reshape([| nb; ch; len |]))
 
     override x.Cast(d) =
         if d = dtype then x :> RawTensor else wrap (t.to_type(TorchTypes.scalarType d))

@@ -1,4 +1,9 @@
-import torch, numpy as np, json, struct
+# Makes tests/data/kernels_torch_extra.json with Debian's PyTorch 1.13 (python3-torch, /usr/bin/python3), one thread.
+# Usage: /usr/bin/python3 tests/data/kernels_torch_extra.py OUTPUT.json
+#   e.g. /usr/bin/python3 tests/data/kernels_torch_extra.py tests/data/kernels_torch_extra.json
+import sys, torch, numpy as np, json, struct
+if len(sys.argv) != 2:
+    sys.exit("usage: /usr/bin/python3 tests/data/kernels_torch_extra.py OUTPUT.json")
 torch.set_num_threads(1)
 rng = np.random.default_rng(1234)
 def h32(a): return ['0x%08x' % v for v in np.asarray(a, dtype=np.float32).reshape(-1).view(np.uint32)]
@@ -53,5 +58,6 @@ tg = r2.integers(0, 5, 40); tg[[0, 3, 16, 17, 31]] = -100
 a, b = torch.tensor(x), torch.tensor(tg)
 out["ce_ignore"] = {"N": 40, "C": 5, "ignore_index": -100, "logits": h32(x), "targets": [int(v) for v in tg],
     "mean": h32([torch.nn.functional.cross_entropy(a, b).item()]), "sum": h32([torch.nn.functional.cross_entropy(a, b, reduction='sum').item()])}
-json.dump(out, open('/tmp/kx/kernels_torch_extra.json', 'w'))
+with open(sys.argv[1], 'w') as f:
+    json.dump(out, f)
 print("ok", len(json.dumps(out)))
