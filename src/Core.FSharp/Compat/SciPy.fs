@@ -61,7 +61,7 @@ let private localMaxima (x: float[]) =
 
 let inline private npLess (a: float) (b: float) = a < b || (b <> b && a = a)
 
-// NumPy 1.24's default argsort for float64 (introsort: median-of-3 quicksort, insertion sort below 17 elements,
+// NumPy 1.24's default argsort for float64 (introsort: median-of-3 quicksort, insertion sort up to 16 elements,
 // heapsort past the depth limit). It is not stable, and find_peaks's tie-breaking between equal heights follows it.
 let private argsortQuick (v: float[]) : int[] =
     let idx = Array.init v.Length id
@@ -125,7 +125,7 @@ let private argsortQuick (v: float[]) : int[] =
                 heapsort pl (pr - pl + 1)
                 skipInsertion <- true
             else
-                while pr - pl > 16 do
+                while pr - pl > 15 do
                     let pm = pl + ((pr - pl) >>> 1)
                     if npLess v[idx[pm]] v[idx[pl]] then swap pm pl
                     if npLess v[idx[pr]] v[idx[pm]] then swap pr pm
