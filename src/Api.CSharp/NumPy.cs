@@ -12,6 +12,10 @@ public static class NumPy
     /// <summary>np.convolve(a, v, mode) with mode "full" (default), "valid" or "same".</summary>
     public static double[] Convolve(double[] a, double[] v, string mode = "full") => Compat.NumPy.convolve(a, v, mode);
 
+    /// <summary>np.convolve on integer arrays, with NumPy's integer result.</summary>
+    public static long[] Convolve(long[] a, long[] v, string mode = "full") =>
+        Compat.NumPy.convolveInt64(a, v, Compat.NumPy.parseConvolveMode(mode));
+
     /// <summary>np.digitize(x, bins, right): the bin index of each value.</summary>
     public static long[] Digitize(double[] x, double[] bins, bool right = false) => Compat.NumPy.digitize(x, bins, right);
 

@@ -12,6 +12,7 @@ let tests =
         testCase "Convolve, Digitize and Bincount give numpy's values" <| fun () ->
             Expect.equal (NumPy.Convolve([| 1.0; 2.0; 3.0 |], [| 0.0; 1.0; 0.5 |], "same")) [| 1.0; 2.5; 4.0 |] "same"
             Expect.equal (NumPy.Convolve([| 1.0; 2.0; 3.0 |], [| 0.0; 1.0; 0.5 |])) [| 0.0; 1.0; 2.5; 4.0; 1.5 |] "full by default"
+            Expect.equal (NumPy.Convolve([| 1L; 2L; 3L; 4L |], [| 1L; 2L; 3L |])) [| 1L; 4L; 10L; 16L; 17L; 12L |] "integers"
             Expect.equal (NumPy.Digitize([| 1.0; 3.0; 12.0 |], [| 1.0; 3.0; 5.0 |])) [| 1L; 2L; 3L |] "digitize"
             Expect.equal (NumPy.Digitize([| 1.0; 3.0 |], [| 1.0; 3.0; 5.0 |], right = true)) [| 0L; 1L |] "digitize right"
             Expect.equal (NumPy.Bincount([| 0L; 2L; 2L |], minlength = 4)) [| 1L; 0L; 2L; 0L |] "bincount"

@@ -21,17 +21,15 @@ let parseConvolveMode (mode: string) : ConvolveMode =
     | 'f' -> ConvolveMode.Full
     | _ -> raise (ArgumentException($"convolve: mode must be 'full', 'valid' or 'same' (got '%s{mode}').", "mode"))
 
-// NumPy sums each output left to right from +0.0 without fused multiply-adds (small_correlate for kernels of
+// NumPy sums each output left to right from zero without fused multiply-adds (small_correlate for kernels of
 // up to 11 taps, the reference BLAS ddot otherwise; both accumulate in this order).
-let private dotRange (a: float[]) (aStart: int) (k: float[]) (kStart: int) (count: int) =
-    let mutable s = 0.0
+let inline private dotRange (a: ^T[]) (aStart: int) (k: ^T[]) (kStart: int) (count: int) : ^T =
+    let mutable s = LanguagePrimitives.GenericZero< ^T>
     for t in 0 .. count - 1 do
         s <- s + a[aStart + t] * k[kStart + t]
     s
 
-/// np.convolve(a, v, mode): the inputs are swapped when v is longer; values are bit-identical to NumPy 1.24
-/// built on the reference BLAS (OpenBLAS builds reorder sums of more than 11 taps, differing in the last bits).
-let convolveMode (a: float[]) (v: float[]) (mode: ConvolveMode) : float[] =
+let inline private correlateReversed (a: ^T[]) (v: ^T[]) (mode: ConvolveMode) : ^T[] =
     if isNull a then nullArg "a"
     if isNull v then nullArg "v"
     let a, v = if v.Length > a.Length then v, a else a, v
@@ -50,17 +48,23 @@ let convolveMode (a: float[]) (v: float[]) (mode: ConvolveMode) : float[] =
     let mutable o = 0
     // Left edge: the kernel hangs over the start; its tail part meets a[0..].
     for i in 0 .. nLeft - 1 do
-        let count = n2 - nLeft + i
-        out[o] <- dotRange a 0 k (nLeft - i) count
+        out[o] <- dotRange a 0 k (nLeft - i) (n2 - nLeft + i)
         o <- o + 1
     for i in 0 .. n1 - n2 do
         out[o] <- dotRange a i k 0 n2
         o <- o + 1
     for i in 0 .. nRight - 1 do
-        let start = n1 - n2 + 1 + i
-        out[o] <- dotRange a start k 0 (n2 - 1 - i)
+        out[o] <- dotRange a (n1 - n2 + 1 + i) k 0 (n2 - 1 - i)
         o <- o + 1
     out
+
+/// np.convolve(a, v, mode) for float64: the inputs are swapped when v is longer; values are bit-identical to
+/// NumPy 1.24 built on the reference BLAS. OpenBLAS builds reorder the sums of kernels longer than 11 taps
+/// (blocked, fused accumulators), so there results differ by rounding: at most about len(v) * 2^-53 * sum |a_i v_j|.
+let convolveMode (a: float[]) (v: float[]) (mode: ConvolveMode) : float[] = correlateReversed a v mode
+
+/// np.convolve(a, v, mode) for int64 arrays (NumPy's integer result, wrapping on overflow).
+let convolveInt64 (a: int64[]) (v: int64[]) (mode: ConvolveMode) : int64[] = correlateReversed a v mode
 
 /// np.convolve(a, v, mode) with the mode given by name ("full", "valid" or "same").
 let convolve (a: float[]) (v: float[]) (mode: string) : float[] = convolveMode a v (parseConvolveMode mode)

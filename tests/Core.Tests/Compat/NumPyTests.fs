@@ -27,6 +27,9 @@ let tests =
             Expect.equal (NumPy.convolve [| 1.0; 2.0; 3.0 |] [| 0.0; 1.0; 0.5 |] "valid") [| 2.5 |] "valid"
             Expect.equal (NumPy.convolve [| 0.0; 1.0; 0.5 |] [| 1.0; 2.0; 3.0; 4.0 |] "same") [| 1.0; 2.5; 4.0; 5.5 |] "swapped same"
             Expect.equal (NumPy.parseConvolveMode "Valid") NumPy.ConvolveMode.Valid "case-insensitive first letter"
+            // the course's integer example: np.convolve([1, 2, 3, 4], [1, 2, 3]) -> [1 4 10 16 17 12]
+            Expect.equal (NumPy.convolveInt64 [| 1L; 2L; 3L; 4L |] [| 1L; 2L; 3L |] NumPy.ConvolveMode.Full) [| 1L; 4L; 10L; 16L; 17L; 12L |] "int full"
+            Expect.equal (NumPy.convolveInt64 [| 1L; 2L; 3L; 4L |] [| 1L; 2L; 3L |] NumPy.ConvolveMode.Valid) [| 10L; 16L |] "int valid"
 
         testCase "convolve rejects empty inputs with numpy's messages" <| fun () ->
             throwsWith<ArgumentException> (fun () -> NumPy.convolve [||] [| 1.0 |] "full" |> ignore) "v cannot be empty" "empty a (swapped)"
