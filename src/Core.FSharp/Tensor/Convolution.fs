@@ -8,7 +8,9 @@ open Fluxion.Backend
 /// derivative order comes for free.
 module Convolution =
     let private outLength (op: string) (len: int) (k: int) (stride: int) (padding: int) (dilation: int) =
-        let l = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
+        // Test the numerator before dividing: integer division truncates -1 / 2 to 0, which would pass as length 1.
+        let span = len + 2 * padding - dilation * (k - 1) - 1
+        let l = if span < 0 then 0 else span / stride + 1
         if l <= 0 then
             raise (ShapeException(sprintf "%s: input length %d with padding %d is too short for kernel size %d (dilation %d)" op len padding k dilation))
         l
