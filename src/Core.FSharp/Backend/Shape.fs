@@ -2,10 +2,6 @@ namespace Fluxion
 
 open System
 
-/// Shape errors carry the op name and the shapes involved.
-type ShapeException(message: string) =
-    inherit ArgumentException(message)
-
 /// Shape algebra on `int[]` shapes (row-major, contiguous).
 module Shape =
     /// The most elements one tensor holds: its storage is a single .NET array, indexed by `int`.

@@ -120,7 +120,7 @@ module Functional =
         if useBatch then
             let n = if xs.Length = 2 then xs.[0] else xs.[0] * xs.[2]
             if training && n = 1 then
-                invalidArg "x" (sprintf "batch_norm: expected more than 1 value per channel when training, got input size %s" (shp xs))
+                raise (ShapeException(sprintf "batch_norm: expected more than 1 value per channel when training, got input size %s" (shp xs), "x"))
             if x.Numel = 0 then
                 // PyTorch: an empty batch gives the (empty) affine output and leaves the running statistics as they were.
                 affine x, (match runningMean, runningVar with Some rm, Some rv when training -> Some(rm, rv) | _ -> None)
@@ -166,7 +166,7 @@ module Functional =
             let s = x.Shape
             let n = s.[s.Length - 1]
             if mode = "reflect" && (left >= n || right >= n) then
-                invalidArg "x" (sprintf "pad: reflect padding %d/%d must be smaller than the input length %d" left right n)
+                raise (ShapeException(sprintf "pad: reflect padding %d/%d must be smaller than the input length %d" left right n, "x"))
             let idx = padIndex mode n left right
             let shape1 = Array.init s.Length (fun i -> if i = s.Length - 1 then idx.Length else 1)
             let full = Array.init s.Length (fun i -> if i = s.Length - 1 then idx.Length else s.[i])

@@ -75,7 +75,7 @@ module Creation =
             match o with
             | :? Array as a ->
                 if depth >= shape.Length || a.Length <> shape.[depth] then
-                    invalidArg "data" (sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length)
+                    raise (ShapeException(sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length, "data"))
                 for v in a do collect (depth + 1) v
             | v -> values.Add v
         collect 0 data

@@ -47,7 +47,9 @@ module Reductions =
     // PyTorch refuses a whole-tensor extreme of nothing (there is no identity element to return).
     let private nonEmpty (op: string) (x: Tensor) =
         if x.Numel = 0 then
-            raise (ShapeException(sprintf "%s(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument." op))
+            // PyTorch's own text, which tells max/min users (not argmax/argmin users) how to fix it.
+            let hint = if op.StartsWith "arg" then "" else " Specify the reduction dim with the 'dim' argument."
+            raise (ShapeException(sprintf "%s(): Expected reduction dim to be specified for input.numel() == 0.%s" op hint))
 
     // Along a dim of size 0 each output slot would pick from nothing; empty outputs are fine.
     let private nonEmptyDim (op: string) (d: int) (x: Tensor) =

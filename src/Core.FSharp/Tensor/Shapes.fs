@@ -128,14 +128,15 @@ module Shapes =
         let big = Array.init s.Length (fun i -> int64 s.[i] * int64 repeats.[i])
         if big |> Array.exists (fun v -> v > int64 Int32.MaxValue) then
             let total = big |> Array.fold (fun (acc: Numerics.BigInteger) v -> acc * Numerics.BigInteger v) Numerics.BigInteger.One
-            raise (ShapeException(sprintf "repeat: repeating %s by %A gives %s elements; a tensor holds at most %d" (Shape.toString x.Shape) repeats (total.ToString()) Shape.MaxNumel))
-        Shape.validate "repeat" target |> ignore
-        x.Reshape(inter).Expand(target).Reshape(Array.init s.Length (fun i -> s.[i] * repeats.[i]))
+            raise (ShapeException(sprintf "repeat: repeating %s by %s gives %s elements; a tensor holds at most %d" (Shape.toString x.Shape) (Shape.toString repeats) (total.ToString()) Shape.MaxNumel))
+        let final = Array.map int big
+        Shape.validate "repeat" final |> ignore
+        x.Reshape(inter).Expand(target).Reshape final
 
     /// Constant padding of the last dimensions: `pads` = (left_last, right_last, left_prev, right_prev, ...).
     let pad (pads: int[]) (value: float) (x: Tensor) =
         if pads.Length % 2 <> 0 || pads.Length / 2 > x.Dim then
-            invalidArg "pads" (sprintf "pad: padding length %d must be even and at most twice the number of dimensions (%d)" pads.Length x.Dim)
+            raise (ShapeException(sprintf "pad: padding length %d must be even and at most twice the number of dimensions (%d)" pads.Length x.Dim, "pads"))
         let s = x.Shape
         let full = Array.copy s
         let starts = Array.zeroCreate s.Length
@@ -144,7 +145,7 @@ module Shapes =
             if pads.[2 * i] < 0 || pads.[2 * i + 1] < 0 then invalidArg "pads" "pad: negative padding is not supported"
             let size = int64 s.[d] + int64 pads.[2 * i] + int64 pads.[2 * i + 1]
             if size > int64 Int32.MaxValue then
-                raise (ShapeException(sprintf "pad: padding %s by %A gives dimension %d size %d; a tensor holds at most %d elements" (Shape.toString s) pads d size Shape.MaxNumel))
+                raise (ShapeException(sprintf "pad: padding %s by %s gives dimension %d size %d; a tensor holds at most %d elements" (Shape.toString s) (Shape.toString pads) d size Shape.MaxNumel))
             full.[d] <- int size
             starts.[d] <- pads.[2 * i]
         Shape.validate "pad" full |> ignore

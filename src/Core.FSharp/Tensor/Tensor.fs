@@ -269,7 +269,7 @@ type Tensor =
         match t with
         | TR(_, _, 0) ->
             if not (Shape.equal gradient.Shape t.Shape) then
-                invalidArg "gradient" (sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape))
+                raise (ShapeException(sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape), "gradient"))
             Tensor.ReverseSweep(t, gradient)
         | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn"
 
