@@ -67,6 +67,9 @@ module Convolution =
             raise (ShapeException(sprintf "conv1d: input has %d channels (shape %s) but weight %s with groups=%d expects %d" cin (Shape.toString x.Shape) (Shape.toString ws) groups (cpg * groups)))
         if cout % groups <> 0 then raise (ShapeException(sprintf "conv1d: out channels %d not divisible by groups %d" cout groups))
         outLength "conv1d" x.Shape.[2] k stride padding dilation |> ignore
+        // PyTorch refuses an empty signal unless the batch or the channels are empty too, even when padding fills a window.
+        if x.Shape.[2] = 0 && x.Shape.[0] > 0 && cin > 0 then
+            raise (ShapeException(sprintf "conv1d: Only zero batch or zero channel inputs are supported, but got input shape: [%s]" (String.Join(", ", x.Shape))))
         let struct (x, weight) = if x.Dtype = weight.Dtype then struct (x, weight) else struct (x.Cast(Dtype.promote x.Dtype weight.Dtype), weight.Cast(Dtype.promote x.Dtype weight.Dtype))
         let y = convOp { Stride = stride; Padding = padding; Dilation = dilation; Groups = groups } x weight
         let y =

@@ -117,6 +117,19 @@ let private cases : (string * (unit -> Tensor)) list =
       "grad of w in ((0, 3) @ w).sum()", (fun () -> (backward (fun xs -> Tensor.matmul xs.[0] xs.[1]) [| z03 (); o [| 3; 4 |] |]).[1])
       "grad of y in cat((2, 0), y)", (fun () -> (backward (fun xs -> Tensor.cat 1 xs) [| e (); o [| 2; 3 |] |]).[1]) ]
 
+/// Cases built from modules, whose constructors draw from the process-wide generator (run sequenced).
+let private moduleCases : (string * (unit -> Tensor)) list =
+    let twoSteps (make: Parameter seq -> TorchOptimizer) =
+        let lin = Linear(0, 5)
+        let opt = make (lin.Parameters())
+        for _ in 1 .. 2 do
+            opt.ZeroGrad()
+            Tensor.mean (Tensor.pow 2.0 (lin.Call(z [| 2; 0 |]) - 1.0)) |> fun l -> l.Backward()
+            opt.Step()
+        lin.Bias.Value
+    [ "Linear(0, 5) bias after 2 SGD(lr=0.1, momentum=0.9) steps", (fun () -> twoSteps (fun ps -> SGD(ps, 0.1, momentum = 0.9)))
+      "Linear(0, 5) bias after 2 Adam(lr=0.1) steps", (fun () -> twoSteps (fun ps -> Adam(ps, 0.1))) ]
+
 /// The Fluxion side of every PyTorch error in empty_sizes.json, with the op name Fluxion prefixes (if any).
 let private errorCases : (string * string * (unit -> obj)) list =
     let e () = z [| 2; 0 |]
@@ -134,6 +147,24 @@ let private dtypeName (t: Tensor) =
     | Dtype.Float64 -> "float64"
     | Dtype.Int64 -> "int64"
     | _ -> "bool"
+
+/// Compares each case's shape, dtype and values (NaN and infinities exactly) with empty_sizes.json.
+let private checkCases (cases: (string * (unit -> Tensor)) list) =
+    let data = TestData.json "empty_sizes.json"
+    let expected = dict [ for c in data.GetProperty("cases").EnumerateArray() -> c.GetProperty("name").GetString(), c ]
+    for name, f in cases do
+        let c = expected.[name]
+        let t = f ()
+        let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+        Expect.equal t.Shape shape (name + ": shape")
+        Expect.equal (dtypeName t) (c.GetProperty("dtype").GetString()) (name + ": dtype")
+        let want = TestData.nums (c.GetProperty "values")
+        let got = t.ToDoubleArray()
+        Expect.equal got.Length want.Length (name + ": element count")
+        Array.iteri2 (fun i (g: float) (w: float) ->
+            if Double.IsNaN w then Expect.isTrue (Double.IsNaN g) (sprintf "%s: element %d is NaN" name i)
+            elif Double.IsInfinity w then Expect.equal g w (sprintf "%s: element %d" name i)
+            else Expect.floatClose Accuracy.high g w (sprintf "%s: element %d" name i)) got want
 
 [<Tests>]
 let tests =
@@ -199,23 +230,15 @@ let tests =
             let e = Expect.throwsC (fun () -> Tensor.zeros [| 2; 3 |] + Tensor.zeros [| 4 |] |> ignore) id
             Expect.equal (e.GetType()) typeof<ShapeException> "broadcast failure is a ShapeException"
 
+        testCase "every PyTorch case in empty_sizes.json has a Fluxion side" <| fun () ->
+            let names = [ for c in (TestData.json "empty_sizes.json").GetProperty("cases").EnumerateArray() -> c.GetProperty("name").GetString() ]
+            Expect.equal (Set.ofList names) (Set.ofList (List.map fst (cases @ moduleCases))) "case names"
+
         testCase "zero-sized results of ops, layers, losses and gradients equal PyTorch's" <| fun () ->
-            let data = TestData.json "empty_sizes.json"
-            let expected = dict [ for c in data.GetProperty("cases").EnumerateArray() -> c.GetProperty("name").GetString(), c ]
-            Expect.equal (Set.ofSeq expected.Keys) (Set.ofList (List.map fst cases)) "every PyTorch case has a Fluxion side"
-            for name, f in cases do
-                let c = expected.[name]
-                let t = f ()
-                let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
-                Expect.equal t.Shape shape (name + ": shape")
-                Expect.equal (dtypeName t) (c.GetProperty("dtype").GetString()) (name + ": dtype")
-                let want = TestData.nums (c.GetProperty "values")
-                let got = t.ToDoubleArray()
-                Expect.equal got.Length want.Length (name + ": element count")
-                Array.iteri2 (fun i (g: float) (w: float) ->
-                    if Double.IsNaN w then Expect.isTrue (Double.IsNaN g) (sprintf "%s: element %d is NaN" name i)
-                    elif Double.IsInfinity w then Expect.equal g w (sprintf "%s: element %d" name i)
-                    else Expect.floatClose Accuracy.high g w (sprintf "%s: element %d" name i)) got want
+            checkCases cases
+
+        testSequenced (testCase "optimizer steps on Linear(0, 5) (an empty weight) move the bias as in PyTorch" (fun () ->
+            checkCases moduleCases))
 
         testCase "empty reductions without a dim raise PyTorch's errors" <| fun () ->
             let data = TestData.json "empty_sizes.json"
@@ -257,4 +280,9 @@ let tests =
             Expect.stringContains e.Message "too short for kernel size 2" "message"
             let e = Expect.throwsC (fun () -> Tensor.avgPool1d 2 2 0 (z [| 1; 2; 1 |]) |> ignore) id
             Expect.stringContains e.Message "too short for kernel size 2" "avg_pool1d message"
+            // torch: nn.Conv1d(2, 3, 3, padding=2)(torch.zeros(1, 2, 0)) -> "Only zero batch or zero channel inputs are supported, ..."
+            let w = z [| 3; 2; 3 |]
+            shapeError (fun () -> Convolution.conv1d 1 2 1 1 w None (z [| 1; 2; 0 |]))
+                "conv1d: Only zero batch or zero channel inputs are supported, but got input shape: [1, 2, 0]"
+            Expect.equal (Convolution.conv1d 1 2 1 1 w None (z [| 0; 2; 0 |])).Shape [| 0; 3; 2 |] "a zero batch is fine"
     ]

@@ -104,6 +104,17 @@ y = torch.ones(2, 3, requires_grad=True)
 torch.cat([x, y], 1).sum().backward()
 add("grad of y in cat((2, 0), y)", y.grad)
 
+def two_steps(make):
+    lin = nn.Linear(0, 5)
+    opt = make(lin.parameters())
+    for _ in range(2):
+        opt.zero_grad()
+        ((lin(torch.zeros(2, 0)) - 1) ** 2).mean().backward()
+        opt.step()
+    return lin.bias
+add("Linear(0, 5) bias after 2 SGD(lr=0.1, momentum=0.9) steps", two_steps(lambda p: torch.optim.SGD(p, 0.1, momentum=0.9)))
+add("Linear(0, 5) bias after 2 Adam(lr=0.1) steps", two_steps(lambda p: torch.optim.Adam(p, 0.1)))
+
 err("max", lambda: e.max())
 err("min", lambda: e.min())
 err("argmax", lambda: e.argmax())
