@@ -273,6 +273,37 @@ let tests =
             Expect.equal (Tensor.split 2 0 (z [| 0; 3 |]) |> Array.map (fun t -> t.Shape)) [| [| 0; 3 |] |] "split"
             Expect.equal (Tensor.chunk 2 1 (z [| 0; 3 |]) |> Array.map (fun t -> t.Shape)) [| [| 0; 2 |]; [| 0; 1 |] |] "chunk nonempty dim"
 
+        testCase "kernels take empty inputs without indexing out of range and give the empty sums and means" <| fun () ->
+            let e32 : float32[] = [||]
+            Expect.equal (Kernels.Reduce.sum32 (ReadOnlySpan e32)) 0.0f "sum32 of nothing"
+            Expect.isTrue (Single.IsNaN (Kernels.Reduce.mean32 (ReadOnlySpan e32))) "mean32 of nothing is NaN"
+            let dst = Array.create 3 9.0f
+            Kernels.Reduce.sumRows32 (ReadOnlySpan e32) 0 3 (Span dst)
+            Expect.equal dst [| 0.0f; 0.0f; 0.0f |] "sum over 0 rows"
+            let dst = Array.create 2 9.0f
+            Kernels.Reduce.sumCols32 (ReadOnlySpan e32) 2 0 (Span dst)
+            Expect.equal dst [| 0.0f; 0.0f |] "sum of 2 empty rows"
+            Expect.equal (Kernels.Reduce.sumStrided32 e32 0 0 3) 0.0f "strided sum of nothing"
+            Kernels.Sleef.exp32 (ReadOnlySpan e32) (Span e32)
+            Kernels.Sleef.tanh32 (ReadOnlySpan e32) (Span e32)
+            let struct (mx, ls) = Kernels.LossKernels.rowLogSumExp32 (ReadOnlySpan e32)
+            Expect.equal (mx + ls) Single.NegativeInfinity "log-sum-exp of an empty row is log 0"
+            let struct (mx, ls) = Kernels.LossKernels.rowLogSumExp64 (ReadOnlySpan<float>([||]))
+            Expect.equal (mx + ls) Double.NegativeInfinity "float64 log-sum-exp of an empty row"
+            Kernels.LossKernels.logSoftmaxRows32 e32 0 3 e32
+            Expect.isTrue (Single.IsNaN (Kernels.LossKernels.nllMean32 e32 0 3 [||] -100L)) "NLL mean of no rows is NaN"
+            Expect.equal (Kernels.LossKernels.nllSum32 e32 0 3 [||] -100L) 0.0f "NLL sum of no rows"
+            Expect.isTrue (Single.IsNaN (Kernels.LossKernels.crossEntropyMean32 e32 0 3 [||] -100L)) "CE mean of no rows is NaN"
+            Expect.isTrue (Single.IsNaN (Kernels.LossKernels.mseMean32 e32 e32)) "MSE mean of nothing is NaN"
+            Expect.equal (Kernels.LossKernels.mseSum32 e32 e32) 0.0f "MSE sum of nothing"
+            Kernels.OptimKernels.sgdStep32 e32 e32 (Kernels.OptimKernels.SgdState<float32>.Create 0) { Kernels.OptimKernels.SgdHyper.Default 0.1 with Momentum = 0.9 }
+            Kernels.OptimKernels.adamStep32 e32 e32 (Kernels.OptimKernels.AdamState<float32>.Create 0) Kernels.OptimKernels.AdamHyper.Adam
+            // C (2, 3) = A (2, 0) B (0, 3): an empty inner dimension leaves beta * C, here zeros.
+            let c = Array.create 6 7.0f
+            Kernels.MatMul.gemm32 false false 2 3 0 1.0f e32 0 1 e32 0 3 0.0f c 0 3
+            Expect.equal c (Array.zeroCreate 6) "gemm with k = 0 overwrites C with zeros"
+            Kernels.MatMul.gemm32 false false 0 3 4 1.0f e32 0 4 (Array.zeroCreate 12) 0 3 0.0f e32 0 3
+
         testCase "pooling and convolution reject windows longer than the input, even when -1 / 2 truncates to 0" <| fun () ->
             // torch: max_pool1d of length 1 with kernel 2 fails ("Output size is too small").
             let e = Expect.throwsC (fun () -> Tensor.maxPool1d 2 2 0 (z [| 1; 2; 1 |]) |> ignore) id
