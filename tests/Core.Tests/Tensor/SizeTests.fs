@@ -229,6 +229,14 @@ let tests =
             Expect.isTrue caught "caught as ArgumentException"
             let e = Expect.throwsC (fun () -> Tensor.zeros [| 2; 3 |] + Tensor.zeros [| 4 |] |> ignore) id
             Expect.equal (e.GetType()) typeof<ShapeException> "broadcast failure is a ShapeException"
+            let isShape (what: string) (f: unit -> 'a) =
+                let e = Expect.throwsC (fun () -> f () |> ignore) id
+                Expect.equal (e.GetType()) typeof<ShapeException> (what + ": " + e.Message)
+            isShape "MSELoss shape mismatch" (fun () -> Loss.mse Reduction.Mean (z [| 3 |]) (z [| 4 |]))
+            isShape "backward with a wrongly shaped gradient" (fun () -> (z [| 2 |]).RequiresGrad_().Backward(z [| 3 |]))
+            isShape "jvp with a wrongly shaped tangent" (fun () -> Diff.jvp (fun x -> x * 2.0) (z [| 2 |]) (z [| 3 |]))
+            isShape "cross-entropy input of rank 3" (fun () -> Loss.crossEntropy Reduction.Mean (z [| 2; 3; 4 |]) (noTargets ()))
+            isShape "expand to a new leading -1" (fun () -> (o [| 3 |]).Expand [| -1; 3 |])
 
         testCase "every PyTorch case in empty_sizes.json has a Fluxion side" <| fun () ->
             let names = [ for c in (TestData.json "empty_sizes.json").GetProperty("cases").EnumerateArray() -> c.GetProperty("name").GetString() ]
