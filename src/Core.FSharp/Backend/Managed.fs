@@ -432,7 +432,8 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         if nd >= 1 && dims.Length = 1 && dims.[0] = nd - 1 then
             // Sum over the last dimension: one PyTorch 1-D cascade per row.
             let cols = shape.[nd - 1]
-            let rows = if cols = 0 then 0 else data.Length / cols
+            // From the shape, not data.Length / cols: a (2, 0) tensor still has 2 (empty, zero-sum) rows.
+            let rows = Shape.numel shape.[.. nd - 2]
             if isF32 then
                 let dst = Array.zeroCreate<float32> rows
                 Fluxion.Kernels.Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
@@ -460,6 +461,8 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     override t.ExtremeDim(dim, keepDim, isMax) =
         let kept = Loops.reducedShape shape [| dim |]
         let n = Shape.numel kept
+        if shape.[dim] = 0 && n > 0 then
+            raise (ShapeException(sprintf "%s(): Expected reduction dim %d to have non-zero size." (if isMax then "max" else "min") dim))
         let best : 'T[] = Array.zeroCreate n
         let arg = Array.zeroCreate<int64> n
         let seen = Array.zeroCreate<bool> n
@@ -478,7 +481,8 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor
 
     override t.ExtremeAll(isMax) =
-        if data.Length = 0 then raise (ArgumentException("max/min: cannot reduce an empty tensor"))
+        if data.Length = 0 then
+            raise (ShapeException(sprintf "%s(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument." (if isMax then "max" else "min")))
         let mutable b = data.[0]
         let mutable bi = 0
         for i in 1 .. data.Length - 1 do

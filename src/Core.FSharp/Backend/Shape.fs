@@ -2,17 +2,11 @@ namespace Fluxion
 
 open System
 
-/// Shape errors carry the op name and the shapes involved.
-type ShapeException(message: string) =
-    inherit ArgumentException(message)
-
 /// Shape algebra on `int[]` shapes (row-major, contiguous).
 module Shape =
-    /// Number of elements of a shape (1 for a 0-dim tensor).
-    let numel (s: int[]) =
-        let mutable n = 1
-        for d in s do n <- n * d
-        n
+    /// The most elements one tensor holds: its storage is a single .NET array, indexed by `int`.
+    [<Literal>]
+    let MaxNumel = 2147483647
 
     /// Shape as PyTorch writes a tuple: `(100, 3)`, `(5,)`, `()`.
     let toString (s: int[]) =
@@ -20,6 +14,27 @@ module Shape =
         | 0 -> "()"
         | 1 -> sprintf "(%d,)" s.[0]
         | _ -> "(" + String.Join(", ", s) + ")"
+
+    /// The element count of `s`, or a ShapeException naming `op` for a negative size or a count past MaxNumel.
+    let validate (op: string) (s: int[]) : int =
+        let mutable n = 1L
+        let mutable huge = false
+        for d in s do
+            if d < 0 then
+                raise (ShapeException(sprintf "%s: Trying to create tensor with negative dimension %d: [%s]" op d (String.Join(", ", s))))
+            // Once past MaxNumel the exact count only matters for the message, so finish it in BigInteger.
+            if not huge then
+                n <- n * int64 d
+                if n > int64 MaxNumel then huge <- true
+        if huge then
+            let exact = s |> Array.fold (fun (acc: Numerics.BigInteger) d -> acc * Numerics.BigInteger d) Numerics.BigInteger.One
+            if not exact.IsZero then
+                raise (ShapeException(sprintf "%s: shape %s has %s elements; a tensor holds at most %d" op (toString s) (exact.ToString()) MaxNumel))
+            0
+        else int n
+
+    /// Number of elements of a shape (1 for a 0-dim tensor); a ShapeException for a shape no tensor can have.
+    let numel (s: int[]) = validate "tensor" s
 
     /// Structural equality of two shapes.
     let equal (a: int[]) (b: int[]) =
@@ -78,20 +93,21 @@ module Shape =
     /// Resolves a reshape target with at most one -1 entry against a number of elements.
     let resolveReshape (op: string) (from: int[]) (target: int[]) =
         let n = numel from
-        let mutable known = 1
+        // int64 so that sizes whose int product wraps around (65536 * 65536 = 0) cannot pass for a valid target.
+        let mutable known = 1L
         let mutable inferred = -1
         for i in 0 .. target.Length - 1 do
             if target.[i] = -1 then
-                if inferred >= 0 then raise (ShapeException(sprintf "%s: only one dimension can be -1, got %s" op (toString target)))
+                if inferred >= 0 then raise (ShapeException(sprintf "%s: only one dimension can be inferred, got %s" op (toString target)))
                 inferred <- i
-            elif target.[i] < 0 then raise (ShapeException(sprintf "%s: invalid size %d in %s" op target.[i] (toString target)))
-            else known <- known * target.[i]
+            elif target.[i] < 0 then raise (ShapeException(sprintf "%s: invalid shape dimension %d in %s" op target.[i] (toString target)))
+            else known <- min (known * int64 target.[i]) (int64 MaxNumel + 1L)
         let r = Array.copy target
         if inferred >= 0 then
-            if known = 0 || n % known <> 0 then
+            if known = 0L || int64 n % known <> 0L then
                 raise (ShapeException(sprintf "%s: shape %s is invalid for input of size %d (shape %s)" op (toString target) n (toString from)))
-            r.[inferred] <- n / known
-        elif known <> n then
+            r.[inferred] <- int (int64 n / known)
+        elif known <> int64 n then
             raise (ShapeException(sprintf "%s: shape %s is invalid for input of size %d (shape %s)" op (toString target) n (toString from)))
         r
 

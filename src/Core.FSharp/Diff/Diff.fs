@@ -8,6 +8,7 @@ open Fluxion.Ops
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Diff =
     let private fail fmt = Printf.ksprintf (fun s -> raise (ArgumentException s)) fmt
+    let private shapeFail fmt = Printf.ksprintf (fun s -> raise (ShapeException s)) fmt
 
     /// Reverse mode: the value of f at x and the vector-Jacobian product vᵀ·J (in x's shape).
     let valueAndVjp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor =
@@ -15,7 +16,7 @@ module Diff =
         let leaf = LeafNode()
         let y = f (TR(x, leaf, tag))
         if not (Shape.equal v.Shape y.Shape) then
-            fail "vjp: the cotangent has shape %s but f returns shape %s" (Shape.toString v.Shape) (Shape.toString y.Shape)
+            shapeFail "vjp: the cotangent has shape %s but f returns shape %s" (Shape.toString v.Shape) (Shape.toString y.Shape)
         match y with
         | TR(yp, _, n) when n = tag ->
             Tensor.ReverseSweep(y, v)
@@ -33,7 +34,7 @@ module Diff =
         let leaf = LeafNode()
         let y = f (TR(x, leaf, tag))
         if y.Numel <> 1 then
-            fail "grad: f must return a scalar (one element), got shape %s; use jacobian or vjp" (Shape.toString y.Shape)
+            shapeFail "grad: f must return a scalar (one element), got shape %s; use jacobian or vjp" (Shape.toString y.Shape)
         match y with
         | TR(yp, _, n) when n = tag ->
             Tensor.ReverseSweep(y, yp.Detach().OnesLike())
@@ -50,7 +51,7 @@ module Diff =
         let tag = NestTag.next ()
         let leaves = xs |> Array.map (fun _ -> LeafNode())
         let y = f (Array.map2 (fun x l -> TR(x, l, tag)) xs leaves)
-        if y.Numel <> 1 then fail "grad: f must return a scalar, got shape %s" (Shape.toString y.Shape)
+        if y.Numel <> 1 then shapeFail "grad: f must return a scalar, got shape %s" (Shape.toString y.Shape)
         match y with
         | TR(yp, _, n) when n = tag ->
             Tensor.ReverseSweep(y, yp.Detach().OnesLike())
@@ -67,7 +68,7 @@ module Diff =
     /// Forward mode: the value of f at x and the Jacobian-vector product J·v (in f's output shape).
     let valueAndJvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor =
         if not (Shape.equal v.Shape x.Shape) then
-            fail "jvp: the tangent has shape %s but x has shape %s" (Shape.toString v.Shape) (Shape.toString x.Shape)
+            shapeFail "jvp: the tangent has shape %s but x has shape %s" (Shape.toString v.Shape) (Shape.toString x.Shape)
         let tag = NestTag.next ()
         let y = f (TF(x, v, tag))
         match y with
@@ -128,7 +129,7 @@ module Diff =
 
     /// The curl of a vector field f: R³ → R³.
     let curl (f: Tensor -> Tensor) (x: Tensor) : Tensor =
-        if x.Numel <> 3 then fail "curl: needs a point in R³, got shape %s" (Shape.toString x.Shape)
+        if x.Numel <> 3 then shapeFail "curl: needs a point in R³, got shape %s" (Shape.toString x.Shape)
         let j = (jacobian f x).Reshape [| 3; 3 |]
         Shapes.stack 0 [| j.[2, 1] - j.[1, 2]; j.[0, 2] - j.[2, 0]; j.[1, 0] - j.[0, 1] |]
 

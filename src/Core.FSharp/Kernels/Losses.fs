@@ -4,7 +4,7 @@ module Fluxion.Kernels.LossKernels
 open System
 
 let private checkRows (fn: string) (len: int) (rows: int) (cols: int) =
-    if rows < 0 || cols < 1 || rows * cols <> len then
+    if rows < 0 || cols < 1 || int64 rows * int64 cols <> int64 len then
         invalidArg "x" (sprintf "%s: rows=%d cols=%d need cols >= 1 and an array of length rows*cols (got %d)" fn rows cols len)
 
 let private checkTargets (fn: string) (rows: int) (cols: int) (targets: int64[]) (ignoreIndex: int64) =
@@ -17,8 +17,7 @@ let private checkTargets (fn: string) (rows: int) (cols: int) (targets: int64[])
 let inline private ex32 (x: ReadOnlySpan<float32>) (mx: float32) (k: int) = Sleef.expf_u10 (x[k] - mx)
 let inline private ex64 (x: ReadOnlySpan<float>) (mx: float) (k: int) = Math.Exp(x[k] - mx)
 
-/// Max and log(sum(exp(x - max))) of one row, as ATen's _vec_log_softmax_lastdim computes them (AVX2, W = 8).
-let rowLogSumExp32 (x: ReadOnlySpan<float32>) : struct (float32 * float32) =
+let private rowLogSumExpNonEmpty32 (x: ReadOnlySpan<float32>) : struct (float32 * float32) =
     let c = x.Length
     let mutable mx = x[0]
     for k in 1 .. c - 1 do
@@ -56,8 +55,12 @@ let rowLogSumExp32 (x: ReadOnlySpan<float32>) : struct (float32 * float32) =
             ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))
     struct (mx, Sleef.logf_u10 s)
 
-/// Max and log(sum(exp(x - max))) of one float64 row: 4-lane accumulation, lanes folded left to right, libm exp/log.
-let rowLogSumExp64 (x: ReadOnlySpan<float>) : struct (float * float) =
+/// Max and log(sum(exp(x - max))) of one row, as ATen's _vec_log_softmax_lastdim computes them (AVX2, W = 8).
+let rowLogSumExp32 (x: ReadOnlySpan<float32>) : struct (float32 * float32) =
+    // An empty row has no max; both parts are -inf so that max + log-sum-exp is log(0) = -inf.
+    if x.Length = 0 then struct (Single.NegativeInfinity, Single.NegativeInfinity) else rowLogSumExpNonEmpty32 x
+
+let private rowLogSumExpNonEmpty64 (x: ReadOnlySpan<float>) : struct (float * float) =
     let c = x.Length
     let mutable mx = x[0]
     for k in 1 .. c - 1 do
@@ -84,6 +87,11 @@ let rowLogSumExp64 (x: ReadOnlySpan<float>) : struct (float * float) =
             if r > 2 then l2 <- l2 + ex64 x mx (b + 2)
             ((l0 + l1) + l2) + l3
     struct (mx, Math.Log s)
+
+/// Max and log(sum(exp(x - max))) of one float64 row: 4-lane accumulation, lanes folded left to right, libm exp/log.
+let rowLogSumExp64 (x: ReadOnlySpan<float>) : struct (float * float) =
+    // An empty row has no max; both parts are -inf so that max + log-sum-exp is log(0) = -inf.
+    if x.Length = 0 then struct (Double.NegativeInfinity, Double.NegativeInfinity) else rowLogSumExpNonEmpty64 x
 
 /// log_softmax over the last dim of a row-major (rows, cols) float32 array into dst (same length).
 let logSoftmaxRows32 (x: float32[]) (rows: int) (cols: int) (dst: float32[]) : unit =

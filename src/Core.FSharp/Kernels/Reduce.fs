@@ -197,7 +197,7 @@ let sumStrided64 (x: float[]) (offset: int) (count: int) (stride: int) : float =
     else 0.0 + scalarRowSum (ReadOnlySpan x) offset count stride
 
 let private checkMatrix (fn: string) (len: int) (rows: int) (cols: int) (dstLen: int) (need: int) =
-    if rows < 0 || cols < 0 || rows * cols <> len || dstLen <> need then
+    if rows < 0 || cols < 0 || int64 rows * int64 cols <> int64 len || dstLen <> need then
         invalidArg "x" (sprintf "%s: rows=%d cols=%d need x of length rows*cols (got %d) and dst of length %d (got %d)" fn rows cols len need dstLen)
 
 // Verified against torch 1.13 (kernels_torch_extra.json): sum(dim=0) is NOT a lane-wise loop over rows. ATen moves

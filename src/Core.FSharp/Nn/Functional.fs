@@ -43,7 +43,8 @@ module Functional =
         | Some b when b.Shape.Length <> 1 || b.Shape.[0] <> outF ->
             raise (ShapeException(sprintf "linear: bias must have shape (%d), got %s" outF (shp b.Shape)))
         | _ -> ()
-        let rows = xs.Length |> function 1 -> 1 | _ -> Shape.numel xs / inF
+        // From the leading sizes, not numel / inF: in_features may be 0 (nn.Linear(0, n) gives bias rows).
+        let rows = if xs.Length = 1 then 1 else Shape.numel xs.[.. xs.Length - 2]
         let is2d = xs.Length = 2
         let outShape = if is2d then [| rows; outF |] else Array.append xs.[.. xs.Length - 2] [| outF |]
         let hasBias = bias.IsSome
@@ -118,20 +119,24 @@ module Functional =
         let useBatch = training || runningMean.IsNone
         if useBatch then
             let n = if xs.Length = 2 then xs.[0] else xs.[0] * xs.[2]
-            if training && n <= 1 then
-                invalidArg "x" (sprintf "batch_norm: expected more than 1 value per channel when training, got input size %s" (shp xs))
-            let mean = Reductions.meanDims dims true x
-            let d = x - mean
-            let var = Reductions.meanDims dims true (d * d)
-            let y = affine (d / Elementwise.sqrt (var + eps))
-            let updated =
-                match runningMean, runningVar with
-                | Some rm, Some rv when training ->
-                    let m = mean.Detach().Reshape [| c |]
-                    let v = (var.Detach() * (float n / float (n - 1))).Reshape [| c |]
-                    Some((rm * (1.0 - momentum) + m * momentum), (rv * (1.0 - momentum) + v * momentum))
-                | _ -> None
-            y, updated
+            if training && n = 1 then
+                raise (ShapeException(sprintf "batch_norm: expected more than 1 value per channel when training, got input size %s" (shp xs), "x"))
+            if x.Numel = 0 then
+                // PyTorch: an empty batch gives the (empty) affine output and leaves the running statistics as they were.
+                affine x, (match runningMean, runningVar with Some rm, Some rv when training -> Some(rm, rv) | _ -> None)
+            else
+                let mean = Reductions.meanDims dims true x
+                let d = x - mean
+                let var = Reductions.meanDims dims true (d * d)
+                let y = affine (d / Elementwise.sqrt (var + eps))
+                let updated =
+                    match runningMean, runningVar with
+                    | Some rm, Some rv when training ->
+                        let m = mean.Detach().Reshape [| c |]
+                        let v = (var.Detach() * (float n / float (n - 1))).Reshape [| c |]
+                        Some((rm * (1.0 - momentum) + m * momentum), (rv * (1.0 - momentum) + v * momentum))
+                    | _ -> None
+                y, updated
         else
             let rm = runningMean.Value.Reshape bshape
             let rv = runningVar.Value.Reshape bshape
@@ -161,7 +166,7 @@ module Functional =
             let s = x.Shape
             let n = s.[s.Length - 1]
             if mode = "reflect" && (left >= n || right >= n) then
-                invalidArg "x" (sprintf "pad: reflect padding %d/%d must be smaller than the input length %d" left right n)
+                raise (ShapeException(sprintf "pad: reflect padding %d/%d must be smaller than the input length %d" left right n, "x"))
             let idx = padIndex mode n left right
             let shape1 = Array.init s.Length (fun i -> if i = s.Length - 1 then idx.Length else 1)
             let full = Array.init s.Length (fun i -> if i = s.Length - 1 then idx.Length else s.[i])

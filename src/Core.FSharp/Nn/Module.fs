@@ -317,7 +317,7 @@ type Module() =
                                 this.ClassName (String.Join(", ", flat |> Array.map fst)) (String.Join(", ", names)))
         Array.iter2 (fun (n, (t: Tensor)) (_, (prm: Parameter)) ->
             if not (Shape.equal t.Shape prm.Shape) then
-                invalidArg "p" (sprintf "%s.LoadParams: %s has shape %s but the tree gives %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape))
+                raise (ShapeException(sprintf "%s.LoadParams: %s has shape %s but the tree gives %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape), "p"))
             prm.SetData t) flat named
 
     /// The pure view: `Apply p x` runs this module's forward pass with the parameters taken from `p`
@@ -333,7 +333,7 @@ type Module() =
             Array.iter2 (fun (n: string, t: Tensor) (m: string, prm: Parameter) ->
                 if n <> m then invalidArg "p" (sprintf "%s.AsFunction: parameter '%s' given where '%s' was expected" this.ClassName n m)
                 if not (Shape.equal t.Shape prm.Shape) then
-                    invalidArg "p" (sprintf "%s.AsFunction: %s needs shape %s, got %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape))
+                    raise (ShapeException(sprintf "%s.AsFunction: %s needs shape %s, got %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape), "p"))
                 d.[box prm] <- t) flat named
             ParameterScope.Run(d, fun () -> this.Call x)
         { Apply = apply; Params = template }

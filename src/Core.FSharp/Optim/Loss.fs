@@ -22,6 +22,7 @@ module Loss =
         if s.Length = 1 then sprintf "(%d,)" s[0] else "(" + String.Join(", ", s) + ")"
 
     let private fail (msg: string) = raise (ArgumentException msg)
+    let private shapeFail (msg: string) = raise (ShapeException msg)
 
     /// Input and target must agree in shape: PyTorch would silently broadcast (100,1) against (100,).
     let internal checkSameShape (name: string) (input: Tensor) (target: Tensor) =
@@ -33,7 +34,7 @@ module Loss =
                 elif b.Length = a.Length + 1 && b[b.Length - 1] = 1 && Shape.equal b[.. b.Length - 2] a then
                     sprintf "PyTorch would broadcast — call Squeeze(%d) on the target" a.Length
                 else "they must be equal"
-            fail (sprintf "%s: input %s and target %s differ; %s" name (shapeText a) (shapeText b) hint)
+            shapeFail (sprintf "%s: input %s and target %s differ; %s" name (shapeText a) (shapeText b) hint)
 
     let private sameDtype (input: Tensor) (target: Tensor) =
         if target.Dtype = input.Dtype then target
@@ -124,13 +125,13 @@ module Loss =
         match input.Dim with
         | 1 -> input.Reshape [| 1; input.Shape[0] |]
         | 2 -> input
-        | _ -> fail (sprintf "%s: input must be (C) or (N, C), got shape %s" name (shapeText input.Shape))
+        | _ -> shapeFail (sprintf "%s: input must be (C) or (N, C), got shape %s" name (shapeText input.Shape))
 
     /// log_softmax over the last dimension of (C) or (N, C) with ATen's exact float32 kernel (grad_fn `LogSoftmaxBackward0`).
     let rec logSoftmax (input: Tensor) : Tensor =
         if not (Dtype.isFloat input.Dtype) then fail (sprintf "logSoftmax: input must be floating point, got %s" (Dtype.name input.Dtype))
         let shape = input.Shape
-        if shape.Length < 1 || shape[shape.Length - 1] < 1 then fail (sprintf "logSoftmax: input shape %s has no classes" (shapeText shape))
+        if shape.Length < 1 || shape[shape.Length - 1] < 1 then shapeFail (sprintf "logSoftmax: input shape %s has no classes" (shapeText shape))
         let cols = shape[shape.Length - 1]
         let rows = input.Numel / cols
         let last = shape.Length - 1
@@ -156,7 +157,7 @@ module Loss =
 
     let private checkWeight (name: string) (classes: int) (weight: Tensor) =
         if not (isNull (box weight)) && (weight.Dim <> 1 || weight.Shape[0] <> classes) then
-            fail (sprintf "%s: weight has shape %s but there are %d classes; it must be (%d,)" name (shapeText weight.Shape) classes classes)
+            shapeFail (sprintf "%s: weight has shape %s but there are %d classes; it must be (%d,)" name (shapeText weight.Shape) classes classes)
 
     /// Negative log-likelihood of log-probabilities (C) or (N, C) at int64 class indices; weight optional.
     let nllWith (name: string) (weight: Tensor option) (ignoreIndex: int64) (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
@@ -165,7 +166,7 @@ module Loss =
         let rows, cols = lp.Shape[0], lp.Shape[1]
         if target.Dtype <> Dtype.Int64 then fail (sprintf "%s: class-index targets must be int64, got %s" name (Dtype.name target.Dtype))
         if target.Numel <> rows || target.Dim > 1 then
-            fail (sprintf "%s: input %s needs %d targets of shape (%d,), got %s" name (shapeText logProbs.Shape) rows rows (shapeText target.Shape))
+            shapeFail (sprintf "%s: input %s needs %d targets of shape (%d,), got %s" name (shapeText logProbs.Shape) rows rows (shapeText target.Shape))
         let t = target.ToInt64Array()
         checkTargets name cols ignoreIndex t
         checkWeight name cols weight
@@ -252,7 +253,7 @@ module Loss =
                 if input.Dim = 1 && reduction = Reduction.None then r.Reshape [||] else r
         elif Dtype.isFloat target.Dtype then
             if not (Shape.equal target.Shape input.Shape) then
-                fail (sprintf "%s: class-probability targets must have the input's shape %s, got %s" name (shapeText input.Shape) (shapeText target.Shape))
+                shapeFail (sprintf "%s: class-probability targets must have the input's shape %s, got %s" name (shapeText input.Shape) (shapeText target.Shape))
             let p = asRows name (target.Cast x.Dtype)
             let p = if labelSmoothing = 0.0 then p else p * (1.0 - labelSmoothing) + labelSmoothing / float cols
             let terms = lsm * p

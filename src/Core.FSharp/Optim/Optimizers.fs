@@ -184,7 +184,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             for (bn, b) in s.Buffers do
                 for t in Params.leaves b do
                     if not (Shape.equal t.Shape all[i].Shape) then
-                        raise (ArgumentException(sprintf "%s.LoadStateDict: buffer '%s' of parameter %d has shape %s but the parameter has %s" name bn i (Shape.toString t.Shape) (Shape.toString all[i].Shape)))
+                        raise (ShapeException(sprintf "%s.LoadStateDict: buffer '%s' of parameter %d has shape %s but the parameter has %s" name bn i (Shape.toString t.Shape) (Shape.toString all[i].Shape)))
         state.Clear()
         for KeyValue(i, s) in sd.State do state[all[i]] <- InPlace.clone s
         for gi in 0 .. groups.Length - 1 do

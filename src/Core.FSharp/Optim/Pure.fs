@@ -111,7 +111,7 @@ module Optim =
                     invalidArg "params" (sprintf "%s: parameter '%s' has dtype %s; only float32/float64 can be optimized" fn name (Dtype.name p.Dtype))
                 let g = gl[i]
                 if not (Shape.equal g.Shape p.Shape) then
-                    invalidArg "grads" (sprintf "%s: gradient of '%s' has shape %s but the parameter has %s" fn name (Shape.toString g.Shape) (Shape.toString p.Shape))
+                    raise (ShapeException(sprintf "%s: gradient of '%s' has shape %s but the parameter has %s" fn name (Shape.toString g.Shape) (Shape.toString p.Shape), "grads"))
                 let g = if g.Dtype = p.Dtype then g else g.Detach().Cast p.Dtype
                 step p g (bl |> Array.map (fun b -> b[i])) state.Step)
         let newParams = Params.withLeaves ps (results |> Array.map fst)

@@ -27,13 +27,14 @@ module TensorFormat =
                 (sprintf "%s: print options need precision >= 0, threshold >= 0, edgeitems >= 0, linewidth >= 1 (got %A)" fn o)
 
     let private numelOf (fn: string) (shape: int[]) (dataLength: int) =
-        let mutable n = 1
+        // int64 (capped) so that a product that wraps around to the data length cannot pass.
+        let mutable n = 1L
         for d in shape do
-            if d < 0 then invalidArg "shape" (sprintf "%s: shape %s has a negative dimension" fn (PyFormat.list shape))
-            n <- n * d
-        if n <> dataLength then
-            invalidArg "data" (sprintf "%s: shape %s holds %d elements but %d values were given" fn (PyFormat.list shape) n dataLength)
-        n
+            if d < 0 then raise (Fluxion.ShapeException(sprintf "%s: shape %s has a negative dimension" fn (PyFormat.list shape), "shape"))
+            n <- min (n * int64 d) (int64 Int32.MaxValue + 1L)
+        if n <> int64 dataLength then
+            raise (Fluxion.ShapeException(sprintf "%s: shape %s holds %d elements but %d values were given" fn (PyFormat.list shape) n dataLength, "data"))
+        int n
 
     /// Flat indices that PyTorch's formatter sees (`get_summarized_data`): first/last edgeitems of long dims.
     let private shownIndices (shape: int[]) (summarize: bool) (edge: int) =

@@ -8,7 +8,9 @@ open Fluxion.Backend
 /// derivative order comes for free.
 module Convolution =
     let private outLength (op: string) (len: int) (k: int) (stride: int) (padding: int) (dilation: int) =
-        let l = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
+        // Test the numerator before dividing: integer division truncates -1 / 2 to 0, which would pass as length 1.
+        let span = len + 2 * padding - dilation * (k - 1) - 1
+        let l = if span < 0 then 0 else span / stride + 1
         if l <= 0 then
             raise (ShapeException(sprintf "%s: input length %d with padding %d is too short for kernel size %d (dilation %d)" op len padding k dilation))
         l
@@ -65,6 +67,9 @@ module Convolution =
             raise (ShapeException(sprintf "conv1d: input has %d channels (shape %s) but weight %s with groups=%d expects %d" cin (Shape.toString x.Shape) (Shape.toString ws) groups (cpg * groups)))
         if cout % groups <> 0 then raise (ShapeException(sprintf "conv1d: out channels %d not divisible by groups %d" cout groups))
         outLength "conv1d" x.Shape.[2] k stride padding dilation |> ignore
+        // PyTorch refuses an empty signal unless the batch or the channels are empty too, even when padding fills a window.
+        if x.Shape.[2] = 0 && x.Shape.[0] > 0 && cin > 0 then
+            raise (ShapeException(sprintf "conv1d: Only zero batch or zero channel inputs are supported, but got input shape: [%s]" (String.Join(", ", x.Shape))))
         let struct (x, weight) = if x.Dtype = weight.Dtype then struct (x, weight) else struct (x.Cast(Dtype.promote x.Dtype weight.Dtype), weight.Cast(Dtype.promote x.Dtype weight.Dtype))
         let y = convOp { Stride = stride; Padding = padding; Dilation = dilation; Groups = groups } x weight
         let y =

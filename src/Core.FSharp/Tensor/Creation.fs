@@ -11,18 +11,18 @@ module Creation =
     /// The dtype of tensors made from floating-point data (PyTorch's default dtype).
     let mutable defaultDtype = Dtype.Float32
 
-    let private checkShape (op: string) (shape: int[]) =
-        for d in shape do
-            if d < 0 then invalidArg "shape" (sprintf "%s: negative size %d in shape %s" op d (Shape.toString shape))
+    let private checkShape (op: string) (shape: int[]) = Shape.validate op shape |> ignore
 
-    /// A tensor filled with one value.
-    let full (shape: int[]) (value: float) (dtype: Dtype) =
-        checkShape "full" shape
+    /// A tensor filled with one value, shape errors naming `op` (the function the user called).
+    let fullNamed (op: string) (shape: int[]) (value: float) (dtype: Dtype) =
+        checkShape op shape
         Tensor.OfRaw(defaultBackend.Full(shape, value, dtype))
+    /// A tensor filled with one value.
+    let full (shape: int[]) (value: float) (dtype: Dtype) = fullNamed "full" shape value dtype
     /// Zeros.
-    let zeros (shape: int[]) (dtype: Dtype) = full shape 0.0 dtype
+    let zeros (shape: int[]) (dtype: Dtype) = fullNamed "zeros" shape 0.0 dtype
     /// Ones.
-    let ones (shape: int[]) (dtype: Dtype) = full shape 1.0 dtype
+    let ones (shape: int[]) (dtype: Dtype) = fullNamed "ones" shape 1.0 dtype
     /// A 0-dim tensor.
     let scalar (value: float) (dtype: Dtype) = full [||] value dtype
 
@@ -40,11 +40,13 @@ module Creation =
         Tensor.OfRaw(defaultBackend.OfFloat64(Array.copy data, shape))
     /// An int64 tensor from data in row-major order (the array is copied).
     let ofInt64 (shape: int[]) (data: int64[]) =
+        checkShape "tensor" shape
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
         Tensor.OfRaw(defaultBackend.OfInt64(Array.copy data, shape))
     /// A bool tensor from data in row-major order (the array is copied).
     let ofBool (shape: int[]) (data: bool[]) =
+        checkShape "tensor" shape
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
         Tensor.OfRaw(defaultBackend.OfBool(Array.copy data, shape))
@@ -73,7 +75,7 @@ module Creation =
             match o with
             | :? Array as a ->
                 if depth >= shape.Length || a.Length <> shape.[depth] then
-                    invalidArg "data" (sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length)
+                    raise (ShapeException(sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length, "data"))
                 for v in a do collect (depth + 1) v
             | v -> values.Add v
         collect 0 data
@@ -87,6 +89,7 @@ module Creation =
 
     /// The n×m identity matrix.
     let eye (n: int) (m: int) (dtype: Dtype) =
+        checkShape "eye" [| n; m |]
         let d = Array.init (n * m) (fun i -> if i / m = i % m then 1.0 else 0.0)
         ofDoubles [| n; m |] dtype d
 

@@ -15,21 +15,21 @@ module RandomTensors =
     /// Uniform samples in [0, 1).
     let rand (g: Generator) (shape: int[]) (dtype: Dtype) =
         floatOnly "rand" dtype
-        let n = Shape.numel shape
+        let n = Shape.validate "rand" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.rand32 g n)
         else Creation.ofFloat64 shape (Sampling.rand64 g n)
 
     /// Standard normal samples (PyTorch's scalar path below 16 elements, vector path above).
     let randn (g: Generator) (shape: int[]) (dtype: Dtype) =
         floatOnly "randn" dtype
-        let n = Shape.numel shape
+        let n = Shape.validate "randn" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.randn32 g n)
         else Creation.ofFloat64 shape (Sampling.randn64 g n)
 
     /// Uniform samples in [low, high).
     let uniform (g: Generator) (shape: int[]) (low: float) (high: float) (dtype: Dtype) =
         floatOnly "uniform" dtype
-        let n = Shape.numel shape
+        let n = Shape.validate "uniform" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.uniform32 g n low high)
         else Creation.ofFloat64 shape (Sampling.uniform64 g n low high)
 
@@ -37,14 +37,14 @@ module RandomTensors =
     let normal (g: Generator) (shape: int[]) (mean: float) (std: float) (dtype: Dtype) =
         floatOnly "normal" dtype
         if std < 0.0 then invalidArg "std" (sprintf "normal: std must be non-negative, got %g" std)
-        let n = Shape.numel shape
+        let n = Shape.validate "normal" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.normal32 g n mean std)
         else Creation.ofFloat64 shape (Sampling.normal64 g n mean std)
 
     /// Integers drawn uniformly from [low, high) as int64.
     let randint (g: Generator) (low: int64) (high: int64) (shape: int[]) =
         if high <= low then invalidArg "high" (sprintf "randint: high (%d) must be greater than low (%d)" high low)
-        Creation.ofInt64 shape (Sampling.randint g low high (Shape.numel shape))
+        Creation.ofInt64 shape (Sampling.randint g low high (Shape.validate "randint" shape))
 
     /// A random permutation of 0..n-1 as int64.
     let randperm (g: Generator) (n: int) =

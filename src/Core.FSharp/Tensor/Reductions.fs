@@ -44,19 +44,34 @@ module Reductions =
     /// Standard deviation over dimensions.
     let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = Elementwise.sqrt (varDims dims correction keepDim x)
 
+    // PyTorch refuses a whole-tensor extreme of nothing (there is no identity element to return).
+    let private nonEmpty (op: string) (x: Tensor) =
+        if x.Numel = 0 then
+            // PyTorch's own text, which tells max/min users (not argmax/argmin users) how to fix it.
+            let hint = if op.StartsWith "arg" then "" else " Specify the reduction dim with the 'dim' argument."
+            raise (ShapeException(sprintf "%s(): Expected reduction dim to be specified for input.numel() == 0.%s" op hint))
+
+    // Along a dim of size 0 each output slot would pick from nothing; empty outputs are fine.
+    let private nonEmptyDim (op: string) (d: int) (x: Tensor) =
+        if x.Dim > 0 && x.Shape.[d] = 0 && x.Numel = 0 && Shape.numel (Loops.reducedShape x.Shape [| d |]) > 0 then
+            raise (ShapeException(sprintf "%s(): Expected reduction dim %d to have non-zero size." op d))
+
     /// Largest element (the gradient flows to the first maximal element).
     let max (x: Tensor) =
+        nonEmpty "max" x
         let _, i = x.Raw.ExtremeAll true
         let flat = x.Reshape [| -1 |]
         (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
     /// Smallest element.
     let min (x: Tensor) =
+        nonEmpty "min" x
         let _, i = x.Raw.ExtremeAll false
         let flat = x.Reshape [| -1 |]
         (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
 
-    let private extremeDim (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) =
-        let d = Shape.normDim (if isMax then "max" else "min") x.Dim dim
+    let private extremeDimNamed (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) =
+        let d = Shape.normDim op x.Dim dim
+        nonEmptyDim op d x
         let _, idx = x.Raw.ExtremeDim(d, true, isMax)
         let index = Tensor.OfRaw idx
         let values = Indexing.gather d index x
@@ -64,33 +79,40 @@ module Reductions =
         else struct (Shapes.squeezeDim d values, Shapes.squeezeDim d index)
 
     /// Maximum along a dimension: values and int64 indices.
-    let maxDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDim true dim keepDim x
+    let maxDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDimNamed "max" true dim keepDim x
     /// Minimum along a dimension: values and int64 indices.
-    let minDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDim false dim keepDim x
+    let minDim (dim: int) (keepDim: bool) (x: Tensor) = extremeDimNamed "min" false dim keepDim x
     /// Index of the largest element of the flattened tensor.
-    let argmax (x: Tensor) = let _, i = x.Raw.ExtremeAll true in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+    let argmax (x: Tensor) =
+        nonEmpty "argmax" x
+        let _, i = x.Raw.ExtremeAll true in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
     /// Index of the smallest element of the flattened tensor.
-    let argmin (x: Tensor) = let _, i = x.Raw.ExtremeAll false in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+    let argmin (x: Tensor) =
+        nonEmpty "argmin" x
+        let _, i = x.Raw.ExtremeAll false in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
     /// Indices of the largest elements along a dimension.
-    let argmaxDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = maxDim dim keepDim x in i
+    let argmaxDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = extremeDimNamed "argmax" true dim keepDim x in i
     /// Indices of the smallest elements along a dimension.
-    let argminDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = minDim dim keepDim x in i
+    let argminDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = extremeDimNamed "argmin" false dim keepDim x in i
 
     /// log(sum(exp(x))) along a dimension, computed stably.
     let logsumexp (dim: int) (keepDim: bool) (x: Tensor) =
-        let struct (m, _) = maxDim dim true x
-        let m = m.Detach()
-        let r = m + Elementwise.log ((Elementwise.exp (x - m)).Sum([| dim |], true))
-        if keepDim then r else Shapes.squeezeDim dim r
+        if x.Numel = 0 then
+            // Nothing to overflow, and no max to shift by: log of an empty sum is -inf, as in PyTorch.
+            Elementwise.log ((Elementwise.exp x).Sum([| dim |], keepDim))
+        else
+            let struct (m, _) = maxDim dim true x
+            let m = m.Detach()
+            let r = m + Elementwise.log ((Elementwise.exp (x - m)).Sum([| dim |], true))
+            if keepDim then r else Shapes.squeezeDim dim r
 
     /// Softmax along a dimension.
     let softmax (dim: int) (x: Tensor) =
-        let struct (m, _) = maxDim dim true x
-        let e = Elementwise.exp (x - m.Detach())
+        // An empty tensor has no max to shift by (and nothing that could overflow).
+        let e = if x.Numel = 0 then Elementwise.exp x else (let struct (m, _) = maxDim dim true x in Elementwise.exp (x - m.Detach()))
         e / e.Sum([| dim |], true)
 
     /// Log-softmax along a dimension: (x - max) - log(sum(exp(x - max))), PyTorch's order.
     let logSoftmax (dim: int) (x: Tensor) =
-        let struct (m, _) = maxDim dim true x
-        let shifted = x - m.Detach()
+        let shifted = if x.Numel = 0 then x else (let struct (m, _) = maxDim dim true x in x - m.Detach())
         shifted - Elementwise.log ((Elementwise.exp shifted).Sum([| dim |], true))

@@ -37,18 +37,30 @@ module Shapes =
             let mid = Shape.numel s.[a .. b]
             x.ReshapeNamed(Array.concat [ s.[.. a - 1]; [| mid |]; s.[b + 1 ..] ], "ReshapeAliasBackward0")
 
-    /// Concatenates tensors along an existing dimension.
+    /// Concatenates tensors along an existing dimension; like PyTorch, 1-D empty tensors of shape (0,) are
+    /// skipped whatever the other shapes are (a legacy rule code relies on to grow a tensor from `zeros(0)`).
     let cat (dim: int) (xs: Tensor[]) =
         if xs.Length = 0 then invalidArg "xs" "cat: expected a non-empty list of tensors"
+        xs |> Array.iteri (fun i x ->
+            if x.Dim = 0 then raise (ShapeException(sprintf "cat: zero-dimensional tensor (at position %d) cannot be concatenated" i)))
+        let legacyEmpty (x: Tensor) = x.Dim = 1 && x.Shape.[0] = 0
+        let all = xs
+        let xs = match xs |> Array.filter (legacyEmpty >> not) with [||] -> [| xs.[0] |] | kept -> kept
         let s0 = xs.[0].Shape
         let d = Shape.normDim "cat" s0.Length dim
         xs |> Array.iteri (fun i x ->
             let s = x.Shape
             if s.Length <> s0.Length || (s |> Array.mapi (fun j v -> j = d || v = s0.[j]) |> Array.forall id |> not) then
                 raise (ShapeException(sprintf "cat: tensor %d has shape %s but tensor 0 has shape %s; sizes must match except in dimension %d" i (Shape.toString s) (Shape.toString s0) d)))
-        if xs.Length = 1 then xs.[0]
+        let total = xs |> Array.sumBy (fun x -> int64 x.Shape.[d])
+        let outShape = Array.copy s0
+        outShape.[d] <- int (min total (int64 Int32.MaxValue))
+        if total > int64 Int32.MaxValue then
+            raise (ShapeException(sprintf "cat: the result would have size %d in dimension %d; a tensor holds at most %d elements" total d Shape.MaxNumel))
+        Shape.validate "cat" outShape |> ignore
+        let dtype = all |> Array.map (fun x -> x.Dtype) |> Array.reduce Dtype.promote
+        if xs.Length = 1 then (if xs.[0].Dtype = dtype then xs.[0] else xs.[0].Cast dtype)
         else
-            let dtype = xs |> Array.map (fun x -> x.Dtype) |> Array.reduce Dtype.promote
             let xs = xs |> Array.map (fun x -> x.Cast dtype)
             let offsets = xs |> Array.scan (fun acc (x: Tensor) -> acc + x.Shape.[d]) 0
             Tensor.ApplyNary({ new NaryOp("CatBackward0") with
@@ -83,14 +95,18 @@ module Shapes =
         if size <= 0 then invalidArg "size" (sprintf "split: size must be positive, got %d" size)
         let d = Shape.normDim "split" x.Dim dim
         let n = x.Shape.[d]
-        splitSizes [| for s in 0 .. size .. n - 1 -> min size (n - s) |] d x
+        // An empty dimension still splits into one (empty) piece, as in PyTorch.
+        if n = 0 then splitSizes [| 0 |] d x
+        else splitSizes [| for s in 0 .. size .. n - 1 -> min size (n - s) |] d x
 
     /// Splits into `chunks` nearly equal pieces along a dimension.
     let chunk (chunks: int) (dim: int) (x: Tensor) =
         if chunks <= 0 then invalidArg "chunks" (sprintf "chunk: chunks must be positive, got %d" chunks)
         let d = Shape.normDim "chunk" x.Dim dim
         let n = x.Shape.[d]
-        split (max 1 ((n + chunks - 1) / chunks)) d x
+        // PyTorch gives `chunks` empty pieces for an empty dimension.
+        if n = 0 then splitSizes (Array.zeroCreate chunks) d x
+        else split ((n + chunks - 1) / chunks) d x
 
     /// Reverses the order along the given dimensions.
     let rec flip (dims: int[]) (x: Tensor) : Tensor =
@@ -109,20 +125,30 @@ module Shapes =
         let x = x.Reshape s
         let inter = Array.init (2 * s.Length) (fun i -> if i % 2 = 0 then 1 else s.[i / 2])
         let target = Array.init (2 * s.Length) (fun i -> if i % 2 = 0 then repeats.[i / 2] else s.[i / 2])
-        x.Reshape(inter).Expand(target).Reshape(Array.init s.Length (fun i -> s.[i] * repeats.[i]))
+        let big = Array.init s.Length (fun i -> int64 s.[i] * int64 repeats.[i])
+        if big |> Array.exists (fun v -> v > int64 Int32.MaxValue) then
+            let total = big |> Array.fold (fun (acc: Numerics.BigInteger) v -> acc * Numerics.BigInteger v) Numerics.BigInteger.One
+            raise (ShapeException(sprintf "repeat: repeating %s by %s gives %s elements; a tensor holds at most %d" (Shape.toString x.Shape) (Shape.toString repeats) (total.ToString()) Shape.MaxNumel))
+        let final = Array.map int big
+        Shape.validate "repeat" final |> ignore
+        x.Reshape(inter).Expand(target).Reshape final
 
     /// Constant padding of the last dimensions: `pads` = (left_last, right_last, left_prev, right_prev, ...).
     let pad (pads: int[]) (value: float) (x: Tensor) =
         if pads.Length % 2 <> 0 || pads.Length / 2 > x.Dim then
-            invalidArg "pads" (sprintf "pad: padding length %d must be even and at most twice the number of dimensions (%d)" pads.Length x.Dim)
+            raise (ShapeException(sprintf "pad: padding length %d must be even and at most twice the number of dimensions (%d)" pads.Length x.Dim, "pads"))
         let s = x.Shape
         let full = Array.copy s
         let starts = Array.zeroCreate s.Length
         for i in 0 .. pads.Length / 2 - 1 do
             let d = s.Length - 1 - i
             if pads.[2 * i] < 0 || pads.[2 * i + 1] < 0 then invalidArg "pads" "pad: negative padding is not supported"
-            full.[d] <- s.[d] + pads.[2 * i] + pads.[2 * i + 1]
+            let size = int64 s.[d] + int64 pads.[2 * i] + int64 pads.[2 * i + 1]
+            if size > int64 Int32.MaxValue then
+                raise (ShapeException(sprintf "pad: padding %s by %s gives dimension %d size %d; a tensor holds at most %d elements" (Shape.toString s) (Shape.toString pads) d size Shape.MaxNumel))
+            full.[d] <- int size
             starts.[d] <- pads.[2 * i]
+        Shape.validate "pad" full |> ignore
         let placed = x.SliceScatterRaw(full, starts, Array.create s.Length 1)
         if value = 0.0 then placed
         else

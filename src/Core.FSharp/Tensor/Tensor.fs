@@ -269,7 +269,7 @@ type Tensor =
         match t with
         | TR(_, _, 0) ->
             if not (Shape.equal gradient.Shape t.Shape) then
-                invalidArg "gradient" (sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape))
+                raise (ShapeException(sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape), "gradient"))
             Tensor.ReverseSweep(t, gradient)
         | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn"
 
@@ -455,7 +455,8 @@ type Tensor =
     /// Broadcasts to a larger shape (PyTorch's `expand`; -1 keeps a size).
     member x.Expand(shape: int[]) : Tensor =
         let xs = x.Shape
-        let shape = shape |> Array.mapi (fun i s -> if s = -1 then xs.[i - (shape.Length - xs.Length)] else s)
+        let shape = shape |> Array.mapi (fun i s -> let j = i - (shape.Length - xs.Length) in if s = -1 && j >= 0 then xs.[j] else s)
+        Shape.validate "expand" shape |> ignore
         if Shape.equal xs shape then x
         else
             if not (Shape.canExpand xs shape) then
@@ -471,7 +472,7 @@ type Tensor =
     /// Reshape recording a given grad_fn name.
     member internal x.ReshapeNamed(shape: int[], name: string) : Tensor =
         let xs = x.Shape
-        let shape = Shape.resolveReshape "reshape" xs shape
+        let shape = Shape.resolveReshape (if name = "ViewBackward0" then "view" else "reshape") xs shape
         if Shape.equal xs shape then x
         else
             Tensor.ApplyUnary({ new UnaryOp(name) with
