@@ -459,59 +459,76 @@ module Linalg =
     /// complex dtype yet, so each complex result is a `ComplexTensor` pair {Real; Imag} of real tensors.
     /// Order and gauge are Fluxion's (LAPACK's order depends on its iteration): eigenvalues sorted by real
     /// part ascending, then imaginary part descending (a conjugate pair: + first); each eigenvector has unit
-    /// norm with its largest-modulus component real and positive. Not differentiable (use eigh for
-    /// symmetric matrices).
+    /// norm with its largest-modulus component real and positive. Not differentiable: derivatives raise
+    /// NotSupportedException (use eigh for symmetric matrices).
     let eig (a: Tensor) : EigResult =
         checkSquare "linalg.eig" a
-        let r = a.Raw
-        let batch, n, _ = dims r
-        let d = r.ToDoubleArray()
-        let vr = Array.zeroCreate (batch * n)
-        let vi = Array.zeroCreate (batch * n)
-        let wr = Array.zeroCreate (batch * n * n)
-        let wi = Array.zeroCreate (batch * n * n)
-        for b in 0 .. batch - 1 do
-            let vals, vecs = LinalgKernels.eig n d (b * n * n)
-            for i in 0 .. n - 1 do
-                vr.[b * n + i] <- vals.[i].Real
-                vi.[b * n + i] <- vals.[i].Imaginary
-            for i in 0 .. n * n - 1 do
-                wr.[b * n * n + i] <- vecs.[i].Real
-                wi.[b * n * n + i] <- vecs.[i].Imaginary
-        let vshape = r.Shape.[.. r.Dim - 2]
-        let c (shape: int[]) (data: float[]) = Tensor.OfRaw(raw r shape data)
-        { Eigenvalues = { Real = c vshape vr; Imag = c vshape vi }
-          Eigenvectors = { Real = c r.Shape wr; Imag = c r.Shape wi } }
+        let parts =
+            cached (fun () ->
+                let r = a.Raw
+                let batch, n, _ = dims r
+                let d = r.ToDoubleArray()
+                let vr = Array.zeroCreate (batch * n)
+                let vi = Array.zeroCreate (batch * n)
+                let wr = Array.zeroCreate (batch * n * n)
+                let wi = Array.zeroCreate (batch * n * n)
+                for b in 0 .. batch - 1 do
+                    let vals, vecs = LinalgKernels.eig n d (b * n * n)
+                    for i in 0 .. n - 1 do
+                        vr.[b * n + i] <- vals.[i].Real
+                        vi.[b * n + i] <- vals.[i].Imaginary
+                    for i in 0 .. n * n - 1 do
+                        wr.[b * n * n + i] <- vecs.[i].Real
+                        wi.[b * n * n + i] <- vecs.[i].Imaginary
+                let vshape = r.Shape.[.. r.Dim - 2]
+                [| raw r vshape vr; raw r vshape vi; raw r r.Shape wr; raw r r.Shape wi |])
+        // Derivatives raise rather than silently giving zero.
+        let output (i: int) =
+            let fail () : Tensor = raise (NotSupportedException "linalg.eig: derivatives are not implemented; for a symmetric matrix use linalg.eigh")
+            Tensor.ApplyUnary({ new UnaryOp("LinalgEigBackward0") with
+                member _.Forward _ = parts.Value.[i]
+                member _.Jvp(_, _, _) = fail ()
+                member _.Vjp(_, _, _) = fail () }, a)
+        { Eigenvalues = { Real = output 0; Imag = output 1 }
+          Eigenvectors = { Real = output 2; Imag = output 3 } }
 
     /// Eigenvalues of each real square matrix as a {Real; Imag} pair, in `eig`'s order.
     let eigvals (a: Tensor) : ComplexTensor = (eig a).Eigenvalues
 
     // ---------------------------------------------------------------- SVD
 
-    let rec private svdWith (full: bool) (parts: Lazy<RawTensor[]>) (a: Tensor) : Tensor * Tensor * Tensor =
+    /// The SVD's output ops. `parts` holds U, S, Vh as returned; `reduced` the reduced U, S, Vh that the
+    /// derivative rules use (the same when fullMatrices is false or A is square).
+    let rec private svdWith (full: bool) (parts: Lazy<RawTensor[]>) (reduced: Lazy<RawTensor[]>) (a: Tensor) : Tensor * Tensor * Tensor =
         let s = a.Shape
         let m, n = s.[s.Length - 2], s.[s.Length - 1]
         let k = min m n
-        let reducedOf (x: Tensor) =
-            let u, sv, vh = svdWith full parts x
-            (if full && m > k then u.Narrow(-1, 0, k) else u), sv, (if full && n > k then vh.Narrow(-2, 0, k) else vh)
-        let vectorsDifferentiable () =
-            if full && m <> n then
+        let extra = full && m <> n
+        let reducedOf (x: Tensor) = if extra then svdWith false reduced reduced x else svdWith full parts reduced x
+        let noReverse () =
+            if extra then
                 invalidOp "linalg.svd: The derivative of U and Vh is not implemented when full_matrices=True and A is not square; use full_matrices=False."
+        // Forward mode computes every output's tangent eagerly: the completed columns (no unique derivative) get NaN.
+        let withUndefined (dim: int) (count: int) (t: Tensor) =
+            if not extra || count = 0 then t
+            else
+                let shape = Array.copy t.Shape
+                shape.[t.Dim + dim] <- count
+                Shapes.cat dim [| t; Tensor.OfRaw(t.Raw.Backend.Full(shape, nan, t.Dtype)) |]
         // F_ij = 1 / (s_j² - s_i²) off the diagonal (distinct singular values).
         let fOf (sv: Tensor) = let s2 = sv * sv in offDiagInverse (Shapes.unsqueeze -2 s2 - Shapes.unsqueeze -1 s2)
         let uT =
             Tensor.ApplyUnary({ new UnaryOp("LinalgSvdBackward0") with
                 member _.Forward _ = parts.Value.[0]
                 member _.Jvp(x, dx, _) =
-                    vectorsDifferentiable ()
                     let u, sv, vh = reducedOf x
                     let v = mT vh
                     let dp = mm (mm (mT u) dx) v
                     let du = mm u (fOf sv * (dp * Shapes.unsqueeze -2 sv + Shapes.unsqueeze -1 sv * mT dp))
-                    if m > k then du + mm (mm (eye x m - mm u (mT u)) dx) v / Shapes.unsqueeze -2 sv else du
+                    let du = if m > k then du + mm (mm (eye x m - mm u (mT u)) dx) v / Shapes.unsqueeze -2 sv else du
+                    withUndefined -1 (m - k) du
                 member _.Vjp(x, _, g) =
-                    vectorsDifferentiable ()
+                    noReverse ()
                     let u, sv, vh = reducedOf x
                     let j = fOf sv * mm (mT u) g
                     let ga = mm (mm u ((j + mT j) * Shapes.unsqueeze -2 sv)) vh
@@ -529,15 +546,14 @@ module Linalg =
             Tensor.ApplyUnary({ new UnaryOp("LinalgSvdBackward0") with
                 member _.Forward _ = parts.Value.[2]
                 member _.Jvp(x, dx, _) =
-                    vectorsDifferentiable ()
                     let u, sv, vh = reducedOf x
                     let v = mT vh
                     let dp = mm (mm (mT u) dx) v
                     let dv = mm v (fOf sv * (Shapes.unsqueeze -1 sv * dp + mT dp * Shapes.unsqueeze -2 sv))
                     let dv = if n > k then dv + mm (mm (eye x n - mm v vh) (mT dx)) u / Shapes.unsqueeze -2 sv else dv
-                    mT dv
+                    withUndefined -2 (n - k) (mT dv)
                 member _.Vjp(x, _, g) =
-                    vectorsDifferentiable ()
+                    noReverse ()
                     let u, sv, vh = reducedOf x
                     let v = mT vh
                     let gv = mT g
@@ -549,8 +565,9 @@ module Linalg =
     /// The singular value decomposition A = U diag(S) Vh (PyTorch's `linalg.svd`; `fullMatrices` = PyTorch's
     /// full_matrices). One-sided Jacobi in float64: singular values agree with LAPACK to rounding; the signs
     /// of a singular vector pair (uᵢ, vᵢ) are arbitrary, as in LAPACK, and may differ from PyTorch's.
-    /// Derivatives assume distinct nonzero singular values; U and Vh are differentiable only when
-    /// fullMatrices is false or A is square (PyTorch's rule). Differentiate sign-invariant functions of U, Vh.
+    /// Derivatives assume distinct nonzero singular values. With fullMatrices and a non-square A, U and Vh
+    /// have no reverse-mode derivative (PyTorch's rule; S has) and the forward-mode tangent of their completed
+    /// columns is NaN. Differentiate sign-invariant functions of U and Vh.
     let svd (fullMatrices: bool) (a: Tensor) : SvdResult =
         checkMatrix "linalg.svd" a
         let parts =
@@ -571,7 +588,17 @@ module Linalg =
                     Array.blit vh 0 vs (b * vr * n) (vr * n)
                 let bs = batchShape r.Shape
                 [| raw r (Array.append bs [| m; uc |]) us; raw r (Array.append bs [| k |]) ss; raw r (Array.append bs [| vr; n |]) vs |])
-        let u, sv, vh = svdWith fullMatrices parts a
+        let s = a.Shape
+        let m, n = s.[s.Length - 2], s.[s.Length - 1]
+        let k = min m n
+        let reduced =
+            if not fullMatrices || m = n then parts
+            else cached (fun () ->
+                let p = parts.Value
+                let bs = batchShape a.Shape
+                [| p.[0].Slice(Array.zeroCreate a.Dim, Array.append bs [| m; k |], Array.create a.Dim 1); p.[1]
+                   p.[2].Slice(Array.zeroCreate a.Dim, Array.append bs [| k; n |], Array.create a.Dim 1) |])
+        let u, sv, vh = svdWith fullMatrices parts reduced a
         { U = u; S = sv; Vh = vh }
 
     /// Singular values in descending order (PyTorch's `linalg.svdvals`).

@@ -95,8 +95,8 @@ for dt in (torch.float32, torch.float64):
         tv, _ = torch.linalg.eig(a)
         tv = sorted(tv.tolist(), key=lambda z: (z.real, -z.imag))
         add("eig", dt, [a], {"values_real": vals.real, "values_imag": vals.imag, "vectors_real": vecs.real, "vectors_imag": vecs.imag,
-                             "values_real_torch_dtype": torch.tensor([z.real for z in tv]),
-                             "values_imag_torch_dtype": torch.tensor([z.imag for z in tv])})
+                             "values_real_torch_dtype": torch.tensor([z.real for z in tv], dtype=torch.float64),
+                             "values_imag_torch_dtype": torch.tensor([z.imag for z in tv], dtype=torch.float64)})
     for shape in [(4, 3), (3, 4), (3, 3), (2, 3, 2)]:
         a = torch.randn(*shape, dtype=torch.float64).to(dt)
         for full in [False, True]:
