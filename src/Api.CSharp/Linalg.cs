@@ -4,6 +4,8 @@ using Core = Fluxion.Ops.Linalg;
 namespace Fluxion.CSharp;
 
 /// <summary>A complex tensor as real and imaginary parts of equal shape (Fluxion has no complex dtype yet).</summary>
+/// <param name="Real">The real parts.</param>
+/// <param name="Imag">The imaginary parts.</param>
 public sealed record ComplexPair(Tensor Real, Tensor Imag);
 
 /// <summary>Linear algebra shaped like PyTorch's <c>torch.linalg</c>; float32/float64 with leading batch dimensions, differentiable in every mode.</summary>

@@ -32,8 +32,10 @@ let private relErr (what: string) (dtype: Dtype) (actual: Tensor) (expected: Ten
     if actual.Numel > 0 then Expect.equal actual.Dtype dtype (what + ": dtype")
     Array.fold2 (fun m a e -> max m (abs (a - e) / (1.0 + abs e))) 0.0 (vals actual) (vals expected)
 
-/// Measured agreement with torch (reference LAPACK): float64 within 1e-12, float32 within 1e-5 relative.
-let private tolFor (dtype: Dtype) = if dtype = Dtype.Float32 then 1e-5 else 1e-12
+/// Agreement with torch 1.13 (reference LAPACK) where the arithmetic differs (QR, Jacobi eigh/svd, eig, norms):
+/// measured worst cases 1.02e-6 (float32, singular vectors; values 3.6e-7) and 9.7e-16 (float64) relative;
+/// these bounds leave a small margin.
+let private tolFor (dtype: Dtype) = if dtype = Dtype.Float32 then 2e-6 else 1e-14
 
 let private agree (what: string) (dtype: Dtype) (actual: Tensor) (expected: Tensor) =
     let err = relErr what dtype actual expected
