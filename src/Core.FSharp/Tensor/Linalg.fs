@@ -463,7 +463,9 @@ module Linalg =
     /// complex dtype yet, so each complex result is a `ComplexTensor` pair {Real; Imag} of real tensors.
     /// Order and gauge are Fluxion's (LAPACK's order depends on its iteration): eigenvalues sorted by real
     /// part ascending, then imaginary part descending (a conjugate pair: + first); each eigenvector has unit
-    /// norm with its largest-modulus component real and positive. Not differentiable: derivatives raise
+    /// norm with its largest-modulus component real and positive. An eigenvalue whose imaginary part is below
+    /// 1e-12·‖A‖_F is taken as real (LAPACK's real Schur form decides this exactly; close calls may differ).
+    /// Not differentiable: derivatives raise
     /// NotSupportedException (use eigh for symmetric matrices).
     let eig (a: Tensor) : EigResult =
         checkSquare "linalg.eig" a

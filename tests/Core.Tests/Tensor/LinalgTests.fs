@@ -216,6 +216,20 @@ let identities =
             let lr, li = Shapes.unsqueeze 0 r.Eigenvalues.Real, Shapes.unsqueeze 0 r.Eigenvalues.Imag
             close 1e-12 "A v = λ v (real)" (Tensor.matmul a vr) (vr * lr - vi * li)
             close 1e-12 "A v = λ v (imag)" (Tensor.matmul a vi) (vr * li + vi * lr)
+        testCase "eig of a batch: A v = λ v for every element, in sorted order" <| fun () ->
+            let a = uniform -1.0 1.0 [| 3; 4; 4 |] (Random 11)
+            let r = L.eig a
+            let vr, vi = r.Eigenvectors.Real, r.Eigenvectors.Imag
+            let lr, li = Shapes.unsqueeze -2 r.Eigenvalues.Real, Shapes.unsqueeze -2 r.Eigenvalues.Imag
+            close 1e-12 "A v = λ v (real)" (Tensor.matmul a vr) (vr * lr - vi * li)
+            close 1e-12 "A v = λ v (imag)" (Tensor.matmul a vi) (vr * li + vi * lr)
+            let re = vals r.Eigenvalues.Real
+            for b in 0 .. 2 do
+                for i in 0 .. 2 do Expect.isLessThanOrEqual re.[b * 4 + i] re.[b * 4 + i + 1] "real parts ascend"
+        testCase "eig refuses to differentiate rather than give zero" <| fun () ->
+            let a = t64 [| 2; 2 |] [| 1.0; 2.0; 0.5; 3.0 |]
+            Expect.throwsT<NotSupportedException> (fun () -> Diff.grad (fun a -> (L.eig a).Eigenvalues.Real.Sum()) a |> ignore) "reverse mode"
+            Expect.throwsT<NotSupportedException> (fun () -> Diff.jvp (fun a -> (L.eig a).Eigenvalues.Real) a a |> ignore) "forward mode"
         testCase "qr complete (4,2): Q orthogonal, A = Q R" <| fun () ->
             let a = uniform -1.0 1.0 [| 4; 2 |] (Random 3)
             let r = L.qr QrMode.Complete a
