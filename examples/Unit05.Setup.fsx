@@ -1,10 +1,13 @@
 // Shared by the unit's F# script: references to the Release build and two small helpers.
-// `dotnet build -c Release` puts Fluxion.dll and its dependencies (Plotly.NET, ...) in the library's bin folder.
+// `dotnet build -c Release` puts Fluxion.dll, Fluxion.Plot.dll and Plotly.NET with its dependencies in the
+// plotting library's bin folder, and the course's data sets (examples/Course) in their own.
 module Unit05Setup
 
-#I "../src/Core.FSharp/bin/Release/net10.0"
+#I "../src/Plot/bin/Release/net10.0"
 #r "Fluxion.dll"
 #r "Plotly.NET.dll"
+#r "Fluxion.Plot.dll"
+#r "Course/bin/Release/net10.0/Fluxion.Course.dll"
 
 open System
 open System.Text

@@ -13,7 +13,7 @@ open Fluxion
 open Fluxion.Nn
 open Fluxion.Optim
 open Fluxion.Random
-open Fluxion.Data
+open Fluxion.Course
 open Fluxion.Plot
 open Fluxion.Printing
 open Fluxion.Kernels.OptimKernels

@@ -6,7 +6,7 @@ module Fluxion.Bench.Workloads
 open System
 open Fluxion
 open Fluxion.Backend
-open Fluxion.Data
+open Fluxion.Course
 open Fluxion.Kernels
 open Fluxion.Random
 open Fluxion.Nn

@@ -1,21 +1,24 @@
-// The README's two styles, compiled and run: PyTorch's imperative loop and pure functions of parameters.
+// Quick start: data, a model, training, in PyTorch's style and as pure functions. Needs only Fluxion.CSharp.
 using System.Globalization;
 using Fluxion;
 using Fluxion.CSharp;
 using Fluxion.Nn;
 using Fluxion.Optim;
 
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var (x, y) = Datasets.TrainingPairs();
-x = x.Unsqueeze(1);
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;   // numbers print with a '.'
+
+// Data: 100 noisy samples of a curve, drawn with PyTorch's generator and arithmetic (same seed, same numbers).
+Torch.ManualSeed(0);
+var x = Torch.Rand(100) * 2;
+var y = x + 2 * (x - 0.9).Pow(2) + 0.3 * (20 * x).Cos() + 0.1 * Torch.Randn(100);
+x = x.Unsqueeze(1);   // (100, 1): one feature per sample
 y = y.Unsqueeze(1);
 
-// Imperative: a Module subclass, an optimizer object, ZeroGrad/Backward/Step.
+// PyTorch's style: a Module, an optimizer object, ZeroGrad/Backward/Step.
 Torch.ManualSeed(0);
-var model = new NeuralNetTwoLayer();
+var model = new TwoLayerNet();
 Console.WriteLine(model);
-Console.WriteLine(Nn.Summary(model, 1));
-var optimizer = new SGD(model.Parameters(), lr: 0.01, momentum: 0.8);
+var optimizer = new SGD(model.Parameters(), lr: 0.01);
 var lossFn = new MSELoss();
 for (int k = 1; k <= 4000; k++)
 {
@@ -26,10 +29,14 @@ for (int k = 1; k <= 4000; k++)
     if (k % 1000 == 0) Console.WriteLine($"Iteration {k,4} | Loss = {loss.Item():F6}");
 }
 
-// Functional: the same kind of network as a pure function of a parameter tree.
+// ==== Save and load: the place for Torch.Save / Torch.Load (to be filled in when they land) ====
+
+using (Torch.NoGrad())
+    Console.WriteLine($"Prediction at x = 1: {model.Call(Torch.Tensor(new[] { new[] { 1.0 } })).Item():F4}");
+
+// The functional style: the same network as a pure function of a parameter tree; same seed, same losses.
 Torch.ManualSeed(0);
-var net = Nn.Linear(1, 3).Then(Nn.ReLU()).Then(Nn.Linear(3, 1));
-var pure = net.AsPure();
+var pure = Nn.Linear(1, 3).Then(Nn.ReLU()).Then(Nn.Linear(3, 1)).AsPure();
 Func<ParamTree, Tensor> lossOf = p => (pure.Apply(p, x) - y).Pow(2).Mean();
 ParamTree parameters = pure.Parameters;
 for (int k = 1; k <= 4000; k++)
@@ -40,24 +47,9 @@ for (int k = 1; k <= 4000; k++)
 }
 Console.WriteLine(parameters);
 
-// A functional optimizer: Init/Update are pure, and bit-identical to the SGD object above.
-var sgd = Optim.Sgd(lr: 0.01, momentum: 0.8);
-parameters = pure.Parameters;
-var state = sgd.Init(parameters);
-for (int k = 1; k <= 4000; k++)
+sealed class TwoLayerNet : Module
 {
-    var (value, grads) = Diff.ValueAndGrad(lossOf, parameters);
-    (parameters, state) = sgd.Update(grads, state, parameters);
-    if (k % 1000 == 0) Console.WriteLine($"Iteration {k,4} | Loss = {value.Item():F6} (functional SGD, momentum 0.8)");
-}
-
-// Higher-order derivatives of any function of tensors.
-Tensor h = Diff.Hessian(p => Datasets.Himmelblau(p[0], p[1]), Torch.Tensor(new[] { 3.0, 0.0 }));
-Console.WriteLine($"Hessian of Himmelblau at (3, 0):\n{h}");
-
-sealed class NeuralNetTwoLayer : Module
-{
-    private readonly Linear linear1 = new(1, 3);   // found automatically, in declaration order
+    private readonly Linear linear1 = new(1, 3);   // submodules are found automatically, in declaration order
     private readonly ReLU activation = new();
     private readonly Linear linear2 = new(3, 1);
     public override Tensor Forward(Tensor x) => linear2.Call(activation.Call(linear1.Call(x)));

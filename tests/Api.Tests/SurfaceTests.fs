@@ -34,8 +34,12 @@ let signatureTypes (m: MemberInfo) : Type list =
     | :? EventInfo as ei -> [ ei.EventHandlerType ]
     | _ -> []
 
-let leaks () =
-    [ for t in facade.GetExportedTypes() do
+/// The C# face of Fluxion.Plot: the types it adds to the facade's namespace.
+let plotFacadeTypes () =
+    typeof<Fluxion.CSharp.Plots>.Assembly.GetExportedTypes() |> Array.filter (fun t -> t.Namespace = "Fluxion.CSharp")
+
+let leaksOf (types: Type seq) =
+    [ for t in types do
         if not (isNull t.BaseType) then
             match fsharpLeak t.BaseType with
             | Some l -> yield sprintf "%s inherits %s" t.FullName l
@@ -50,6 +54,8 @@ let leaks () =
                 | Some l -> yield sprintf "%s.%s uses %s" t.FullName m.Name l
                 | None -> () ]
 
+let leaks () = leaksOf (facade.GetExportedTypes())
+
 [<Tests>]
 let tests =
     testList "Api.Surface" [
@@ -59,6 +65,12 @@ let tests =
         testCase "no public member of the facade exposes an F# type" <| fun () ->
             let found = leaks ()
             Expect.isEmpty found (sprintf "F# types leak into the C# surface:\n%s" (String.Join("\n", found)))
+
+        testCase "the C# plotting API of Fluxion.Plot (Plots, Figure, Report) exposes no F# type either" <| fun () ->
+            let types = plotFacadeTypes ()
+            Expect.equal (types |> Array.map (fun t -> t.Name) |> Array.sort) [| "Figure"; "Plots"; "Report" |] "the C# plotting types"
+            let found = leaksOf types
+            Expect.isEmpty found (sprintf "F# types leak into the C# plotting surface:\n%s" (String.Join("\n", found)))
 
         testCase "the leak detector catches F# functions, options and lists" <| fun () ->
             Expect.isSome (fsharpLeak typeof<int -> int>) "FSharpFunc"

@@ -7,7 +7,7 @@ open System.Text.Json
 open Expecto
 open Fluxion
 open Fluxion.Backends.Torch
-open Fluxion.Data
+open Fluxion.Course
 open Fluxion.Ops
 open TorchTestUtil
 

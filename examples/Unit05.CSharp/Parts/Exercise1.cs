@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fluxion;
+using Fluxion.Course;
 using Fluxion.CSharp;
 using Fluxion.Nn;
 using Fluxion.Optim;

@@ -1,4 +1,5 @@
 using Fluxion;
+using Fluxion.Course;
 using Fluxion.CSharp;
 using Fluxion.Nn;
 using Fluxion.Optim;

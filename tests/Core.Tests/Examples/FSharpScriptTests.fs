@@ -12,9 +12,10 @@ open Expecto
 let private scriptOutput =
     lazy (
         let root = ExampleRunner.repoRoot
-        let library = Path.Combine(root, "src", "Core.FSharp", "bin", "Release", "net10.0", "Fluxion.dll")
-        if not (File.Exists library) then
-            failwithf "%s is missing: the script references the Release build; run `dotnet build -c Release` (or bash tests/run.sh) first" library
+        for library in [ Path.Combine(root, "src", "Plot", "bin", "Release", "net10.0", "Fluxion.Plot.dll")
+                         Path.Combine(root, "examples", "Course", "bin", "Release", "net10.0", "Fluxion.Course.dll") ] do
+            if not (File.Exists library) then
+                failwithf "%s is missing: the script references the Release build; run `dotnet build -c Release` (or bash tests/run.sh) first" library
         let psi = ProcessStartInfo(ExampleRunner.dotnetHost (), WorkingDirectory = root, RedirectStandardOutput = true,
                                    RedirectStandardError = true, UseShellExecute = false)
         for a in [ "fsi"; "examples/Unit05.fsx" ] do psi.ArgumentList.Add a

@@ -1,7 +1,7 @@
 module Random.UnitDataTests
 
 open Expecto
-open Fluxion.Data
+open Fluxion.Course
 open RandomTestUtil
 
 let private golden () = TestData.json "unit05_golden.json"

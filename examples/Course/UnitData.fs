@@ -1,4 +1,4 @@
-namespace Fluxion.Data
+namespace Fluxion.Course
 
 open System
 open Fluxion.Random

@@ -1,20 +1,4 @@
-using Fluxion.Data;
-
 namespace Fluxion.CSharp;
-
-/// <summary>The course unit's data sets.</summary>
-public static class Datasets
-{
-    /// <summary>The 100 training pairs of the unit (reseeds the global generator with 0, as the course's library does).</summary>
-    public static (Tensor X, Tensor Y) TrainingPairs()
-    {
-        var (x, y) = UnitData.trainingPairs().ToValueTuple();
-        return (Torch.FromArray(x, x.Length), Torch.FromArray(y, y.Length));
-    }
-
-    /// <summary>The Himmelblau function (u² + v − 11)² + (u + v² − 7)² on tensors (differentiable).</summary>
-    public static Tensor Himmelblau(Tensor u, Tensor v) => (u.Pow(2) + v - 11).Pow(2) + (u + v.Pow(2) - 7).Pow(2);
-}
 
 /// <summary>PyTorch-style in-place updates of parameters for hand-written training loops.</summary>
 public static class ParameterExtensions
