@@ -62,6 +62,10 @@ module internal OptDict =
         | :? int64 as i -> Some(float i)
         | :? bool as b -> Some(if b then 1.0 else 0.0)
         | _ -> None
+    /// The entries of a non-generic dictionary (its IEnumerable may yield KeyValuePairs, not DictionaryEntries).
+    let entries (d: Collections.IDictionary) : (obj * obj)[] =
+        let e = d.GetEnumerator()
+        [| while e.MoveNext() do yield e.Key, e.Value |]
     let tryGet (d: Collections.IDictionary) (key: string) : obj option = if d.Contains key then Some d.[key] else None
     /// Python's repr of a hyper-parameter value for error messages.
     let rec repr (v: obj) : string =
@@ -287,13 +291,13 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                 | Some _ -> ()
                 | None -> fail (sprintf "param_groups[%d] has no number '%s'" gi k)
         let fresh = Dictionary<Parameter, OptState>(HashIdentity.Reference)
-        for entry in Seq.cast<Collections.DictionaryEntry> savedState do
-            let id = OptDict.asInt name "a state key" entry.Key
+        for key, value in OptDict.entries savedState do
+            let id = OptDict.asInt name "a state key" key
             let p =
                 match idToParam.TryGetValue id with
                 | true, p -> p
                 | _ -> fail (sprintf "state for parameter %d, which is in no parameter group" id)
-            let ps = OptDict.asDict name (sprintf "state[%d]" id) entry.Value
+            let ps = OptDict.asDict name (sprintf "state[%d]" id) value
             let g = groups |> Array.find (fun g -> g.Parameters |> Array.exists (fun q -> obj.ReferenceEquals(q, p)))
             let init = InPlace.clone ((this.Pure g).Init(Params.Leaf(p.Data)))
             let step =
