@@ -126,8 +126,15 @@ module internal PickleGuard =
         allowed.Contains qualified
         || (qualified.StartsWith "torch." && qualified.EndsWith "Storage" && qualified.IndexOf('.', 6) < 0)
 
-    /// Raises InvalidDataException naming the file for a forbidden global or opcode, or a malformed stream.
-    let check (file: string) (data: byte[]) =
+    /// The global that stands for a plain dict in the rewritten stream (never allowed in a file).
+    let plainDictGlobal = "fluxion_pickle", "dict"
+
+    /// Raises InvalidDataException naming the file for a forbidden global or opcode, or a malformed stream;
+    /// returns the stream with each EMPTY_DICT turned into a call of `plainDictGlobal`, because the pickle
+    /// library would build an unordered Hashtable and Python dicts keep insertion order.
+    let check (file: string) (data: byte[]) : byte[] =
+        let out = new MemoryStream(data.Length + 64)
+        let emptyDict = Encoding.ASCII.GetBytes(sprintf "c%s\n%s\n)R" (fst plainDictGlobal) (snd plainDictGlobal))
         let bad (msg: string) = raise (InvalidDataException(sprintf "%s: %s" file msg))
         let mutable i = 0
         let need n = if i + n > data.Length then bad "the pickle data.pkl is truncated"
@@ -153,6 +160,7 @@ module internal PickleGuard =
         let mutable stop = false
         while not stop do
             if i >= data.Length then bad "the pickle data.pkl is truncated (no STOP opcode)"
+            let start = i
             let op = u8 ()
             match char op with
             | '.' -> stop <- true
@@ -187,6 +195,9 @@ module internal PickleGuard =
                 | 0x93 -> bad "the checkpoint uses STACK_GLOBAL (pickle protocol 4+), which is not supported; save with torch.save's default protocol 2"
                 | 0x97 -> bad "the checkpoint refers to out-of-band buffers, which are not supported"
                 | _ -> bad (sprintf "invalid pickle opcode 0x%02x at byte %d of data.pkl" op (i - 1))
+            if op = int '}' then out.Write(emptyDict, 0, emptyDict.Length)
+            else out.Write(data, start, i - start)
+        out.ToArray()
 
 /// Infrastructure of the .pt reader (public only because the pickle library calls `__setstate__` by reflection):
 /// `collections.OrderedDict` as a Hashtable (what its SETITEMS expects) remembering insertion order.
@@ -196,6 +207,8 @@ type PtOrderedDict() =
     let order = List<obj>()
     /// Keys in insertion order.
     member internal _.Order = order
+    /// True for a plain dict (an OrderedDict otherwise).
+    member val internal Plain = false with get, set
     /// The value under a key.
     override this.Item
         with get (k: obj) = base.[k]
@@ -281,8 +294,14 @@ module internal PtObjects =
                 if args.Length <> 0 then fail "OrderedDict(...) with arguments is not supported"
                 box (PtOrderedDict())
 
+    /// A plain dict (the guard's stand-in for EMPTY_DICT).
+    type PlainDictConstructor() =
+        interface IObjectConstructor with
+            member _.construct(_) = box (PtOrderedDict(Plain = true))
+
     let register =
         lazy
+            Unpickler.registerConstructor(fst PickleGuard.plainDictGlobal, snd PickleGuard.plainDictGlobal, PlainDictConstructor())
             Unpickler.registerConstructor("torch._utils", "_rebuild_tensor_v2", RebuildTensor())
             Unpickler.registerConstructor("torch._utils", "_rebuild_parameter", RebuildParameter())
             Unpickler.registerConstructor("collections", "OrderedDict", OrderedDictConstructor())
@@ -310,13 +329,14 @@ module internal PtObjects =
                 | _ -> [| for k in h.Keys -> k |]
             let values = [| for k in keys -> h.[k] |]
             let allTensors = values.Length > 0 && values |> Array.forall (fun x -> x :? Built)
+            let ordered = h :? PtOrderedDict
             let keys =
-                if allTensors then Array.sortBy (fun k -> (h.[k] :?> Built).Stamp) keys
+                if ordered then keys
+                elif allTensors then Array.sortBy (fun k -> (h.[k] :?> Built).Stamp) keys
                 elif keys |> Array.forall (fun k -> k :? int || k :? int64) then Array.sortBy (fun k -> Convert.ToInt64 k) keys
-                elif (h :? PtOrderedDict) then keys
                 else Array.sortWith (fun (a: obj) (b: obj) -> String.CompareOrdinal(string a, string b)) keys
             if keys |> Array.forall (fun k -> k :? string) then
-                if allTensors && (h :? PtOrderedDict) then
+                if allTensors && ordered && not (h :?> PtOrderedDict).Plain then
                     let sd = StateDict()
                     for k in keys do sd.Add(k :?> string, (h.[k] :?> Built).Tensor)
                     box sd
@@ -500,7 +520,7 @@ module Pt =
             try s.CopyTo ms
             with :? InvalidDataException as e -> bad (sprintf "data.pkl is corrupt or truncated (%s)" e.Message) e
             ms.ToArray()
-        PickleGuard.check path data
+        let data = PickleGuard.check path data
         PtObjects.register.Force()
         use u = new TorchUnpickler(path, zip, prefix)
         let raw =
