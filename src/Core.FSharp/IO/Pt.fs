@@ -49,25 +49,41 @@ module internal Storages =
     /// A tensor of a shape from storage bytes read at element `offset + Σ index·stride` (views keep PyTorch's strides).
     let gather (dtype: Dtype) (bytes: byte[]) (offset: int64) (shape: int[]) (strides: int64[]) : Tensor =
         let n = Array.fold (fun acc d -> acc * int64 d) 1L shape
-        let positions = Array.zeroCreate<int64> (int n)
-        let idx = Array.zeroCreate<int> shape.Length
-        for i in 0 .. int n - 1 do
-            let mutable p = offset
-            for d in 0 .. shape.Length - 1 do p <- p + int64 idx.[d] * strides.[d]
-            positions.[i] <- p
-            let mutable d = shape.Length - 1
-            let mutable carry = true
-            while carry && d >= 0 do
-                idx.[d] <- idx.[d] + 1
-                if idx.[d] < shape.[d] then carry <- false
-                else
-                    idx.[d] <- 0
-                    d <- d - 1
-        match dtype with
-        | Dtype.Float32 -> Creation.ofFloat32 shape (positions |> Array.map (fun p -> BitConverter.ToSingle(bytes, int p * 4)))
-        | Dtype.Float64 -> Creation.ofFloat64 shape (positions |> Array.map (fun p -> BitConverter.ToDouble(bytes, int p * 8)))
-        | Dtype.Int64 -> Creation.ofInt64 shape (positions |> Array.map (fun p -> BitConverter.ToInt64(bytes, int p * 8)))
-        | _ -> Creation.ofBool shape (positions |> Array.map (fun p -> bytes.[int p] <> 0uy))
+        let contiguous =
+            let mutable acc = 1L
+            let mutable ok = true
+            for d in shape.Length - 1 .. -1 .. 0 do
+                if shape.[d] <> 1 && strides.[d] <> acc then ok <- false
+                acc <- acc * int64 shape.[d]
+            ok
+        let size = Dtype.size dtype
+        if contiguous && dtype <> Dtype.Bool then
+            // The common case (no view): one block copy.
+            let start = int (offset * int64 size)
+            match dtype with
+            | Dtype.Float32 -> let a = Array.zeroCreate<float32> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 4); Creation.ofFloat32 shape a
+            | Dtype.Float64 -> let a = Array.zeroCreate<float> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 8); Creation.ofFloat64 shape a
+            | _ -> let a = Array.zeroCreate<int64> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 8); Creation.ofInt64 shape a
+        else
+            let positions = Array.zeroCreate<int64> (int n)
+            let idx = Array.zeroCreate<int> shape.Length
+            for i in 0 .. int n - 1 do
+                let mutable p = offset
+                for d in 0 .. shape.Length - 1 do p <- p + int64 idx.[d] * strides.[d]
+                positions.[i] <- p
+                let mutable d = shape.Length - 1
+                let mutable carry = true
+                while carry && d >= 0 do
+                    idx.[d] <- idx.[d] + 1
+                    if idx.[d] < shape.[d] then carry <- false
+                    else
+                        idx.[d] <- 0
+                        d <- d - 1
+            match dtype with
+            | Dtype.Float32 -> Creation.ofFloat32 shape (positions |> Array.map (fun p -> BitConverter.ToSingle(bytes, int p * 4)))
+            | Dtype.Float64 -> Creation.ofFloat64 shape (positions |> Array.map (fun p -> BitConverter.ToDouble(bytes, int p * 8)))
+            | Dtype.Int64 -> Creation.ofInt64 shape (positions |> Array.map (fun p -> BitConverter.ToInt64(bytes, int p * 8)))
+            | _ -> Creation.ofBool shape (positions |> Array.map (fun p -> bytes.[int p] <> 0uy))
 
 /// A minimal zip writer for torch.save's layout: stored (uncompressed) entries whose data start at multiples
 /// of 64 bytes, as PyTorch's writer aligns them.

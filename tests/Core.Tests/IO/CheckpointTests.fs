@@ -327,7 +327,7 @@ let tests =
         ]
 
         testSequenced <| testList "PyTorch interop" [
-            testCase "state dicts saved by torch.save load and predict PyTorch's numbers (float32 and float64)" <| fun () ->
+            testCase "state dicts saved by torch.save load and predict PyTorch's numbers (float32 and float64); Adam and SGD resume" <| fun () ->
                 let d = tempDir ()
                 runPython "export" d |> ignore
                 let e = JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "torch_expected.json"))).RootElement
@@ -339,6 +339,16 @@ let tests =
                 m64.LoadStateDict(Checkpoint.loadStateDict (Path.Combine(d, "torch_mlp64.pt")))
                 expectParams (m64.StateDict()) (e.GetProperty "params64")
                 Expect.equal (bits64 (m64.Call (x3.Cast Dtype.Float64))) (u64s (e.GetProperty "output64")) "float64 predictions"
+                // PyTorch's optimizer state dicts (saved after 3 steps) resume here: the 4th step gives PyTorch's bits.
+                for name, make in [ "adam", (fun (ps: Parameter[]) -> Adam(ps, lr = 0.01) :> TorchOptimizer)
+                                    "sgd", (fun ps -> SGD(ps, 0.05, momentum = 0.9) :> TorchOptimizer) ] do
+                    let m = mlp ()
+                    m.LoadStateDict(Checkpoint.loadStateDict (Path.Combine(d, sprintf "torch_%s_model.pt" name)))
+                    let o = make (m.Parameters())
+                    o.LoadStateDict(Checkpoint.load (Path.Combine(d, sprintf "torch_%s.pt" name)) :?> Dictionary<string, obj>)
+                    train m o 1
+                    for p in e.GetProperty(name + "_step4").EnumerateObject() do
+                        Expect.equal (bits32 (m.StateDict().[p.Name])) (u64s p.Value) (sprintf "%s step 4: %s" name p.Name)
                 Directory.Delete(d, true)
 
             testCase "files Fluxion writes load in PyTorch (weights_only=True) and predict the same numbers; Adam resumes there" <| fun () ->

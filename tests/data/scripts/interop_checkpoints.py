@@ -1,6 +1,6 @@
 """The PyTorch side of the checkpoint interop tests (tests/Core.Tests/IO/CheckpointTests.fs).
 
-Usage: /usr/bin/python3 interop_checkpoints.py export DIR   writes torch_mlp.pt, torch_mlp64.pt, torch_expected.json
+Usage: /usr/bin/python3 interop_checkpoints.py export DIR   writes torch_mlp.pt, torch_mlp64.pt, optimizer runs, torch_expected.json
        /usr/bin/python3 interop_checkpoints.py import DIR   reads the fluxion_* files and prints a JSON report
 """
 import json
@@ -33,6 +33,19 @@ def export(d):
         with torch.no_grad():
             out["output" + suffix] = bits(m(X.to(dtype)))
         out["params" + suffix] = {k: bits(v) for k, v in m.state_dict().items()}
+    # Optimizer runs to resume in Fluxion: state after 3 steps, parameters after a 4th.
+    for name, make in [("adam", lambda ps: torch.optim.Adam(ps, lr=0.01)),
+                       ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9))]:
+        m = mlp()
+        opt = make(m.parameters())
+        for step in range(4):
+            if step == 3:
+                torch.save(m.state_dict(), os.path.join(d, "torch_%s_model.pt" % name))
+                torch.save(opt.state_dict(), os.path.join(d, "torch_%s.pt" % name))
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(m(X), Y).backward()
+            opt.step()
+        out[name + "_step4"] = {k: bits(v) for k, v in m.state_dict().items()}
     with open(os.path.join(d, "torch_expected.json"), "w") as f:
         json.dump(out, f)
 
