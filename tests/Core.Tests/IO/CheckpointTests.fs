@@ -115,11 +115,12 @@ let tests =
                 expectParams sd (expected.Value.GetProperty("mlp").GetProperty "params")
                 Expect.equal meta.["format"] "pt" "metadata"
 
-            testCase "views saved by torch.save (storage offsets, strides), int64, bool and 0-dim tensors" <| fun () ->
+            testCase "views saved by torch.save (storage offsets, strides), int64, bool, 0-dim tensors and a Parameter" <| fun () ->
                 let v = Checkpoint.load (TestData.path "checkpoint_views.pt") :?> StateDict
                 let e = expected.Value.GetProperty "views"
                 let shapes = expected.Value.GetProperty "views_shapes"
-                Expect.equal (List.ofSeq v.Keys) [ "column"; "transposed"; "block"; "longs"; "mask"; "scalar" ] "keys"
+                Expect.equal (List.ofSeq v.Keys) [ "column"; "transposed"; "block"; "longs"; "mask"; "scalar"; "parameter" ] "keys"
+                Expect.equal (v.["parameter"].ToFloat32Array()) [| 1.5f; -2.0f |] "nn.Parameter (_rebuild_parameter)"
                 for k in [ "column"; "transposed"; "block"; "scalar" ] do
                     Expect.equal (v.[k].ToDoubleArray()) (TestData.nums (e.GetProperty k)) k
                     Expect.equal v.[k].Shape [| for d in (shapes.GetProperty k).EnumerateArray() -> d.GetInt32() |] (k + " shape")
@@ -327,7 +328,7 @@ let tests =
         ]
 
         testSequenced <| testList "PyTorch interop" [
-            testCase "state dicts saved by torch.save load and predict PyTorch's numbers (float32 and float64); Adam and SGD resume" <| fun () ->
+            testCase "state dicts saved by torch.save load and predict PyTorch's numbers (float32 and float64); Adam, SGD, RMSprop and Adagrad resume" <| fun () ->
                 let d = tempDir ()
                 runPython "export" d |> ignore
                 let e = JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "torch_expected.json"))).RootElement
@@ -341,7 +342,9 @@ let tests =
                 Expect.equal (bits64 (m64.Call (x3.Cast Dtype.Float64))) (u64s (e.GetProperty "output64")) "float64 predictions"
                 // PyTorch's optimizer state dicts (saved after 3 steps) resume here: the 4th step gives PyTorch's bits.
                 for name, make in [ "adam", (fun (ps: Parameter[]) -> Adam(ps, lr = 0.01) :> TorchOptimizer)
-                                    "sgd", (fun ps -> SGD(ps, 0.05, momentum = 0.9) :> TorchOptimizer) ] do
+                                    "sgd", (fun ps -> SGD(ps, 0.05, momentum = 0.9) :> TorchOptimizer)
+                                    "rmsprop", (fun ps -> RMSprop(ps, lr = 0.01, momentum = 0.5, centered = true) :> TorchOptimizer)
+                                    "adagrad", (fun ps -> Adagrad(ps, lr = 0.1) :> TorchOptimizer) ] do
                     let m = mlp ()
                     m.LoadStateDict(Checkpoint.loadStateDict (Path.Combine(d, sprintf "torch_%s_model.pt" name)))
                     let o = make (m.Parameters())

@@ -4,7 +4,8 @@ Usage: /usr/bin/python3 gen_checkpoints.py OUTPUT_DIR
 
 - checkpoint_mlp.pt / checkpoint_mlp64.pt: torch.save(model.state_dict()) of Sequential(Linear(2, 3), ReLU(),
   Linear(3, 1)) (seed 0) in float32 and float64.
-- checkpoint_views.pt: tensors saved as views of larger storages (offset, strides), int64 and bool tensors.
+- checkpoint_views.pt: tensors saved as views of larger storages (offset, strides), int64 and bool tensors,
+  an nn.Parameter.
 - checkpoint_mlp.safetensors: the float32 state dict in the safetensors layout (8-byte little-endian header
   length, JSON header, raw data), written here byte by byte because the safetensors package is not installed.
 - checkpoint_expected.json: parameter and prediction bits the tests compare against.
@@ -70,8 +71,9 @@ def main(out):
     views["longs"] = torch.tensor([[-3, 2**40], [7, 0]], dtype=torch.int64)
     views["mask"] = torch.tensor([True, False, True])
     views["scalar"] = torch.tensor(2.5, dtype=torch.float64)
+    views["parameter"] = torch.nn.Parameter(torch.tensor([1.5, -2.0]))  # pickled with _rebuild_parameter
     torch.save(views, os.path.join(out, "checkpoint_views.pt"))
-    expected["views"] = OrderedDict((k, v.flatten().tolist()) for k, v in views.items())
+    expected["views"] = OrderedDict((k, v.detach().flatten().tolist()) for k, v in views.items())
     expected["views_shapes"] = OrderedDict((k, list(v.shape)) for k, v in views.items())
 
     with open(os.path.join(out, "checkpoint_expected.json"), "w") as f:

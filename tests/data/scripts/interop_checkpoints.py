@@ -35,7 +35,9 @@ def export(d):
         out["params" + suffix] = {k: bits(v) for k, v in m.state_dict().items()}
     # Optimizer runs to resume in Fluxion: state after 3 steps, parameters after a 4th.
     for name, make in [("adam", lambda ps: torch.optim.Adam(ps, lr=0.01)),
-                       ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9))]:
+                       ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9)),
+                       ("rmsprop", lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True)),
+                       ("adagrad", lambda ps: torch.optim.Adagrad(ps, lr=0.1))]:
         m = mlp()
         opt = make(m.parameters())
         for step in range(4):
