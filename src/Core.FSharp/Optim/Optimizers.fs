@@ -215,9 +215,10 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     /// How `step` appears in the per-parameter state.
     abstract StepFormat: StepFormat
     default _.StepFormat = StepFormat.TensorStep
-    /// The state buffers PyTorch saves for the current settings, in its order.
+    /// The state buffers PyTorch saves for the current settings, in its order; null (the default) saves
+    /// every buffer of the state.
     abstract SavedBuffers: string[]
-    default _.SavedBuffers = [||]
+    default _.SavedBuffers = null
     /// State entries PyTorch saves as None for the current settings (SGD's buffer without momentum).
     abstract NoneEntries: string[]
     default _.NoneEntries = [||]
@@ -240,7 +241,8 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                     | StepFormat.TensorStep -> e.["step"] <- box (Fluxion.Ops.Creation.scalar (float s.Step) Dtype.Float32)
                     | StepFormat.IntStep -> e.["step"] <- box (int64 s.Step)
                     | _ -> ()
-                    for n in this.SavedBuffers do
+                    let saved = match this.SavedBuffers with null -> Array.map fst s.Buffers | b -> b
+                    for n in saved do
                         match s.Buffers |> Array.tryFind (fun (bn, _) -> bn = n) with
                         | Some(_, Params.Leaf t) -> e.[n] <- box t
                         | _ -> ()
@@ -307,9 +309,10 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                     match OptDict.tryGet ps "step" with
                     | Some v -> OptDict.asInt name (sprintf "state[%d]['step']" id) v
                     | None -> fail (sprintf "state[%d] has no 'step'" id)
+            let saved = this.SavedBuffers
             let buffers =
                 init.Buffers |> Array.map (fun (bn, b) ->
-                    if Array.contains bn this.SavedBuffers then
+                    if (if isNull saved then ps.Contains bn else Array.contains bn saved) then
                         match OptDict.tryGet ps bn with
                         | Some(:? Tensor as t) ->
                             if not (Shape.equal t.Shape p.Shape) then
