@@ -1,3 +1,4 @@
+using Fluxion.IO;
 using Fluxion.Ops;
 using Fluxion.Random;
 
@@ -98,4 +99,19 @@ public static class Torch
     public static Tensor Where(Tensor cond, Tensor a, Tensor b) => Fluxion.Tensor.Where(cond, a, b);
     /// <summary>Matrix product with PyTorch's rules.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => Fluxion.Tensor.MatMul(a, b);
+
+    /// <summary>Writes a state dict, an optimizer's state dict or nested dictionaries, lists and tensors (torch.save); a <c>.safetensors</c> path writes safetensors, any other PyTorch's zip format.</summary>
+    public static void Save(object value, string path) => Checkpoint.save(path, value);
+
+    /// <summary>Reads a checkpoint holding a state dict (torch.load), ready for <c>model.LoadStateDict(Torch.Load(path))</c>.</summary>
+    public static StateDict Load(string path) => Checkpoint.loadStateDict(path);
+
+    /// <summary>Reads a checkpoint as T, e.g. an optimizer's state dict as <c>Dictionary&lt;string, object&gt;</c>; nested values are dictionaries, <c>List&lt;object&gt;</c>, <c>object[]</c> (tuples), tensors, strings, longs, doubles, bools and null.</summary>
+    public static T Load<T>(string path)
+    {
+        var value = Checkpoint.load(path);
+        if (typeof(T) == typeof(StateDict)) return (T)(object)Checkpoint.toStateDict(path, value);
+        if (value is T t) return t;
+        throw new InvalidDataException($"{path}: holds a {value?.GetType().Name ?? "None"}, not a {typeof(T).Name}");
+    }
 }

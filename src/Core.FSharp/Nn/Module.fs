@@ -3,6 +3,7 @@ namespace Fluxion.Nn
 open System
 open System.Collections.Generic
 open System.Reflection
+open System.Runtime.InteropServices
 open System.Threading
 open Fluxion
 open Fluxion.Printing
@@ -218,14 +219,17 @@ type Module() =
         result.ToArray()
 
     /// Every parameter once (shared modules and parameters are not repeated), with dotted names, pre-order.
-    member this.NamedParameters() : (string * Parameter)[] =
+    member this.NamedParameters() : KeyValuePair<string, Parameter>[] =
+        this.NamedParameterPairs() |> Array.map (fun (n, p) -> KeyValuePair(n, p))
+
+    member internal this.NamedParameterPairs() : (string * Parameter)[] =
         let seen = HashSet<Parameter>(HashIdentity.Reference)
         [| for prefix, m in this.NamedModules() do
              for n, p in m.OwnParameters() do
                  if seen.Add p then yield (if prefix = "" then n else prefix + "." + n), p |]
 
     /// Every parameter once.
-    member this.Parameters() : Parameter[] = this.NamedParameters() |> Array.map snd
+    member this.Parameters() : Parameter[] = this.NamedParameterPairs() |> Array.map snd
 
     /// Total number of parameter elements, shared parameters counted once.
     member this.ParameterCount : int64 = this.Parameters() |> Array.sumBy (fun p -> int64 p.Numel)
@@ -249,47 +253,45 @@ type Module() =
 
     /// Parameters (detached, sharing storage) and buffers by dotted name, pre-order; a shared module
     /// appears under each of its names, as in PyTorch.
-    member this.StateDict() : (string * Tensor)[] =
-        let result = List<string * Tensor>()
+    member this.StateDict() : StateDict =
+        let result = StateDict()
         let rec go (prefix: string) (m: Module) =
-            for n, p in m.OwnParameters() do result.Add((prefix + n, p.Data))
-            for n, b in m.OwnBuffers() do result.Add((prefix + n, b))
+            for n, p in m.OwnParameters() do result.[prefix + n] <- p.Data
+            for n, b in m.OwnBuffers() do result.[prefix + n] <- b
             for n, c in m.NamedChildren() do go (prefix + n + ".") c
         go "" this
-        result.ToArray()
+        result
 
-    /// Copies values from a state dict; with `strict`, missing and unexpected keys are errors. Shape
-    /// mismatches are always errors. The message lists every problem with its key.
-    member this.LoadStateDict(entries: (string * Tensor) seq, strict: bool) : unit =
+    /// Copies values from a state dict (PyTorch's `load_state_dict`): with `strict`, missing and unexpected
+    /// keys are errors; shape mismatches always are. Everything is checked before anything is copied, and
+    /// values are converted to each parameter's dtype (`param.copy_(value)`).
+    member this.LoadStateDict(stateDict: IReadOnlyDictionary<string, Tensor>,
+                              [<Optional; DefaultParameterValue(true)>] strict: bool) : unit =
+        if isNull stateDict then nullArg "stateDict"
         let own = this.StateDict()
-        let given = Array.ofSeq entries
-        let givenKeys = HashSet<string>(given |> Array.map fst)
-        let ownKeys = HashSet<string>(own |> Array.map fst)
-        let missing = own |> Array.map fst |> Array.filter (givenKeys.Contains >> not)
-        let unexpected = given |> Array.map fst |> Array.filter (ownKeys.Contains >> not)
-        let lookup = Dictionary<string, Tensor>()
-        for k, v in given do lookup.[k] <- v
+        let given = [| for kv in stateDict -> kv.Key |]
+        let missing = own.Keys |> Seq.filter (stateDict.ContainsKey >> not) |> Array.ofSeq
+        let unexpected = given |> Array.filter (own.ContainsKey >> not)
         let mismatches =
-            [| for k, t in own do
-                 match lookup.TryGetValue k with
-                 | true, v when not (Shape.equal v.Shape t.Shape) ->
+            [| for k in own.Keys do
+                 match stateDict.TryGetValue k with
+                 | true, v when isNull (box v) -> yield sprintf "value for %s is null." k
+                 | true, v when not (Shape.equal v.Shape own.[k].Shape) ->
                      yield sprintf "size mismatch for %s: copying a param with shape %s from checkpoint, the shape in current model is %s."
-                               k (TensorFormat.formatSize v.Shape) (TensorFormat.formatSize t.Shape)
+                               k (TensorFormat.formatSize v.Shape) (TensorFormat.formatSize own.[k].Shape)
                  | _ -> () |]
         let quote (ks: string[]) = String.Join(", ", ks |> Array.map (fun k -> "\"" + k + "\""))
         let problems =
-            [ if strict && unexpected.Length > 0 then yield sprintf "Unexpected key(s) in state_dict: %s." (quote unexpected)
-              if strict && missing.Length > 0 then yield sprintf "Missing key(s) in state_dict: %s." (quote missing)
+            [ if strict && missing.Length > 0 then yield sprintf "Missing key(s) in state_dict: %s. " (quote missing)
+              if strict && unexpected.Length > 0 then yield sprintf "Unexpected key(s) in state_dict: %s. " (quote unexpected)
               yield! mismatches ]
         if not problems.IsEmpty then
-            invalidArg "entries" (sprintf "Error(s) in loading state_dict for %s:\n\t%s" this.ClassName (String.Join("\n\t", problems)))
-        for k, t in own do
-            match lookup.TryGetValue k with
-            | true, v -> t.CopyInPlace v
+            invalidArg "stateDict" (sprintf "Error(s) in loading state_dict for %s:\n\t%s" this.ClassName (String.Join("\n\t", problems)))
+        use _ = GradMode.NoGrad()
+        for k in own.Keys do
+            match stateDict.TryGetValue k with
+            | true, v -> own.[k].CopyInPlace v
             | _ -> ()
-
-    /// Strict `LoadStateDict`.
-    member this.LoadStateDict(entries: (string * Tensor) seq) : unit = this.LoadStateDict(entries, true)
 
     /// The parameters as a tree shaped like the module (children by name, shared ones once), detached.
     member this.ParamsTree() : Params =
@@ -309,7 +311,7 @@ type Module() =
 
     /// Copies a parameter tree (as from `ParamsTree`, e.g. after a functional update) into the parameters.
     member this.LoadParams(p: Params) : unit =
-        let named = this.NamedParameters()
+        let named = this.NamedParameterPairs()
         let flat = Params.flatten p
         let names = named |> Array.map fst
         if flat.Length <> named.Length || Array.exists2 (fun (a, _) b -> a <> b) flat names then
@@ -323,7 +325,7 @@ type Module() =
     /// The pure view: `Apply p x` runs this module's forward pass with the parameters taken from `p`
     /// (a tree shaped like `ParamsTree()`), without touching the module; differentiate it with `Params.grad`.
     member this.AsFunction() : ModuleFunction =
-        let named = this.NamedParameters()
+        let named = this.NamedParameterPairs()
         let template = this.ParamsTree()
         let apply (p: Params) (x: Tensor) =
             let flat = Params.flatten p

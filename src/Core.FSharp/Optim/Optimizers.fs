@@ -26,12 +26,66 @@ type ParamGroup(parameters: seq<Parameter>,
     /// The learning rate when a scheduler was attached (PyTorch's `initial_lr`), NaN before.
     member val InitialLr: float = nan with get, set
 
-/// Per-group hyper-parameters of a saved optimizer.
-type GroupState = { Lr: float; InitialLr: float; WeightDecay: float; Params: int[] }
+/// How an optimizer writes `step` in its per-parameter state (as PyTorch 1.13 does).
+type StepFormat =
+    /// No step entry (SGD).
+    | NoStep = 0
+    /// A float32 0-dim tensor (Adam, AdamW, Adagrad).
+    | TensorStep = 1
+    /// A Python int (RMSprop).
+    | IntStep = 2
 
-/// A snapshot of an optimizer (PyTorch's `state_dict()`): state per parameter index (numbered across groups
-/// in order) and the groups' hyper-parameters. States are immutable, so the snapshot shares them safely.
-type OptimizerStateDict = { State: Map<int, OptState>; ParamGroups: GroupState[] }
+/// Reading PyTorch-layout optimizer state dicts: nested dictionaries, lists, numbers and tensors.
+module internal OptDict =
+    let fail (name: string) (msg: string) : 'a = raise (ArgumentException(sprintf "%s.LoadStateDict: %s" name msg))
+    let asDict (name: string) (what: string) (v: obj) : Collections.IDictionary =
+        match v with
+        | :? Collections.IDictionary as d -> d
+        | _ -> fail name (sprintf "%s must be a dict, got %s" what (if isNull v then "None" else v.GetType().Name))
+    let asList (name: string) (what: string) (v: obj) : obj[] =
+        match v with
+        | :? string | null -> fail name (sprintf "%s must be a list" what)
+        | :? Collections.IEnumerable as e -> [| for x in e -> x |]
+        | _ -> fail name (sprintf "%s must be a list, got %s" what (v.GetType().Name))
+    let asInt (name: string) (what: string) (v: obj) : int =
+        match v with
+        | :? int as i -> i
+        | :? int64 as i when i >= int64 Int32.MinValue && i <= int64 Int32.MaxValue -> int i
+        | :? Tensor as t when t.Numel = 1 -> int (t.ToDouble())
+        | :? float as f when f = Math.Floor f -> int f
+        | _ -> fail name (sprintf "%s must be an int, got %O" what v)
+    let asFloat (v: obj) : float option =
+        match v with
+        | :? float as f -> Some f
+        | :? float32 as f -> Some(float f)
+        | :? int as i -> Some(float i)
+        | :? int64 as i -> Some(float i)
+        | :? bool as b -> Some(if b then 1.0 else 0.0)
+        | _ -> None
+    /// The entries of a non-generic dictionary (its IEnumerable may yield KeyValuePairs, not DictionaryEntries).
+    let entries (d: Collections.IDictionary) : (obj * obj)[] =
+        let e = d.GetEnumerator()
+        [| while e.MoveNext() do yield e.Key, e.Value |]
+    let tryGet (d: Collections.IDictionary) (key: string) : obj option = if d.Contains key then Some d.[key] else None
+    /// Python's repr of a hyper-parameter value for error messages.
+    let rec repr (v: obj) : string =
+        match v with
+        | null -> "None"
+        | :? bool as b -> if b then "True" else "False"
+        | :? float as f -> PyFormat.floatRepr f
+        | :? (obj[]) as xs -> "(" + String.Join(", ", xs |> Array.map repr) + ")"
+        | _ -> string v
+    /// Whether a saved hyper-parameter equals this optimizer's (numbers by value, tuples and lists elementwise).
+    let rec same (a: obj) (b: obj) : bool =
+        match asFloat a, asFloat b with
+        | Some x, Some y -> x = y
+        | _ ->
+            match a, b with
+            | null, null -> true
+            | (:? Collections.IEnumerable as x), (:? Collections.IEnumerable as y) when not (a :? string) && not (b :? string) ->
+                let xs, ys = [| for v in x -> v |], [| for v in y -> v |]
+                xs.Length = ys.Length && Array.forall2 same xs ys
+            | _ -> obj.Equals(a, b)
 
 /// Helpers of the in-place step: storage of managed tensors and private copies of states.
 module internal InPlace =
@@ -154,44 +208,129 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
         | true, s -> Some(InPlace.clone s)
         | _ -> None
 
-    /// A snapshot of the per-parameter state and the groups' hyper-parameters.
-    member _.StateDict() : OptimizerStateDict =
-        let mutable idx = 0
-        let mutable st = Map.empty
-        let gs =
-            groups |> Array.map (fun g ->
-                let ids =
-                    g.Parameters |> Array.map (fun p ->
-                        match state.TryGetValue p with
-                        | true, s -> st <- st.Add(idx, InPlace.clone s)
-                        | _ -> ()
-                        idx <- idx + 1
-                        idx - 1)
-                { Lr = g.Lr; InitialLr = g.InitialLr; WeightDecay = g.WeightDecay; Params = ids })
-        { State = st; ParamGroups = gs }
+    /// The group's hyper-parameters as PyTorch's `param_groups` entry holds them, in its order (without
+    /// `params`); `lr`, `weight_decay` and `initial_lr` are per group, the others fixed at construction.
+    abstract GroupEntries: group: ParamGroup -> (string * obj) list
+    default _.GroupEntries g = [ "lr", box g.Lr; "weight_decay", box g.WeightDecay ]
+    /// How `step` appears in the per-parameter state.
+    abstract StepFormat: StepFormat
+    default _.StepFormat = StepFormat.TensorStep
+    /// The state buffers PyTorch saves for the current settings, in its order; null (the default) saves
+    /// every buffer of the state.
+    abstract SavedBuffers: string[]
+    default _.SavedBuffers = null
+    /// State entries PyTorch saves as None for the current settings (SGD's buffer without momentum).
+    abstract NoneEntries: string[]
+    default _.NoneEntries = [||]
 
-    /// Restores a snapshot taken from an optimizer with the same group structure.
-    member _.LoadStateDict(sd: OptimizerStateDict) =
-        if sd.ParamGroups.Length <> groups.Length then
-            raise (ArgumentException(sprintf "%s.LoadStateDict: the snapshot has %d parameter groups but the optimizer has %d" name sd.ParamGroups.Length groups.Length))
+    /// PyTorch's `state_dict()`: `state` maps a parameter's index (numbered across groups in order) to its
+    /// state (`step`, `exp_avg`, ... as tensors), `param_groups` lists each group's hyper-parameters and the
+    /// indices of its `params`. The tensors are copies, so later steps do not change the snapshot.
+    member this.StateDict() : Dictionary<string, obj> =
+        let st = Dictionary<int64, obj>()
+        let gs = List<obj>()
+        let mutable idx = 0L
+        for g in groups do
+            let ids = List<obj>()
+            for p in g.Parameters do
+                match state.TryGetValue p with
+                | true, s ->
+                    let s = InPlace.clone s
+                    let e = Dictionary<string, obj>()
+                    match this.StepFormat with
+                    | StepFormat.TensorStep -> e.["step"] <- box (Fluxion.Ops.Creation.scalar (float s.Step) Dtype.Float32)
+                    | StepFormat.IntStep -> e.["step"] <- box (int64 s.Step)
+                    | _ -> ()
+                    let saved = match this.SavedBuffers with null -> Array.map fst s.Buffers | b -> b
+                    for n in saved do
+                        match s.Buffers |> Array.tryFind (fun (bn, _) -> bn = n) with
+                        | Some(_, Params.Leaf t) -> e.[n] <- box t
+                        | _ -> ()
+                    for n in this.NoneEntries do e.[n] <- null
+                    st.[idx] <- box e
+                | _ -> ()
+                ids.Add(box idx)
+                idx <- idx + 1L
+            let d = Dictionary<string, obj>()
+            for k, v in this.GroupEntries g do d.[k] <- v
+            if not (Double.IsNaN g.InitialLr) then d.["initial_lr"] <- box g.InitialLr
+            d.["params"] <- box ids
+            gs.Add(box d)
+        let result = Dictionary<string, obj>()
+        result.["state"] <- box st
+        result.["param_groups"] <- box gs
+        result
+
+    /// PyTorch's `load_state_dict`: restores a state dict from `StateDict()` or a PyTorch checkpoint of the
+    /// same optimizer over parameters of the same shapes. Everything is checked before anything changes.
+    member this.LoadStateDict(stateDict: IDictionary<string, obj>) =
+        if isNull stateDict then nullArg "stateDict"
+        let fail (msg: string) : 'a = OptDict.fail name msg
+        let get k = match stateDict.TryGetValue k with | true, v -> v | _ -> fail (sprintf "the state dict has no '%s' entry" k)
+        let savedGroups = OptDict.asList name "param_groups" (get "param_groups") |> Array.mapi (fun i g -> OptDict.asDict name (sprintf "param_groups[%d]" i) g)
+        let savedState = OptDict.asDict name "state" (get "state")
+        if savedGroups.Length <> groups.Length then
+            fail (sprintf "loaded state dict has a different number of parameter groups (%d, the optimizer has %d)" savedGroups.Length groups.Length)
+        // PyTorch matches saved indices to parameters by position across groups.
+        let idToParam = Dictionary<int, Parameter>()
         for gi in 0 .. groups.Length - 1 do
-            if sd.ParamGroups[gi].Params.Length <> groups[gi].Parameters.Length then
-                raise (ArgumentException(sprintf "%s.LoadStateDict: group %d has %d parameters in the snapshot but %d here" name gi sd.ParamGroups[gi].Params.Length groups[gi].Parameters.Length))
-        let all = groups |> Array.collect (fun g -> g.Parameters)
-        for KeyValue(i, s) in sd.State do
-            if i < 0 || i >= all.Length then
-                raise (ArgumentException(sprintf "%s.LoadStateDict: state for parameter %d but there are %d parameters" name i all.Length))
-            for (bn, b) in s.Buffers do
-                for t in Params.leaves b do
-                    if not (Shape.equal t.Shape all[i].Shape) then
-                        raise (ShapeException(sprintf "%s.LoadStateDict: buffer '%s' of parameter %d has shape %s but the parameter has %s" name bn i (Shape.toString t.Shape) (Shape.toString all[i].Shape)))
+            let sg = savedGroups.[gi]
+            let ids =
+                match OptDict.tryGet sg "params" with
+                | Some v -> OptDict.asList name (sprintf "param_groups[%d]['params']" gi) v |> Array.map (OptDict.asInt name "a parameter index")
+                | None -> fail (sprintf "param_groups[%d] has no 'params'" gi)
+            if ids.Length <> groups.[gi].Parameters.Length then
+                fail (sprintf "loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group %d has %d parameters in the state dict, %d here)" gi ids.Length groups.[gi].Parameters.Length)
+            Array.iteri (fun j id -> idToParam.[id] <- groups.[gi].Parameters.[j]) ids
+            for k, mine in this.GroupEntries groups.[gi] do
+                if k <> "lr" && k <> "weight_decay" && k <> "foreach" && k <> "differentiable" && k <> "capturable" && k <> "fused" then
+                    match OptDict.tryGet sg k with
+                    | Some v when not (OptDict.same v mine) ->
+                        fail (sprintf "param_groups[%d] has %s=%s but this optimizer has %s=%s; construct the optimizer with the saved value" gi k (OptDict.repr v) k (OptDict.repr mine))
+                    | _ -> ()
+            for k in [ "lr"; "weight_decay" ] do
+                match OptDict.tryGet sg k |> Option.bind OptDict.asFloat with
+                | Some _ -> ()
+                | None -> fail (sprintf "param_groups[%d] has no number '%s'" gi k)
+        let fresh = Dictionary<Parameter, OptState>(HashIdentity.Reference)
+        for key, value in OptDict.entries savedState do
+            let id = OptDict.asInt name "a state key" key
+            let p =
+                match idToParam.TryGetValue id with
+                | true, p -> p
+                | _ -> fail (sprintf "state for parameter %d, which is in no parameter group" id)
+            let ps = OptDict.asDict name (sprintf "state[%d]" id) value
+            let g = groups |> Array.find (fun g -> g.Parameters |> Array.exists (fun q -> obj.ReferenceEquals(q, p)))
+            let init = InPlace.clone ((this.Pure g).Init(Params.Leaf(p.Data)))
+            let step =
+                match this.StepFormat with
+                | StepFormat.NoStep -> 1
+                | _ ->
+                    match OptDict.tryGet ps "step" with
+                    | Some v -> OptDict.asInt name (sprintf "state[%d]['step']" id) v
+                    | None -> fail (sprintf "state[%d] has no 'step'" id)
+            let saved = this.SavedBuffers
+            let buffers =
+                init.Buffers |> Array.map (fun (bn, b) ->
+                    if (if isNull saved then ps.Contains bn else Array.contains bn saved) then
+                        match OptDict.tryGet ps bn with
+                        | Some(:? Tensor as t) ->
+                            if not (Shape.equal t.Shape p.Shape) then
+                                fail (sprintf "state[%d]['%s'] has shape %s but the parameter has %s" id bn (Shape.toString t.Shape) (Shape.toString p.Shape))
+                            let r = (if t.Dtype = p.Dtype then t.Raw else t.Raw.Cast p.Dtype).Clone()
+                            r.KeepAlive()
+                            bn, Params.Leaf(Tensor.OfRaw r)
+                        | Some v -> fail (sprintf "state[%d]['%s'] must be a tensor, got %s" id bn (OptDict.repr v))
+                        | None -> fail (sprintf "state[%d] has no '%s'" id bn)
+                    else bn, b)
+            fresh.[p] <- { init with Step = step; Buffers = buffers }
         state.Clear()
-        for KeyValue(i, s) in sd.State do state[all[i]] <- InPlace.clone s
+        for KeyValue(p, s) in fresh do state.[p] <- s
         for gi in 0 .. groups.Length - 1 do
-            let g, sg = groups[gi], sd.ParamGroups[gi]
-            g.Lr <- sg.Lr
-            g.InitialLr <- sg.InitialLr
-            g.WeightDecay <- sg.WeightDecay
+            let g, sg = groups.[gi], savedGroups.[gi]
+            g.Lr <- (OptDict.tryGet sg "lr" |> Option.bind OptDict.asFloat).Value
+            g.WeightDecay <- (OptDict.tryGet sg "weight_decay" |> Option.bind OptDict.asFloat).Value
+            g.InitialLr <- (match OptDict.tryGet sg "initial_lr" |> Option.bind OptDict.asFloat with Some v -> v | None -> nan)
 
     /// PyTorch 1.13's repr: one block per group, keys sorted.
     override this.ToString() =
@@ -278,6 +417,12 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
+    override _.GroupEntries g =
+        [ "lr", box g.Lr; "momentum", box momentum; "dampening", box dampening; "weight_decay", box g.WeightDecay
+          "nesterov", box nesterov; "maximize", box maximize; "foreach", null; "differentiable", box false ]
+    override _.StepFormat = StepFormat.NoStep
+    override _.SavedBuffers = if momentum <> 0.0 then [| "momentum_buffer" |] else [||]
+    override _.NoneEntries = if momentum <> 0.0 then [||] else [| "momentum_buffer" |]
 
 /// torch.optim.Adam.
 type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
@@ -309,6 +454,11 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+    override _.GroupEntries g =
+        [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
+          "amsgrad", box amsgrad; "maximize", box maximize; "foreach", null; "capturable", box false
+          "differentiable", box false; "fused", box false ]
+    override _.SavedBuffers = if amsgrad then [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |] else [| "exp_avg"; "exp_avg_sq" |]
 
 /// torch.optim.AdamW (decoupled weight decay, default 1e-2).
 type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
@@ -339,6 +489,10 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+    override _.GroupEntries g =
+        [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
+          "amsgrad", box amsgrad; "foreach", null; "maximize", box maximize; "capturable", box false ]
+    override _.SavedBuffers = if amsgrad then [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |] else [| "exp_avg"; "exp_avg_sq" |]
 
 /// torch.optim.RMSprop.
 type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float, weightDecay: float, momentum: float, centered: bool, maximize: bool) as this =
@@ -373,6 +527,14 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
     override _.ReprEntries g =
         [ "alpha", Repr.flt alpha; "centered", Repr.b centered; "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"
           "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "momentum", Repr.num momentum; "weight_decay", Repr.num g.WeightDecay ]
+    override _.GroupEntries g =
+        [ "lr", box g.Lr; "momentum", box momentum; "alpha", box alpha; "eps", box eps; "centered", box centered
+          "weight_decay", box g.WeightDecay; "foreach", null; "maximize", box maximize; "differentiable", box false ]
+    override _.StepFormat = StepFormat.IntStep
+    override _.SavedBuffers =
+        [| yield "square_avg"
+           if momentum > 0.0 then yield "momentum_buffer"
+           if centered then yield "grad_avg" |]
 
 /// torch.optim.Adagrad.
 type Adagrad private (groups: ParamGroup[], lr: float, lrDecay: float, weightDecay: float, initialAccumulatorValue: float, eps: float, maximize: bool) as this =
@@ -397,3 +559,7 @@ type Adagrad private (groups: ParamGroup[], lr: float, lrDecay: float, weightDec
     override _.ReprEntries g =
         [ "eps", Repr.flt eps; "foreach", "None"; "initial_accumulator_value", Repr.num initialAccumulatorValue; "lr", Repr.flt g.Lr
           "lr_decay", Repr.num lrDecay; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+    override _.GroupEntries g =
+        [ "lr", box g.Lr; "lr_decay", box lrDecay; "eps", box eps; "weight_decay", box g.WeightDecay
+          "initial_accumulator_value", box initialAccumulatorValue; "foreach", null; "maximize", box maximize ]
+    override _.SavedBuffers = [| "sum" |]

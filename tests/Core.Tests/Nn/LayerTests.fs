@@ -82,7 +82,7 @@ let tests =
             Tensor.manualSeed 0L
             let layer = Layer.linear 1 3 --> Layer.relu --> Layer.linear 3 1
             let p = layer.Init Generator.Default
-            for (_, a), (_, b) in Array.zip (Params.flatten p) (m.NamedParameters()) do
+            for (_, a), KeyValue(_, b) in Array.zip (Params.flatten p) (m.NamedParameters()) do
                 bitsEqual (a.ToFloat32Array()) (b.Data.ToFloat32Array()) "init"
             let x = Tensor.ofArray [| 5; 1 |] [| 0.0f; 0.5f; 1.0f; -2.0f; 3.25f |]
             let ym = m.Call x
@@ -92,7 +92,7 @@ let tests =
             ym.Sum().Backward()
             let gPure = Params.grad (fun p -> (layer.Apply(p, x)).Sum()) p
             let gFun = Params.grad (fun q -> (f.Apply q x).Sum()) f.Params
-            for ((n, a), (_, b)), (_, prm) in Array.zip (Array.zip (Params.flatten gPure) (Params.flatten gFun)) (m.NamedParameters()) do
+            for ((n, a), (_, b)), KeyValue(_, prm) in Array.zip (Array.zip (Params.flatten gPure) (Params.flatten gFun)) (m.NamedParameters()) do
                 bitsEqual (a.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " pure vs backward")
                 bitsEqual (b.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " AsFunction vs backward")
             Expect.equal (Params.flatten gFun |> Array.map fst) [| "linear1.weight"; "linear1.bias"; "linear2.weight"; "linear2.bias" |] "tree names"
@@ -100,9 +100,9 @@ let tests =
         testCase "AsFunction does not touch the module; LoadParams writes a tree back" <| fun () ->
             let m = Sequential(Linear(2, 2), BatchNorm1d(2))
             let f = m.AsFunction()
-            let before = (m.StateDict() |> Array.map (fun (_, t) -> t.ToDoubleArray()))
+            let before = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
             f.Apply (Params.map (fun t -> t * 2.0) f.Params) (Tensor.randn [| 4; 2 |]) |> ignore
-            let after = (m.StateDict() |> Array.map (fun (_, t) -> t.ToDoubleArray()))
+            let after = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
             Expect.equal after before "unchanged (running stats too)"
             m.LoadParams(Params.map (fun t -> t.ZerosLike()) f.Params)
             Expect.isTrue (m.Parameters() |> Array.forall (fun p -> p.Data.ToDoubleArray() |> Array.forall ((=) 0.0))) "loaded"
@@ -158,15 +158,15 @@ let tests =
             Tensor.manualSeed 0L
             let rnn = RNN(3, 4)
             let expected = [ for p in c.GetProperty("params").EnumerateObject() -> p.Name, hexesOf p.Value ]
-            Expect.equal (rnn.NamedParameters() |> Array.map fst |> List.ofArray) (List.map fst expected) "names"
-            for (n, p), (_, e) in Seq.zip (rnn.NamedParameters()) expected do bitsEqual (p.Data.ToFloat32Array()) e n
+            Expect.equal (rnn.NamedParameters() |> Array.map (fun kv -> kv.Key) |> List.ofArray) (List.map fst expected) "names"
+            for KeyValue(n, p), (_, e) in Seq.zip (rnn.NamedParameters()) expected do bitsEqual (p.Data.ToFloat32Array()) e n
             let out, h = rnn.ForwardWithHidden(tensorOf (c.GetProperty "input"), Unchecked.defaultof<Tensor>)
             close 1e-6 (Array.map float (out.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "output"))) "output"
             close 1e-6 (Array.map float (h.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "h_n"))) "h_n"
             let cc = nn.Value.GetProperty "rnn_cell"
             Tensor.manualSeed 0L
             let cell = RNNCell(3, 4)
-            for (n, p), e in Seq.zip (cell.NamedParameters()) [ for p in cc.GetProperty("params").EnumerateObject() -> hexesOf p.Value ] do
+            for KeyValue(n, p), e in Seq.zip (cell.NamedParameters()) [ for p in cc.GetProperty("params").EnumerateObject() -> hexesOf p.Value ] do
                 bitsEqual (p.Data.ToFloat32Array()) e n
             close 1e-6 (Array.map float ((cell.Call(tensorOf (nn.Value.GetProperty "input_4x3"))).ToFloat32Array()))
                 (Array.map float (hexesOf (cc.GetProperty "output"))) "cell"
@@ -231,9 +231,11 @@ let tests =
             expectArgError (fun () -> m.RegisterParameter("scale", Parameter(Tensor.ones [| 1 |]))) [ "'scale' already exists" ]
             expectArgError (fun () -> m.RegisterModule("a.b", ReLU())) [ "must not contain" ]
             let sd = (NeuralNetTwoLayer()).StateDict()
-            let bad = [| yield! sd |> Array.filter (fun (k, _) -> k <> "linear2.bias" && k <> "linear1.weight")
-                         yield "linear1.weight", Tensor.zeros [| 2; 1 |]
-                         yield "extra.weight", Tensor.zeros [| 1 |] |]
+            let bad = StateDict()
+            for KeyValue(k, v) in sd do
+                if k <> "linear2.bias" && k <> "linear1.weight" then bad.Add(k, v)
+            bad.Add("linear1.weight", Tensor.zeros [| 2; 1 |])
+            bad.Add("extra.weight", Tensor.zeros [| 1 |])
             expectArgError (fun () -> (NeuralNetTwoLayer()).LoadStateDict bad)
                 [ "Error(s) in loading state_dict for NeuralNetTwoLayer"; "Missing key(s) in state_dict: \"linear2.bias\""
                   "Unexpected key(s) in state_dict: \"extra.weight\""

@@ -20,8 +20,8 @@ let private goldenParams (case: string) =
 
 let private paramsMatch (m: Module) (expected: (string * float32[]) list) =
     let named = m.NamedParameters()
-    Expect.equal (named |> Array.map fst |> List.ofArray) (expected |> List.map fst) "parameter names"
-    for (n, p), (_, e) in Seq.zip named expected do bitsEqual (p.Data.ToFloat32Array()) e n
+    Expect.equal (named |> Array.map (fun kv -> kv.Key) |> List.ofArray) (expected |> List.map fst) "parameter names"
+    for KeyValue(n, p), (_, e) in Seq.zip named expected do bitsEqual (p.Data.ToFloat32Array()) e n
 
 let private printed = lazy (IO.File.ReadAllText(TestData.path "unit05_printed.txt").Replace("\r\n", "\n"))
 
@@ -54,7 +54,7 @@ let tests =
     testSequenced <| testList "Nn.Module" [
         testCase "fields are registered in declaration order with PyTorch's names" <| fun () ->
             let m = NeuralNetTwoLayer()
-            Expect.equal (m.NamedParameters() |> Array.map fst) [| "linear1.weight"; "linear1.bias"; "linear2.weight"; "linear2.bias" |] "names"
+            Expect.equal (m.NamedParameters() |> Array.map (fun kv -> kv.Key)) [| "linear1.weight"; "linear1.bias"; "linear2.weight"; "linear2.bias" |] "names"
             Expect.equal (m.NamedChildren() |> Array.map fst) [| "linear1"; "activation"; "linear2" |] "children"
             Expect.equal m.ParameterCount 10L "10 parameters"
             Expect.equal ((NeuralNetLinear()).NamedChildren() |> Array.map fst) [| "linear_model" |] "camelCase field -> snake_case"
@@ -164,7 +164,7 @@ let tests =
             Linear(2, 1) |> ignore
             let m = NeuralNetLinear()
             paramsMatch m (goldenParams "c20_neuralnetlinear_init")
-            Expect.equal ((m.NamedParameters().[0] |> snd).Data.ToString()) "tensor([[-0.5204, -0.2723]])" "printed weight"
+            Expect.equal (m.NamedParameters().[0].Value.Data.ToString()) "tensor([[-0.5204, -0.2723]])" "printed weight"
             Tensor.manualSeed 0L
             paramsMatch (NeuralNetTwoLayer()) (goldenParams "c28_twolayer_init")
             let shared = NeuralNet(Tensor.zeros [| 100; 1 |])
@@ -228,12 +228,12 @@ let tests =
 
         testCase "shared weights are one parameter set" <| fun () ->
             let shared = NeuralNet(Tensor.zeros [| 100; 1 |])
-            Expect.equal (shared.NamedParameters() |> Array.map fst) [| "linear_model.weight"; "linear_model.bias" |] "names"
+            Expect.equal (shared.NamedParameters() |> Array.map (fun kv -> kv.Key)) [| "linear_model.weight"; "linear_model.bias" |] "names"
             Expect.equal shared.Numel 2L "counted once"
             let l = Linear(2, 2)
             let s = Sequential(l, Tanh(), l)
-            Expect.equal (s.NamedParameters() |> Array.map fst) [| "0.weight"; "0.bias" |] "Sequential dedups"
-            Expect.equal (s.StateDict() |> Array.map fst) [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |] "state dict lists both names"
+            Expect.equal (s.NamedParameters() |> Array.map (fun kv -> kv.Key)) [| "0.weight"; "0.bias" |] "Sequential dedups"
+            Expect.equal (Array.ofSeq (s.StateDict().Keys)) [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |] "state dict lists both names"
             Expect.equal (s.NamedModules() |> Array.map fst) [| ""; "0"; "1" |] "named_modules once each"
             Expect.equal (Params.flatten (s.ParamsTree()) |> Array.map fst) [| "0.weight"; "0.bias" |] "tree"
 
@@ -243,14 +243,14 @@ let tests =
             a.Call(Tensor.randn [| 5; 3 |]) |> ignore
             Tensor.manualSeed 1L
             let b = Sequential(Linear(3, 4), BatchNorm1d(4), ReLU(), Linear(4, 1))
-            Expect.equal (a.StateDict() |> Array.map fst)
+            Expect.equal (Array.ofSeq (a.StateDict().Keys))
                 [| "0.weight"; "0.bias"; "1.weight"; "1.bias"; "1.running_mean"; "1.running_var"; "1.num_batches_tracked"; "3.weight"; "3.bias" |] "keys"
             b.LoadStateDict(a.StateDict())
             a.Eval() |> ignore
             b.Eval() |> ignore
             let x = Tensor.randn [| 6; 3 |]
             bitsEqual ((b.Call x).ToFloat32Array()) ((a.Call x).ToFloat32Array()) "same outputs"
-            Expect.equal ((b.StateDict() |> Array.find (fst >> (=) "1.num_batches_tracked") |> snd).ToDouble()) 1.0 "buffer copied"
+            Expect.equal (b.StateDict().["1.num_batches_tracked"].ToDouble()) 1.0 "buffer copied"
 
         testCase "Train/Eval switch the whole tree; ZeroGrad clears gradients" <| fun () ->
             let m = NeuralNetTwoLayer()
