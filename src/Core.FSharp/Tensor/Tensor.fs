@@ -763,7 +763,8 @@ type Tensor =
     /// Writes a result into this tensor's storage, as PyTorch's in-place ops do (the result must keep the shape).
     member private x.Overwrite(op: string, result: RawTensor) : Tensor =
         if not (Shape.equal result.Shape x.Shape) then
-            raise (ShapeException(sprintf "%s: output with shape %s doesn't match the broadcast shape %s" op (Shape.toString x.Shape) (Shape.toString result.Shape)))
+            let dims (s: int[]) = "[" + String.Join(", ", s) + "]"
+            raise (ShapeException(sprintf "%s: output with shape %s doesn't match the broadcast shape %s" op (dims x.Shape) (dims result.Shape)))
         x.Raw.CopyFrom(if result.Dtype = x.Dtype then result else result.Cast x.Dtype)
         x.Raw.BumpVersion()
         x

@@ -21,9 +21,15 @@ let private secondTime =
 let private versionText (what: string) (now: int) (saved: int) =
     sprintf "one of the variables needed for gradient computation has been modified by an inplace operation: %s is at version %d; expected version %d instead." what now saved
 
-let private throwsInvalid (f: unit -> unit) =
-    let e = Expect.throwsT<InvalidOperationException> f
-    e.Message
+/// The exception of type 'E that `f` raises (a test failure if it raises none or another type).
+let private raises<'E when 'E :> exn> (f: unit -> unit) : 'E =
+    let caught = try f (); None with e -> Some e
+    match caught with
+    | Some(:? 'E as e) -> e
+    | Some e -> failtestf "expected %s, got %s: %s" typeof<'E>.Name (e.GetType().Name) e.Message
+    | None -> failtestf "expected %s, nothing was raised" typeof<'E>.Name
+
+let private throwsInvalid (f: unit -> unit) = (raises<InvalidOperationException> f).Message
 
 let private expectStarts (msg: string) (prefix: string) =
     Expect.isTrue (msg.StartsWith(prefix, StringComparison.Ordinal)) (sprintf "message\n%s\nstarts with\n%s" msg prefix)
@@ -195,21 +201,21 @@ let tests =
             testCase "a non-leaf that requires grad refuses in-place ops and names the out-of-place op" <| fun () ->
                 let a, _ = ab ()
                 let y = a * 2.0
-                let e = Expect.throwsT<NotSupportedException> (fun () -> y.Add_(1.0) |> ignore)
+                let e = raises<NotSupportedException> (fun () -> y.Add_(1.0) |> ignore)
                 Expect.stringContains e.Message "add_: in-place operations are not recorded on a tensor that requires grad and has grad_fn=<MulBackward0>" "names op and grad_fn"
                 Expect.stringContains e.Message "out-of-place" "names the fix"
 
             testCase "an operand that requires grad is refused: its gradient would be lost" <| fun () ->
                 let a, b = ab ()
                 let c = f32 [| 0.0f; 0.0f; 0.0f |]
-                let e = Expect.throwsT<NotSupportedException> (fun () -> c.Add_(a) |> ignore)
+                let e = raises<NotSupportedException> (fun () -> c.Add_(a) |> ignore)
                 Expect.stringContains e.Message "add_: the operand requires grad" "names the operand"
                 c.Add_(b.Detach()) |> ignore
                 Expect.equal (floats c) [| 4.0f; 5.0f; 6.0f |] "a detached operand is fine"
 
             testCase "shape errors name the op and both shapes" <| fun () ->
                 let c = f32 [| 1.0f; 2.0f; 3.0f |]
-                let e = Expect.throwsT<ShapeException> (fun () -> c.Mul_(Tensor.ones [| 2; 3 |]) |> ignore)
+                let e = raises<ShapeException> (fun () -> c.Mul_(Tensor.ones [| 2; 3 |]) |> ignore)
                 Expect.stringContains e.Message "mul_: output with shape [3] doesn't match the broadcast shape [2, 3]" "PyTorch's wording"
                 Expect.equal c.Version 0 "no bump on failure"
 
@@ -259,13 +265,19 @@ let tests =
             testCase "the scope nests, is per thread, and ends with the outermost dispose" <| fun () ->
                 Expect.isFalse AnomalyMode.IsEnabled "off by default"
                 let outer = AnomalyMode.DetectAnomaly()
-                let inner = AnomalyMode.DetectAnomaly()
-                let other = Threading.Tasks.Task.Run(fun () -> AnomalyMode.IsEnabled).Result
-                Expect.isFalse other "another thread is not affected"
-                inner.Dispose()
-                Expect.isTrue AnomalyMode.IsEnabled "still on after the inner scope"
-                Expect.throwsT<InvalidOperationException> (fun () -> Tensor.log (f32 [| -1.0f |]) |> ignore) |> ignore
-                outer.Dispose()
+                try
+                    let inner = AnomalyMode.DetectAnomaly()
+                    try
+                        // A thread of its own (a task could be inlined on this very thread).
+                        let mutable other = true
+                        let t = Threading.Thread(fun () -> other <- AnomalyMode.IsEnabled)
+                        t.Start()
+                        t.Join()
+                        Expect.isFalse other "another thread is not affected"
+                    finally inner.Dispose()
+                    Expect.isTrue AnomalyMode.IsEnabled "still on after the inner scope"
+                    Expect.throwsT<InvalidOperationException> (fun () -> Tensor.log (f32 [| -1.0f |]) |> ignore) |> ignore
+                finally outer.Dispose()
                 Expect.isFalse AnomalyMode.IsEnabled "off after the outer scope"
                 let y = Tensor.log (f32 [| -1.0f |])
                 Expect.isTrue (Single.IsNaN (floats y).[0]) "no check outside the scope"
