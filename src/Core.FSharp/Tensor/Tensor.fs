@@ -845,6 +845,8 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
     member val internal Visit = 0 with get, set
     /// True once a backward without retain_graph released what this node saved.
     member val internal Freed = false with get, set
+    /// After a release: the edge to this node's output with the data dropped, made once and shared by all consumers.
+    member val internal Hollow: Tensor = Unchecked.defaultof<Tensor> with get, set
     /// Inputs of the op (only those of the same nesting level receive adjoints).
     abstract Parents: Tensor[]
     /// Adjoint contributions for each parent, given this node's adjoint (null for none).
@@ -860,18 +862,29 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
         match t.Raw with
         | :? UnreadableRaw -> t
         | r -> TC(UnreadableRaw(r.Shape, r.Dtype, r.Backend, AutogradText.SecondBackward))
-    /// An input edge without its data: the graph keeps its shape, the storage can be collected.
+    /// An input edge after a release: an op's output loses its data (one shared stand-in per producing node), so
+    /// a kept output tensor no longer pins the activations; leaves and constants are left (their owners hold them).
     static member internal FreedEdge(t: Tensor) =
         match t with
-        | TR(p, pn, l) -> TR(RevNode.FreedValue p, pn, l)
-        | TC _ -> RevNode.FreedValue t
+        | TR(p, pn, l) when not (pn :? LeafNode) ->
+            if isNull (box pn.Hollow) then pn.Hollow <- TR(RevNode.FreedValue p, pn, l)
+            pn.Hollow
         | _ -> t
+    /// A saved value after a release: the stand-in of the edge it came from when that edge was hollowed, else the
+    /// value itself (the slow path of a freed node guards it lazily).
+    static member internal FreedSaved(saved: Tensor, oldEdge: Tensor, newEdge: Tensor) =
+        if not (obj.ReferenceEquals(oldEdge, newEdge)) && obj.ReferenceEquals(saved, oldEdge.Primal) then newEdge.Primal
+        else saved
+    /// The node's own output after a release: the hollow stand-in if a consumer made one.
+    member internal n.FreedOutput(y: Tensor) =
+        if isNull (box n.Hollow) then y else n.Hollow.Primal
     /// A saved value as a backward rule may read it: itself while unchanged since it was saved, else a stand-in
     /// that raises the freed or modified-in-place error if (and only if) the rule reads its data.
-    static member internal Guard(t: Tensor, savedVersion: int, producer: string) : Tensor =
+    static member internal Guard(t: Tensor, freed: bool, savedVersion: int, producer: string) : Tensor =
         let r = t.Raw
         match r with
         | :? UnreadableRaw -> t
+        | _ when freed -> RevNode.FreedValue t
         | _ when r.Version <> savedVersion ->
             TC(UnreadableRaw(r.Shape, r.Dtype, r.Backend, AutogradText.modified r.Dtype r.Shape producer r.Version savedVersion))
         | _ -> t
@@ -1004,13 +1017,15 @@ and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp0: Tensor, y0: Tenso
     override n.Backward g =
         if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then [| op.Vjp(xp, y, g) |]
         else
-            let gx = RevNode.Guard(xp, vx, RevNode.ProducerOf parents.[0])
-            let gy = RevNode.Guard(y, vy, op.Name)
+            let gx = RevNode.Guard(xp, n.Freed, vx, RevNode.ProducerOf parents.[0])
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
             RevNode.RunGuarded([| gx; gy |], fun () -> [| op.Vjp(gx, gy, g) |])
-    member internal _.ReleaseSaved() =
-        xp <- RevNode.FreedValue xp
-        y <- RevNode.FreedValue y
-        parents.[0] <- RevNode.FreedEdge parents.[0]
+    member internal n.ReleaseSaved() =
+        let e = parents.[0]
+        let h = RevNode.FreedEdge e
+        xp <- RevNode.FreedSaved(xp, e, h)
+        parents.[0] <- h
+        y <- n.FreedOutput y
 
 and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tensor, bp0: Tensor, y0: Tensor, useA: bool, useB: bool) =
     inherit RevNode(op.Name)
@@ -1032,15 +1047,18 @@ and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tens
     override n.Backward g =
         if not n.Freed && ap.Raw.Version = va && bp.Raw.Version = vb && y.Raw.Version = vy then rule ap bp y g
         else
-            let ga = RevNode.Guard(ap, va, (if useA then RevNode.ProducerOf parents.[0] else null))
-            let gb = RevNode.Guard(bp, vb, (if useB then RevNode.ProducerOf parents.[parents.Length - 1] else null))
-            let gy = RevNode.Guard(y, vy, op.Name)
+            let ga = RevNode.Guard(ap, n.Freed, va, (if useA then RevNode.ProducerOf parents.[0] else null))
+            let gb = RevNode.Guard(bp, n.Freed, vb, (if useB then RevNode.ProducerOf parents.[parents.Length - 1] else null))
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
             RevNode.RunGuarded([| ga; gb; gy |], fun () -> rule ga gb gy g)
-    member internal _.ReleaseSaved() =
-        ap <- RevNode.FreedValue ap
-        bp <- RevNode.FreedValue bp
-        y <- RevNode.FreedValue y
-        for i in 0 .. parents.Length - 1 do parents.[i] <- RevNode.FreedEdge parents.[i]
+    member internal n.ReleaseSaved() =
+        for i in 0 .. parents.Length - 1 do
+            let e = parents.[i]
+            let h = RevNode.FreedEdge e
+            ap <- RevNode.FreedSaved(ap, e, h)
+            bp <- RevNode.FreedSaved(bp, e, h)
+            parents.[i] <- h
+        y <- n.FreedOutput y
 
 and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active: bool[], y0: Tensor) =
     inherit RevNode(op.Name)
@@ -1068,11 +1086,12 @@ and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active
                 if ps.[i].Raw.Version <> savedVersion i then intact <- false
         if intact then rule ps y g
         else
-            let gps = ps |> Array.mapi (fun i p -> RevNode.Guard(p, savedVersion i, RevNode.ProducerOf parents.[i]))
-            let gy = RevNode.Guard(y, vy, op.Name)
+            let gps = ps |> Array.mapi (fun i p -> RevNode.Guard(p, n.Freed, savedVersion i, RevNode.ProducerOf parents.[i]))
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
             RevNode.RunGuarded(Array.append gps [| gy |], fun () -> rule gps gy g)
-    member internal _.ReleaseSaved() =
-        ps <- Array.map RevNode.FreedValue ps
-        y <- RevNode.FreedValue y
-        parents <- Array.map RevNode.FreedEdge parents
+    member internal n.ReleaseSaved() =
+        let hollow = Array.map RevNode.FreedEdge parents
+        ps <- Array.init ps.Length (fun i -> RevNode.FreedSaved(ps.[i], parents.[i], hollow.[i]))
+        parents <- hollow
+        y <- n.FreedOutput y
 
