@@ -34,6 +34,18 @@ let private throwsInvalid (f: unit -> unit) = (raises<InvalidOperationException>
 let private expectStarts (msg: string) (prefix: string) =
     Expect.isTrue (msg.StartsWith(prefix, StringComparison.Ordinal)) (sprintf "message\n%s\nstarts with\n%s" msg prefix)
 
+/// A loss over intermediates that only the graph references, and a weak reference to one intermediate's storage.
+[<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
+let private lossWithIntermediate (x: Tensor) : Tensor * WeakReference =
+    let h = Tensor.exp (x * 2.0)
+    (h * h).Sum(), WeakReference(h.Raw)
+
+let private collected (w: WeakReference) =
+    GC.Collect()
+    GC.WaitForPendingFinalizers()
+    GC.Collect()
+    not w.IsAlive
+
 [<Tests>]
 let tests =
     testList "Tensor.AutogradRules" [
@@ -72,6 +84,17 @@ let tests =
                 let l2 = (y * 2.0).Sum()
                 l1.Backward()
                 Expect.equal (throwsInvalid (fun () -> l2.Backward())) secondTime "ExpBackward0 lost its saved output"
+
+            testCase "a kept loss pins no activations after a freeing backward, but does with retainGraph" <| fun () ->
+                let x = leaf32 [| 0.5f; 1.0f |]
+                let kept, weak = lossWithIntermediate x
+                kept.Backward(retainGraph = true)
+                Expect.isFalse (collected weak) "retained graph keeps exp's output"
+                kept.Backward()
+                Expect.isTrue (collected weak) "freed graph lets it go"
+                // d/dx sum(exp(2x)^2) = 4 exp(4x), twice
+                Expect.floatClose Accuracy.medium (float (floats x.Grad).[0]) (8.0 * exp 2.0) "values of both backwards"
+                Expect.equal (string kept) (sprintf "tensor(%.4f, grad_fn=<SumBackward0>)" (exp 2.0 + exp 4.0)) "the kept loss still prints"
 
             testCase "Backward(gradient, retainGraph) retains too" <| fun () ->
                 let x = leaf32 [| 1.0f; 2.0f |]
