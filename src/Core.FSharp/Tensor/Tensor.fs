@@ -244,6 +244,7 @@ type Tensor =
             rootNode.Adj <- seed
             stack.Push rootNode
             // The backward rules run ordinary ops; in anomaly mode their NaNs are reported per node instead.
+            let checkedForward = AnomalyExit.CheckForward
             if anomaly then AnomalyExit.CheckForward <- false
             try
                 while stack.Count > 0 do
@@ -271,7 +272,7 @@ type Tensor =
                         n.Adj <- Unchecked.defaultof<Tensor>
                         if release then RevNode.Release n
             finally
-                if anomaly then AnomalyExit.CheckForward <- AnomalyExit.Depth > 0
+                if anomaly then AnomalyExit.CheckForward <- checkedForward
             SweepStack.Spare <- stack
         | _ -> ()
 
