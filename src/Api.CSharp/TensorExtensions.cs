@@ -48,6 +48,8 @@ public static class TensorExtensions
     public static Tensor Gelu(this Tensor t) => Elementwise.gelu(t);
     /// <summary>Clamps into [min, max].</summary>
     public static Tensor Clamp(this Tensor t, double? min = null, double? max = null) => Elementwise.clamp(min ?? double.NaN, max ?? double.NaN, t);
+    /// <summary>Clamps into [min, max] in place (tensor.clamp_); a leaf that requires grad must be inside <see cref="Torch.NoGrad"/>.</summary>
+    public static Tensor Clamp_(this Tensor t, double? min = null, double? max = null) => t.Clamp_(min ?? double.NaN, max ?? double.NaN);
 
     /// <summary>Sum of all elements.</summary>
     public static Tensor Sum(this Tensor t) => t.Sum();

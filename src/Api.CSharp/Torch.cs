@@ -27,6 +27,11 @@ public static class Torch
     /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
     public static IDisposable NoGrad() => GradMode.NoGrad();
 
+    /// <summary>A scope in which every op checks its result for NaN and every backward node its gradients, raising an error that names the op (torch.autograd.detect_anomaly); per thread, nestable, dispose it to leave.</summary>
+    public static IDisposable DetectAnomaly() => AnomalyMode.DetectAnomaly();
+    /// <summary>True inside a <see cref="DetectAnomaly"/> scope on this thread (torch.is_anomaly_enabled).</summary>
+    public static bool IsAnomalyEnabled => AnomalyMode.IsEnabled;
+
     /// <summary>A 0-dim tensor from a number.</summary>
     public static Tensor Tensor(double value, Dtype dtype = Dtype.Float32) => Creation.scalar(value, dtype);
     /// <summary>A 1-D tensor from values.</summary>

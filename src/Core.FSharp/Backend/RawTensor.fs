@@ -21,8 +21,21 @@ type CompareKind =
 /// The autodiff layer only talks to this type, so another backend can plug in underneath.
 [<AbstractClass>]
 type RawTensor(shape: int[]) =
+    [<DefaultValue>] val mutable private version: int
+    // A view shares the version counter of the storage it was made from (kept as a link to its root).
+    [<DefaultValue(false)>] val mutable private versionRoot: RawTensor
     /// The shape (row-major, contiguous).
     member _.Shape = shape
+    /// How many in-place modifications this storage has seen (PyTorch's `_version`), shared with its views.
+    member t.Version = if isNull (box t.versionRoot) then t.version else t.versionRoot.version
+    /// Records one in-place modification of the storage.
+    member internal t.BumpVersion() =
+        if isNull (box t.versionRoot) then t.version <- t.version + 1
+        else t.versionRoot.version <- t.versionRoot.version + 1
+    /// Makes this tensor (a view of `source`'s storage) share its version counter.
+    member internal t.ShareVersionWith(source: RawTensor) =
+        let root = if isNull (box source.versionRoot) then source else source.versionRoot
+        if not (obj.ReferenceEquals(t, root)) then t.versionRoot <- root
     /// Number of elements.
     member val Numel = Shape.numel shape
     /// Number of dimensions.

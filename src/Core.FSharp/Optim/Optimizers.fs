@@ -187,7 +187,9 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                             if isNull (box opt) then opt <- this.Pure g
                             // Fresh buffers of its own: Init may share one zero tensor between buffers.
                             InPlace.clone (opt.Init(Params.Leaf(p.Data)))
-                    if this.StepInPlace(g, raw, grad.Raw, s) then state[p] <- { s with Step = s.Step + 1 }
+                    if this.StepInPlace(g, raw, grad.Raw, s) then
+                        raw.BumpVersion()
+                        state[p] <- { s with Step = s.Step + 1 }
                     else
                         if isNull (box opt) then opt <- this.Pure g
                         let newP, s' = opt.Update (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))

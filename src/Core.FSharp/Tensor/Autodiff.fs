@@ -32,3 +32,121 @@ type GradMode =
     static member NoGrad() : IDisposable =
         NoGradExit.Depth <- NoGradExit.Depth + 1
         NoGradExit.Instance :> IDisposable
+
+/// The per-thread anomaly-detection depth, and whether forward ops check their results on this thread
+/// (kept as one flag so the hot path reads a single thread-static field).
+[<Sealed>]
+type internal AnomalyExit private () =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private depth: int
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private checkForward: bool
+    static member val Instance = new AnomalyExit()
+    static member Depth with get () = AnomalyExit.depth and set v = AnomalyExit.depth <- v
+    /// True inside `DetectAnomaly` except while a backward sweep runs (the sweep checks each node's results).
+    static member CheckForward with get () = AnomalyExit.checkForward and set v = AnomalyExit.checkForward <- v
+    interface IDisposable with
+        member _.Dispose() =
+            AnomalyExit.depth <- AnomalyExit.depth - 1
+            AnomalyExit.checkForward <- AnomalyExit.depth > 0
+
+/// PyTorch's anomaly detection (`torch.autograd.detect_anomaly`), per thread and nestable.
+[<AbstractClass; Sealed>]
+type AnomalyMode =
+    /// True inside a `DetectAnomaly` scope on this thread.
+    static member IsEnabled = AnomalyExit.Depth > 0
+    /// Enters a scope in which every op checks its result for NaN and every backward node its gradients; dispose it to leave.
+    static member DetectAnomaly() : IDisposable =
+        AnomalyExit.Depth <- AnomalyExit.Depth + 1
+        AnomalyExit.CheckForward <- true
+        AnomalyExit.Instance :> IDisposable
+    /// The forward op's name from its grad_fn name (`LogBackward0` -> `Log`).
+    static member internal ForwardName(gradFnName: string) =
+        let i = gradFnName.IndexOf("Backward", StringComparison.Ordinal)
+        if i > 0 then gradFnName.Substring(0, i) else gradFnName
+    /// True when a floating-point raw tensor holds a NaN.
+    static member internal HasNan(r: Fluxion.Backend.RawTensor) =
+        match r.Dtype with
+        | Dtype.Float32 | Dtype.Float64 -> Array.exists Double.IsNaN (r.ToDoubleArray())
+        | _ -> false
+    /// Raises when a forward op made NaN values (called only inside anomaly mode).
+    static member internal CheckForwardResult(gradFnName: string, r: Fluxion.Backend.RawTensor) =
+        if AnomalyMode.HasNan r then
+            raise (InvalidOperationException(
+                sprintf "Function '%s' returned nan values in its output (anomaly mode checks every forward op; its backward is %s)."
+                    (AnomalyMode.ForwardName gradFnName) gradFnName))
+
+/// Raised when a backward reads a saved value that is gone or was modified in place.
+type internal SavedTensorException(message: string) =
+    inherit InvalidOperationException(message)
+
+/// Stands in for a saved tensor that backward must not read (freed after a backward, or modified in place since
+/// it was saved): it keeps shape, dtype and backend, so rules that need only those still run, as in PyTorch,
+/// and any read of the data raises the message.
+[<Sealed>]
+type internal UnreadableRaw(shape: int[], dtype: Dtype, backend: Fluxion.Backend.IBackend, message: string) =
+    inherit Fluxion.Backend.RawTensor(shape)
+    member _.Message = message
+    member private _.Fail() : 'T = raise (SavedTensorException message)
+    override _.Dtype = dtype
+    override _.Backend = backend
+    override t.Unary _ = t.Fail()
+    override t.Binary(_, _) = t.Fail()
+    override t.BinaryScalar(_, _, _) = t.Fail()
+    override t.Compare(_, _) = t.Fail()
+    override t.CompareScalar(_, _) = t.Fail()
+    override t.Where(_, _) = t.Fail()
+    override t.UnaryParam(_, _) = t.Fail()
+    override t.Clamp(_, _) = t.Fail()
+    override t.SumAll() = t.Fail()
+    override t.SumDims(_, _) = t.Fail()
+    override t.ExtremeDim(_, _, _) = t.Fail()
+    override t.ExtremeAll _ = t.Fail()
+    override t.MatMul(_, _, _) = t.Fail()
+    override t.Reshape _ = t.Fail()
+    override t.Permute _ = t.Fail()
+    override t.Expand _ = t.Fail()
+    override t.Slice(_, _, _) = t.Fail()
+    override t.SliceScatter(_, _, _) = t.Fail()
+    override t.Cat(_, _) = t.Fail()
+    override t.Gather(_, _) = t.Fail()
+    override t.ScatterAddInto(_, _, _) = t.Fail()
+    override t.Flip _ = t.Fail()
+    override t.Conv1d(_, _, _, _, _) = t.Fail()
+    override t.Conv1dGradInput(_, _, _, _, _, _) = t.Fail()
+    override t.Conv1dGradWeight(_, _, _, _, _, _) = t.Fail()
+    override t.MaxPool1d(_, _, _, _) = t.Fail()
+    override t.AvgPool1d(_, _, _) = t.Fail()
+    override t.AvgPool1dGrad(_, _, _, _) = t.Fail()
+    override t.Cast _ = t.Fail()
+    override t.Clone() = t.Fail()
+    override t.GetDouble _ = t.Fail()
+    override t.ToDoubleArray() = t.Fail()
+    override t.ToFloat32Array() = t.Fail()
+    override t.ToInt64Array() = t.Fail()
+    override t.ToBoolArray() = t.Fail()
+    override t.AddInPlace(_, _) = t.Fail()
+    override t.CopyFrom _ = t.Fail()
+    override t.FillInPlace _ = t.Fail()
+    override t.ReluGrad _ = t.Fail()
+
+/// PyTorch's autograd error texts.
+module internal AutogradText =
+    /// Backward through buffers released by an earlier backward.
+    [<Literal>]
+    let SecondBackward =
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
+    /// PyTorch's legacy type name, e.g. `torch.FloatTensor`.
+    let typeName (d: Dtype) =
+        match d with
+        | Dtype.Float32 -> "torch.FloatTensor"
+        | Dtype.Float64 -> "torch.DoubleTensor"
+        | Dtype.Int64 -> "torch.LongTensor"
+        | Dtype.Bool -> "torch.BoolTensor"
+        | d -> sprintf "torch.%A" d
+    /// A saved tensor modified in place between forward and backward.
+    let modified (dtype: Dtype) (shape: int[]) (producer: string) (now: int) (saved: int) =
+        let dims = String.Join(", ", shape)
+        let made = if isNull producer then "" else sprintf ", which is output 0 of %s," producer
+        sprintf "one of the variables needed for gradient computation has been modified by an inplace operation: [%s [%s]]%s is at version %d; expected version %d instead. Hint: the tensor was modified in place after an op saved it for backward; use the out-of-place op (or modify a Clone()), or run Backward before modifying it."
+            (typeName dtype) dims made now saved

@@ -108,7 +108,10 @@ type Tensor =
     /// Applies a unary op, propagating derivatives at every nesting level.
     static member ApplyUnary(op: UnaryOp, x: Tensor) : Tensor =
         match x with
-        | TC r -> TC(op.Forward r)
+        | TC r ->
+            let y = op.Forward r
+            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+            TC y
         | TF(xp, dx, n) ->
             let y = Tensor.ApplyUnary(op, xp)
             TF(y, op.Jvp(xp, dx, y), n)
@@ -119,7 +122,10 @@ type Tensor =
     /// Applies a binary op with broadcasting, propagating derivatives at every nesting level.
     static member ApplyBinary(op: BinaryOp, a: Tensor, b: Tensor) : Tensor =
         match a, b with
-        | TC ra, TC rb -> TC(op.Forward(ra, rb))
+        | TC ra, TC rb ->
+            let y = op.Forward(ra, rb)
+            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+            TC y
         | _ ->
             let a = if Tensor.Inactive a then a.Primal else a
             let b = if Tensor.Inactive b then b.Primal else b
@@ -174,7 +180,9 @@ type Tensor =
         if top < 0 then
             let raws = Array.zeroCreate n
             for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
-            TC(op.Forward raws)
+            let y = op.Forward raws
+            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+            TC y
         else
             let active = Array.zeroCreate n
             let ps = Array.zeroCreate n
@@ -205,9 +213,15 @@ type Tensor =
 
     /// Pushes `seed` (the adjoint of `root`) back through the graph of root's nesting level.
     /// Leaves of imperative level accumulate into their Grad; other leaves keep their adjoint in Adj.
-    static member internal ReverseSweep(root: Tensor, seed: Tensor) =
+    static member internal ReverseSweep(root: Tensor, seed: Tensor) = Tensor.ReverseSweep(root, seed, false)
+
+    /// The reverse sweep; with `release` (imperative level only) each node drops what it saved once it ran, as
+    /// PyTorch frees a graph's buffers after a backward without retain_graph.
+    static member internal ReverseSweep(root: Tensor, seed: Tensor, release: bool) =
         match root with
         | TR(_, rootNode, level) ->
+            let release = release && level = NestTag.Imperative
+            let anomaly = AnomalyExit.Depth > 0
             let sweep = NestTag.next ()
             // One stack per thread, taken out while in use so a nested sweep gets its own.
             let stack = match SweepStack.Spare with null -> Stack<RevNode>() | st -> st
@@ -229,48 +243,58 @@ type Tensor =
                     | _ -> ()
             rootNode.Adj <- seed
             stack.Push rootNode
-            while stack.Count > 0 do
-                let n = stack.Pop()
-                let adj = n.Adj
-                match n with
-                | :? LeafNode as leaf ->
-                    if level = NestTag.Imperative && not (isNull (box adj)) then
-                        leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
-                        leaf.Adj <- Unchecked.defaultof<Tensor>
-                | _ ->
-                    let contributions = if isNull (box adj) then null else n.Backward adj
-                    let parents = n.Parents
-                    for i in 0 .. parents.Length - 1 do
-                        match parents.[i] with
-                        | TR(_, pn, l) when l = level ->
-                            if not (isNull contributions) then
-                                let c = contributions.[i]
-                                if not (isNull (box c)) then
-                                    pn.Adj <- (if isNull (box pn.Adj) then c else pn.Adj + c)
-                            pn.Fan <- pn.Fan - 1
-                            if pn.Fan = 0 then stack.Push pn
-                        | _ -> ()
-                    n.Adj <- Unchecked.defaultof<Tensor>
+            // The backward rules run ordinary ops; in anomaly mode their NaNs are reported per node instead.
+            let checkedForward = AnomalyExit.CheckForward
+            if anomaly then AnomalyExit.CheckForward <- false
+            try
+                while stack.Count > 0 do
+                    let n = stack.Pop()
+                    let adj = n.Adj
+                    match n with
+                    | :? LeafNode as leaf ->
+                        if level = NestTag.Imperative && not (isNull (box adj)) then
+                            leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
+                            leaf.Adj <- Unchecked.defaultof<Tensor>
+                    | _ ->
+                        let contributions = if isNull (box adj) then null else n.Backward adj
+                        if anomaly && not (isNull contributions) then RevNode.CheckBackwardResult(n, contributions)
+                        let parents = n.Parents
+                        for i in 0 .. parents.Length - 1 do
+                            match parents.[i] with
+                            | TR(_, pn, l) when l = level ->
+                                if not (isNull contributions) then
+                                    let c = contributions.[i]
+                                    if not (isNull (box c)) then
+                                        pn.Adj <- (if isNull (box pn.Adj) then c else pn.Adj + c)
+                                pn.Fan <- pn.Fan - 1
+                                if pn.Fan = 0 then stack.Push pn
+                            | _ -> ()
+                        n.Adj <- Unchecked.defaultof<Tensor>
+                        if release then RevNode.Release n
+            finally
+                if anomaly then AnomalyExit.CheckForward <- checkedForward
             SweepStack.Spare <- stack
         | _ -> ()
 
     /// Computes gradients of this scalar with respect to every leaf that requires grad, adding them
-    /// into the leaves' Grad (PyTorch's `backward()`; gradients accumulate until zeroed).
-    member t.Backward() =
+    /// into the leaves' Grad (PyTorch's `backward()`; gradients accumulate until zeroed). Unless `retainGraph`,
+    /// the graph's saved values are freed afterwards, and a second backward that needs them raises PyTorch's error.
+    member t.Backward([<System.Runtime.InteropServices.Optional; System.Runtime.InteropServices.DefaultParameterValue(false)>] retainGraph: bool) =
         match t with
         | TR(p, _, 0) ->
             if t.Numel <> 1 then
                 invalidOp (sprintf "backward: grad can be implicitly created only for scalar outputs, got shape %s; pass a gradient with Backward(gradient)" (Shape.toString t.Shape))
-            Tensor.ReverseSweep(t, TC(p.Raw.Backend.Full(p.Shape, 1.0, p.Dtype)))
+            Tensor.ReverseSweep(t, TC(p.Raw.Backend.Full(p.Shape, 1.0, p.Dtype)), not retainGraph)
         | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn (did any input call RequiresGrad_()?)"
 
-    /// Backward with an explicit output gradient (PyTorch's `backward(gradient)`).
-    member t.Backward(gradient: Tensor) =
+    /// Backward with an explicit output gradient (PyTorch's `backward(gradient, retain_graph)`).
+    member t.Backward(gradient: Tensor, [<System.Runtime.InteropServices.Optional; System.Runtime.InteropServices.DefaultParameterValue(false)>] retainGraph: bool) =
+        if isNull (box gradient) then nullArg "gradient"
         match t with
         | TR(_, _, 0) ->
             if not (Shape.equal gradient.Shape t.Shape) then
                 raise (ShapeException(sprintf "backward: gradient shape %s does not match output shape %s" (Shape.toString gradient.Shape) (Shape.toString t.Shape), "gradient"))
-            Tensor.ReverseSweep(t, gradient)
+            Tensor.ReverseSweep(t, gradient, not retainGraph)
         | _ -> invalidOp "backward: this tensor does not require grad and has no grad_fn"
 
     // ---------------------------------------------------------------- core ops (value + JVP + VJP together)
@@ -476,7 +500,11 @@ type Tensor =
         if Shape.equal xs shape then x
         else
             Tensor.ApplyUnary({ new UnaryOp(name) with
-                member _.Forward r = r.Reshape shape
+                member _.Forward r =
+                    // A reshape may alias the storage, so it shares the version counter as PyTorch's views do.
+                    let o = r.Reshape shape
+                    o.ShareVersionWith r
+                    o
                 member _.Jvp(_, dx, _) = dx.Reshape shape
                 member _.Vjp(_, _, g) = g.Reshape xs }, x)
 
@@ -691,21 +719,121 @@ type Tensor =
 
     // ---------------------------------------------------------------- in-place updates (no graph)
 
-    /// In place `this += alpha * other` on the data (PyTorch's `add_` under no_grad): for parameter updates.
+    /// How many in-place modifications the storage has seen (PyTorch's `_version`); backward checks that the
+    /// tensors an op saved are still at the version they were saved at.
+    member t.Version: int = t.Raw.Version
+
+    /// In place `this += alpha * other` on the data, whatever the tensor's autograd state (like PyTorch's
+    /// `.data.add_`): for parameter updates. Bumps the version.
     member x.AddInPlace(other: Tensor, alpha: float) =
         if not (Shape.equal x.Shape other.Shape) then
             raise (ShapeException(sprintf "add_: in-place update needs equal shapes, got %s and %s" (Shape.toString x.Shape) (Shape.toString other.Shape)))
         let o = if other.Dtype = x.Dtype then other.Raw else other.Raw.Cast x.Dtype
         x.Raw.AddInPlace(o, alpha)
-    /// In place `this -= other` on the data.
+        x.Raw.BumpVersion()
+    /// In place `this -= other` on the data (bumps the version).
     member x.SubInPlace(other: Tensor) = x.AddInPlace(other, -1.0)
-    /// In place copy of another tensor's values.
+    /// In place copy of another tensor's values on the data (bumps the version).
     member x.CopyInPlace(other: Tensor) =
         if not (Shape.equal x.Shape other.Shape) then
             raise (ShapeException(sprintf "copy_: shapes differ: %s and %s" (Shape.toString x.Shape) (Shape.toString other.Shape)))
         x.Raw.CopyFrom(if other.Dtype = x.Dtype then other.Raw else other.Raw.Cast x.Dtype)
-    /// In place fill.
-    member x.FillInPlace(v: float) = x.Raw.FillInPlace v
+        x.Raw.BumpVersion()
+    /// In place fill of the data (bumps the version).
+    member x.FillInPlace(v: float) =
+        x.Raw.FillInPlace v
+        x.Raw.BumpVersion()
+
+    // PyTorch's autograd rules for in-place ops: a leaf that requires grad may change only inside NoGrad; a
+    // non-leaf that requires grad is not recorded by this engine, so that is refused (outside NoGrad) with the
+    // out-of-place alternative named; an operand that requires grad would lose its gradient, so it is refused too.
+    member private x.CheckInPlace(op: string, other: Tensor) =
+        match x with
+        | TC _ -> ()
+        | TR(_, (:? LeafNode), 0) ->
+            if GradMode.IsEnabled then invalidOp "a leaf Variable that requires grad is being used in an in-place operation."
+        | TR(_, n, 0) ->
+            if GradMode.IsEnabled then
+                raise (NotSupportedException(sprintf "%s: in-place operations are not recorded on a tensor that requires grad and has grad_fn=<%s>; use the out-of-place op (y = y + other instead of y.Add_(other)), or change it inside NoGrad" op n.Name))
+        | _ -> raise (NotSupportedException(sprintf "%s: in-place operations are not supported on a tensor traced by Diff (a dual number or reverse node); use the out-of-place op" op))
+        if not (isNull (box other)) then
+            match other with
+            | TC _ -> ()
+            | _ when Tensor.Inactive other -> ()
+            | _ -> raise (NotSupportedException(sprintf "%s: the operand requires grad and in-place operations are not recorded, so its gradient would be lost; use the out-of-place op, or pass other.Detach()" op))
+
+    /// Writes a result into this tensor's storage, as PyTorch's in-place ops do (the result must keep the shape).
+    member private x.Overwrite(op: string, result: RawTensor) : Tensor =
+        if not (Shape.equal result.Shape x.Shape) then
+            let dims (s: int[]) = "[" + String.Join(", ", s) + "]"
+            raise (ShapeException(sprintf "%s: output with shape %s doesn't match the broadcast shape %s" op (dims x.Shape) (dims result.Shape)))
+        x.Raw.CopyFrom(if result.Dtype = x.Dtype then result else result.Cast x.Dtype)
+        x.Raw.BumpVersion()
+        x
+
+    member private x.BinaryInPlace(op: string, kind: BinaryKind, other: Tensor) : Tensor =
+        if isNull (box other) then nullArg "other"
+        x.CheckInPlace(op, other)
+        Tensor.CheckBroadcast(op, x, other)
+        if kind = BinaryKind.Div && not (Dtype.isFloat x.Dtype) then
+            invalidArg "other" (sprintf "%s: result type Float can't be cast to the desired output type %s" op (Dtype.name x.Dtype))
+        let o = if other.Dtype = x.Dtype then other.Raw else other.Raw.Cast x.Dtype
+        x.Overwrite(op, x.Raw.Binary(kind, o))
+
+    member private x.ScalarInPlace(op: string, kind: BinaryKind, s: float) : Tensor =
+        x.CheckInPlace(op, Unchecked.defaultof<Tensor>)
+        if kind = BinaryKind.Div && not (Dtype.isFloat x.Dtype) then
+            invalidArg "s" (sprintf "%s: result type Float can't be cast to the desired output type %s" op (Dtype.name x.Dtype))
+        x.Overwrite(op, x.Raw.BinaryScalar(kind, s, false))
+
+    /// In place `this += alpha * other` with broadcasting (PyTorch's `add_`); returns this tensor.
+    member x.Add_(other: Tensor, [<System.Runtime.InteropServices.Optional; System.Runtime.InteropServices.DefaultParameterValue(1.0)>] alpha: float) : Tensor =
+        if alpha = 1.0 || isNull (box other) then x.BinaryInPlace("add_", BinaryKind.Add, other)
+        else x.BinaryInPlace("add_", BinaryKind.Add, TC(other.Raw.BinaryScalar(BinaryKind.Mul, alpha, false)))
+    /// In place `this += s`; returns this tensor.
+    member x.Add_(s: float) : Tensor = x.ScalarInPlace("add_", BinaryKind.Add, s)
+    /// In place `this -= alpha * other` with broadcasting (PyTorch's `sub_`); returns this tensor.
+    member x.Sub_(other: Tensor, [<System.Runtime.InteropServices.Optional; System.Runtime.InteropServices.DefaultParameterValue(1.0)>] alpha: float) : Tensor =
+        if alpha = 1.0 || isNull (box other) then x.BinaryInPlace("sub_", BinaryKind.Sub, other)
+        else x.BinaryInPlace("sub_", BinaryKind.Sub, TC(other.Raw.BinaryScalar(BinaryKind.Mul, alpha, false)))
+    /// In place `this -= s`; returns this tensor.
+    member x.Sub_(s: float) : Tensor = x.ScalarInPlace("sub_", BinaryKind.Sub, s)
+    /// In place `this *= other` with broadcasting (PyTorch's `mul_`); returns this tensor.
+    member x.Mul_(other: Tensor) : Tensor = x.BinaryInPlace("mul_", BinaryKind.Mul, other)
+    /// In place `this *= s`; returns this tensor.
+    member x.Mul_(s: float) : Tensor = x.ScalarInPlace("mul_", BinaryKind.Mul, s)
+    /// In place `this /= other` with broadcasting (PyTorch's `div_`); returns this tensor.
+    member x.Div_(other: Tensor) : Tensor = x.BinaryInPlace("div_", BinaryKind.Div, other)
+    /// In place `this /= s`; returns this tensor.
+    member x.Div_(s: float) : Tensor = x.ScalarInPlace("div_", BinaryKind.Div, s)
+    /// In place fill with a value (PyTorch's `fill_`); returns this tensor.
+    member x.Fill_(v: float) : Tensor =
+        x.CheckInPlace("fill_", Unchecked.defaultof<Tensor>)
+        x.Raw.FillInPlace v
+        x.Raw.BumpVersion()
+        x
+    /// In place fill with zeros (PyTorch's `zero_`); returns this tensor.
+    member x.Zero_() : Tensor =
+        x.CheckInPlace("zero_", Unchecked.defaultof<Tensor>)
+        x.Raw.FillInPlace 0.0
+        x.Raw.BumpVersion()
+        x
+    /// In place copy of `src`'s values, broadcast to this shape and cast to this dtype (PyTorch's `copy_`).
+    member x.Copy_(src: Tensor) : Tensor =
+        if isNull (box src) then nullArg "src"
+        x.CheckInPlace("copy_", src)
+        let r = src.Raw
+        let r =
+            if Shape.equal r.Shape x.Shape then r
+            elif Shape.canExpand r.Shape x.Shape then r.Expand x.Shape
+            else raise (ShapeException(sprintf "copy_: the source of shape %s cannot be broadcast to the destination's shape %s" (Shape.toString r.Shape) (Shape.toString x.Shape)))
+        x.Overwrite("copy_", r)
+    /// In place clamp into [min, max] (NaN means no bound; PyTorch's `clamp_`); returns this tensor.
+    member x.Clamp_(min: float, max: float) : Tensor =
+        x.CheckInPlace("clamp_", Unchecked.defaultof<Tensor>)
+        if Double.IsNaN min && Double.IsNaN max then
+            invalidArg "min" "clamp_: at least one of 'min' or 'max' must not be None"
+        x.Overwrite("clamp_", x.Raw.Clamp(min, max))
 
 /// A node of the reverse-mode graph; the op that made a tensor and how to push adjoints back.
 and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
@@ -717,10 +845,77 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
     member val internal Fan = 0 with get, set
     /// Sweep in which this node was last reached.
     member val internal Visit = 0 with get, set
+    /// True once a backward without retain_graph released what this node saved.
+    member val internal Freed = false with get, set
+    /// After a release: the edge to this node's output with the data dropped, made once and shared by all consumers.
+    member val internal Hollow: Tensor = Unchecked.defaultof<Tensor> with get, set
     /// Inputs of the op (only those of the same nesting level receive adjoints).
     abstract Parents: Tensor[]
     /// Adjoint contributions for each parent, given this node's adjoint (null for none).
     abstract Backward: Tensor -> Tensor[]
+
+    /// Name of the op that made a saved input (for the version error), or null for a leaf or constant.
+    static member internal ProducerOf(x: Tensor) =
+        match x with
+        | TR(_, pn, _) when not (pn :? LeafNode) -> pn.Name
+        | _ -> null
+    /// A stand-in for a value after its node was released: shape, dtype and backend, no data.
+    static member internal FreedValue(t: Tensor) =
+        match t.Raw with
+        | :? UnreadableRaw -> t
+        | r -> TC(UnreadableRaw(r.Shape, r.Dtype, r.Backend, AutogradText.SecondBackward))
+    /// An input edge after a release: an op's output loses its data (one shared stand-in per producing node), so
+    /// a kept output tensor no longer pins the activations; leaves and constants are left (their owners hold them).
+    static member internal FreedEdge(t: Tensor) =
+        match t with
+        | TR(p, pn, l) when not (pn :? LeafNode) ->
+            if isNull (box pn.Hollow) then pn.Hollow <- TR(RevNode.FreedValue p, pn, l)
+            pn.Hollow
+        | _ -> t
+    /// A saved value after a release: the stand-in of the edge it came from when that edge was hollowed, else the
+    /// value itself (the slow path of a freed node guards it lazily).
+    static member internal FreedSaved(saved: Tensor, oldEdge: Tensor, newEdge: Tensor) =
+        if not (obj.ReferenceEquals(oldEdge, newEdge)) && obj.ReferenceEquals(saved, oldEdge.Primal) then newEdge.Primal
+        else saved
+    /// The node's own output after a release: the hollow stand-in if a consumer made one.
+    member internal n.FreedOutput(y: Tensor) =
+        if isNull (box n.Hollow) then y else n.Hollow.Primal
+    /// A saved value as a backward rule may read it: itself while unchanged since it was saved, else a stand-in
+    /// that raises the freed or modified-in-place error if (and only if) the rule reads its data.
+    static member internal Guard(t: Tensor, freed: bool, savedVersion: int, producer: string) : Tensor =
+        let r = t.Raw
+        match r with
+        | :? UnreadableRaw -> t
+        | _ when freed -> RevNode.FreedValue t
+        | _ when r.Version <> savedVersion ->
+            TC(UnreadableRaw(r.Shape, r.Dtype, r.Backend, AutogradText.modified r.Dtype r.Shape producer r.Version savedVersion))
+        | _ -> t
+    /// Runs a backward rule over guarded values: a read of a stand-in raises its message as InvalidOperationException.
+    static member internal RunGuarded(saved: Tensor[], rule: unit -> Tensor[]) : Tensor[] =
+        try rule ()
+        with
+        | :? SavedTensorException as e -> raise (InvalidOperationException(e.Message))
+        | _ ->
+            // A kernel given a stand-in as its second operand fails on its own terms (a cast); report the stand-in.
+            let standIn = saved |> Array.tryPick (fun t -> match t.Raw with :? UnreadableRaw as u -> Some u.Message | _ -> None)
+            match standIn with
+            | Some m -> raise (InvalidOperationException m)
+            | None -> reraise ()
+    /// Frees what a node saved after a backward without retain_graph.
+    static member internal Release(n: RevNode) =
+        n.Freed <- true
+        match n with
+        | :? UnaryNode as u -> u.ReleaseSaved()
+        | :? BinaryNode as b -> b.ReleaseSaved()
+        | :? NaryNode as m -> m.ReleaseSaved()
+        | _ -> ()
+    /// Anomaly mode: raises PyTorch's error when a node's backward produced NaN.
+    static member internal CheckBackwardResult(n: RevNode, contributions: Tensor[]) =
+        for i in 0 .. contributions.Length - 1 do
+            let c = contributions.[i]
+            if not (isNull (box c)) && AnomalyMode.HasNan c.Raw then
+                let index = match n with :? BinaryNode as b when not b.UsesA -> 1 | _ -> i
+                invalidOp (sprintf "Function '%s' returned nan values in its %dth output." n.Name index)
 
 /// The reverse sweep's work stack kept per thread between sweeps.
 and [<Sealed>] internal SweepStack() =
@@ -810,28 +1005,95 @@ and [<Sealed; AbstractClass>] internal CoreOps =
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }
 
-and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp: Tensor, y: Tensor) =
+// The nodes keep the values their rules read (the op's inputs and output) with the storage versions at
+// recording time; a backward first compares versions (a few integer reads) and only takes the guarded path when
+// something changed or was released.
+and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp0: Tensor, y0: Tensor) =
     inherit RevNode(op.Name)
     let parents = [| x |]
+    let mutable xp = xp0
+    let mutable y = y0
+    let vx = xp0.Raw.Version
+    let vy = y0.Raw.Version
     override _.Parents = parents
-    override _.Backward g = [| op.Vjp(xp, y, g) |]
+    override n.Backward g =
+        if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then [| op.Vjp(xp, y, g) |]
+        else
+            let gx = RevNode.Guard(xp, n.Freed, vx, RevNode.ProducerOf parents.[0])
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
+            RevNode.RunGuarded([| gx; gy |], fun () -> [| op.Vjp(gx, gy, g) |])
+    member internal n.ReleaseSaved() =
+        let e = parents.[0]
+        let h = RevNode.FreedEdge e
+        xp <- RevNode.FreedSaved(xp, e, h)
+        parents.[0] <- h
+        y <- n.FreedOutput y
 
-and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap: Tensor, bp: Tensor, y: Tensor, useA: bool, useB: bool) =
+and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tensor, bp0: Tensor, y0: Tensor, useA: bool, useB: bool) =
     inherit RevNode(op.Name)
     let parents = if useA && useB then [| a; b |] elif useA then [| a |] else [| b |]
-    override _.Parents = parents
-    override _.Backward g =
+    let mutable ap = ap0
+    let mutable bp = bp0
+    let mutable y = y0
+    let va = ap0.Raw.Version
+    let vb = bp0.Raw.Version
+    let vy = y0.Raw.Version
+    let rule (ap: Tensor) (bp: Tensor) (y: Tensor) (g: Tensor) =
         if useA && useB then
             [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape); Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
         elif useA then [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape) |]
         else [| Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
+    /// False when only the second operand receives an adjoint (its contribution is PyTorch's 1st output).
+    member _.UsesA = useA
+    override _.Parents = parents
+    override n.Backward g =
+        if not n.Freed && ap.Raw.Version = va && bp.Raw.Version = vb && y.Raw.Version = vy then rule ap bp y g
+        else
+            let ga = RevNode.Guard(ap, n.Freed, va, (if useA then RevNode.ProducerOf parents.[0] else null))
+            let gb = RevNode.Guard(bp, n.Freed, vb, (if useB then RevNode.ProducerOf parents.[parents.Length - 1] else null))
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
+            RevNode.RunGuarded([| ga; gb; gy |], fun () -> rule ga gb gy g)
+    member internal n.ReleaseSaved() =
+        for i in 0 .. parents.Length - 1 do
+            let e = parents.[i]
+            let h = RevNode.FreedEdge e
+            ap <- RevNode.FreedSaved(ap, e, h)
+            bp <- RevNode.FreedSaved(bp, e, h)
+            parents.[i] <- h
+        y <- n.FreedOutput y
 
-and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps: Tensor[], active: bool[], y: Tensor) =
+and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active: bool[], y0: Tensor) =
     inherit RevNode(op.Name)
-    override _.Parents = xs
-    override _.Backward g =
-        let r = Array.zeroCreate xs.Length
-        for i in 0 .. xs.Length - 1 do
+    // The caller's array is shared until a release needs a private copy.
+    let mutable parents = xs
+    let mutable ps = ps0
+    let mutable y = y0
+    // Versions are almost always 0 at recording time: then no array is kept.
+    let versions =
+        let mutable any = false
+        for p in ps0 do if p.Raw.Version <> 0 then any <- true
+        if any then ps0 |> Array.map (fun p -> p.Raw.Version) else null
+    let vy = y0.Raw.Version
+    let savedVersion i = if isNull versions then 0 else versions.[i]
+    let rule (ps: Tensor[]) (y: Tensor) (g: Tensor) =
+        let r = Array.zeroCreate ps.Length
+        for i in 0 .. ps.Length - 1 do
             if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
         r
+    override _.Parents = parents
+    override n.Backward g =
+        let mutable intact = not n.Freed && y.Raw.Version = vy
+        if intact then
+            for i in 0 .. ps.Length - 1 do
+                if ps.[i].Raw.Version <> savedVersion i then intact <- false
+        if intact then rule ps y g
+        else
+            let gps = ps |> Array.mapi (fun i p -> RevNode.Guard(p, n.Freed, savedVersion i, RevNode.ProducerOf parents.[i]))
+            let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
+            RevNode.RunGuarded(Array.append gps [| gy |], fun () -> rule gps gy g)
+    member internal n.ReleaseSaved() =
+        let hollow = Array.map RevNode.FreedEdge parents
+        ps <- Array.init ps.Length (fun i -> RevNode.FreedSaved(ps.[i], parents.[i], hollow.[i]))
+        parents <- hollow
+        y <- n.FreedOutput y
 

@@ -35,6 +35,8 @@ module Tensor =
     let arange (start: float) (stop: float) (step: float) = RandomTensors.arange start stop step Dtype.Float32
     /// Seeds the global generator.
     let manualSeed (seed: int64) = RandomTensors.manualSeed seed
+    /// Enters anomaly detection on this thread (torch.autograd.detect_anomaly): `use _ = Tensor.detectAnomaly ()`.
+    let detectAnomaly () = AnomalyMode.DetectAnomaly()
     /// Uniform [0, 1) float32 samples from the global generator.
     let rand (shape: int[]) = RandomTensors.rand Generator.Default shape Dtype.Float32
     /// Standard normal float32 samples from the global generator.
