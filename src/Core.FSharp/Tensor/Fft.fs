@@ -459,12 +459,11 @@ type ComplexTensor(packed: Tensor) =
         let data = packed.Raw.ToDoubleArray()
         let n = data.Length / 2
         let shape = Array.sub packed.Shape 0 (packed.Shape.Length - 1)
-        let gradFn = match packed.GradFnName with null -> None | g -> Some g
-        let requiresGrad = false
         let suffixes =
-            (if packed.Dtype = Dtype.Float64 then [ "dtype=torch.complex128" ] else [])
-            @ (match gradFn with Some g -> [ sprintf "grad_fn=<%s>" g ] | None -> [])
-            @ (if requiresGrad then [ "requires_grad=True" ] else [])
+            (if packed.Dtype = Dtype.Float64 || n = 0 then [ "dtype=torch." + (if packed.Dtype = Dtype.Float64 then "complex128" else "complex64") ] else [])
+            @ (match packed.GradFnName with
+               | null -> if packed.RequiresGrad && packed.IsLeaf then [ "requires_grad=True" ] else []
+               | g -> [ sprintf "grad_fn=<%s>" g ])
         let body =
             if n = 0 then
                 "tensor([]" + (if shape.Length <> 1 then ", size=" + PyFormat.tuple shape else "")

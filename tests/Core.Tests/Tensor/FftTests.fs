@@ -259,6 +259,8 @@ let printingAndErrorTests =
                         let z = Fft.rfft x
                         Expect.isLessThanOrEqual (relErr (z.ViewAsReal.ToDoubleArray()) values / ulp false) 3.0 "rfft values within 3 ulp"
                         z
+                    | _ when r.GetProperty("requiresGrad").GetBoolean() ->
+                        ComplexTensor((tensorOf f64 (Array.append shape [| 2 |]) values).RequiresGrad_())
                     | _ -> complexOf f64 shape values
                 Expect.equal (string z) (r.GetProperty("repr").GetString()) "repr"
         yield testCase "Abs and Angle record PyTorch's grad_fn names; DtypeName follows the part dtype" <| fun () ->

@@ -136,10 +136,15 @@ for name, z in (
     ("rfft_base", torch.fft.rfft(x_base, norm="ortho")),
     ("complex_negzero", torch.complex(torch.tensor([1.0, 2.0]), torch.tensor([3.0, -0.0]))),
     ("zeros", torch.zeros(3, dtype=torch.complex64)),
+    ("leaf_requires_grad", torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)),
+    ("leaf_requires_grad_f64", torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex128, requires_grad=True)),
+    ("empty", torch.fft.rfft(torch.zeros(0, 4))),
+    ("summarized", torch.fft.rfft(torch.arange(2000.0))),
 ):
     reprs.append({"name": name, "input": packed(z), "shape": list(z.shape),
                   "dtype": "float64" if z.dtype == torch.complex128 else "float32",
-                  "gradFn": type(z.grad_fn).__name__ if z.grad_fn is not None else None, "repr": repr(z)})
+                  "gradFn": type(z.grad_fn).__name__ if z.grad_fn is not None else None,
+                  "requiresGrad": z.requires_grad and z.grad_fn is None, "repr": repr(z)})
 
 with open(sys.argv[1], "w") as f:
     json.dump({"torch": torch.__version__, "values": values, "grads": grads, "rolls": rolls, "reprs": reprs}, f)
