@@ -396,7 +396,6 @@ module internal ComplexOps =
 namespace Fluxion
 
 open System
-open System.Text
 open Fluxion.Backend
 open Fluxion.Printing
 
