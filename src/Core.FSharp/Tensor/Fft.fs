@@ -7,15 +7,33 @@ open Fluxion
 open Fluxion.Backend
 open Fluxion.Printing
 
-/// One-dimensional discrete Fourier transforms on float64 buffers: radix-2 for powers of two, a direct sum
-/// for short other lengths and Bluestein's chirp convolution for long ones. Every length computes in float64
+/// One-dimensional discrete Fourier transforms on float64 buffers: radix-2 for powers of two, mixed radix
+/// for lengths with small prime factors and Bluestein's chirp convolution for the rest. Every length computes in float64
 /// (float32 tensors are rounded once at the end), so a float32 result is within a few ulp of the exact DFT.
 module internal FftKernel =
-    /// Lengths below this that are not powers of two use the direct O(n²) sum (its error grows like √n·ε).
+    /// Lengths whose prime factors are all at most this use mixed radix (a direct sum per factor); longer
+    /// prime factors make that O(n·p) stage slow and less accurate, so those lengths use Bluestein.
     [<Literal>]
     let private DirectLimit = 64
 
     let private isPow2 (n: int) = n > 0 && (n &&& (n - 1)) = 0
+
+    /// π − Math.PI: the part of π that a double drops.
+    [<Literal>]
+    let private PiLow = 1.2246467991473532e-16
+
+    /// cos and sin of (π/2)·r/n for 0 ≤ r ≤ n/2, with the angle carried as a double-double and corrected to
+    /// first order, so results such as sin(π/6) = 0.5 come out exact (plain Math.Sin(Math.PI/6) is 1 ulp low,
+    /// which would leave a constant signal's zero bins at 1e-17 instead of 0, as pocketfft gives).
+    let private sinCos (r: int64) (n: int) =
+        let d = 2.0 * float n
+        let x = float r / d
+        let xe = Math.FusedMultiplyAdd(-x, d, float r) / d
+        let hi = Math.PI * x
+        let lo = Math.FusedMultiplyAdd(Math.PI, x, -hi) + PiLow * x + Math.PI * xe
+        let c = Math.Cos hi
+        let s = Math.Sin hi
+        struct (c - lo * s, s + lo * c)
 
     /// cos and sin of 2πk/n for k < n; the angle is reduced to [0, π/4] with exact quadrant and octant
     /// symmetries, so the table is accurate to an ulp and symmetric entries agree exactly.
@@ -27,12 +45,8 @@ module internal FftKernel =
             let q = int (k4 / int64 n)
             let r = k4 - int64 q * int64 n
             let struct (x, y) =
-                if 2L * r <= int64 n then
-                    let a = Math.PI / 2.0 * float r / float n
-                    struct (Math.Cos a, Math.Sin a)
-                else
-                    let a = Math.PI / 2.0 * float (int64 n - r) / float n
-                    struct (Math.Sin a, Math.Cos a)
+                if 2L * r <= int64 n then sinCos r n
+                else let struct (c, s) = sinCos (int64 n - r) n in struct (s, c)
             let struct (x, y) =
                 match q with
                 | 0 -> struct (x, y)
@@ -80,24 +94,57 @@ module internal FftKernel =
                 start <- start + size
             size <- size * 2
 
-    let private direct (re: float[]) (im: float[]) (sign: float) =
-        let n = re.Length
-        let c, s = tw n
-        let orr = Array.zeroCreate n
-        let oi = Array.zeroCreate n
-        for k in 0 .. n - 1 do
-            let mutable ar = 0.0
-            let mutable ai = 0.0
-            for j in 0 .. n - 1 do
-                let idx = int ((int64 j * int64 k) % int64 n)
-                let wr = c.[idx]
-                let wi = sign * s.[idx]
-                ar <- ar + re.[j] * wr - im.[j] * wi
-                ai <- ai + re.[j] * wi + im.[j] * wr
-            orr.[k] <- ar
-            oi.[k] <- ai
-        Array.blit orr 0 re 0 n
-        Array.blit oi 0 im 0 n
+    let private smallestFactor (n: int) =
+        let mutable p = 2
+        while p * p <= n && n % p <> 0 do p <- p + 1
+        if p * p > n then n else p
+
+    let private largestFactor (n: int) =
+        let mutable n = n
+        let mutable big = 1
+        let mutable p = 2
+        while p * p <= n do
+            while n % p = 0 do
+                big <- p
+                n <- n / p
+            p <- p + 1
+        if n > 1 then n else big
+
+    /// Mixed-radix decimation in time: the DFT of x[off + j·stride], j < n, written to out[outOff ..].
+    /// Each stage sums over its prime factor directly, so a constant signal of a length built from 2s and
+    /// 3s gives exactly zero off-DC bins (as pocketfft does) and exact bins make |z|'s zero subgradient agree.
+    let rec private mixed (xr: float[]) (xi: float[]) (off: int) (stride: int) (n: int) (outR: float[]) (outI: float[]) (outOff: int) (sign: float) =
+        if n = 1 then
+            outR.[outOff] <- xr.[off]
+            outI.[outOff] <- xi.[off]
+        else
+            let p = smallestFactor n
+            let m = n / p
+            for r in 0 .. p - 1 do
+                mixed xr xi (off + r * stride) (stride * p) m outR outI (outOff + r * m) sign
+            let c, s = tw n
+            let tr = Array.zeroCreate p
+            let ti = Array.zeroCreate p
+            for q in 0 .. m - 1 do
+                // The p inputs of output column q sit where its p outputs go, so the update is in place.
+                for r in 0 .. p - 1 do
+                    let yr = outR.[outOff + r * m + q]
+                    let yi = outI.[outOff + r * m + q]
+                    let wr = c.[r * q]
+                    let wi = sign * s.[r * q]
+                    tr.[r] <- yr * wr - yi * wi
+                    ti.[r] <- yr * wi + yi * wr
+                for k in 0 .. p - 1 do
+                    let mutable ar = tr.[0]
+                    let mutable ai = ti.[0]
+                    for r in 1 .. p - 1 do
+                        let idx = ((r * k) % p) * m
+                        let wr = c.[idx]
+                        let wi = sign * s.[idx]
+                        ar <- ar + tr.[r] * wr - ti.[r] * wi
+                        ai <- ai + tr.[r] * wi + ti.[r] * wr
+                    outR.[outOff + q + m * k] <- ar
+                    outI.[outOff + q + m * k] <- ai
 
     /// Bluestein's plan for one length and direction: the chirp and the FFT of its conjugate.
     type private Chirp = { M: int; Cr: float[]; Ci: float[]; Br: float[]; Bi: float[] }
@@ -151,7 +198,12 @@ module internal FftKernel =
         let sign = if inverse then 1.0 else -1.0
         if n <= 1 then ()
         elif isPow2 n then radix2 re im sign
-        elif n < DirectLimit then direct re im sign
+        elif largestFactor n <= DirectLimit then
+            let outR = Array.zeroCreate n
+            let outI = Array.zeroCreate n
+            mixed re im 0 1 n outR outI 0 sign
+            Array.blit outR 0 re 0 n
+            Array.blit outI 0 im 0 n
         else bluestein re im sign
 
     /// Sizes around dimension d: (outer, length, inner).

@@ -85,11 +85,11 @@ def spectral_l2_fft(y_pred, y_target, n_fft=None):
 
 grads = []
 for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
-    for shape, n_fft in (([32], None), ([3, 10], None), ([2, 9], 16), ([11], 6), ([16], None)):
+    for shape, n_fft in (([32], None), ([3, 10], None), ([2, 9], 16), ([11], 6), ([16], None), ([12], None)):
         pred = real_input(shape, dtype).requires_grad_()
         target = real_input(shape, dtype)
-        if shape == [16]:
-            # Exact zero bins (a constant signal of power-of-two length) in in the prediction exercises |z|'s zero subgradient.
+        if shape in ([16], [12]):
+            # Exact zero bins (a constant signal of length 16 or 12) in in the prediction exercises |z|'s zero subgradient.
             pred = torch.ones(shape, dtype=dtype).requires_grad_()
         loss = spectral_l2_fft(pred, target, n_fft)
         loss.backward()
