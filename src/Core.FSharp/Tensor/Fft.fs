@@ -1,0 +1,689 @@
+namespace Fluxion.Ops
+
+open System
+open System.Collections.Concurrent
+open System.Text
+open Fluxion
+open Fluxion.Backend
+open Fluxion.Printing
+
+/// One-dimensional discrete Fourier transforms on float64 buffers: radix-2 for powers of two, mixed radix
+/// for lengths with small prime factors and Bluestein's chirp convolution for the rest. Every length computes in float64
+/// (float32 tensors are rounded once at the end), so a float32 result is within a few ulp of the exact DFT.
+module internal FftKernel =
+    /// Lengths whose prime factors are all at most this use mixed radix (a direct sum per factor); longer
+    /// prime factors make that O(n·p) stage slow and less accurate, so those lengths use Bluestein.
+    [<Literal>]
+    let private DirectLimit = 64
+
+    let private isPow2 (n: int) = n > 0 && (n &&& (n - 1)) = 0
+
+    /// π − Math.PI: the part of π that a double drops.
+    [<Literal>]
+    let private PiLow = 1.2246467991473532e-16
+
+    /// cos and sin of (π/2)·r/n for 0 ≤ r ≤ n/2, with the angle carried as a double-double and corrected to
+    /// first order, so results such as sin(π/6) = 0.5 come out exact (plain Math.Sin(Math.PI/6) is 1 ulp low,
+    /// which would leave a constant signal's zero bins at 1e-17 instead of 0, as pocketfft gives).
+    let private sinCos (r: int64) (n: int) =
+        let d = 2.0 * float n
+        let x = float r / d
+        let xe = Math.FusedMultiplyAdd(-x, d, float r) / d
+        let hi = Math.PI * x
+        let lo = Math.FusedMultiplyAdd(Math.PI, x, -hi) + PiLow * x + Math.PI * xe
+        let c = Math.Cos hi
+        let s = Math.Sin hi
+        struct (c - lo * s, s + lo * c)
+
+    /// cos and sin of 2πk/n for k < n; the angle is reduced to [0, π/4] with exact quadrant and octant
+    /// symmetries, so the table is accurate to an ulp and symmetric entries agree exactly.
+    let private twiddles (n: int) =
+        let c = Array.zeroCreate n
+        let s = Array.zeroCreate n
+        for k in 0 .. n - 1 do
+            let k4 = 4L * int64 k
+            let q = int (k4 / int64 n)
+            let r = k4 - int64 q * int64 n
+            let struct (x, y) =
+                if 2L * r <= int64 n then sinCos r n
+                else let struct (c, s) = sinCos (int64 n - r) n in struct (s, c)
+            let struct (x, y) =
+                match q with
+                | 0 -> struct (x, y)
+                | 1 -> struct (-y, x)
+                | 2 -> struct (-x, -y)
+                | _ -> struct (y, -x)
+            c.[k] <- x
+            s.[k] <- y
+        c, s
+
+    let private twiddleCache = ConcurrentDictionary<int, float[] * float[]>()
+    let private tw (n: int) = twiddleCache.GetOrAdd(n, twiddles)
+
+    /// In-place radix-2 FFT of a power-of-two length; `sign` = -1 forward, +1 inverse (unscaled).
+    let private radix2 (re: float[]) (im: float[]) (sign: float) =
+        let n = re.Length
+        let mutable j = 0
+        for i in 0 .. n - 2 do
+            if i < j then
+                let t = re.[i] in re.[i] <- re.[j]; re.[j] <- t
+                let t = im.[i] in im.[i] <- im.[j]; im.[j] <- t
+            let mutable m = n >>> 1
+            while m >= 1 && (j &&& m) <> 0 do
+                j <- j ^^^ m
+                m <- m >>> 1
+            j <- j ||| m
+        let c, s = tw n
+        let mutable size = 2
+        while size <= n do
+            let half = size / 2
+            let step = n / size
+            let mutable start = 0
+            while start < n do
+                for k in 0 .. half - 1 do
+                    let wr = c.[k * step]
+                    let wi = sign * s.[k * step]
+                    let a = start + k
+                    let b = a + half
+                    let xr = re.[b] * wr - im.[b] * wi
+                    let xi = re.[b] * wi + im.[b] * wr
+                    re.[b] <- re.[a] - xr
+                    im.[b] <- im.[a] - xi
+                    re.[a] <- re.[a] + xr
+                    im.[a] <- im.[a] + xi
+                start <- start + size
+            size <- size * 2
+
+    let private smallestFactor (n: int) =
+        let mutable p = 2
+        while p * p <= n && n % p <> 0 do p <- p + 1
+        if p * p > n then n else p
+
+    let private largestFactor (n: int) =
+        let mutable n = n
+        let mutable big = 1
+        let mutable p = 2
+        while p * p <= n do
+            while n % p = 0 do
+                big <- p
+                n <- n / p
+            p <- p + 1
+        if n > 1 then n else big
+
+    /// Mixed-radix decimation in time: the DFT of x[off + j·stride], j < n, written to out[outOff ..].
+    /// Each stage sums over its prime factor directly, so a constant signal of a length built from 2s and
+    /// 3s gives exactly zero off-DC bins (as pocketfft does) and exact bins make |z|'s zero subgradient agree.
+    let rec private mixed (xr: float[]) (xi: float[]) (off: int) (stride: int) (n: int) (outR: float[]) (outI: float[]) (outOff: int) (sign: float) =
+        if n = 1 then
+            outR.[outOff] <- xr.[off]
+            outI.[outOff] <- xi.[off]
+        else
+            let p = smallestFactor n
+            let m = n / p
+            for r in 0 .. p - 1 do
+                mixed xr xi (off + r * stride) (stride * p) m outR outI (outOff + r * m) sign
+            let c, s = tw n
+            let tr = Array.zeroCreate p
+            let ti = Array.zeroCreate p
+            for q in 0 .. m - 1 do
+                // The p inputs of output column q sit where its p outputs go, so the update is in place.
+                for r in 0 .. p - 1 do
+                    let yr = outR.[outOff + r * m + q]
+                    let yi = outI.[outOff + r * m + q]
+                    let wr = c.[r * q]
+                    let wi = sign * s.[r * q]
+                    tr.[r] <- yr * wr - yi * wi
+                    ti.[r] <- yr * wi + yi * wr
+                for k in 0 .. p - 1 do
+                    let mutable ar = tr.[0]
+                    let mutable ai = ti.[0]
+                    for r in 1 .. p - 1 do
+                        let idx = ((r * k) % p) * m
+                        let wr = c.[idx]
+                        let wi = sign * s.[idx]
+                        ar <- ar + tr.[r] * wr - ti.[r] * wi
+                        ai <- ai + tr.[r] * wi + ti.[r] * wr
+                    outR.[outOff + q + m * k] <- ar
+                    outI.[outOff + q + m * k] <- ai
+
+    /// Bluestein's plan for one length and direction: the chirp and the FFT of its conjugate.
+    type private Chirp = { M: int; Cr: float[]; Ci: float[]; Br: float[]; Bi: float[] }
+
+    let private chirpCache = ConcurrentDictionary<struct (int * float), Chirp>()
+
+    let private makeChirp (struct (n: int, sign: float)) =
+        let mutable m = 1
+        while m < 2 * n - 1 do m <- m * 2
+        // e^{sign·iπk²/n} = twiddle of length 2n at k² mod 2n (exact index arithmetic keeps it accurate).
+        let c2, s2 = tw (2 * n)
+        let cr = Array.init n (fun k -> c2.[int ((int64 k * int64 k) % (2L * int64 n))])
+        let ci = Array.init n (fun k -> sign * s2.[int ((int64 k * int64 k) % (2L * int64 n))])
+        let br = Array.zeroCreate m
+        let bi = Array.zeroCreate m
+        for k in 0 .. n - 1 do
+            br.[k] <- cr.[k]
+            bi.[k] <- -ci.[k]
+            if k > 0 then
+                br.[m - k] <- cr.[k]
+                bi.[m - k] <- -ci.[k]
+        radix2 br bi -1.0
+        { M = m; Cr = cr; Ci = ci; Br = br; Bi = bi }
+
+    let private bluestein (re: float[]) (im: float[]) (sign: float) =
+        let n = re.Length
+        let p = chirpCache.GetOrAdd(struct (n, sign), makeChirp)
+        let m = p.M
+        let ar = Array.zeroCreate m
+        let ai = Array.zeroCreate m
+        for k in 0 .. n - 1 do
+            ar.[k] <- re.[k] * p.Cr.[k] - im.[k] * p.Ci.[k]
+            ai.[k] <- re.[k] * p.Ci.[k] + im.[k] * p.Cr.[k]
+        radix2 ar ai -1.0
+        for k in 0 .. m - 1 do
+            let xr = ar.[k] * p.Br.[k] - ai.[k] * p.Bi.[k]
+            let xi = ar.[k] * p.Bi.[k] + ai.[k] * p.Br.[k]
+            ar.[k] <- xr
+            ai.[k] <- xi
+        radix2 ar ai 1.0
+        let inv = 1.0 / float m
+        for k in 0 .. n - 1 do
+            let xr = ar.[k] * inv
+            let xi = ai.[k] * inv
+            re.[k] <- xr * p.Cr.[k] - xi * p.Ci.[k]
+            im.[k] <- xr * p.Ci.[k] + xi * p.Cr.[k]
+
+    /// Unscaled in-place DFT: Σ_j x_j e^{∓2πijk/n} (minus for forward).
+    let transform (re: float[]) (im: float[]) (inverse: bool) =
+        let n = re.Length
+        let sign = if inverse then 1.0 else -1.0
+        if n <= 1 then ()
+        elif isPow2 n then radix2 re im sign
+        elif largestFactor n <= DirectLimit then
+            let outR = Array.zeroCreate n
+            let outI = Array.zeroCreate n
+            mixed re im 0 1 n outR outI 0 sign
+            Array.blit outR 0 re 0 n
+            Array.blit outI 0 im 0 n
+        else bluestein re im sign
+
+    /// Sizes around dimension d: (outer, length, inner).
+    let private split (shape: int[]) (d: int) (last: int) =
+        let mutable outer = 1
+        for i in 0 .. d - 1 do outer <- outer * shape.[i]
+        let mutable inner = 1
+        for i in d + 1 .. last - 1 do inner <- inner * shape.[i]
+        outer, inner
+
+    let private make (like: RawTensor) (data: float[]) (shape: int[]) =
+        if like.Dtype = Dtype.Float64 then like.Backend.OfFloat64(data, shape)
+        else like.Backend.OfFloat32(Array.map float32 data, shape)
+
+    /// Complex-to-complex along d of a packed tensor [..., n, ..., 2], scaled by `scale`.
+    let c2c (r: RawTensor) (d: int) (inverse: bool) (scale: float) =
+        let shape = r.Shape
+        let n = shape.[d]
+        let outer, inner = split shape d (shape.Length - 1)
+        let src = r.ToDoubleArray()
+        let dst = Array.zeroCreate src.Length
+        let re = Array.zeroCreate n
+        let im = Array.zeroCreate n
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                for k in 0 .. n - 1 do
+                    let at = ((o * n + k) * inner + i) * 2
+                    re.[k] <- src.[at]
+                    im.[k] <- src.[at + 1]
+                transform re im inverse
+                for k in 0 .. n - 1 do
+                    let at = ((o * n + k) * inner + i) * 2
+                    dst.[at] <- re.[k] * scale
+                    dst.[at + 1] <- im.[k] * scale
+        make r dst shape
+
+    /// Real-to-complex along d of a real tensor, keeping the n/2+1 non-redundant bins (packed output).
+    let r2c (r: RawTensor) (d: int) (scale: float) =
+        let shape = r.Shape
+        let n = shape.[d]
+        let bins = n / 2 + 1
+        let outer, inner = split shape d shape.Length
+        let src = r.ToDoubleArray()
+        let outShape = Array.append (Array.copy shape) [| 2 |]
+        outShape.[d] <- bins
+        let dst = Array.zeroCreate (outer * bins * inner * 2)
+        let re = Array.zeroCreate n
+        let im = Array.zeroCreate n
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                for k in 0 .. n - 1 do
+                    re.[k] <- src.[(o * n + k) * inner + i]
+                    im.[k] <- 0.0
+                transform re im false
+                // The DC bin (and the Nyquist bin of an even length) of a real signal is real.
+                im.[0] <- 0.0
+                if n % 2 = 0 then im.[n / 2] <- 0.0
+                for k in 0 .. bins - 1 do
+                    let at = ((o * bins + k) * inner + i) * 2
+                    dst.[at] <- re.[k] * scale
+                    dst.[at + 1] <- im.[k] * scale
+        make r dst outShape
+
+    /// Complex-to-real along d: the n/2+1 packed bins are extended by Hermitian symmetry to n (the imaginary
+    /// parts of the DC bin and of an even length's Nyquist bin are ignored), inverse-transformed, scaled.
+    let c2r (r: RawTensor) (d: int) (n: int) (scale: float) =
+        let shape = r.Shape
+        let bins = shape.[d]
+        let outer, inner = split shape d (shape.Length - 1)
+        let src = r.ToDoubleArray()
+        let outShape = Array.sub shape 0 (shape.Length - 1)
+        outShape.[d] <- n
+        let dst = Array.zeroCreate (outer * n * inner)
+        let re = Array.zeroCreate n
+        let im = Array.zeroCreate n
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                for k in 0 .. n / 2 do
+                    let at = ((o * bins + k) * inner + i) * 2
+                    re.[k] <- src.[at]
+                    im.[k] <- src.[at + 1]
+                im.[0] <- 0.0
+                if n % 2 = 0 then im.[n / 2] <- 0.0
+                for k in n / 2 + 1 .. n - 1 do
+                    re.[k] <- re.[n - k]
+                    im.[k] <- -im.[n - k]
+                transform re im true
+                for k in 0 .. n - 1 do
+                    dst.[(o * n + k) * inner + i] <- re.[k] * scale
+        make r dst outShape
+
+    /// |z| of a packed tensor (hypot, so huge or tiny parts do not overflow or underflow).
+    let abs (r: RawTensor) =
+        let src = r.ToDoubleArray()
+        let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)
+        let dst = Array.init (src.Length / 2) (fun i ->
+            let a = Math.Abs src.[2 * i]
+            let b = Math.Abs src.[2 * i + 1]
+            let hi = max a b
+            let lo = min a b
+            if hi = 0.0 || Double.IsInfinity hi then hi
+            else let q = lo / hi in hi * Math.Sqrt(1.0 + q * q))
+        make r dst shape
+
+    /// arg z = atan2(im, re) of a packed tensor.
+    let angle (r: RawTensor) =
+        let src = r.ToDoubleArray()
+        let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)
+        make r (Array.init (src.Length / 2) (fun i -> Math.Atan2(src.[2 * i + 1], src.[2 * i]))) shape
+
+    /// Circular shift by `shift` along d (PyTorch's roll for one dimension).
+    let roll (r: RawTensor) (shift: int) (d: int) =
+        let shape = r.Shape
+        let n = shape.[d]
+        let s = if n = 0 then 0 else ((shift % n) + n) % n
+        if s = 0 then r
+        else
+            let starts = Array.zeroCreate shape.Length
+            let steps = Array.create shape.Length 1
+            let tailLen = Array.copy shape
+            tailLen.[d] <- s
+            let tailStart = Array.copy starts
+            tailStart.[d] <- n - s
+            let headLen = Array.copy shape
+            headLen.[d] <- n - s
+            r.Backend.Cat([| r.Slice(tailStart, tailLen, steps); r.Slice(starts, headLen, steps) |], d)
+
+/// The differentiable complex ops on packed tensors (value, JVP and VJP together) and complex printing.
+module internal ComplexOps =
+    let private isZero (t: Tensor) = t.Detach().CompareScalar(CompareKind.Eq, 0.0)
+
+    /// |z| of a packed tensor; d|z| = (re·dre + im·dim)/|z|, taken as 0 at z = 0 (PyTorch's sgn subgradient).
+    let abs (x: Tensor) : Tensor =
+        let coef (x: Tensor) (y: Tensor) =
+            let y1 = Shapes.unsqueeze -1 y
+            let zero = isZero y1
+            Tensor.Where(zero, x.ZerosLike(), x / Tensor.Where(zero, y1.OnesLike(), y1))
+        Tensor.ApplyUnary({ new UnaryOp("AbsBackward0") with
+            member _.Forward r = FftKernel.abs r
+            member _.Jvp(x, dx, y) = (dx * coef x y).Sum(-1)
+            member _.Vjp(x, y, g) = Shapes.unsqueeze -1 g * coef x y }, x)
+
+    /// arg z of a packed tensor; d arg = (re·dim − im·dre)/|z|², taken as 0 at z = 0 like PyTorch.
+    let angle (x: Tensor) : Tensor =
+        let coef (x: Tensor) =
+            let re = x.Select(-1, 0)
+            let im = x.Select(-1, 1)
+            let r2 = re * re + im * im
+            let zero = isZero r2
+            let safe = Tensor.Where(zero, r2.OnesLike(), r2)
+            let z = r2.ZerosLike()
+            Shapes.stack -1 [| Tensor.Where(zero, z, -im / safe); Tensor.Where(zero, z, re / safe) |]
+        Tensor.ApplyUnary({ new UnaryOp("AngleBackward0") with
+            member _.Forward r = FftKernel.angle r
+            member _.Jvp(x, dx, _) = (dx * coef x).Sum(-1)
+            member _.Vjp(x, _, g) = Shapes.unsqueeze -1 g * coef x }, x)
+
+    /// PyTorch's `_Formatter` for one part: a width and a cell function (default print options).
+    let private formatter (values: float[]) =
+        let p = 4
+        let mutable intMode = true
+        let mutable sci = false
+        let mutable mn = Double.PositiveInfinity
+        let mutable mx = 0.0
+        let mutable any = false
+        for v in values do
+            if Double.IsFinite v && v <> 0.0 then
+                any <- true
+                let a = Math.Abs v
+                if a < mn then mn <- a
+                if a > mx then mx <- a
+                if v <> Math.Ceiling v then intMode <- false
+        if not any then
+            // All zeros (or non-finite): PyTorch stays in integer mode.
+            let cell (v: float) = if Double.IsFinite v then PyFormat.toFixed 0 v + "." else PyFormat.toFixed 0 v
+            let width = values |> Array.fold (fun w v -> max w (cell v).Length) 1
+            width, cell
+        else
+            if intMode then
+                if mx / mn > 1000.0 || mx > 1.0e8 then sci <- true
+            elif mx / mn > 1000.0 || mx > 1.0e8 || mn < 1.0e-4 then sci <- true
+            let cell (v: float) =
+                if sci then PyFormat.toSci p v
+                elif intMode then (if Double.IsFinite v then PyFormat.toFixed 0 v + "." else PyFormat.toFixed 0 v)
+                else PyFormat.toFixed p v
+            let mutable width = 1
+            for v in values do
+                if Double.IsFinite v && v <> 0.0 then width <- max width (cell v).Length
+            width, cell
+
+    let private padLeft (w: int) (s: string) = if s.Length >= w then s else String(' ', w - s.Length) + s
+
+    /// The bracketed body of a complex repr (after `tensor(`), laid out like PyTorch 1.13's `_tensor_str`.
+    let formatBody (shape: int[]) (data: float[]) =
+        let n = data.Length / 2
+        let edge = 3
+        let summarize = n > 1000
+        let kept (len: int) = if summarize && len > 2 * edge then Array.append [| 0 .. edge - 1 |] [| len - edge .. len - 1 |] else [| 0 .. len - 1 |]
+        let mutable shown = [| 0 |]
+        for d in 0 .. shape.Length - 1 do
+            let k = kept shape.[d]
+            shown <- [| for a in shown do for i in k -> a * shape.[d] + i |]
+        let rw, rcell = formatter (shown |> Array.map (fun i -> data.[2 * i]))
+        let iw, icell = formatter (shown |> Array.map (fun i -> data.[2 * i + 1]))
+        let cell (i: int) =
+            let realStr = padLeft rw (rcell data.[2 * i])
+            let imagStr = (padLeft iw (icell data.[2 * i + 1]) + "j").TrimStart()
+            if imagStr.[0] = '+' || imagStr.[0] = '-' then realStr + imagStr else realStr + "+" + imagStr
+        let elementLength = rw + 2 + iw + 1
+        let sb = StringBuilder()
+        let strides = Array.zeroCreate shape.Length
+        let mutable s = 1
+        for d in shape.Length - 1 .. -1 .. 0 do
+            strides.[d] <- s
+            s <- s * shape.[d]
+        let items (len: int) =
+            if summarize && len > 2 * edge then Array.concat [ [| 0 .. edge - 1 |]; [| -1 |]; [| len - edge .. len - 1 |] ]
+            else [| 0 .. len - 1 |]
+        let rec go (dim: int) (offset: int) (ind: int) =
+            let nd = shape.Length - dim
+            if nd = 1 then
+                let perLine = max 1 (int (Math.Floor(float (80 - ind) / float elementLength)))
+                let cells = items shape.[dim] |> Array.map (fun i -> if i < 0 then " ..." else cell (offset + i))
+                sb.Append('[') |> ignore
+                for k in 0 .. cells.Length - 1 do
+                    if k > 0 then
+                        if k % perLine = 0 then sb.Append(",\n").Append(' ', ind + 1) |> ignore
+                        else sb.Append(", ") |> ignore
+                    sb.Append(cells.[k]) |> ignore
+                sb.Append(']') |> ignore
+            else
+                sb.Append('[') |> ignore
+                let its = items shape.[dim]
+                for k in 0 .. its.Length - 1 do
+                    if k > 0 then sb.Append(',').Append('\n', nd - 1).Append(' ', ind + 1) |> ignore
+                    let i = its.[k]
+                    if i < 0 then sb.Append("...") |> ignore else go (dim + 1) (offset + i * strides.[dim]) (ind + 1)
+                sb.Append(']') |> ignore
+        if shape.Length = 0 then sb.Append(cell 0) |> ignore else go 0 0 7
+        sb.ToString()
+
+namespace Fluxion
+
+open System
+open Fluxion.Backend
+open Fluxion.Printing
+
+/// A complex tensor as a real pair, since Fluxion has no complex dtype. It stores one real tensor in
+/// `torch.view_as_real` layout (a trailing dimension of size 2: real, imaginary) rather than two separate
+/// tensors so that every complex op (FFT, abs, angle) is a single graph node with PyTorch's grad_fn name
+/// and one derivative rule; `Real` and `Imag` are differentiable views of that tensor. The gradient of a
+/// real loss with respect to the pair is (∂L/∂re, ∂L/∂im), which is PyTorch's complex gradient re + i·im.
+[<Sealed; AllowNullLiteral>]
+type ComplexTensor(packed: Tensor) =
+    do
+        if isNull (box packed) then nullArg "packed"
+        let s = packed.Shape
+        if s.Length = 0 || s.[s.Length - 1] <> 2 || not (Dtype.isFloat packed.Dtype) then
+            raise (ShapeException(sprintf "ComplexTensor: expects a float tensor whose last dimension has size 2 (view_as_real layout), got %s of shape %s" (Dtype.name packed.Dtype) (Shape.toString s)))
+
+    /// Builds a complex tensor from equally shaped real and imaginary parts (PyTorch's `torch.complex`).
+    static member Complex(real: Tensor, imag: Tensor) : ComplexTensor =
+        if isNull (box real) then nullArg "real"
+        if isNull (box imag) then nullArg "imag"
+        if not (Shape.equal real.Shape imag.Shape) then
+            raise (ShapeException(sprintf "complex: real and imaginary parts need equal shapes, got %s and %s" (Shape.toString real.Shape) (Shape.toString imag.Shape)))
+        if real.Dtype <> imag.Dtype then
+            invalidArg "imag" (sprintf "complex: expected both inputs to have the same dtype, got %s and %s" (Dtype.name real.Dtype) (Dtype.name imag.Dtype))
+        if not (Dtype.isFloat real.Dtype) then
+            invalidArg "real" (sprintf "complex: expected float32 or float64 parts, got %s" (Dtype.name real.Dtype))
+        ComplexTensor(Fluxion.Ops.Shapes.stack -1 [| real; imag |])
+
+    /// A complex tensor with zero imaginary part.
+    static member OfReal(real: Tensor) : ComplexTensor = ComplexTensor.Complex(real, real.ZerosLike())
+
+    /// The packed real tensor of shape [..., 2] (PyTorch's `torch.view_as_real`).
+    member _.ViewAsReal: Tensor = packed
+    /// The real part (differentiable).
+    member _.Real: Tensor = packed.Select(-1, 0)
+    /// The imaginary part (differentiable).
+    member _.Imag: Tensor = packed.Select(-1, 1)
+    /// The complex shape (without the trailing pair dimension).
+    member _.ShapeArray: int[] = Array.sub packed.Shape 0 (packed.Shape.Length - 1)
+    /// Number of dimensions of the complex tensor.
+    member _.Dim: int = packed.Shape.Length - 1
+    /// The dtype of each part (float32 for PyTorch's complex64, float64 for complex128).
+    member _.PartDtype: Dtype = packed.Dtype
+    /// PyTorch's dtype name: complex64 or complex128.
+    member _.DtypeName: string = if packed.Dtype = Dtype.Float64 then "complex128" else "complex64"
+    /// The op that made this tensor (PyTorch's grad_fn name), or null.
+    member _.GradFnName: string = packed.GradFnName
+
+    /// |z| = sqrt(re² + im²) elementwise; its gradient at 0 is 0, as in PyTorch.
+    member _.Abs() : Tensor = Fluxion.Ops.ComplexOps.abs packed
+    /// arg z = atan2(im, re) elementwise; its gradient at 0 is 0, as in PyTorch.
+    member _.Angle() : Tensor = Fluxion.Ops.ComplexOps.angle packed
+    /// The complex conjugate.
+    member _.Conj() : ComplexTensor =
+        let one = packed.Detach().Select(-1, 0).OnesLike()
+        ComplexTensor(packed * Fluxion.Ops.Shapes.stack -1 [| one; -one |])
+
+    /// PyTorch's complex repr, e.g. `tensor([1.+0.j, 0.-1.j])`.
+    override _.ToString() =
+        let data = packed.Raw.ToDoubleArray()
+        let n = data.Length / 2
+        let shape = Array.sub packed.Shape 0 (packed.Shape.Length - 1)
+        let suffixes =
+            (if packed.Dtype = Dtype.Float64 || n = 0 then [ "dtype=torch." + (if packed.Dtype = Dtype.Float64 then "complex128" else "complex64") ] else [])
+            @ (match packed.GradFnName with
+               | null -> if packed.RequiresGrad && packed.IsLeaf then [ "requires_grad=True" ] else []
+               | g -> [ sprintf "grad_fn=<%s>" g ])
+        let body =
+            if n = 0 then
+                "tensor([]" + (if shape.Length <> 1 then ", size=" + PyFormat.tuple shape else "")
+            else "tensor(" + Fluxion.Ops.ComplexOps.formatBody shape data
+        TensorFormat.addSuffixes body suffixes
+
+
+namespace Fluxion.Ops
+
+open System
+open System.Runtime.InteropServices
+open Fluxion
+open Fluxion.Backend
+
+/// The three differentiable transforms on packed tensors. Each is linear, so its JVP is the same transform
+/// of the tangent and its VJP is the adjoint transform, written with these ops so higher orders work.
+module internal FftOps =
+    /// Complex DFT along d of a packed tensor; the adjoint of s·e^{∓2πijk/n} is s·e^{±2πijk/n}.
+    let rec c2c (x: Tensor) (d: int) (inverse: bool) (scale: float) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("FftC2CBackward0") with
+            member _.Forward r = FftKernel.c2c r d inverse scale
+            member _.Jvp(_, dx, _) = c2c dx d inverse scale
+            member _.Vjp(_, _, g) = c2c g d (not inverse) scale }, x)
+
+    /// Zero-pads or crops dimension d to length n (both differentiable).
+    let padOrCrop (x: Tensor) (d: int) (n: int) =
+        let len = x.Shape.[d]
+        if n = len then x
+        elif n < len then x.Narrow(d, 0, n)
+        else
+            let full = Array.copy x.Shape
+            full.[d] <- n
+            x.SliceScatterRaw(full, Array.zeroCreate full.Length, Array.create full.Length 1)
+
+    /// Real-to-complex (onesided) along d. Output bin k = s·Σ_j x_j e^{-2πijk/n} for k ≤ n/2, so the adjoint
+    /// of a packed gradient G is Re(s·Σ_k G_k e^{+2πijk/n}) summed over those bins only: zero-pad G to n
+    /// bins and take the real part of the inverse complex DFT. DC and Nyquist need no special case there.
+    let rec r2c (x: Tensor) (d: int) (scale: float) : Tensor =
+        let n = x.Shape.[d]
+        Tensor.ApplyUnary({ new UnaryOp("FftR2CBackward0") with
+            member _.Forward r = FftKernel.r2c r d scale
+            member _.Jvp(_, dx, _) = r2c dx d scale
+            member _.Vjp(_, _, g) = (c2c (padOrCrop g d n) d true scale).Select(-1, 0) }, x)
+
+    /// Complex-to-real along d from n/2+1 packed bins. Its value is Re(s·Σ_k w_k Y_k e^{+2πijk/n}) with
+    /// w = 1 for the DC bin (and the Nyquist bin of an even n) and 2 for the bins whose mirror image lies
+    /// outside the onesided range, so the adjoint is w·rfft(g): the forward real DFT of the gradient with the
+    /// bins 1 .. n - (n/2+1) doubled; the imaginary parts of the DC and Nyquist bins get exactly 0.
+    let rec c2r (x: Tensor) (d: int) (n: int) (scale: float) : Tensor =
+        let bins = x.Shape.[d]
+        let rank = x.Dim
+        Tensor.ApplyUnary({ new UnaryOp("FftC2RBackward0") with
+            member _.Forward r = FftKernel.c2r r d n scale
+            member _.Jvp(_, dx, _) = c2r dx d n scale
+            member _.Vjp(_, _, g) =
+                let w = Array.init bins (fun k -> if k >= 1 && k <= n - bins then 2.0 else 1.0)
+                let shape = Array.create rank 1
+                shape.[d] <- bins
+                let wt = Tensor.OfRaw(g.Raw.Backend.OfFloat64(w, shape).Cast g.Dtype)
+                r2c g d scale * wt }, x)
+
+    /// The scale of a transform of n points in direction `inverse` under PyTorch's norm modes.
+    let scale (norm: string) (n: int) (inverse: bool) =
+        match norm with
+        | null | "backward" -> if inverse then 1.0 / float n else 1.0
+        | "forward" -> if inverse then 1.0 else 1.0 / float n
+        | "ortho" -> 1.0 / Math.Sqrt(float n)
+        | _ -> invalidArg "norm" (sprintf "Invalid normalization mode: \"%s\" (expected \"backward\", \"forward\" or \"ortho\")" norm)
+
+    /// A dimension of a (complex) tensor of `rank` dimensions, with PyTorch's message.
+    let normDim (op: string) (rank: int) (dim: int) =
+        if rank = 0 then
+            raise (ArgumentOutOfRangeException("dim", sprintf "%s: expects a tensor with at least one dimension, got a 0-dim tensor" op))
+        let d = if dim < 0 then dim + rank else dim
+        if d < 0 || d >= rank then
+            raise (ArgumentOutOfRangeException("dim", sprintf "%s: Dimension out of range (expected to be in range of [%d, %d], but got %d)" op (-rank) (rank - 1) dim))
+        d
+
+    /// The signal length: `n` if given, else the default; PyTorch's message when it is below 1.
+    let points (op: string) (n: Nullable<int>) (fallback: int) =
+        let v = if n.HasValue then n.Value else fallback
+        if v < 1 then
+            raise (ArgumentOutOfRangeException("n", sprintf "%s: Invalid number of data points (%d) specified" op v))
+        v
+
+/// PyTorch's `torch.fft` for one dimension over float32 and float64 tensors with any leading batch
+/// dimensions; complex values are `ComplexTensor`s. `n` crops or zero-pads the input along `dim` (default
+/// -1); `norm` is "backward" (default: the inverse divides by n), "forward" (the forward divides) or "ortho"
+/// (both divide by √n). Every transform is differentiable in reverse and forward mode and to any order.
+/// Values are computed in float64 and rounded once to the input dtype.
+[<AbstractClass; Sealed>]
+type Fft =
+    /// The onesided DFT of a real signal, n/2+1 bins along `dim` (`torch.fft.rfft`).
+    static member rfft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
+        if isNull (box x) then nullArg "x"
+        let x = Elementwise.asFloat x
+        let d = FftOps.normDim "rfft" x.Dim dim
+        let nn = FftOps.points "rfft" n x.Shape.[d]
+        let s = FftOps.scale norm nn false
+        ComplexTensor(FftOps.r2c (FftOps.padOrCrop x d nn) d s)
+
+    /// The real signal of n points (default 2·(bins−1)) whose onesided DFT is `x` (`torch.fft.irfft`).
+    static member irfft(x: ComplexTensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : Tensor =
+        if isNull x then nullArg "x"
+        let p = x.ViewAsReal
+        let d = FftOps.normDim "irfft" x.Dim dim
+        let nn = FftOps.points "irfft" n (2 * (p.Shape.[d] - 1))
+        let s = FftOps.scale norm nn true
+        FftOps.c2r (FftOps.padOrCrop p d (nn / 2 + 1)) d nn s
+
+    static member private C2C(op: string, x: ComplexTensor, n: Nullable<int>, dim: int, norm: string, inverse: bool) =
+        if isNull x then nullArg "x"
+        let p = x.ViewAsReal
+        let d = FftOps.normDim op x.Dim dim
+        let nn = FftOps.points op n p.Shape.[d]
+        let s = FftOps.scale norm nn inverse
+        ComplexTensor(FftOps.c2c (FftOps.padOrCrop p d nn) d inverse s)
+
+    /// The full DFT of a complex signal (`torch.fft.fft`).
+    static member fft(x: ComplexTensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
+        Fft.C2C("fft", x, n, dim, norm, false)
+
+    /// The full DFT of a real signal, taken as complex with zero imaginary part (`torch.fft.fft`).
+    static member fft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
+        if isNull (box x) then nullArg "x"
+        Fft.C2C("fft", ComplexTensor.OfReal(Elementwise.asFloat x), n, dim, norm, false)
+
+    /// The inverse DFT of a complex signal (`torch.fft.ifft`).
+    static member ifft(x: ComplexTensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
+        Fft.C2C("ifft", x, n, dim, norm, true)
+
+    /// The inverse DFT of a real signal, taken as complex with zero imaginary part (`torch.fft.ifft`).
+    static member ifft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
+        if isNull (box x) then nullArg "x"
+        Fft.C2C("ifft", ComplexTensor.OfReal(Elementwise.asFloat x), n, dim, norm, true)
+
+/// PyTorch's `torch.roll`: circular shifts along dimensions, differentiable (the adjoint rolls back).
+module Roll =
+    let rec private rollPairs (pairs: struct (int * int)[]) (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("RollBackward0") with
+            member _.Forward r =
+                let y = pairs |> Array.fold (fun (acc: RawTensor) (struct (s, d)) -> FftKernel.roll acc s d) r
+                // A zero net shift must still give a new tensor: in-place updates of the result must not reach x.
+                if obj.ReferenceEquals(y, r) then r.Clone() else y
+            member _.Jvp(_, dx, _) = rollPairs pairs dx
+            member _.Vjp(_, _, g) = rollPairs (pairs |> Array.map (fun (struct (s, d)) -> struct (-s, d))) g }, x)
+
+    /// Rolls by `shifts.[i]` along `dims.[i]`; with no dims, rolls the flattened tensor by one shift and
+    /// restores the shape (PyTorch's `torch.roll(x, shifts, dims)`).
+    let roll (shifts: int[]) (dims: int[]) (x: Tensor) : Tensor =
+        if isNull (box x) then nullArg "x"
+        if isNull shifts then nullArg "shifts"
+        let dims = if isNull dims then [||] else dims
+        if dims.Length = 0 then
+            if shifts.Length <> 1 then
+                invalidArg "shifts" (sprintf "roll: shifts and dimensions must align. shifts: %d, dims:0" shifts.Length)
+            let shape = x.Shape
+            (rollPairs [| struct (shifts.[0], 0) |] (x.Reshape [| -1 |])).Reshape shape
+        else
+            if shifts.Length <> dims.Length then
+                invalidArg "shifts" (sprintf "roll: shifts and dimensions must align. shifts: %d, dims:%d" shifts.Length dims.Length)
+            let rank = max x.Dim 1
+            let pairs =
+                Array.map2 (fun s dim ->
+                    let d = if dim < 0 then dim + rank else dim
+                    if d < 0 || d >= rank then
+                        raise (ArgumentOutOfRangeException("dims", sprintf "roll: Dimension out of range (expected to be in range of [%d, %d], but got %d)" (-rank) (rank - 1) dim))
+                    struct (s, d)) shifts dims
+            if x.Dim = 0 then rollPairs [||] x else rollPairs pairs x
+
+    /// Rolls by `shift` along one dimension.
+    let rollDim (shift: int) (dim: int) (x: Tensor) : Tensor = roll [| shift |] [| dim |] x
