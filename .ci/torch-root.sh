@@ -103,7 +103,7 @@ env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp DOTNET_CLI_HOME=/tmp DOTNET_N
   "$chroot_bin" "$root" /bin/sh -c 'cd "$(dirname "$1")" && shift && exec "$@"' _ "$dll" \
   "$dotnet_dir/dotnet" "$dll" --no-spinner --colours 0 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
-grep -qE '[0-9]+ passed, [0-9]+ ignored, [0-9]+ failed, [0-9]+ errored' "$log" || { echo "torch-root: Expecto printed no closing line" >&2; rc=1; }
+sed -E ':a;s/([0-9]),([0-9])/\1\2/;ta' "$log" | grep -qE '[0-9]+ passed, [0-9]+ ignored, [0-9]+ failed, [0-9]+ errored' || { echo "torch-root: Expecto printed no closing line" >&2; rc=1; }
 rm -f "$log"
 exit $rc
 INNER
