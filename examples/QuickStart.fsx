@@ -6,6 +6,7 @@ open Fluxion
 open Fluxion.Nn
 open Fluxion.Optim
 open Fluxion.Random
+open Fluxion.IO
 
 // Data: 100 noisy samples of a curve, drawn with PyTorch's generator and arithmetic.
 Tensor.manualSeed 0L
@@ -21,7 +22,10 @@ let loss p = Loss.mse Reduction.Mean (Layer.apply net p xs) ys
 let fit = Fit.fit (Optim.sgd 0.01) loss { FitOptions.Create 4000 with ReportEvery = 1000 }
                   (fun k l -> printfn "%s" (Fit.progressLine k l)) p0
 
-// ==== Save and load: the place for Torch.Save / Torch.Load (to be filled in when they land) ====
+// Save the parameter tree in PyTorch's .pt format (names as nn.Sequential's: 0.weight, ...), then read it back.
+let path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "two_layer_net.pt")
+Checkpoint.save path (Params.toStateDict fit.Params)
+let restored = Params.ofStateDict p0 (Checkpoint.loadStateDict path)
 
-let prediction = Layer.apply net fit.Params (Tensor.ofArray [| 1; 1 |] [| 1.0f |])
+let prediction = Layer.apply net restored (Tensor.ofArray [| 1; 1 |] [| 1.0f |])
 printfn "Prediction at x = 1: %.4f" (prediction.ToDouble())

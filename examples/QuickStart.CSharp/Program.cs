@@ -29,7 +29,12 @@ for (int k = 1; k <= 4000; k++)
     if (k % 1000 == 0) Console.WriteLine($"Iteration {k,4} | Loss = {loss.Item():F6}");
 }
 
-// ==== Save and load: the place for Torch.Save / Torch.Load (to be filled in when they land) ====
+// Save the weights in PyTorch's own .pt format (torch.load reads it), then load them into a fresh model.
+var path = Path.Combine(Path.GetTempPath(), "two_layer_net.pt");
+Torch.Save(model.StateDict(), path);
+var restored = new TwoLayerNet();
+restored.LoadStateDict(Torch.Load(path));
+model = restored;
 
 using (Torch.NoGrad())
     Console.WriteLine($"Prediction at x = 1: {model.Call(Torch.Tensor(new[] { new[] { 1.0 } })).Item():F4}");

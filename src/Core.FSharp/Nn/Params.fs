@@ -121,3 +121,31 @@ module Params =
 
     /// The gradient of a scalar function of a parameter tree, as a tree of the same shape.
     let grad (f: Params -> Tensor) (p: Params) : Params = snd (valueAndGrad f p)
+
+    /// The tree as a state dict (dotted names in order), ready for `Checkpoint.save`; a PyTorch model with the
+    /// same layout loads it with `load_state_dict`.
+    let toStateDict (p: Params) : StateDict =
+        StateDict(flatten p |> Seq.map (fun (n, t) -> Collections.Generic.KeyValuePair(n, t.Detach())))
+
+    /// A tree shaped like `template` with its leaves read from a state dict by dotted name; every name and
+    /// shape is checked before anything is built (PyTorch's strict `load_state_dict` rules and messages).
+    let ofStateDict (template: Params) (stateDict: Collections.Generic.IReadOnlyDictionary<string, Tensor>) : Params =
+        if isNull stateDict then nullArg "stateDict"
+        let names = flatten template
+        let missing = names |> Array.choose (fun (n, _) -> if stateDict.ContainsKey n then None else Some n)
+        let known = Collections.Generic.HashSet(names |> Array.map fst)
+        let unexpected = stateDict.Keys |> Seq.filter (known.Contains >> not) |> Array.ofSeq
+        let quote (ns: string[]) = String.Join(", ", ns |> Array.map (sprintf "\"%s\""))
+        let problems = ResizeArray<string>()
+        if missing.Length > 0 then problems.Add(sprintf "Missing key(s) in state_dict: %s. " (quote missing))
+        if unexpected.Length > 0 then problems.Add(sprintf "Unexpected key(s) in state_dict: %s. " (quote unexpected))
+        for (n, t) in names do
+            match stateDict.TryGetValue n with
+            | true, s when not (Shape.equal s.Shape t.Shape) ->
+                problems.Add(sprintf "size mismatch for %s: copying a param with shape %O from checkpoint, the shape in current model is %O." n s.Size t.Size)
+            | _ -> ()
+        if problems.Count > 0 then
+            invalidArg "stateDict" ("Error(s) in loading state_dict for Params:\n\t" + String.Join("\n\t", problems))
+        withLeaves template (names |> Array.map (fun (n, t) ->
+            let s = stateDict.[n]
+            if s.Dtype = t.Dtype then s.Detach() else s.Detach().Cast t.Dtype))

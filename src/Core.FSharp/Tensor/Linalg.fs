@@ -9,13 +9,6 @@ open Fluxion.Backend
 type LinAlgException(message: string) =
     inherit ArgumentException(message)
 
-/// A complex tensor as a pair of real tensors of equal shape (Fluxion has no complex dtype yet).
-type ComplexTensor =
-    { /// The real parts.
-      Real: Tensor
-      /// The imaginary parts.
-      Imag: Tensor }
-
 /// The result of `Linalg.slogdet`: det = Sign · exp(LogAbsDet).
 type SlogdetResult =
     { /// The sign of the determinant (-1, 0 or 1).
@@ -460,7 +453,7 @@ module Linalg =
     // ---------------------------------------------------------------- general eigen-decomposition
 
     /// Eigenvalues and eigenvectors of each real square matrix (PyTorch's `linalg.eig`). Fluxion has no
-    /// complex dtype yet, so each complex result is a `ComplexTensor` pair {Real; Imag} of real tensors.
+    /// complex dtype yet, so each complex result is a `ComplexTensor` (torch.view_as_real layout; `Real`, `Imag`).
     /// Order and gauge are Fluxion's (LAPACK's order depends on its iteration): eigenvalues sorted by real
     /// part ascending, then imaginary part descending (a conjugate pair: + first); each eigenvector has unit
     /// norm with its largest-modulus component real and positive. An eigenvalue whose imaginary part is below
@@ -495,8 +488,8 @@ module Linalg =
                 member _.Forward _ = parts.Value.[i]
                 member _.Jvp(_, _, _) = fail ()
                 member _.Vjp(_, _, _) = fail () }, a)
-        { Eigenvalues = { Real = output 0; Imag = output 1 }
-          Eigenvectors = { Real = output 2; Imag = output 3 } }
+        { Eigenvalues = ComplexTensor.Complex(output 0, output 1)
+          Eigenvectors = ComplexTensor.Complex(output 2, output 3) }
 
     /// Eigenvalues of each real square matrix as a {Real; Imag} pair, in `eig`'s order.
     let eigvals (a: Tensor) : ComplexTensor = (eig a).Eigenvalues
