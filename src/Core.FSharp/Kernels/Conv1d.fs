@@ -95,7 +95,7 @@ module internal Conv1d =
                                 r.[p] <- r.[p] + gv * w.[(oc * cpg + ic) * k + kk]
         r
 
-    /// The weight adjoint of Conv1dVec, vectorised over taps: every weight sums gy·x over (batch, position)
+    /// The weight adjoint of `vectorised`, vectorised over taps: every weight sums gy·x over (batch, position)
     /// in the scalar kernel's order.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let gradWeightVectorised<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
