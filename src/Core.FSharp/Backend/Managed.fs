@@ -4,91 +4,13 @@ open System
 open System.Numerics
 open System.Runtime.Intrinsics
 open Fluxion
-
-/// Data shared by every managed raw tensor: a contiguous array and its shape.
-[<AbstractClass>]
-type RawArray<'T>(data: 'T[], shape: int[]) =
-    inherit RawTensor(shape)
-    /// The storage (row-major). Mutating it mutates the tensor.
-    member _.Data = data
-    /// A new tensor of the same concrete kind.
-    abstract Make: 'T[] * int[] -> RawTensor
-
-    member t.Arr(o: RawTensor) : 'T[] =
-        match o with
-        | :? RawArray<'T> as r -> r.Data
-        | _ -> raise (ArgumentException(sprintf "managed backend: expected a %s tensor, got %s" (Dtype.name t.Dtype) (Dtype.name o.Dtype)))
-
-    override t.Backend = ManagedBackend.Instance
-    override t.Reshape(s) = t.Make(data, s)
-    override t.Permute(perm) =
-        let outShape = Array.map (fun p -> shape.[p]) perm
-        t.Make(Loops.stridedCopy data 0 (Loops.permuteStrides shape perm) outShape, outShape)
-    override t.Expand(target) =
-        if Shape.equal target shape then t :> RawTensor
-        else t.Make(Loops.stridedCopy data 0 (Loops.broadcastStrides shape target) target, target)
-    override t.Slice(starts, lengths, steps) =
-        let st = Shape.strides shape
-        let mutable start = 0
-        for i in 0 .. shape.Length - 1 do start <- start + starts.[i] * st.[i]
-        let strides = Array.init shape.Length (fun i -> st.[i] * steps.[i])
-        t.Make(Loops.stridedCopy data start strides lengths, lengths)
-    override t.Cat(others, dim) =
-        let parts = Array.append [| t :> RawTensor |] others
-        let outShape = Array.copy shape
-        outShape.[dim] <- parts |> Array.sumBy (fun p -> p.Shape.[dim])
-        let r = Array.zeroCreate (Shape.numel outShape)
-        let outer = Shape.numel shape.[.. dim - 1]
-        let innerOut = Shape.numel outShape.[dim ..]
-        let mutable colOff = 0
-        for p in parts do
-            let pd = t.Arr p
-            let innerP = Shape.numel p.Shape.[dim ..]
-            for o in 0 .. outer - 1 do
-                Array.blit pd (o * innerP) r (o * innerOut + colOff) innerP
-            colOff <- colOff + innerP
-        t.Make(r, outShape)
-    override t.Gather(dim, index) =
-        let idx = index.ToInt64Array()
-        let outShape = index.Shape
-        let r = Array.zeroCreate idx.Length
-        let st = Shape.strides shape
-        let ost = Shape.strides outShape
-        for o in 0 .. idx.Length - 1 do
-            let mutable rem = o
-            let mutable p = 0
-            for d in 0 .. outShape.Length - 1 do
-                let c = rem / ost.[d]
-                rem <- rem % ost.[d]
-                let c' = if d = dim then int idx.[o] else c
-                if c' < 0 || c' >= shape.[d] then
-                    raise (ArgumentOutOfRangeException("index", sprintf "gather: index %d is out of bounds for dimension %d with size %d" c' d shape.[d]))
-                p <- p + c' * st.[d]
-            r.[o] <- data.[p]
-        t.Make(r, outShape)
-    override t.Flip(dims) =
-        let st = Shape.strides shape
-        let mutable start = 0
-        let strides = Array.copy st
-        for d in dims do
-            start <- start + (shape.[d] - 1) * st.[d]
-            strides.[d] <- -st.[d]
-        t.Make(Loops.stridedCopy data start strides shape, shape)
-    override t.Where(cond, other) =
-        let c = (cond :?> RawArray<bool>).Data
-        let o = t.Arr other
-        let outShape = Shape.broadcast "where" (Shape.broadcast "where" cond.Shape shape) other.Shape
-        let a = Loops.stridedCopy data 0 (Loops.broadcastStrides shape outShape) outShape
-        let cc = Loops.stridedCopy c 0 (Loops.broadcastStrides cond.Shape outShape) outShape
-        let oo = Loops.stridedCopy o 0 (Loops.broadcastStrides other.Shape outShape) outShape
-        for i in 0 .. a.Length - 1 do
-            if not cc.[i] then a.[i] <- oo.[i]
-        t.Make(a, outShape)
-    override t.Clone() = t.Make(Array.copy data, shape)
-    override t.CopyFrom(o) = Array.blit (t.Arr o) 0 data 0 data.Length
+open Fluxion.Kernels
+open Fluxion.Kernels.OptimKernels
+open Fluxion.Optim
 
 /// Managed float32/float64 tensors; the JIT specialises every loop for the element type.
-and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>(data: 'T[], shape: int[]) =
+[<Sealed>]
+type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>(data: 'T[], shape: int[]) =
     inherit RawArray<'T>(data, shape)
     static let isF32 = typeof<'T> = typeof<float32>
     static let c (x: float) : 'T = 'T.CreateTruncating x
@@ -102,186 +24,6 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     member _.IsFloat32 = isF32
     /// Products with at most this many multiply-adds use the in-order (PyTorch-exact) loop.
     static member val ExactMatMulWork = 32768L with get, set
-    [<ThreadStatic; DefaultValue>]
-    static val mutable private scratch: 'T[]
-
-    /// Small products on vectors: a 4-row by 8-column (float32) tile per step, each lane an in-order, unfused
-    /// dot product (multiply, then add; p ascending), exactly the scalar loop's arithmetic. B is repacked with
-    /// rows padded to whole vectors when it is transposed or its width is not a multiple of the vector width.
-    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    static member private SmallMatMulVec(a: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int,
-                                         transA: bool, transB: bool) : 'T[] =
-        let vw = Vector256<'T>.Count
-        let r : 'T[] = Array.zeroCreate (batch * m * n)
-        let aRow = if transA then 1 else k
-        let aP = if transA then m else 1
-        let nPad = (n + vw - 1) / vw * vw
-        let direct = not transB && n = nPad
-        // Packed B and the partial-store buffer live in a per-thread scratch array (stale pad lanes only
-        // feed lanes that are never stored).
-        let need = (if direct then 0 else k * nPad) + vw
-        let mutable scratch = RawFloat<'T>.scratch
-        if isNull scratch || scratch.Length < need then
-            scratch <- Array.zeroCreate (max need 256)
-            RawFloat<'T>.scratch <- scratch
-        let packed = scratch
-        let tmpAt = need - vw
-        for bi in 0 .. batch - 1 do
-            let ao = bi * ar * ac
-            let bo = bi * br * bc
-            let ro = bi * m * n
-            if not direct then
-                for p in 0 .. k - 1 do
-                    for j in 0 .. n - 1 do
-                        packed.[p * nPad + j] <- (if transB then b.[bo + j * k + p] else b.[bo + p * n + j])
-            let vb = if direct then b else packed
-            let vbo = if direct then bo else 0
-            let vs = if direct then n else nPad
-            let mutable i = 0
-            while i < m do
-                let rows = min 4 (m - i)
-                let a0 = ao + i * aRow
-                let a1 = a0 + (if rows > 1 then aRow else 0)
-                let a2 = a0 + (if rows > 2 then 2 * aRow else 0)
-                let a3 = a0 + (if rows > 3 then 3 * aRow else 0)
-                let mutable j = 0
-                while j < n do
-                  if n - j <= Vector128<'T>.Count then
-                    // A narrow last column block (n = 3, or 10 = 8 + 2) takes half-width vectors; lanes stay
-                    // in-order unfused sums, and the packed rows are padded to vw so the loads stay in bounds.
-                    let hw = Vector128<'T>.Count
-                    let mutable c0 = Vector128<'T>.Zero
-                    let mutable c1 = Vector128<'T>.Zero
-                    let mutable c2 = Vector128<'T>.Zero
-                    let mutable c3 = Vector128<'T>.Zero
-                    let mutable pa = 0
-                    let mutable pb = vbo + j
-                    for _ in 0 .. k - 1 do
-                        let bv = Vector128.Create<'T>(ReadOnlySpan<'T>(vb, pb, hw))
-                        c0 <- Vector128.Add(c0, Vector128.Multiply(Vector128.Create<'T>(a.[a0 + pa]), bv))
-                        c1 <- Vector128.Add(c1, Vector128.Multiply(Vector128.Create<'T>(a.[a1 + pa]), bv))
-                        c2 <- Vector128.Add(c2, Vector128.Multiply(Vector128.Create<'T>(a.[a2 + pa]), bv))
-                        c3 <- Vector128.Add(c3, Vector128.Multiply(Vector128.Create<'T>(a.[a3 + pa]), bv))
-                        pa <- pa + aP
-                        pb <- pb + vs
-                    let cnt = n - j
-                    let rb = ro + i * n + j
-                    for row in 0 .. rows - 1 do
-                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
-                        c.CopyTo(Span<'T>(scratch, tmpAt, hw))
-                        let dst = rb + row * n
-                        for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
-                    j <- n
-                  else
-                    let mutable c0 = Vector256<'T>.Zero
-                    let mutable c1 = Vector256<'T>.Zero
-                    let mutable c2 = Vector256<'T>.Zero
-                    let mutable c3 = Vector256<'T>.Zero
-                    let mutable pa = 0
-                    let mutable pb = vbo + j
-                    for _ in 0 .. k - 1 do
-                        let bv = Vector256.Create<'T>(ReadOnlySpan<'T>(vb, pb, vw))
-                        c0 <- Vector256.Add(c0, Vector256.Multiply(Vector256.Create<'T>(a.[a0 + pa]), bv))
-                        c1 <- Vector256.Add(c1, Vector256.Multiply(Vector256.Create<'T>(a.[a1 + pa]), bv))
-                        c2 <- Vector256.Add(c2, Vector256.Multiply(Vector256.Create<'T>(a.[a2 + pa]), bv))
-                        c3 <- Vector256.Add(c3, Vector256.Multiply(Vector256.Create<'T>(a.[a3 + pa]), bv))
-                        pa <- pa + aP
-                        pb <- pb + vs
-                    let cnt = min vw (n - j)
-                    let rb = ro + i * n + j
-                    for row in 0 .. rows - 1 do
-                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
-                        if cnt = vw then c.CopyTo(Span<'T>(r, rb + row * n, vw))
-                        else
-                            // A plain loop: Array.Copy's call overhead dominated narrow products (n < 8).
-                            c.CopyTo(Span<'T>(scratch, tmpAt, vw))
-                            let dst = rb + row * n
-                            for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
-                    j <- j + vw
-                i <- i + 4
-        r
-
-    /// The (N, C, L) input copied into rows of length L + 2·padding with zero borders, plus `slack` zeros at
-    /// the end, so the vector kernels below run without bounds branches.
-    static member private PadRows(data: 'T[], rows: int, len: int, padding: int, slack: int) : 'T[] =
-        let lp = len + 2 * padding
-        let xp : 'T[] = Array.zeroCreate (rows * lp + slack)
-        for r in 0 .. rows - 1 do Array.Copy(data, r * len, xp, r * lp + padding, len)
-        xp
-
-    /// Stride-1, undilated, ungrouped conv1d, 8 (float32) outputs per vector: each lane sums its terms in
-    /// the scalar kernel's order (channel, then tap; padding adds exact zeros), so the bits are the same.
-    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    static member private Conv1dVec(data: 'T[], w: 'T[], nb: int, cin: int, len: int, cout: int, k: int, padding: int) : 'T[] =
-        let lp = len + 2 * padding
-        let lout = lp - k + 1
-        let vw = Vector256<'T>.Count
-        let xp = RawFloat<'T>.PadRows(data, nb * cin, len, padding, 0)
-        let r : 'T[] = Array.zeroCreate (nb * cout * lout)
-        for b in 0 .. nb - 1 do
-            for oc in 0 .. cout - 1 do
-                let ro = (b * cout + oc) * lout
-                let mutable ol = 0
-                while ol + 2 * vw <= lout do
-                    let mutable a0 = Vector256<'T>.Zero
-                    let mutable a1 = Vector256<'T>.Zero
-                    for ic in 0 .. cin - 1 do
-                        let xb = (b * cin + ic) * lp + ol
-                        let wb = (oc * cin + ic) * k
-                        for kk in 0 .. k - 1 do
-                            let wv = Vector256.Create<'T>(w.[wb + kk])
-                            a0 <- Vector256.Add(a0, Vector256.Multiply(Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xb + kk, vw)), wv))
-                            a1 <- Vector256.Add(a1, Vector256.Multiply(Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xb + kk + vw, vw)), wv))
-                    a0.CopyTo(Span<'T>(r, ro + ol, vw))
-                    a1.CopyTo(Span<'T>(r, ro + ol + vw, vw))
-                    ol <- ol + 2 * vw
-                while ol < lout do
-                    let mutable s : 'T = 'T.Zero
-                    for ic in 0 .. cin - 1 do
-                        let xb = (b * cin + ic) * lp + ol
-                        let wb = (oc * cin + ic) * k
-                        for kk in 0 .. k - 1 do s <- s + xp.[xb + kk] * w.[wb + kk]
-                    r.[ro + ol] <- s
-                    ol <- ol + 1
-        r
-
-    /// The weight adjoint of Conv1dVec, vectorised over taps: every weight sums gy·x over (batch, position)
-    /// in the scalar kernel's order.
-    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    static member private Conv1dGradWeightVec(gy: 'T[], x: 'T[], nb: int, cin: int, len: int, cout: int, k: int, padding: int) : 'T[] =
-        let lp = len + 2 * padding
-        let lout = lp - k + 1
-        let vw = Vector256<'T>.Count
-        let xp = RawFloat<'T>.PadRows(x, nb * cin, len, padding, 4 * vw)
-        let r : 'T[] = Array.zeroCreate (cout * cin * k)
-        let tmp : 'T[] = Array.zeroCreate (4 * vw)
-        for oc in 0 .. cout - 1 do
-            for ic in 0 .. cin - 1 do
-                let rb = (oc * cin + ic) * k
-                let mutable kk0 = 0
-                while kk0 < k do
-                    let mutable a0 = Vector256<'T>.Zero
-                    let mutable a1 = Vector256<'T>.Zero
-                    let mutable a2 = Vector256<'T>.Zero
-                    let mutable a3 = Vector256<'T>.Zero
-                    for b in 0 .. nb - 1 do
-                        let gb = (b * cout + oc) * lout
-                        let xb = (b * cin + ic) * lp + kk0
-                        for ol in 0 .. lout - 1 do
-                            let g = Vector256.Create<'T>(gy.[gb + ol])
-                            let xo = xb + ol
-                            a0 <- Vector256.Add(a0, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo, vw))))
-                            a1 <- Vector256.Add(a1, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + vw, vw))))
-                            a2 <- Vector256.Add(a2, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + 2 * vw, vw))))
-                            a3 <- Vector256.Add(a3, Vector256.Multiply(g, Vector256.Create<'T>(ReadOnlySpan<'T>(xp, xo + 3 * vw, vw))))
-                    a0.CopyTo(Span<'T>(tmp, 0, vw))
-                    a1.CopyTo(Span<'T>(tmp, vw, vw))
-                    a2.CopyTo(Span<'T>(tmp, 2 * vw, vw))
-                    a3.CopyTo(Span<'T>(tmp, 3 * vw, vw))
-                    let n = min (4 * vw) (k - kk0)
-                    Array.Copy(tmp, 0, r, rb + kk0, n)
-                    kk0 <- kk0 + 4 * vw
-        r
     override _.Make(d, s) = RawFloat<'T>(d, s) :> RawTensor
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
@@ -292,10 +34,10 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             let src = box data :?> float32[]
             let dst = Array.zeroCreate<float32> src.Length
             match k with
-            | UnaryKind.Exp -> Fluxion.Kernels.Sleef.exp32 (ReadOnlySpan src) (Span dst)
-            | UnaryKind.Log -> Fluxion.Kernels.Sleef.log32 (ReadOnlySpan src) (Span dst)
-            | UnaryKind.Tanh -> Fluxion.Kernels.Sleef.tanh32 (ReadOnlySpan src) (Span dst)
-            | UnaryKind.Sigmoid -> Fluxion.Kernels.Sleef.sigmoid32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Exp -> Sleef.exp32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Log -> Sleef.log32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Tanh -> Sleef.tanh32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Sigmoid -> Sleef.sigmoid32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Sin -> Fluxion.Random.SleefTrig.sinInto (ReadOnlySpan src) (Span dst)
             | _ -> Fluxion.Random.SleefTrig.cosInto (ReadOnlySpan src) (Span dst)
             RawFloat<float32>(dst, shape) :> RawTensor
@@ -421,8 +163,8 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.SumAll() =
         // PyTorch's cascade summation order, so printed losses agree digit for digit.
-        if isF32 then RawFloat<float32>([| Fluxion.Kernels.Reduce.sum32 (ReadOnlySpan(box data :?> float32[])) |], [||]) :> RawTensor
-        else RawFloat<float>([| Fluxion.Kernels.Reduce.sum64 (ReadOnlySpan(box data :?> float[])) |], [||]) :> RawTensor
+        if isF32 then RawFloat<float32>([| Reduce.sum32 (ReadOnlySpan(box data :?> float32[])) |], [||]) :> RawTensor
+        else RawFloat<float>([| Reduce.sum64 (ReadOnlySpan(box data :?> float[])) |], [||]) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.SumDims(dims, keepDim) =
@@ -436,22 +178,22 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             let rows = Shape.numel shape.[.. nd - 2]
             if isF32 then
                 let dst = Array.zeroCreate<float32> rows
-                Fluxion.Kernels.Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
+                Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
                 RawFloat<float32>(dst, outShape) :> RawTensor
             else
                 let dst = Array.zeroCreate<float> rows
-                Fluxion.Kernels.Reduce.sumCols64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
+                Reduce.sumCols64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
                 RawFloat<float>(dst, outShape) :> RawTensor
         elif nd = 2 && dims.Length = 1 && dims.[0] = 0 then
             // Sum over the rows of a matrix, in PyTorch's column-reduction order.
             let rows, cols = shape.[0], shape.[1]
             if isF32 then
                 let dst = Array.zeroCreate<float32> cols
-                Fluxion.Kernels.Reduce.sumRows32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
+                Reduce.sumRows32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
                 RawFloat<float32>(dst, outShape) :> RawTensor
             else
                 let dst = Array.zeroCreate<float> cols
-                Fluxion.Kernels.Reduce.sumRows64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
+                Reduce.sumRows64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
                 RawFloat<float>(dst, outShape) :> RawTensor
         else
             let r : 'T[] = Array.zeroCreate (Shape.numel kept)
@@ -505,63 +247,19 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let n = if transB then br else bc
         let outShape = if batched then [| batch; m; n |] else [| m; n |]
         if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
-            RawFloat<'T>(RawFloat<'T>.SmallMatMulVec(data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
+            RawFloat<'T>(ExactMatMul.vectorised (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             // Small products: each element is an in-order, unfused dot product, the order of the
             // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
-            // Four outputs of a row run side by side so independent sums overlap in the pipeline.
-            let r : 'T[] = Array.zeroCreate (batch * m * n)
-            let aRow = if transA then 1 else k
-            let aP = if transA then m else 1
-            let bP = if transB then 1 else n
-            let bCol = if transB then k else 1
-            for bi in 0 .. batch - 1 do
-                let ao = bi * ar * ac
-                let bo = bi * br * bc
-                let ro = bi * m * n
-                for i in 0 .. m - 1 do
-                    let aBase = ao + i * aRow
-                    let rBase = ro + i * n
-                    let mutable j = 0
-                    while j + 3 < n do
-                        let mutable s0 : 'T = 'T.Zero
-                        let mutable s1 : 'T = 'T.Zero
-                        let mutable s2 : 'T = 'T.Zero
-                        let mutable s3 : 'T = 'T.Zero
-                        let mutable pa = aBase
-                        let mutable pb = bo + j * bCol
-                        for _ in 0 .. k - 1 do
-                            let av = data.[pa]
-                            s0 <- s0 + av * b.[pb]
-                            s1 <- s1 + av * b.[pb + bCol]
-                            s2 <- s2 + av * b.[pb + 2 * bCol]
-                            s3 <- s3 + av * b.[pb + 3 * bCol]
-                            pa <- pa + aP
-                            pb <- pb + bP
-                        r.[rBase + j] <- s0
-                        r.[rBase + j + 1] <- s1
-                        r.[rBase + j + 2] <- s2
-                        r.[rBase + j + 3] <- s3
-                        j <- j + 4
-                    while j < n do
-                        let mutable s : 'T = 'T.Zero
-                        let mutable pa = aBase
-                        let mutable pb = bo + j * bCol
-                        for _ in 0 .. k - 1 do
-                            s <- s + data.[pa] * b.[pb]
-                            pa <- pa + aP
-                            pb <- pb + bP
-                        r.[rBase + j] <- s
-                        j <- j + 1
-            RawFloat<'T>(r, outShape) :> RawTensor
+            RawFloat<'T>(ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif isF32 then
             let r = Array.zeroCreate<float32> (batch * m * n)
-            Fluxion.Kernels.MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
+            MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
                 (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
             RawFloat<float32>(r, outShape) :> RawTensor
         else
             let r = Array.zeroCreate<float> (batch * m * n)
-            Fluxion.Kernels.MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
+            MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
                 (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
             RawFloat<float>(r, outShape) :> RawTensor
 
@@ -595,44 +293,16 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
         if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
-            RawFloat<'T>(RawFloat<'T>.Conv1dVec(data, w, nb, cin, len, cout, k, padding), [| nb; cout; lout |]) :> RawTensor
+            RawFloat<'T>(Conv1d.vectorised (data, w, nb, cin, len, cout, k, padding), [| nb; cout; lout |]) :> RawTensor
         else
-            let opg = cout / groups
-            let r : 'T[] = Array.zeroCreate (nb * cout * lout)
-            for b in 0 .. nb - 1 do
-                for oc in 0 .. cout - 1 do
-                    let g = oc / opg
-                    for ol in 0 .. lout - 1 do
-                        let mutable s : 'T = 'T.Zero
-                        for ic in 0 .. cpg - 1 do
-                            let xc = g * cpg + ic
-                            for kk in 0 .. k - 1 do
-                                let pos = ol * stride - padding + kk * dilation
-                                if pos >= 0 && pos < len then
-                                    s <- s + data.[(b * cin + xc) * len + pos] * w.[(oc * cpg + ic) * k + kk]
-                        r.[(b * cout + oc) * lout + ol] <- s
-            RawFloat<'T>(r, [| nb; cout; lout |]) :> RawTensor
+            RawFloat<'T>(Conv1d.forward (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), [| nb; cout; lout |]) :> RawTensor
 
     override t.Conv1dGradInput(weight, inputShape, stride, padding, dilation, groups) =
         let w = t.Arr weight
         let nb, cin, len = inputShape.[0], inputShape.[1], inputShape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
         let lout = shape.[2]
-        let opg = cout / groups
-        let r : 'T[] = Array.zeroCreate (nb * cin * len)
-        for b in 0 .. nb - 1 do
-            for oc in 0 .. cout - 1 do
-                let g = oc / opg
-                for ol in 0 .. lout - 1 do
-                    let gy : 'T = data.[(b * cout + oc) * lout + ol]
-                    for ic in 0 .. cpg - 1 do
-                        let xc = g * cpg + ic
-                        for kk in 0 .. k - 1 do
-                            let pos = ol * stride - padding + kk * dilation
-                            if pos >= 0 && pos < len then
-                                let p = (b * cin + xc) * len + pos
-                                r.[p] <- r.[p] + gy * w.[(oc * cpg + ic) * k + kk]
-        RawFloat<'T>(r, inputShape) :> RawTensor
+        RawFloat<'T>(Conv1d.gradInput (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), inputShape) :> RawTensor
 
     override t.Conv1dGradWeight(input, weightShape, stride, padding, dilation, groups) =
         let x = t.Arr input
@@ -640,70 +310,25 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
         let cout, cpg, k = weightShape.[0], weightShape.[1], weightShape.[2]
         let lout = shape.[2]
         if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
-            RawFloat<'T>(RawFloat<'T>.Conv1dGradWeightVec(data, x, nb, cin, len, cout, k, padding), weightShape) :> RawTensor
+            RawFloat<'T>(Conv1d.gradWeightVectorised (data, x, nb, cin, len, cout, k, padding), weightShape) :> RawTensor
         else
-            let opg = cout / groups
-            let r : 'T[] = Array.zeroCreate (cout * cpg * k)
-            for b in 0 .. nb - 1 do
-                for oc in 0 .. cout - 1 do
-                    let g = oc / opg
-                    for ol in 0 .. lout - 1 do
-                        let gy : 'T = data.[(b * cout + oc) * lout + ol]
-                        for ic in 0 .. cpg - 1 do
-                            let xc = g * cpg + ic
-                            for kk in 0 .. k - 1 do
-                                let pos = ol * stride - padding + kk * dilation
-                                if pos >= 0 && pos < len then
-                                    let p = (oc * cpg + ic) * k + kk
-                                    r.[p] <- r.[p] + gy * x.[(b * cin + xc) * len + pos]
-            RawFloat<'T>(r, weightShape) :> RawTensor
+            RawFloat<'T>(Conv1d.gradWeight (data, x, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), weightShape) :> RawTensor
 
     override t.MaxPool1d(k, stride, padding, dilation) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
-        let r : 'T[] = Array.zeroCreate (nb * ch * lout)
-        let idx = Array.zeroCreate<int64> (nb * ch * lout)
-        for bc in 0 .. nb * ch - 1 do
-            for ol in 0 .. lout - 1 do
-                let mutable best = 'T.NegativeInfinity
-                let mutable bi = -1
-                for kk in 0 .. k - 1 do
-                    let pos = ol * stride - padding + kk * dilation
-                    if pos >= 0 && pos < len then
-                        let x = data.[bc * len + pos]
-                        if bi < 0 || gt x best || 'T.IsNaN x then
-                            best <- x
-                            bi <- pos
-                r.[bc * lout + ol] <- best
-                idx.[bc * lout + ol] <- int64 bi
+        let r, idx = Pool1d.maxPool (data, nb * ch, len, lout, k, stride, padding, dilation)
         RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor
 
     override t.AvgPool1d(k, stride, padding) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
         let lout = (len + 2 * padding - k) / stride + 1
-        let r : 'T[] = Array.zeroCreate (nb * ch * lout)
-        let kv = c (float k)
-        for bc in 0 .. nb * ch - 1 do
-            for ol in 0 .. lout - 1 do
-                let mutable s : 'T = 'T.Zero
-                for kk in 0 .. k - 1 do
-                    let pos = ol * stride - padding + kk
-                    if pos >= 0 && pos < len then s <- s + data.[bc * len + pos]
-                r.[bc * lout + ol] <- s / kv
-        RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor
+        RawFloat<'T>(Pool1d.avgPool (data, nb * ch, len, lout, k, stride, padding), [| nb; ch; lout |]) :> RawTensor
 
     override t.AvgPool1dGrad(inputShape, k, stride, padding) =
         let nb, ch, len = inputShape.[0], inputShape.[1], inputShape.[2]
         let lout = shape.[2]
-        let r : 'T[] = Array.zeroCreate (nb * ch * len)
-        let kv = c (float k)
-        for bc in 0 .. nb * ch - 1 do
-            for ol in 0 .. lout - 1 do
-                let g : 'T = data.[bc * lout + ol] / kv
-                for kk in 0 .. k - 1 do
-                    let pos = ol * stride - padding + kk
-                    if pos >= 0 && pos < len then r.[bc * len + pos] <- r.[bc * len + pos] + g
-        RawFloat<'T>(r, inputShape) :> RawTensor
+        RawFloat<'T>(Pool1d.avgPoolGrad (data, nb * ch, len, lout, k, stride, padding), inputShape) :> RawTensor
 
     override t.Cast(d) =
         match d with
@@ -737,145 +362,73 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             RawFloat<'T>(r, shape) :> RawTensor
         | _ -> base.ReluGrad grad
 
-/// Managed int64 tensors (class indices, counters).
-and [<Sealed>] RawInt64(data: int64[], shape: int[]) =
-    inherit RawArray<int64>(data, shape)
-    static let unsupported (what: string) = raise (NotSupportedException(sprintf "%s is not supported for torch.int64 tensors; cast to float first" what))
-    override _.Make(d, s) = RawInt64(d, s) :> RawTensor
-    override _.Dtype = Dtype.Int64
-    override t.Unary(k) =
-        match k with
-        | UnaryKind.Neg -> RawInt64(Loops.map (fun x -> -x) data, shape) :> RawTensor
-        | UnaryKind.Abs -> RawInt64(Loops.map abs data, shape) :> RawTensor
-        | UnaryKind.Sign -> RawInt64(Loops.map (fun x -> int64 (sign x)) data, shape) :> RawTensor
-        | _ -> (t.Cast Dtype.Float32).Unary k
-    override t.UnaryParam(k, _) = unsupported (string k)
-    override t.Clamp(lo, hi) =
-        RawInt64(Loops.map (fun x ->
-            let x = if not (Double.IsNaN lo) && float x < lo then int64 (ceil lo) else x
-            if not (Double.IsNaN hi) && float x > hi then int64 (floor hi) else x) data, shape) :> RawTensor
-    override t.Binary(k, o) =
-        let b = t.Arr o
-        let s = Shape.broadcast "binary" shape o.Shape
-        let r =
-            match k with
-            | BinaryKind.Add -> Loops.zip (+) data shape b o.Shape s
-            | BinaryKind.Sub -> Loops.zip (-) data shape b o.Shape s
-            | BinaryKind.Mul -> Loops.zip (*) data shape b o.Shape s
-            | BinaryKind.Max -> Loops.zip max data shape b o.Shape s
-            | BinaryKind.Min -> Loops.zip min data shape b o.Shape s
-            | _ -> unsupported (string k)
-        RawInt64(r, s) :> RawTensor
-    override t.BinaryScalar(k, sv, first) =
-        if sv <> Math.Floor sv then (t.Cast Dtype.Float32).BinaryScalar(k, sv, first)
-        else
-            let v = int64 sv
-            match k with
-            | BinaryKind.Add -> RawInt64(Loops.map (fun x -> x + v) data, shape) :> RawTensor
-            | BinaryKind.Mul -> RawInt64(Loops.map (fun x -> x * v) data, shape) :> RawTensor
-            | BinaryKind.Sub -> RawInt64(Loops.map (fun x -> if first then v - x else x - v) data, shape) :> RawTensor
-            | _ -> (t.Cast Dtype.Float32).BinaryScalar(k, sv, first)
-    override t.Compare(k, o) =
-        let b = t.Arr o
-        let s = Shape.broadcast "compare" shape o.Shape
-        let r =
-            match k with
-            | CompareKind.Eq -> Loops.zip (=) data shape b o.Shape s
-            | CompareKind.Ne -> Loops.zip (<>) data shape b o.Shape s
-            | CompareKind.Lt -> Loops.zip (<) data shape b o.Shape s
-            | CompareKind.Le -> Loops.zip (<=) data shape b o.Shape s
-            | CompareKind.Gt -> Loops.zip (>) data shape b o.Shape s
-            | _ -> Loops.zip (>=) data shape b o.Shape s
-        RawBool(r, s) :> RawTensor
-    override t.CompareScalar(k, v) = (t.Cast Dtype.Float64).CompareScalar(k, v)
-    override t.SumAll() = RawInt64([| Array.sum data |], [||]) :> RawTensor
-    override t.SumDims(dims, keepDim) =
-        let kept = Loops.reducedShape shape dims
-        let r = Array.zeroCreate (Shape.numel kept)
-        Loops.walk shape (Loops.broadcastStrides kept shape) 0 (fun i o -> r.[o] <- r.[o] + data.[i])
-        RawInt64(r, (if keepDim then kept else Loops.dropDims kept dims)) :> RawTensor
-    override t.ExtremeDim(dim, keepDim, isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeDim(dim, keepDim, isMax)
-        v.Cast Dtype.Int64, i
-    override t.ExtremeAll(isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeAll(isMax)
-        v.Cast Dtype.Int64, i
-    override t.MatMul(o, ta, tb) = ((t.Cast Dtype.Float64).MatMul(o.Cast Dtype.Float64, ta, tb)).Cast Dtype.Int64
-    override t.SliceScatter(fullShape, starts, steps) = ((t.Cast Dtype.Float64).SliceScatter(fullShape, starts, steps)).Cast Dtype.Int64
-    override t.ScatterAddInto(s, d, i) = ((t.Cast Dtype.Float64).ScatterAddInto(s, d, i)).Cast Dtype.Int64
-    override t.Conv1d(_, _, _, _, _) = unsupported "conv1d"
-    override t.Conv1dGradInput(_, _, _, _, _, _) = unsupported "conv1d"
-    override t.Conv1dGradWeight(_, _, _, _, _, _) = unsupported "conv1d"
-    override t.MaxPool1d(_, _, _, _) = unsupported "max_pool1d"
-    override t.AvgPool1d(_, _, _) = unsupported "avg_pool1d"
-    override t.AvgPool1dGrad(_, _, _, _) = unsupported "avg_pool1d"
-    override t.Cast(d) =
-        match d with
-        | Dtype.Int64 -> t :> RawTensor
-        | Dtype.Float32 -> RawFloat<float32>(Loops.map float32 data, shape) :> RawTensor
-        | Dtype.Float64 -> RawFloat<float>(Loops.map float data, shape) :> RawTensor
-        | _ -> RawBool(Loops.map (fun x -> x <> 0L) data, shape) :> RawTensor
-    override t.GetDouble(i) = float data.[i]
-    override t.ToDoubleArray() = Loops.map float data
-    override t.ToFloat32Array() = Loops.map float32 data
-    override t.ToInt64Array() = Array.copy data
-    override t.ToBoolArray() = Loops.map (fun x -> x <> 0L) data
-    override t.AddInPlace(o, alpha) =
-        let b = t.Arr o
-        for i in 0 .. data.Length - 1 do data.[i] <- data.[i] + int64 alpha * b.[i]
-    override t.FillInPlace(v) = Array.Fill(data, int64 v)
+    /// The parameter's array under an optimizer kernel: buffers of another kind (or missing ones) give null.
+    static member private Buf(r: RawTensor) : 'T[] =
+        match r with
+        | :? RawFloat<'T> as f -> f.Data
+        | _ -> null
 
-/// Managed bool tensors (masks).
-and [<Sealed>] RawBool(data: bool[], shape: int[]) =
-    inherit RawArray<bool>(data, shape)
-    member private t.AsF() = t.Cast Dtype.Float32
-    override _.Make(d, s) = RawBool(d, s) :> RawTensor
-    override _.Dtype = Dtype.Bool
-    override t.Unary(k) = (t.AsF()).Unary k
-    override t.UnaryParam(k, p) = (t.AsF()).UnaryParam(k, p)
-    override t.Clamp(lo, hi) = (t.AsF()).Clamp(lo, hi)
-    override t.Binary(k, o) =
-        let b = t.Arr o
-        let s = Shape.broadcast "binary" shape o.Shape
-        match k with
-        | BinaryKind.Add | BinaryKind.Max -> RawBool(Loops.zip (||) data shape b o.Shape s, s) :> RawTensor
-        | BinaryKind.Mul | BinaryKind.Min -> RawBool(Loops.zip (&&) data shape b o.Shape s, s) :> RawTensor
-        | _ -> (t.AsF()).Binary(k, o.Cast Dtype.Float32)
-    override t.BinaryScalar(k, v, first) = (t.AsF()).BinaryScalar(k, v, first)
-    override t.Compare(k, o) = (t.AsF()).Compare(k, o.Cast Dtype.Float32)
-    override t.CompareScalar(k, v) = (t.AsF()).CompareScalar(k, v)
-    override t.SumAll() = (t.Cast Dtype.Int64).SumAll()
-    override t.SumDims(d, k) = (t.Cast Dtype.Int64).SumDims(d, k)
-    override t.ExtremeDim(d, k, m) = (t.Cast Dtype.Int64).ExtremeDim(d, k, m)
-    override t.ExtremeAll(m) = (t.Cast Dtype.Int64).ExtremeAll(m)
-    override t.MatMul(o, a, b) = (t.AsF()).MatMul(o.Cast Dtype.Float32, a, b)
-    override t.SliceScatter(f, s, st) = ((t.Cast Dtype.Int64).SliceScatter(f, s, st)).Cast Dtype.Bool
-    override t.ScatterAddInto(s, d, i) = ((t.Cast Dtype.Int64).ScatterAddInto(s, d, i)).Cast Dtype.Bool
-    override t.Conv1d(w, a, b, c, d) = (t.AsF()).Conv1d(w, a, b, c, d)
-    override t.Conv1dGradInput(w, s, a, b, c, d) = (t.AsF()).Conv1dGradInput(w, s, a, b, c, d)
-    override t.Conv1dGradWeight(w, s, a, b, c, d) = (t.AsF()).Conv1dGradWeight(w, s, a, b, c, d)
-    override t.MaxPool1d(a, b, c, d) = (t.AsF()).MaxPool1d(a, b, c, d)
-    override t.AvgPool1d(a, b, c) = (t.AsF()).AvgPool1d(a, b, c)
-    override t.AvgPool1dGrad(s, a, b, c) = (t.AsF()).AvgPool1dGrad(s, a, b, c)
-    override t.Cast(d) =
-        match d with
-        | Dtype.Bool -> t :> RawTensor
-        | Dtype.Float32 -> RawFloat<float32>(Loops.map (fun b -> if b then 1.0f else 0.0f) data, shape) :> RawTensor
-        | Dtype.Float64 -> RawFloat<float>(Loops.map (fun b -> if b then 1.0 else 0.0) data, shape) :> RawTensor
-        | _ -> RawInt64(Loops.map (fun b -> if b then 1L else 0L) data, shape) :> RawTensor
-    override t.GetDouble(i) = if data.[i] then 1.0 else 0.0
-    override t.ToDoubleArray() = Loops.map (fun b -> if b then 1.0 else 0.0) data
-    override t.ToFloat32Array() = Loops.map (fun b -> if b then 1.0f else 0.0f) data
-    override t.ToInt64Array() = Loops.map (fun b -> if b then 1L else 0L) data
-    override t.ToBoolArray() = Array.copy data
-    override t.AddInPlace(o, _) =
-        let b = t.Arr o
-        for i in 0 .. data.Length - 1 do data.[i] <- data.[i] || b.[i]
-    override t.FillInPlace(v) = Array.Fill(data, v <> 0.0)
+    // The optimizers' kernels on this array and the state's buffers (same arithmetic as the pure optimizers);
+    // false when a buffer the settings need is missing or of another kind.
+    interface IOptimizerStorage with
+        member _.SgdStep(grad, momentumBuffer, hasBuffer, hp) =
+            let b = if hp.Momentum <> 0.0 then RawFloat<'T>.Buf momentumBuffer else [||]
+            let g = RawFloat<'T>.Buf grad
+            if isNull b || isNull g then false
+            else
+                let st : SgdState<'T> = { MomentumBuffer = b; HasBuffer = hasBuffer }
+                if isF32 then sgdStep32 (box data :?> float32[]) (box g :?> float32[]) (box st :?> SgdState<float32>) hp
+                else sgdStep64 (box data :?> float[]) (box g :?> float[]) (box st :?> SgdState<float>) hp
+                true
+        member _.AdamStep(grad, expAvg, expAvgSq, maxExpAvgSq, step, decoupled, hp) =
+            let m, v = RawFloat<'T>.Buf expAvg, RawFloat<'T>.Buf expAvgSq
+            let mx = if hp.Amsgrad then RawFloat<'T>.Buf maxExpAvgSq else [||]
+            let g = RawFloat<'T>.Buf grad
+            if isNull m || isNull v || isNull mx || isNull g then false
+            else
+                // The kernels count the step themselves, from the previous one.
+                let st : AdamState<'T> = { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float (step - 1) }
+                if isF32 then
+                    (if decoupled then adamWStep32 else adamStep32) (box data :?> float32[]) (box g :?> float32[]) (box st :?> AdamState<float32>) hp
+                else
+                    (if decoupled then adamWStep64 else adamStep64) (box data :?> float[]) (box g :?> float[]) (box st :?> AdamState<float>) hp
+                true
+        member _.RmspropStep(grad, squareAvg, momentumBuffer, gradAvg, hp) =
+            let sq = RawFloat<'T>.Buf squareAvg
+            let mb = if hp.Momentum > 0.0 then RawFloat<'T>.Buf momentumBuffer else [||]
+            let ga = if hp.Centered then RawFloat<'T>.Buf gradAvg else [||]
+            let g = RawFloat<'T>.Buf grad
+            if isNull sq || isNull mb || isNull ga || isNull g then false
+            else
+                // RMSprop's arithmetic does not read the step count.
+                let st : RmspropState<'T> = { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = 0.0 }
+                if isF32 then rmspropStep32 (box data :?> float32[]) (box g :?> float32[]) (box st :?> RmspropState<float32>) hp
+                else rmspropStep64 (box data :?> float[]) (box g :?> float[]) (box st :?> RmspropState<float>) hp
+                true
+
+    // PyTorch's float32 MSE kernels; float64 runs the loss's composite.
+    interface IMseStorage with
+        member _.TryMse(target, mean) =
+            match target with
+            | :? RawFloat<float32> as fb when isF32 ->
+                let a = box data :?> float32[]
+                ValueSome(RawFloat<float32>([| (if mean then LossKernels.mseMean32 a fb.Data else LossKernels.mseSum32 a fb.Data) |], [||]) :> RawTensor)
+            | _ -> ValueNone
+        member _.TryMseGrad(target, scale, grad, negate) =
+            match target, grad with
+            | (:? RawFloat<float32> as fb), (:? RawFloat<float32> as fg)
+                when isF32 && Shape.equal shape fb.Shape && (fg.Numel = 1 && fg.Shape.Length = 0 || Shape.equal fg.Shape shape) ->
+                let a = box data :?> float32[]
+                let dst = Array.zeroCreate<float32> a.Length
+                LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
+                ValueSome(RawFloat<float32>(dst, shape) :> RawTensor)
+            | _ -> ValueNone
 
 /// The pure managed .NET backend (the default).
 and [<Sealed>] ManagedBackend private () =
     static let instance = ManagedBackend()
+    // Storages compiled before this file reach the backend through ManagedHome.
+    static do ManagedHome.Backend <- instance
     /// The single instance.
     static member Instance = instance :> IBackend
     interface IBackend with

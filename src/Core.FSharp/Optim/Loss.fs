@@ -62,12 +62,13 @@ module Loss =
         let scale = if reduction = Reduction.Mean then 2.0 / float (max 1 input.Numel) else 2.0
         Tensor.ApplyBinary({ new BinaryOp("MseLossBackward0") with
             member _.Forward(ra, rb) =
-                match ra, rb, reduction with
-                | (:? RawFloat<float32> as fa), (:? RawFloat<float32> as fb), Reduction.Mean ->
-                    ra.Backend.OfFloat32([| LossKernels.mseMean32 fa.Data fb.Data |], [||])
-                | (:? RawFloat<float32> as fa), (:? RawFloat<float32> as fb), Reduction.Sum ->
-                    ra.Backend.OfFloat32([| LossKernels.mseSum32 fa.Data fb.Data |], [||])
-                | _ ->
+                let fused =
+                    match box ra, reduction with
+                    | (:? IMseStorage as s), (Reduction.Mean | Reduction.Sum) -> s.TryMse(rb, (reduction = Reduction.Mean))
+                    | _ -> ValueNone
+                match fused with
+                | ValueSome r -> r
+                | ValueNone ->
                     let d = ra.Binary(BinaryKind.Sub, rb)
                     reduceRaw reduction (d.Binary(BinaryKind.Mul, d))
             member _.JvpA(a, b, da, _) = reduce reduction ((a - b) * da) * 2.0
@@ -81,15 +82,14 @@ module Loss =
                 | ValueSome r -> Tensor.OfRaw r
                 | ValueNone -> -(((a - b) * scale) * g) }, input, target)
 
-    /// The MSE adjoint in one pass when everything is a float32 managed constant (the usual first-order
-    /// backward); ValueNone otherwise, and the composite (which also records a graph) runs instead.
+    /// The MSE adjoint in one pass when all three are constants (the usual first-order backward) on storage with a
+    /// fused kernel; ValueNone otherwise, and the composite (which also records a graph) runs instead.
     and private mseGradConst (a: Tensor) (b: Tensor) (scale: float) (g: Tensor) (negate: bool) : RawTensor voption =
         match a, b, g with
-        | TC(:? RawFloat<float32> as fa), TC(:? RawFloat<float32> as fb), TC(:? RawFloat<float32> as fg)
-            when Shape.equal fa.Shape fb.Shape && (fg.Numel = 1 && fg.Shape.Length = 0 || Shape.equal fg.Shape fa.Shape) ->
-            let dst = Array.zeroCreate<float32> fa.Data.Length
-            LossKernels.mseGrad32 (ReadOnlySpan fa.Data) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
-            ValueSome(fa.Backend.OfFloat32(dst, fa.Shape))
+        | TC ra, TC rb, TC rg ->
+            match box ra with
+            | :? IMseStorage as s -> s.TryMseGrad(rb, scale, rg, negate)
+            | _ -> ValueNone
         | _ -> ValueNone
 
     /// Mean absolute error |x − y|.

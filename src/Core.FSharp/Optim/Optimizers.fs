@@ -89,10 +89,6 @@ module internal OptDict =
 
 /// Helpers of the in-place step: storage of managed tensors and private copies of states.
 module internal InPlace =
-    let data<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> (t: RawTensor) : 'T[] =
-        match t with
-        | :? RawFloat<'T> as r -> r.Data
-        | _ -> null
     /// The raw tensor of a state's i-th buffer (a one-leaf tree), or null.
     let buf (s: OptState) (i: int) : RawTensor =
         if i >= s.Buffers.Length then Unchecked.defaultof<RawTensor>
@@ -130,7 +126,7 @@ module internal InPlace =
         match box r with
         | :? IOptimizerStorage as s -> Some s
         | _ -> None
-    /// True when param and grad are managed arrays of the same type and shape.
+    /// True when param and grad are storages of the same type and shape.
     let sameKind (p: RawTensor) (g: RawTensor) =
         obj.ReferenceEquals(p.GetType(), g.GetType()) && Shape.equal p.Shape g.Shape
 
@@ -160,9 +156,9 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     abstract Pure: group: ParamGroup -> Optimizer
     /// The group's `key: value` pairs as PyTorch's repr prints them (without `params`).
     abstract ReprEntries: group: ParamGroup -> (string * string) list
-    /// Runs the update in place on the parameter's storage and the state's buffers: managed arrays with the pure
-    /// optimizer's own kernels (same arithmetic, no copies), other storage through IOptimizerStorage; false when
-    /// there is no such path (the pure update runs and its result is copied back).
+    /// Runs the update in place on the parameter's storage and the state's buffers through IOptimizerStorage (the
+    /// managed storage runs the pure optimizer's own kernels: same arithmetic, no copies); false when there is no
+    /// such path (the pure update runs and its result is copied back).
     abstract StepInPlace: group: ParamGroup * param: RawTensor * grad: RawTensor * state: OptState -> bool
     default _.StepInPlace(_, _, _, _) = false
 
@@ -349,43 +345,6 @@ module internal Repr =
     let groupsOf (ps: seq<Parameter>) = [| ParamGroup(ps, Nullable(), Nullable()) |]
     let groupsOfSeq (gs: seq<ParamGroup>) = if isNull gs then [||] else Array.ofSeq gs
 
-/// The optimizers' kernels run on a managed parameter's own array and its state's buffers, for either float
-/// element type; false when a buffer the settings need is missing or of another type (the pure path runs).
-module private ManagedSteps =
-    let sgd (kernel: 'T[] -> 'T[] -> SgdState<'T> -> SgdHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: SgdHyper) =
-        let b = if hp.Momentum <> 0.0 then InPlace.data<'T> (InPlace.buf s 0) else [||]
-        if isNull b then false
-        else
-            kernel p (InPlace.data<'T> grad) { MomentumBuffer = b; HasBuffer = s.Step > 0 } hp
-            true
-
-    let adam (kernel: 'T[] -> 'T[] -> AdamState<'T> -> AdamHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: AdamHyper) =
-        let m, v = InPlace.data<'T> (InPlace.buf s 0), InPlace.data<'T> (InPlace.buf s 1)
-        let mx = if hp.Amsgrad then InPlace.data<'T> (InPlace.buf s 2) else [||]
-        if isNull m || isNull v || isNull mx then false
-        else
-            kernel p (InPlace.data<'T> grad) { ExpAvg = m; ExpAvgSq = v; MaxExpAvgSq = mx; Step = float s.Step } hp
-            true
-
-    let rmsprop (kernel: 'T[] -> 'T[] -> RmspropState<'T> -> RmspropHyper -> unit) (p: 'T[]) (grad: RawTensor) (s: OptState) (hp: RmspropHyper) =
-        let sq = InPlace.data<'T> (InPlace.buf s 0)
-        let mb = if hp.Momentum > 0.0 then InPlace.data<'T> (InPlace.buf s 1) else [||]
-        let ga = if hp.Centered then InPlace.data<'T> (InPlace.buf s 2) else [||]
-        if isNull sq || isNull mb || isNull ga then false
-        else
-            kernel p (InPlace.data<'T> grad) { SquareAvg = sq; MomentumBuffer = mb; GradAvg = ga; Step = float s.Step } hp
-            true
-
-    /// Adam or AdamW (`decoupled`) on managed arrays or on a backend's IOptimizerStorage.
-    let adamLike (decoupled: bool) (k32: float32[] -> float32[] -> AdamState<float32> -> AdamHyper -> unit)
-                 (k64: float[] -> float[] -> AdamState<float> -> AdamHyper -> unit)
-                 (hp: AdamHyper) (p: RawTensor) (grad: RawTensor) (s: OptState) : bool =
-        match p with
-        | :? RawFloat<float32> as pr -> adam k32 pr.Data grad s hp
-        | :? RawFloat<float> as pr -> adam k64 pr.Data grad s hp
-        | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, decoupled, hp)
-        | _ -> false
-
 /// torch.optim.SGD over parameters (lr is required, as in PyTorch).
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =
     inherit TorchOptimizer("SGD", groups, lr, weightDecay)
@@ -412,8 +371,6 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
             let hp = this.Hyper g
             Check.sgd "Optim.sgd" hp
             match p with
-            | :? RawFloat<float32> as pr -> ManagedSteps.sgd sgdStep32 pr.Data grad s hp
-            | :? RawFloat<float> as pr -> ManagedSteps.sgd sgdStep64 pr.Data grad s hp
             | InPlace.Storage st -> st.SgdStep(grad, InPlace.buf s 0, s.Step > 0, hp)
             | _ -> false
     override _.ReprEntries g =
@@ -451,7 +408,9 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         else
             let hp = this.Hyper g
             Check.adam "Optim.adam" hp
-            ManagedSteps.adamLike false adamStep32 adamStep64 hp p grad s
+            match p with
+            | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, false, hp)
+            | _ -> false
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
@@ -487,7 +446,9 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
         else
             let hp = this.Hyper g
             Check.adam "Optim.adamW" hp
-            ManagedSteps.adamLike true adamWStep32 adamWStep64 hp p grad s
+            match p with
+            | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, true, hp)
+            | _ -> false
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
@@ -522,8 +483,6 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
             let hp = this.Hyper g
             Check.rmsprop "Optim.rmsprop" hp
             match p with
-            | :? RawFloat<float32> as pr -> ManagedSteps.rmsprop rmspropStep32 pr.Data grad s hp
-            | :? RawFloat<float> as pr -> ManagedSteps.rmsprop rmspropStep64 pr.Data grad s hp
             | InPlace.Storage st -> st.RmspropStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, hp)
             | _ -> false
     override _.ReprEntries g =

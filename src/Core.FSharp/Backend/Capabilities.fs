@@ -1,10 +1,12 @@
+// Optional kernels a storage offers Optim's losses and optimizers. They sit with the backends because storages
+// implement them, and keep Optim's namespace, where their callers are.
 namespace Fluxion.Optim
 
 open Fluxion.Backend
 open Fluxion.Kernels.OptimKernels
 
 /// Parameter storage whose backend runs torch.optim's updates in place with its own kernels, in the operation
-/// order of PyTorch's single-tensor implementation (the Torch backend's libtorch tensors implement it). The
+/// order of PyTorch's single-tensor implementation (the managed float storage and the Torch backend implement it). The
 /// object optimizers use it so that a step neither copies data out of the backend nor allocates new state.
 /// Buffers are this storage's kind and shape; a method returns false when it has no kernel for the settings,
 /// and the optimizer then runs its pure update and copies the result back.
@@ -15,3 +17,11 @@ type IOptimizerStorage =
     abstract AdamStep: grad: RawTensor * expAvg: RawTensor * expAvgSq: RawTensor * maxExpAvgSq: RawTensor * step: int * decoupled: bool * hp: AdamHyper -> bool
     /// RMSprop; `momentumBuffer` is used with momentum > 0 and `gradAvg` when centered.
     abstract RmspropStep: grad: RawTensor * squareAvg: RawTensor * momentumBuffer: RawTensor * gradAvg: RawTensor * hp: RmspropHyper -> bool
+
+/// Storage with fused mean-squared-error kernels giving PyTorch's float32 bits (the managed float32 storage has
+/// them); each method returns ValueNone when it has no kernel for the operands, and the loss runs its composite.
+type IMseStorage =
+    /// The mean (or, when `mean` is false, the sum) of (this − target)² as a 0-dim tensor.
+    abstract TryMse: target: RawTensor * mean: bool -> RawTensor voption
+    /// The MSE adjoint in one pass: `scale`·(this − target)·grad, negated when `negate`; `grad` is 0-dim or this's shape.
+    abstract TryMseGrad: target: RawTensor * scale: float * grad: RawTensor * negate: bool -> RawTensor voption
