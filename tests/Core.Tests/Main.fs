@@ -1,22 +1,8 @@
 module Main
 
-open System
 open Expecto
-open Expecto.Logging
-
-/// Under `--colours 0`, Expecto's console logger still ends every write with an ANSI reset; log plain text then.
-let plainConsoleWhenUncoloured (argv: string[]) =
-    let after flag = argv |> Array.tryFindIndex ((=) flag) |> Option.bind (fun i -> Array.tryItem (i + 1) argv)
-    if after "--colours" = Some "0" then
-        let level =
-            match after "--verbosity" with
-            | Some v -> LogLevel.ofString v
-            | None -> if Array.contains "--debug" argv then LogLevel.Debug else LogLevel.Info
-        let gate = obj ()
-        let write (parts: (string * ConsoleColor) list) = lock gate (fun () -> for text, _ in parts do Console.Out.Write text)
-        Global.initialise { Global.defaultConfig with getLogger = fun name -> LiterateConsoleTarget(name, level, outputWriter = write, consoleSemaphore = gate) :> Logger }
 
 [<EntryPoint>]
 let main argv =
-    plainConsoleWhenUncoloured argv
+    PlainConsole.whenUncoloured argv
     runTestsInAssemblyWithCLIArgs [] argv

@@ -3,4 +3,6 @@ module Main
 open Expecto
 
 [<EntryPoint>]
-let main argv = runTestsInAssemblyWithCLIArgs [] argv
+let main argv =
+    PlainConsole.whenUncoloured argv
+    runTestsInAssemblyWithCLIArgs [] argv
