@@ -9,7 +9,7 @@ open Fluxion.Backend
 module Indexing =
     let private shp (s: int[]) = Shape.toString s
 
-    let private checkIndex (op: string) (index: Tensor) (x: Tensor) (d: int) =
+    let private checkIndexShape (op: string) (index: Tensor) (x: Tensor) (d: int) =
         if isNull (box index) then nullArg "index"
         if index.Dtype <> Dtype.Int64 then invalidArg "index" (sprintf "%s(): Expected dtype int64 for index, got %s" op (Dtype.name index.Dtype))
         if index.Dim <> x.Dim then
@@ -17,6 +17,11 @@ module Indexing =
         index.Shape |> Array.iteri (fun i s ->
             if i <> d && s > x.Shape.[i] then
                 raise (ShapeException(sprintf "%s: index shape %s exceeds input shape %s in dimension %d" op (shp index.Shape) (shp x.Shape) i)))
+
+    // Value bounds need the indices on the host, so only the user-facing scatter ops check them (gather is also
+    // the inner step of pooling, padding and reductions, whose indices are valid by construction).
+    let private checkIndex (op: string) (index: Tensor) (x: Tensor) (d: int) =
+        checkIndexShape op index x d
         let size = int64 x.Shape.[d]
         for v in index.ToInt64Array() do
             if v < 0L || v >= size then
@@ -25,7 +30,7 @@ module Indexing =
     /// out[i][j] = x[index[i][j]][j] along `dim` (PyTorch's `gather`).
     let gather (dim: int) (index: Tensor) (x: Tensor) : Tensor =
         let d = Shape.normDim "gather" x.Dim dim
-        checkIndex "gather" index x d
+        checkIndexShape "gather" index x d
         Tensor.GatherAlong("GatherBackward0", d, index.Raw, x)
 
     /// Zeros of `shape` with `src` added at `index` along `dim` (the adjoint of gather; `index` has src's shape).
