@@ -96,7 +96,10 @@ type Tensor =
         | Dtype.Bool -> Fluxion.Printing.TensorFormat.formatBools r.Shape (r.ToBoolArray()) suffixes
         | _ -> Fluxion.Printing.TensorFormat.formatFloats r.Shape (r.ToDoubleArray()) suffixes
 
+    /// Reference equality, so tensors work as dictionary and set keys and F#'s `=` compares identity; C#'s `==`
+    /// (op_Equality) is elementwise and gives a bool tensor, as in PyTorch/TorchSharp.
     override t.Equals(o) = obj.ReferenceEquals(t, o)
+    /// The identity hash, consistent with the reference-based Equals.
     override t.GetHashCode() = Runtime.CompilerServices.RuntimeHelpers.GetHashCode t
 
     /// True when this tensor's outermost derivative is an imperative one that is switched off.
