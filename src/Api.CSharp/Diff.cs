@@ -34,6 +34,12 @@ public static class Diff
     public static Tensor Jacobian(Func<Tensor, Tensor> f, Tensor x) => DiffModule.jacobian(F(f), x);
     /// <summary>The Hessian of a scalar function (forward-over-reverse).</summary>
     public static Tensor Hessian(Func<Tensor, Tensor> f, Tensor x) => DiffModule.hessian(F(f), x);
+    /// <summary>The Jacobians of f(x₀, x₁, ...) with respect to each input, shapes f.Shape ++ xᵢ.Shape (torch.autograd.functional.jacobian with a tuple).</summary>
+    public static Tensor[] Jacobian(Func<Tensor[], Tensor> f, params Tensor[] inputs) =>
+        DiffModule.jacobianN(Microsoft.FSharp.Core.FSharpFunc<Tensor[], Tensor>.FromConverter(a => f(a)), inputs);
+    /// <summary>The Hessian blocks of a scalar f(x₀, x₁, ...): result[i][j] has shape xᵢ.Shape ++ xⱼ.Shape (torch.autograd.functional.hessian with a tuple).</summary>
+    public static Tensor[][] Hessian(Func<Tensor[], Tensor> f, params Tensor[] inputs) =>
+        DiffModule.hessianN(Microsoft.FSharp.Core.FSharpFunc<Tensor[], Tensor>.FromConverter(a => f(a)), inputs);
     /// <summary>Hessian-vector product.</summary>
     public static Tensor Hvp(Func<Tensor, Tensor> f, Tensor x, Tensor v) => DiffModule.hvp(F(f), x, v);
     /// <summary>The Laplacian (trace of the Hessian).</summary>

@@ -47,6 +47,9 @@ public static class Nn
     /// <summary>1-D convolution over (N, C, L).</summary>
     public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true) =>
         new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros");
+    /// <summary>1-D convolution with string padding, <c>"same"</c> (stride 1 only) or <c>"valid"</c>, as PyTorch's <c>padding='same'</c>.</summary>
+    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, string padding, int stride = 1, int dilation = 1, int groups = 1, bool bias = true) =>
+        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros");
     /// <summary>max(x, 0).</summary>
     public static ReLU ReLU() => new();
     /// <summary>Logistic sigmoid.</summary>

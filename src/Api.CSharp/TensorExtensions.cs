@@ -46,6 +46,40 @@ public static class TensorExtensions
     public static Tensor Elu(this Tensor t, double alpha = 1.0) => Elementwise.elu(alpha, t);
     /// <summary>GELU (exact).</summary>
     public static Tensor Gelu(this Tensor t) => Elementwise.gelu(t);
+    /// <summary>Arc tangent.</summary>
+    public static Tensor Atan(this Tensor t) => Elementwise.atan(t);
+    /// <summary>Arc sine.</summary>
+    public static Tensor Asin(this Tensor t) => Elementwise.asin(t);
+    /// <summary>Arc cosine.</summary>
+    public static Tensor Acos(this Tensor t) => Elementwise.acos(t);
+    /// <summary>Hyperbolic sine.</summary>
+    public static Tensor Sinh(this Tensor t) => Elementwise.sinh(t);
+    /// <summary>Hyperbolic cosine.</summary>
+    public static Tensor Cosh(this Tensor t) => Elementwise.cosh(t);
+    /// <summary>Rounds down.</summary>
+    public static Tensor Floor(this Tensor t) => Elementwise.floor(t);
+    /// <summary>Rounds up.</summary>
+    public static Tensor Ceil(this Tensor t) => Elementwise.ceil(t);
+    /// <summary>Rounds half to even.</summary>
+    public static Tensor Round(this Tensor t) => Elementwise.round(t);
+    /// <summary>Rounds toward zero.</summary>
+    public static Tensor Trunc(this Tensor t) => Elementwise.trunc(t);
+    /// <summary>e^x - 1.</summary>
+    public static Tensor Expm1(this Tensor t) => Elementwise.expm1(t);
+    /// <summary>log(1 + x).</summary>
+    public static Tensor Log1p(this Tensor t) => Elementwise.log1p(t);
+    /// <summary>1 / x.</summary>
+    public static Tensor Reciprocal(this Tensor t) => Elementwise.reciprocal(t);
+    /// <summary>x².</summary>
+    public static Tensor Square(this Tensor t) => Elementwise.square(t);
+    /// <summary>The error function.</summary>
+    public static Tensor Erf(this Tensor t) => Elementwise.erf(t);
+    /// <summary>Elementwise maximum with broadcasting.</summary>
+    public static Tensor Maximum(this Tensor t, Tensor other) => Elementwise.maximum(t, other);
+    /// <summary>Elementwise minimum with broadcasting.</summary>
+    public static Tensor Minimum(this Tensor t, Tensor other) => Elementwise.minimum(t, other);
+    /// <summary>atan(t / other) in the right quadrant (torch.atan2).</summary>
+    public static Tensor Atan2(this Tensor t, Tensor other) => Elementwise.atan2(t, other);
     /// <summary>Clamps into [min, max].</summary>
     public static Tensor Clamp(this Tensor t, double? min = null, double? max = null) => Elementwise.clamp(min ?? double.NaN, max ?? double.NaN, t);
     /// <summary>Clamps into [min, max] in place (tensor.clamp_); a leaf that requires grad must be inside <see cref="Torch.NoGrad"/>.</summary>
@@ -113,6 +147,21 @@ public static class TensorExtensions
     public static Tensor[] Split(this Tensor t, int size, int dim = 0) => Shapes.split(size, dim, t);
     /// <summary>Splits into a number of chunks along a dimension.</summary>
     public static Tensor[] Chunk(this Tensor t, int chunks, int dim = 0) => Shapes.chunk(chunks, dim, t);
+    /// <summary>Slices along a dimension picked by a 1-D int64 index (tensor.index_select).</summary>
+    public static Tensor IndexSelect(this Tensor t, int dim, Tensor index) => Indexing.indexSelect(dim, index, t);
+    /// <summary>t with src written at index along dim (tensor.scatter).</summary>
+    public static Tensor Scatter(this Tensor t, int dim, Tensor index, Tensor src) => Indexing.scatter(dim, index, src, t);
+    /// <summary>t with src added at index along dim (tensor.scatter_add).</summary>
+    public static Tensor ScatterAdd(this Tensor t, int dim, Tensor index, Tensor src) => Indexing.scatterAdd(dim, index, src, t);
+    /// <summary>t with value where the bool mask is true (tensor.masked_fill).</summary>
+    public static Tensor MaskedFill(this Tensor t, Tensor mask, double value) => Indexing.maskedFill(mask, value, t);
+    /// <summary>The elements where the bool mask is true, as a 1-D tensor (tensor.masked_select).</summary>
+    public static Tensor MaskedSelect(this Tensor t, Tensor mask) => Indexing.maskedSelect(mask, t);
+    /// <summary>Repeats each element along dim, or of the flattened tensor when dim is null (tensor.repeat_interleave).</summary>
+    public static Tensor RepeatInterleave(this Tensor t, int repeats, int? dim = null) =>
+        Indexing.repeatInterleave(repeats, dim is int d ? Microsoft.FSharp.Core.FSharpOption<int>.Some(d) : Microsoft.FSharp.Core.FSharpOption<int>.None, t);
+    /// <summary>Tiles the tensor; fewer reps than dimensions are padded with leading 1s (tensor.tile).</summary>
+    public static Tensor Tile(this Tensor t, params int[] reps) => Indexing.tile(reps, t);
     /// <summary>Gathers values along a dimension.</summary>
     public static Tensor Gather(this Tensor t, int dim, Tensor index) => Indexing.gather(dim, index, t);
     /// <summary>Elements start, start+step, ... before stop along a dimension.</summary>
@@ -124,6 +173,12 @@ public static class TensorExtensions
     public static Tensor Lt(this Tensor t, Tensor other) => t.Compare(Backend.CompareKind.Lt, other);
     /// <summary>Elementwise x == y as a bool tensor.</summary>
     public static Tensor Eq(this Tensor t, Tensor other) => t.Compare(Backend.CompareKind.Eq, other);
+    /// <summary>Elementwise x != y as a bool tensor.</summary>
+    public static Tensor Ne(this Tensor t, Tensor other) => t.Compare(Backend.CompareKind.Ne, other);
+    /// <summary>Elementwise x &gt;= y as a bool tensor.</summary>
+    public static Tensor Ge(this Tensor t, Tensor other) => t.Compare(Backend.CompareKind.Ge, other);
+    /// <summary>Elementwise x &lt;= y as a bool tensor.</summary>
+    public static Tensor Le(this Tensor t, Tensor other) => t.Compare(Backend.CompareKind.Le, other);
     /// <summary>Elementwise x &gt; s as a bool tensor.</summary>
     public static Tensor Gt(this Tensor t, double s) => t.CompareScalar(Backend.CompareKind.Gt, s);
     /// <summary>Elementwise x &lt; s as a bool tensor.</summary>

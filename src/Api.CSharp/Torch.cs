@@ -102,6 +102,18 @@ public static class Torch
     public static Tensor Cat(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.cat(dim, tensors.ToArray());
     /// <summary>Picks a where cond is true and b elsewhere.</summary>
     public static Tensor Where(Tensor cond, Tensor a, Tensor b) => Fluxion.Tensor.Where(cond, a, b);
+    /// <summary>Stacks tensors row-wise; 1-D tensors become rows (torch.vstack).</summary>
+    public static Tensor VStack(params Tensor[] tensors) => Indexing.vstack(tensors);
+    /// <summary>Stacks tensors column-wise: along 0 for 1-D tensors, along 1 otherwise (torch.hstack).</summary>
+    public static Tensor HStack(params Tensor[] tensors) => Indexing.hstack(tensors);
+    /// <summary>Einstein summation, e.g. <c>Torch.Einsum("ij,jk->ik", a, b)</c> (torch.einsum); differentiable to any order.</summary>
+    public static Tensor Einsum(string equation, params Tensor[] operands) => Indexing.einsum(equation, operands);
+    /// <summary>Elementwise maximum with broadcasting (torch.maximum).</summary>
+    public static Tensor Maximum(Tensor a, Tensor b) => Elementwise.maximum(a, b);
+    /// <summary>Elementwise minimum with broadcasting (torch.minimum).</summary>
+    public static Tensor Minimum(Tensor a, Tensor b) => Elementwise.minimum(a, b);
+    /// <summary>atan(a / b) in the right quadrant (torch.atan2).</summary>
+    public static Tensor Atan2(Tensor a, Tensor b) => Elementwise.atan2(a, b);
     /// <summary>Matrix product with PyTorch's rules.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => Fluxion.Tensor.MatMul(a, b);
 

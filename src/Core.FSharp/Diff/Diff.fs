@@ -107,6 +107,23 @@ module Diff =
     /// The Hessian of a scalar function (forward-over-reverse), shape x.Shape ++ x.Shape.
     let hessian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobian (grad f) x
 
+    /// The Jacobians of f(x₀, x₁, ...) with respect to each input, shapes f(xs).Shape ++ xᵢ.Shape
+    /// (torch.autograd.functional.jacobian with a tuple of inputs).
+    let jacobianN (f: Tensor[] -> Tensor) (xs: Tensor[]) : Tensor[] =
+        if isNull xs then nullArg "xs"
+        xs |> Array.mapi (fun i xi ->
+            jacobian (fun v -> f (Array.init xs.Length (fun j -> if j = i then v else xs.[j]))) xi)
+
+    /// The Hessian blocks of a scalar f(x₀, x₁, ...): result.[i].[j] has shape xᵢ.Shape ++ xⱼ.Shape
+    /// (torch.autograd.functional.hessian with a tuple of inputs), forward-over-reverse.
+    let hessianN (f: Tensor[] -> Tensor) (xs: Tensor[]) : Tensor[][] =
+        if isNull xs then nullArg "xs"
+        let n = xs.Length
+        Array.init n (fun i ->
+            Array.init n (fun j ->
+                let gi (v: Tensor) = (grads f (Array.init n (fun k -> if k = j then v else xs.[k]))).[i]
+                jacobian gi xs.[j]))
+
     /// Hessian-vector product (forward-over-reverse), in x's shape.
     let hvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor = jvp (grad f) x v
 

@@ -85,6 +85,16 @@ type Conv1d private (layer: Layer) =
             | "valid" -> Valid
             | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
         Conv1d(Layer.conv1dWith inChannels outChannels kernelSize 1 p dilation groups bias paddingMode)
+    /// String padding with a stride, in PyTorch's argument order: "valid", or "same" (stride must be 1).
+    new(inChannels: int, outChannels: int, kernelSize: int, stride: int, padding: string,
+        [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
+        let p =
+            match padding with
+            | "same" -> Same
+            | "valid" -> Valid
+            | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride p dilation groups bias paddingMode)
     /// The weight (out, in/groups, kernel).
     member this.Weight: Parameter = this.GetParameter "weight"
     /// The bias (out), or null.

@@ -139,4 +139,32 @@ module Elementwise =
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
     /// Elementwise minimum of two tensors with broadcasting (ties split the gradient evenly).
-    let minimum (a: Tensor) (b: Tensor) = -(maximum (-a) (-b))
+    let minimum (a: Tensor) (b: Tensor) =
+        let weights (a: Tensor) (b: Tensor) =
+            let lt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Lt, b.Raw).Cast a.Dtype)
+            let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
+            lt + eq * 0.5
+        Tensor.ApplyBinary({ new BinaryOp("MinimumBackward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Min, rb)
+            member _.JvpA(a, b, da, _) = da * weights a b
+            member _.JvpB(a, b, db, _) = db * weights b a
+            member _.VjpA(a, b, _, g) = g * weights a b
+            member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
+
+    /// Arc sine.
+    let asin x = unary "AsinBackward0" (k UnaryKind.Asin) (fun x _ -> 1.0 / sqrt (1.0 - x * x)) x
+    /// Arc cosine.
+    let acos x = unary "AcosBackward0" (k UnaryKind.Acos) (fun x _ -> -1.0 / sqrt (1.0 - x * x)) x
+    /// Rounding toward zero; zero derivative.
+    let trunc x = unary "TruncBackward0" (k UnaryKind.Trunc) (fun x _ -> x.ZerosLike()) x
+
+    /// The angle of the point (b, a): atan(a / b) in the right quadrant (PyTorch's `atan2(input, other)`).
+    let atan2 (a: Tensor) (b: Tensor) =
+        // d/da = b / (a² + b²), d/db = -a / (a² + b²).
+        let denom (a: Tensor) (b: Tensor) = a * a + b * b
+        Tensor.ApplyBinary({ new BinaryOp("Atan2Backward0") with
+            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Atan2, rb)
+            member _.JvpA(a, b, da, _) = da * b / denom a b
+            member _.JvpB(a, b, db, _) = -(db * a / denom a b)
+            member _.VjpA(a, b, _, g) = g * b / denom a b
+            member _.VjpB(a, b, _, g) = -(g * a / denom a b) }, asFloat a, asFloat b)

@@ -96,7 +96,10 @@ type Tensor =
         | Dtype.Bool -> Fluxion.Printing.TensorFormat.formatBools r.Shape (r.ToBoolArray()) suffixes
         | _ -> Fluxion.Printing.TensorFormat.formatFloats r.Shape (r.ToDoubleArray()) suffixes
 
+    /// Reference equality, so tensors work as dictionary and set keys and F#'s `=` compares identity; C#'s `==`
+    /// (op_Equality) is elementwise and gives a bool tensor, as in PyTorch/TorchSharp.
     override t.Equals(o) = obj.ReferenceEquals(t, o)
+    /// The identity hash, consistent with the reference-based Equals.
     override t.GetHashCode() = Runtime.CompilerServices.RuntimeHelpers.GetHashCode t
 
     /// True when this tensor's outermost derivative is an imperative one that is switched off.
@@ -664,6 +667,169 @@ type Tensor =
     member x.GetSlice(start: int option, finish: int option) =
         x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> Int32.MaxValue), 1)
 
+    // ---------------------------------------------------------------- PyTorch-style indexing (t[index], t[1..3], t[.., 0])
+
+    /// Gathers along `dim` with a raw int64 index of the output's shape; the adjoint scatter-adds.
+    static member internal GatherAlong(name: string, dim: int, index: RawTensor, x: Tensor) : Tensor =
+        let xs = x.Shape
+        Tensor.ApplyUnary({ new UnaryOp(name) with
+            member _.Forward r = r.Gather(dim, index)
+            member _.Jvp(_, dx, _) = Tensor.GatherAlong(name, dim, index, dx)
+            member _.Vjp(_, _, g) = Tensor.ScatterAddAlong("ScatterAddBackward0", xs, dim, index, g) }, x)
+
+    /// Zeros of `shape` with `src` added at `index` along `dim` (the adjoint of GatherAlong).
+    static member internal ScatterAddAlong(name: string, shape: int[], dim: int, index: RawTensor, src: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp(name) with
+            member _.Forward r = r.ScatterAddInto(shape, dim, index)
+            member _.Jvp(_, dx, _) = Tensor.ScatterAddAlong(name, shape, dim, index, dx)
+            member _.Vjp(_, _, g) = Tensor.GatherAlong("GatherBackward0", dim, index, g) }, src)
+
+    /// Slices along `dim` picked by validated non-negative positions (the core of index_select and t[index]).
+    static member internal TakeAlong(name: string, x: Tensor, dim: int, picks: int64[]) : Tensor =
+        let s = x.Shape
+        let n = picks.Length
+        let shapeIdx = Array.init s.Length (fun i -> if i = dim then n else 1)
+        let target = Array.init s.Length (fun i -> if i = dim then n else s.[i])
+        let idx = x.Raw.Backend.OfInt64(picks, [| n |]).Reshape(shapeIdx).Expand(target)
+        Tensor.GatherAlong(name, dim, idx, x)
+
+    /// Advanced indexing of one dimension by an int64 index tensor or a bool mask, as PyTorch's `t[..., index]`.
+    static member internal IndexAlong(x: Tensor, dim: int, index: Tensor) : Tensor =
+        let xs = x.Shape
+        let fmt (s: int[]) = "[" + String.Join(", ", s) + "]"
+        match index.Dtype with
+        | Dtype.Bool ->
+            let m = index.Shape
+            if m.Length = 0 then invalidArg "index" "indexing with a 0-dim bool tensor is not supported; use where or masked_fill"
+            if dim + m.Length > xs.Length then
+                raise (ArgumentException(sprintf "too many indices for tensor of dimension %d" xs.Length, "index"))
+            for i in 0 .. m.Length - 1 do
+                if m.[i] <> xs.[dim + i] then
+                    raise (ArgumentException(sprintf "The shape of the mask %s at index %d does not match the shape of the indexed tensor %s at index %d" (fmt m) i (fmt xs) (dim + i), "index"))
+            let flat = Array.concat [ xs.[.. dim - 1]; [| Shape.numel m |]; xs.[dim + m.Length ..] ]
+            let bits = index.ToBoolArray()
+            let picks = [| for i in 0 .. bits.Length - 1 do if bits.[i] then yield int64 i |]
+            Tensor.TakeAlong("IndexBackward0", x.Reshape flat, dim, picks)
+        | Dtype.Int64 ->
+            if dim >= xs.Length then
+                raise (ArgumentException(sprintf "too many indices for tensor of dimension %d" xs.Length, "index"))
+            let size = int64 xs.[dim]
+            let picks =
+                index.ToInt64Array() |> Array.map (fun i ->
+                    if i < -size || i >= size then
+                        raise (ArgumentOutOfRangeException("index", sprintf "index %d is out of bounds for dimension %d with size %d" i dim size))
+                    if i < 0L then i + size else i)
+            let y = Tensor.TakeAlong("IndexBackward0", x, dim, picks)
+            y.Reshape(Array.concat [ xs.[.. dim - 1]; index.Shape; xs.[dim + 1 ..] ])
+        | dt -> invalidArg "index" (sprintf "tensors used as indices must be long or bool tensors, got %s" (Dtype.name dt))
+
+    /// `t[index]`: an int64 index tensor picks slices along dimension 0 (result shape index.shape ++ t.shape[1:],
+    /// negative indices count from the end); a bool mask over the leading dimensions picks the true positions,
+    /// flattened (PyTorch's advanced indexing; differentiable in t).
+    member x.Item with get (index: Tensor) : Tensor =
+        if isNull (box index) then nullArg "index"
+        Tensor.IndexAlong(x, 0, index)
+
+    /// `t[range]` along the first dimension (C# `t[1..3]`, `t[..^1]`); out-of-range bounds are clipped as in Python.
+    member x.Item with get (range: Range) : Tensor = x.Index([| TensorIndex.op_Implicit range |])
+
+    /// `t[index]` with a C# index (`t[^1]` is the last element along the first dimension).
+    member x.Item with get (index: Index) : Tensor = x.Index([| TensorIndex.op_Implicit index |])
+
+    /// Multi-dimensional indexing as in PyTorch: each entry is an int (removes the dimension), a range, a
+    /// <c>TensorIndex.Slice(start, stop, step)</c>, <c>TensorIndex.NewAxis</c>, <c>TensorIndex.Ellipsis</c> or an index
+    /// tensor / bool mask (C# `t[.., 0]`, `t[1.., ^1]`, `t[idx, ..]`).
+    member x.Index([<ParamArray>] indices: TensorIndex[]) : Tensor =
+        if isNull indices then nullArg "indices"
+        let consumes (i: TensorIndex) =
+            match i.Kind with
+            | 3 | 4 -> 0
+            | 5 when i.Tensor.Dtype = Dtype.Bool -> i.Tensor.Dim
+            | _ -> 1
+        let consumed = indices |> Array.sumBy consumes
+        if indices |> Array.filter (fun (i: TensorIndex) -> i.Kind = 5) |> Array.length > 1 then
+            invalidArg "indices" "several index tensors in one index (paired advanced indexing) are not supported; index one dimension at a time or use gather"
+        if indices |> Array.filter (fun (i: TensorIndex) -> i.Kind = 4) |> Array.length > 1 then
+            invalidArg "indices" "an index can only have a single ellipsis ('...')"
+        if consumed > x.Dim then
+            raise (ArgumentException(sprintf "too many indices for tensor of dimension %d" x.Dim, "indices"))
+        let mutable t = x
+        let mutable d = 0
+        for ix in indices do
+            match ix.Kind with
+            | 0 ->
+                let size = t.Shape.[d]
+                let i = ix.Position
+                if i < -size || i >= size then
+                    raise (ArgumentOutOfRangeException("indices", sprintf "index %d is out of bounds for dimension %d with size %d" i d size))
+                t <- t.Select(d, i)
+            | 1 ->
+                let size = t.Shape.[d]
+                let bound (v: Index) = if v.IsFromEnd then max 0 (size - v.Value) else min size v.Value
+                t <- t.Slice(d, bound ix.Range.Start, bound ix.Range.End, ix.Step)
+                d <- d + 1
+            | 2 ->
+                let size = t.Shape.[d]
+                let start = match ix.Start with | ValueSome v -> (if v < 0 then max 0 (v + size) else min v size) | ValueNone -> 0
+                let stop = match ix.Stop with | ValueSome v -> (if v < 0 then max 0 (v + size) else min v size) | ValueNone -> size
+                t <- t.Slice(d, start, stop, ix.Step)
+                d <- d + 1
+            | 3 ->
+                t <- t.Reshape(Array.concat [ t.Shape.[.. d - 1]; [| 1 |]; t.Shape.[d ..] ])
+                d <- d + 1
+            | 4 ->
+                let after = indices |> Array.skipWhile (fun (i: TensorIndex) -> i.Kind <> 4) |> Array.skip 1
+                d <- t.Dim - (after |> Array.sumBy consumes)
+            | _ ->
+                let idx = ix.Tensor
+                t <- Tensor.IndexAlong(t, d, idx)
+                d <- d + (if idx.Dtype = Dtype.Bool then 1 else idx.Dim)
+        t
+
+    /// Multi-dimensional indexing (see <see cref="Index"/>), as a C# indexer: `t[.., 0]`, `t[1.., idx]`.
+    member x.Item with get ([<ParamArray>] indices: TensorIndex[]) : Tensor = x.Index indices
+
+    // ---------------------------------------------------------------- elementwise comparison operators (C#)
+    // C# `a == b`, `a < 0.5` give bool tensors as in PyTorch/TorchSharp. F#'s `=` and `<` never call these:
+    // F# equality goes through Equals, which stays reference equality (so tensors work as dictionary keys).
+
+    /// Elementwise `a == b` as a bool tensor (C#); Equals stays reference equality.
+    static member op_Equality(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Eq, b)
+    /// Elementwise `a != b` as a bool tensor (C#).
+    static member op_Inequality(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Ne, b)
+    /// Elementwise `a &lt; b` as a bool tensor (C#).
+    static member op_LessThan(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Lt, b)
+    /// Elementwise `a &lt;= b` as a bool tensor (C#).
+    static member op_LessThanOrEqual(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Le, b)
+    /// Elementwise `a &gt; b` as a bool tensor (C#).
+    static member op_GreaterThan(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Gt, b)
+    /// Elementwise `a &gt;= b` as a bool tensor (C#).
+    static member op_GreaterThanOrEqual(a: Tensor, b: Tensor) : Tensor = a.Compare(CompareKind.Ge, b)
+    /// Elementwise `a == s` as a bool tensor (C#).
+    static member op_Equality(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Eq, s)
+    /// Elementwise `a != s` as a bool tensor (C#).
+    static member op_Inequality(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Ne, s)
+    /// Elementwise `a &lt; s` as a bool tensor (C#).
+    static member op_LessThan(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Lt, s)
+    /// Elementwise `a &lt;= s` as a bool tensor (C#).
+    static member op_LessThanOrEqual(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Le, s)
+    /// Elementwise `a &gt; s` as a bool tensor (C#).
+    static member op_GreaterThan(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Gt, s)
+    /// Elementwise `a &gt;= s` as a bool tensor (C#).
+    static member op_GreaterThanOrEqual(a: Tensor, s: float) : Tensor = a.CompareScalar(CompareKind.Ge, s)
+    /// Elementwise `s == a` as a bool tensor (C#).
+    static member op_Equality(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Eq, s)
+    /// Elementwise `s != a` as a bool tensor (C#).
+    static member op_Inequality(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Ne, s)
+    /// Elementwise `s &lt; a` as a bool tensor (C#).
+    static member op_LessThan(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Gt, s)
+    /// Elementwise `s &lt;= a` as a bool tensor (C#).
+    static member op_LessThanOrEqual(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Ge, s)
+    /// Elementwise `s &gt; a` as a bool tensor (C#).
+    static member op_GreaterThan(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Lt, s)
+    /// Elementwise `s &gt;= a` as a bool tensor (C#).
+    static member op_GreaterThanOrEqual(s: float, a: Tensor) : Tensor = a.CompareScalar(CompareKind.Le, s)
+
     // ---------------------------------------------------------------- comparisons, masks, casts
 
     /// Elementwise comparison with broadcasting, giving a bool tensor (not differentiable).
@@ -836,6 +1002,38 @@ type Tensor =
         x.Overwrite("clamp_", x.Raw.Clamp(min, max))
 
 /// A node of the reverse-mode graph; the op that made a tensor and how to push adjoints back.
+/// One entry of a multi-dimensional index (`t[.., 0]` in C#): converts implicitly from int, Index, Range and Tensor.
+and [<Sealed; AllowNullLiteral>] TensorIndex private (kind: int, position: int, range: Range, start: int voption, stop: int voption, step: int, tensor: Tensor) =
+    // kind: 0 int, 1 Range, 2 stepped slice, 3 new axis, 4 ellipsis, 5 tensor.
+    member internal _.Kind : int = kind
+    member internal _.Position : int = position
+    member internal _.Range : Range = range
+    member internal _.Start : int voption = start
+    member internal _.Stop : int voption = stop
+    member internal _.Step : int = step
+    member internal _.Tensor : Tensor = tensor
+    /// An integer position (removes the dimension; negative counts from the end).
+    static member op_Implicit(i: int) : TensorIndex = TensorIndex(0, i, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+    /// A C# index (`^1` is the last position).
+    static member op_Implicit(i: Index) : TensorIndex =
+        if i.IsFromEnd then TensorIndex(0, -i.Value, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+        else TensorIndex(0, i.Value, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+    /// A C# range (`1..3`, `..`), clipped to the dimension as in Python slicing.
+    static member op_Implicit(r: Range) : TensorIndex = TensorIndex(1, 0, r, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+    /// An int64 index tensor or a bool mask (advanced indexing).
+    static member op_Implicit(t: Tensor) : TensorIndex =
+        if isNull (box t) then nullArg "t"
+        TensorIndex(5, 0, Range.All, ValueNone, ValueNone, 1, t)
+    /// Python's `start:stop:step` (null bounds mean the ends; negative bounds count from the end).
+    static member Slice(start: Nullable<int>, stop: Nullable<int>, step: int) : TensorIndex =
+        if step <= 0 then invalidArg "step" (sprintf "slice: step must be positive, got %d" step)
+        let opt (v: Nullable<int>) = if v.HasValue then ValueSome v.Value else ValueNone
+        TensorIndex(2, 0, Range.All, opt start, opt stop, step, Unchecked.defaultof<_>)
+    /// A new size-1 dimension (PyTorch's `None`).
+    static member NewAxis : TensorIndex = TensorIndex(3, 0, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+    /// All remaining dimensions (Python's `...`).
+    static member Ellipsis : TensorIndex = TensorIndex(4, 0, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+
 and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
     /// PyTorch's grad_fn name.
     member _.Name = name
