@@ -162,6 +162,26 @@ let defaultGenerator =
             for t in got do
                 for s, v in t do expectBits32 v (expected s) (sprintf "seed %d" s)
 
+        testCase "the course data (seed 0, then draws) is the same when other threads draw from the default generator meanwhile" <| fun () ->
+            let x0, y0 = Fluxion.Data.UnitData.trainingPairs ()
+            let calls = 300
+            let finished = ref 0
+            let got =
+                runThreads 2 (fun i barrier ->
+                    barrier.SignalAndWait()
+                    if i = 0 then
+                        let r = Array.init calls (fun _ -> Fluxion.Data.UnitData.trainingPairs ())
+                        Volatile.Write(&finished.contents, 1)
+                        r
+                    else
+                        // Draws between the data's seed and its draws would shift the data without the lock.
+                        while Volatile.Read(&finished.contents) = 0 do Tensor.rand [| 3 |] |> ignore
+                        [||])
+            Expect.equal got[0].Length calls "every call returned"
+            for x, y in got[0] do
+                expectBits32 x x0 "x"
+                expectBits32 y y0 "y"
+
         testCase "layers built with generator = g equal layers built after ManualSeed on the default generator" <| fun () ->
             let pairs : (string * (Generator -> Module) * (unit -> Module)) list =
                 [ "Linear(5, 3)", (fun g -> Linear(5, 3, generator = g)), (fun () -> Linear(5, 3))
