@@ -163,14 +163,14 @@ let defaultGenerator =
                 for s, v in t do expectBits32 v (expected s) (sprintf "seed %d" s)
 
         testCase "the course data (seed 0, then draws) is the same when other threads draw from the default generator meanwhile" <| fun () ->
-            let x0, y0 = Fluxion.Data.UnitData.trainingPairs ()
+            let x0, y0 = Fluxion.Course.UnitData.trainingPairs ()
             let calls = 300
             let finished = ref 0
             let got =
                 runThreads 2 (fun i barrier ->
                     barrier.SignalAndWait()
                     if i = 0 then
-                        let r = Array.init calls (fun _ -> Fluxion.Data.UnitData.trainingPairs ())
+                        let r = Array.init calls (fun _ -> Fluxion.Course.UnitData.trainingPairs ())
                         Volatile.Write(&finished.contents, 1)
                         r
                     else
