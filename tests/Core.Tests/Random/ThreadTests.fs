@@ -30,7 +30,7 @@ let private workload (g: Generator) (round: int) : float32[] list =
       let conv = Conv1d(4, 8, 3, generator = g)
       yield! [ conv.Weight.Data.ToFloat32Array(); conv.Bias.Data.ToFloat32Array() ]
       let rnn = RNN(3, 4, generator = g)
-      yield! [ for _, p in rnn.NamedParameters() -> p.Data.ToFloat32Array() ]
+      yield! [ for kv in rnn.NamedParameters() -> kv.Value.Data.ToFloat32Array() ]
       let d = Dropout(0.5, generator = g)
       (d.Call(Tensor.ones [| 40 + round % 3 |])).ToFloat32Array() ]
 
@@ -101,8 +101,8 @@ let ownGenerators =
             let nn = nnJson.Value
             let c = nn.GetProperty "rnn"
             let rnn = RNN(3, 4, generator = Generator(c.GetProperty("seed").GetInt64()))
-            for (n, p), e in Seq.zip (rnn.NamedParameters()) [ for p in c.GetProperty("params").EnumerateObject() -> hexes p.Value ] do
-                expectBits32 (p.Data.ToFloat32Array()) e n
+            for (kv: Collections.Generic.KeyValuePair<string, Parameter>), e in Seq.zip (rnn.NamedParameters()) [ for p in c.GetProperty("params").EnumerateObject() -> hexes p.Value ] do
+                expectBits32 (kv.Value.Data.ToFloat32Array()) e kv.Key
             let conv = nn.GetProperty("conv1d")[0]
             let k = conv.GetProperty "kwargs"
             let m = Conv1d(3, k.GetProperty("out_channels").GetInt32(), k.GetProperty("kernel_size").GetInt32(), padding = k.GetProperty("padding").GetInt32(),
@@ -198,7 +198,7 @@ let defaultGenerator =
                 let after = (Tensor.rand [| 2 |]).ToFloat32Array()
                 let g = Generator(9L)
                 let own = withGen g
-                let ps (m: Module) = m.NamedParameters() |> Array.map (fun (n, p) -> n, p.Data.ToFloat32Array())
+                let ps (m: Module) = m.NamedParameters() |> Array.map (fun kv -> kv.Key, kv.Value.Data.ToFloat32Array())
                 Expect.equal (ps own |> Array.map fst) (ps Default |> Array.map fst) (name + ": names")
                 for (n, a), (_, b) in Array.zip (ps own) (ps Default) do expectBits32 a b (name + " " + n)
                 expectBits32 ((RandomTensors.rand g [| 2 |] Dtype.Float32).ToFloat32Array()) after (name + ": both generators are left at the same point")
