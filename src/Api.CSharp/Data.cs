@@ -28,7 +28,7 @@ public sealed class DataLoader : IEnumerable<Tensor[]>
     public int BatchSize => _inner.BatchSize;
 
     /// <summary>One epoch of batches.</summary>
-    public IEnumerator<Tensor[]> GetEnumerator() => _inner.Epoch().GetEnumerator();
+    public IEnumerator<Tensor[]> GetEnumerator() => _inner.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

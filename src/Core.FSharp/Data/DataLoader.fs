@@ -114,17 +114,18 @@ type DataLoader<'T, 'B>(dataset: Dataset<'T>, collate: Func<'T[], 'B>, batchSize
         | :? BatchSampler as b -> b.Count
         | :? IReadOnlyCollection<int[]> as c -> c.Count
         | _ -> Seq.length batches
-    /// One epoch of collated batches.
-    member _.Epoch() : seq<'B> =
+    member private _.Batches() : seq<'B> =
         seq {
-            // Drawn when the epoch starts, before the sampler's first draw, as _BaseDataLoaderIter does.
-            SeedDraw.int64Seed generator |> ignore
             for idx in batches do
                 yield collate.Invoke(idx |> Array.map (fun i -> dataset[i]))
         }
+    /// Starts one epoch: draws the base seed now, as iter(loader) does, and the sampler's draws on the first MoveNext.
+    member this.GetEnumerator() : IEnumerator<'B> =
+        SeedDraw.int64Seed generator |> ignore
+        this.Batches().GetEnumerator()
     interface IEnumerable<'B> with
-        member this.GetEnumerator() : IEnumerator<'B> = this.Epoch().GetEnumerator()
-        member this.GetEnumerator() : IEnumerator = (this.Epoch() :> IEnumerable).GetEnumerator()
+        member this.GetEnumerator() : IEnumerator<'B> = this.GetEnumerator()
+        member this.GetEnumerator() : IEnumerator = this.GetEnumerator() :> IEnumerator
 
 /// A DataLoader whose batches have the items' type: tensors stacked, tuples and arrays of tensors batched field by field.
 type DataLoader<'T>(dataset: Dataset<'T>,
