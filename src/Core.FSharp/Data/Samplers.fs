@@ -43,6 +43,7 @@ type RandomSampler(count: int, replacement: bool, numSamples: Nullable<int>, gen
         if count < 0 then raise (ArgumentOutOfRangeException("count", count, "RandomSampler: count must be non-negative"))
         if samples <= 0 then
             invalidArg "numSamples" (sprintf "num_samples should be a positive integer value, but got num_samples=%d" samples)
+        if count = 0 then invalidArg "count" "RandomSampler: cannot sample from an empty dataset"
 
     /// A sampler without replacement over count items.
     new(count: int, generator: Generator) = RandomSampler(count, false, Nullable(), generator)

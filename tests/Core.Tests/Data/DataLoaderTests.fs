@@ -79,6 +79,15 @@ let dataTests =
                 Expect.equal s.Count num (label + ": len")
                 Expect.equal (nextSeed g) (c.GetProperty("generator_after").GetString()) (label + ": generator after")
 
+        testCase "SubsetRandomSampler sharing the loader's generator: batches and g's position equal torch 1.13's" <| fun () ->
+            for c in vectors.Value.GetProperty("subset_sampler").EnumerateArray() do
+                let seed = c.GetProperty("seed").GetInt64()
+                let g = Generator(seed)
+                let sampler = SubsetRandomSampler(ints (c.GetProperty "indices"), g)
+                let loader = DataLoader<Tensor[]>(arangeDataset 30, batchSize = 3, sampler = sampler, generator = g)
+                Expect.equal (runEpochs loader 2) (epochsOf (c.GetProperty "shared")) (sprintf "seed %d: batches" seed)
+                Expect.equal (nextSeed g) (c.GetProperty("shared_after").GetString()) (sprintf "seed %d: generator after" seed)
+
         testCase "random_split with lengths and fractions gives torch 1.13's subsets" <| fun () ->
             for c in vectors.Value.GetProperty("split").EnumerateArray() do
                 match c.TryGetProperty "default" with
@@ -185,6 +194,14 @@ let dataTests =
                         Expect.equal loader.Count c.Len (name c + ": len")
                         Expect.equal (runEpochs loader 3) c.Epochs (name c + ": batches")
                     Expect.equal (nextSeed Generator.Default) c.DefaultAfter (name c + sprintf " explicit %b: default generator after" c.Explicit)
+
+            testCase "SubsetRandomSampler without a generator permutes with the default generator after the base seed" <| fun () ->
+                for c in vectors.Value.GetProperty("subset_sampler").EnumerateArray() do
+                    let seed = c.GetProperty("seed").GetInt64()
+                    Generator.Default.ManualSeed(seed) |> ignore
+                    let loader = DataLoader<Tensor[]>(arangeDataset 30, batchSize = 4, sampler = SubsetRandomSampler(ints (c.GetProperty "indices"), null))
+                    Expect.equal (runEpochs loader 2) (epochsOf (c.GetProperty "default")) (sprintf "seed %d: batches" seed)
+                    Expect.equal (nextSeed Generator.Default) (c.GetProperty("default_after").GetString()) (sprintf "seed %d: default generator after" seed)
 
             testCase "random_split without a generator draws from the default generator" <| fun () ->
                 for c in vectors.Value.GetProperty("split").EnumerateArray() do

@@ -5,7 +5,7 @@ import json
 import sys
 
 import torch
-from torch.utils.data import DataLoader, RandomSampler, TensorDataset, random_split
+from torch.utils.data import DataLoader, RandomSampler, SubsetRandomSampler, TensorDataset, random_split
 
 
 def batches_of(loader, epochs):
@@ -62,6 +62,25 @@ def replacement_cases():
     return cases
 
 
+def subset_sampler_cases():
+    cases = []
+    indices = list(range(10, 30, 2))
+    for seed in [0, 5]:
+        # The sampler and the loader share g: the base seed and the permutation both come from it.
+        g = torch.Generator().manual_seed(seed)
+        loader = DataLoader(TensorDataset(torch.arange(30)), batch_size=3,
+                            sampler=SubsetRandomSampler(indices, generator=g), generator=g)
+        shared = batches_of(loader, 2)
+        shared_after = after(g)
+        # A sampler without a generator permutes with the default generator, after the base seed drawn from it.
+        torch.manual_seed(seed)
+        loader = DataLoader(TensorDataset(torch.arange(30)), batch_size=4, sampler=SubsetRandomSampler(indices))
+        default = batches_of(loader, 2)
+        cases.append({"seed": seed, "indices": indices, "shared": shared, "shared_after": shared_after,
+                      "default": default, "default_after": after(None)})
+    return cases
+
+
 def split_cases():
     cases = []
     for seed, n, lengths in [(42, 10, [3, 7]), (42, 30, [0.3, 0.3, 0.4]), (0, 10, [0.5, 0.5]),
@@ -79,7 +98,7 @@ def split_cases():
 
 def main():
     out = {"torch": torch.__version__, "loader": loader_cases(), "replacement": replacement_cases(),
-           "split": split_cases()}
+           "split": split_cases(), "subset_sampler": subset_sampler_cases()}
     try:
         TensorDataset(torch.zeros(3), torch.zeros(4))
     except AssertionError as e:
