@@ -18,7 +18,7 @@ public sealed class DataLoader : IEnumerable<Tensor[]>
     {
         ArgumentNullException.ThrowIfNull(dataset);
         _inner = new DataLoader<object, Tensor[]>(new Boxed(dataset), collate ?? Collate.toTensors,
-            batchSize, shuffle, sampler!, batchSampler!, dropLast, generator!);
+            batchSize, shuffle, dropLast, generator!, sampler!, batchSampler!);
     }
 
     /// <summary>Number of batches per epoch (len(loader)).</summary>

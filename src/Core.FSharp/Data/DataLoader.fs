@@ -76,8 +76,13 @@ module Collate =
 /// Batches of a dataset, reshuffled each epoch (torch.utils.data.DataLoader with num_workers=0). Each
 /// enumeration is one epoch and draws from the generators exactly as PyTorch 1.13 does: one 64-bit draw for the
 /// worker base seed from the given (or default) generator, then the sampler's draws.
-type DataLoader<'T, 'B>(dataset: Dataset<'T>, collate: Func<'T[], 'B>, batchSize: int, shuffle: bool,
-                        sampler: seq<int>, batchSampler: seq<int[]>, dropLast: bool, generator: Generator) =
+type DataLoader<'T, 'B>(dataset: Dataset<'T>, collate: Func<'T[], 'B>,
+                        [<Optional; DefaultParameterValue(1)>] batchSize: int,
+                        [<Optional; DefaultParameterValue(false)>] shuffle: bool,
+                        [<Optional; DefaultParameterValue(false)>] dropLast: bool,
+                        [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator,
+                        [<Optional; DefaultParameterValue(null: seq<int>)>] sampler: seq<int>,
+                        [<Optional; DefaultParameterValue(null: seq<int[]>)>] batchSampler: seq<int[]>) =
     do
         if isNull (box dataset) then nullArg "dataset"
         if isNull collate then nullArg "collate"
@@ -113,7 +118,7 @@ type DataLoader<'T, 'B>(dataset: Dataset<'T>, collate: Func<'T[], 'B>, batchSize
         match batches with
         | :? BatchSampler as b -> b.Count
         | :? IReadOnlyCollection<int[]> as c -> c.Count
-        | _ -> Seq.length batches
+        | _ -> raise (InvalidOperationException(sprintf "object of type '%s' has no len(): give a BatchSampler or a collection" (batches.GetType().Name)))
     member private _.Batches() : seq<'B> =
         seq {
             for idx in batches do
@@ -137,4 +142,4 @@ type DataLoader<'T>(dataset: Dataset<'T>,
                     [<Optional; DefaultParameterValue(null: seq<int[]>)>] batchSampler: seq<int[]>,
                     [<Optional>] collate: Func<'T[], 'T>) =
     inherit DataLoader<'T, 'T>(dataset, (if isNull collate then Func<'T[], 'T>(fun items -> Collate.defaultCollate<'T> items) else collate),
-                               batchSize, shuffle, sampler, batchSampler, dropLast, generator)
+                               batchSize, shuffle, dropLast, generator, sampler, batchSampler)

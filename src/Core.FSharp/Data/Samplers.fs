@@ -98,7 +98,8 @@ type BatchSampler(sampler: seq<int>, batchSize: int, dropLast: bool) =
         match sampler with
         | :? Sampler as s -> s.Count
         | :? IReadOnlyCollection<int> as c -> c.Count
-        | _ -> Seq.length sampler
+        // Enumerating would consume a random sampler's draws, so a sampler without a size has no length (as in PyTorch).
+        | _ -> raise (InvalidOperationException(sprintf "object of type '%s' has no len(): give a Sampler or a collection" (sampler.GetType().Name)))
     /// Number of batches per pass.
     member _.Count = let n = count () in if dropLast then n / batchSize else (n + batchSize - 1) / batchSize
     /// Batch size.

@@ -180,6 +180,15 @@ let dataTests =
             let custom = DataLoader<Tensor[]>(ds, batchSampler = [ [| 4; 0 |]; [| 2 |] ], generator = Generator(0L))
             Expect.equal [ for b in custom -> b[0].ToInt64Array() ] [ [| 4L; 0L |]; [| 2L |] ] "batches from a batch sampler"
 
+        testCase "DataLoader<'T, 'B> with a collate function; len of a loader whose batch sampler has no size" <| fun () ->
+            let ds = arangeDataset 7
+            let sums = DataLoader<Tensor[], int64>(ds, Func<Tensor[][], int64>(fun items -> items |> Array.sumBy (fun it -> it[0].ToInt64Array()[0])), batchSize = 3)
+            Expect.equal sums.Count 3 "len"
+            Expect.equal (List.ofSeq sums) [ 3L; 12L; 6L ] "one sum per batch"
+            let lazyBatches = DataLoader<Tensor[]>(ds, batchSampler = seq { yield [| 1 |] }, generator = Generator(0L))
+            let ex = thrown<InvalidOperationException> (fun () -> lazyBatches.Count |> ignore)
+            Expect.stringContains ex.Message "has no len()" "message"
+
         testSequenced <| testList "default generator" [
             testCase "DataLoader without a generator: batches and the default generator's position equal torch 1.13's" <| fun () ->
                 for c in cases.Value do
