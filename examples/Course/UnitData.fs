@@ -8,8 +8,10 @@ module UnitData =
     /// libpcpt's training pairs: manual_seed(0); x = rand(100)*2; y = x + 2*(x-0.9)**2 + 0.3*cos(20*x) + 0.1*randn(100).
     /// Seeds and consumes the global default generator, as the course's library does.
     let trainingPairs () : float32[] * float32[] =
-        Sampling.manualSeed 0L
         let g = Generator.Default
+        // Seed and draws form one block, so another thread drawing meanwhile cannot change the data.
+        use _ = g.Lock()
+        Sampling.manualSeed 0L
         let n = 100
         let x = Sampling.rand32 g n
         for i in 0 .. n - 1 do
@@ -30,8 +32,9 @@ module UnitData =
     /// Exercise 2's data: manual_seed(0); x = linspace(0, 2.2, 16); y = cos(2*pi*x) + 0.1*randn_like(x).
     /// Seeds and consumes the global default generator; x is the (16,1) column flattened.
     let noisyCosine () : float32[] * float32[] =
-        Sampling.manualSeed 0L
         let g = Generator.Default
+        use _ = g.Lock()
+        Sampling.manualSeed 0L
         let x = Grids.linspace32 0.0 2.2 16
         // Python folds 2*torch.pi in double before the tensor multiply sees f32(6.283185307179586).
         let twoPi = float32 (2.0 * Math.PI)

@@ -1,4 +1,5 @@
 using Fluxion.Nn;
+using Fluxion.Random;
 using NnModule = Fluxion.Nn.Module;
 
 namespace Fluxion.CSharp;
@@ -39,17 +40,23 @@ public sealed class PureModel
     public Func<ParamTree, Tensor, Tensor> Function => Apply;
 }
 
-/// <summary>Layers shaped like PyTorch's <c>torch.nn</c> (each is a <see cref="NnModule"/> you can call with <c>Call(x)</c>).</summary>
+/// <summary>Layers shaped like PyTorch's <c>torch.nn</c> (each is a <see cref="NnModule"/> you can call with <c>Call(x)</c>).
+/// Layers with parameters draw them from <c>generator</c> when one is given, else from the global generator.</summary>
 public static class Nn
 {
     /// <summary>y = x·Wᵀ + b.</summary>
-    public static Linear Linear(int inFeatures, int outFeatures, bool bias = true) => new(inFeatures, outFeatures, bias);
+    public static Linear Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null) => new(inFeatures, outFeatures, bias, generator!);
     /// <summary>1-D convolution over (N, C, L).</summary>
-    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true) =>
-        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros");
+    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true, Generator? generator = null) =>
+        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros", generator!);
     /// <summary>1-D convolution with string padding, <c>"same"</c> (stride 1 only) or <c>"valid"</c>, as PyTorch's <c>padding='same'</c>.</summary>
-    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, string padding, int stride = 1, int dilation = 1, int groups = 1, bool bias = true) =>
-        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros");
+    public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, string padding, int stride = 1, int dilation = 1, int groups = 1, bool bias = true, Generator? generator = null) =>
+        new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros", generator!);
+    /// <summary>Elman RNN cell with tanh: h' = tanh(x·Wihᵀ + bih + h·Whhᵀ + bhh).</summary>
+    public static RNNCell RNNCell(int inputSize, int hiddenSize, bool bias = true, Generator? generator = null) => new(inputSize, hiddenSize, bias, generator!);
+    /// <summary>One-layer Elman RNN with tanh over (L, N, H_in), or (N, L, H_in) with batchFirst.</summary>
+    public static RNN RNN(int inputSize, int hiddenSize, bool bias = true, bool batchFirst = false, Generator? generator = null) =>
+        new(inputSize, hiddenSize, bias, batchFirst, generator!);
     /// <summary>max(x, 0).</summary>
     public static ReLU ReLU() => new();
     /// <summary>Logistic sigmoid.</summary>
@@ -72,8 +79,8 @@ public static class Nn
     public static LogSoftmax LogSoftmax(int dim) => new(dim);
     /// <summary>Flattens dimensions startDim..endDim.</summary>
     public static Flatten Flatten(int startDim = 1, int endDim = -1) => new(startDim, endDim);
-    /// <summary>Dropout with probability p (active in training mode).</summary>
-    public static Dropout Dropout(double p = 0.5) => new(p);
+    /// <summary>Dropout with probability p (active in training mode); masks come from the generator (null: the global one).</summary>
+    public static Dropout Dropout(double p = 0.5, Generator? generator = null) => new(p, generator!);
     /// <summary>Batch normalisation over (N, C) or (N, C, L).</summary>
     public static BatchNorm1d BatchNorm1d(int numFeatures) => new(numFeatures);
     /// <summary>Max pooling over the last dimension.</summary>

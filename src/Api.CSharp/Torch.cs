@@ -21,8 +21,11 @@ public static class Torch
     /// <summary>Seeds the global generator (torch.manual_seed); the same seed gives PyTorch's numbers.</summary>
     public static void ManualSeed(long seed) => RandomTensors.manualSeed(seed);
 
-    /// <summary>The global random generator.</summary>
-    public static Generator DefaultGenerator => Generator.Default;
+    /// <summary>The global random generator (shared by every thread; each sampling call draws under its lock).</summary>
+    public static Generator DefaultGenerator => Fluxion.Random.Generator.Default;
+
+    /// <summary>A new generator with PyTorch's default seed (torch.Generator()); seed it with <c>ManualSeed</c>, which returns it.</summary>
+    public static Generator Generator() => new();
 
     /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
     public static IDisposable NoGrad() => GradMode.NoGrad();
@@ -79,22 +82,33 @@ public static class Torch
     /// <summary>Values from start to end (exclusive) by step.</summary>
     public static Tensor Arange(double start, double end, double step = 1, Dtype dtype = Dtype.Float32) => RandomTensors.arange(start, end, step, dtype);
 
+    // Every sampling function takes an optional generator (PyTorch's generator=); null means the global one.
+    private static Generator Gen(Generator? generator) => generator ?? Fluxion.Random.Generator.Default;
+
     /// <summary>Uniform samples in [0, 1) from the global generator.</summary>
-    public static Tensor Rand(params int[] shape) => RandomTensors.rand(Generator.Default, shape, Dtype.Float32);
-    /// <summary>Uniform samples in [0, 1).</summary>
-    public static Tensor Rand(int[] shape, Dtype dtype, Generator? generator = null) => RandomTensors.rand(generator ?? Generator.Default, shape, dtype);
+    public static Tensor Rand(params int[] shape) => RandomTensors.rand(Fluxion.Random.Generator.Default, shape, Dtype.Float32);
+    /// <summary>Uniform samples in [0, 1) from the generator (null: the global one).</summary>
+    public static Tensor Rand(int[] shape, Dtype dtype = Dtype.Float32, Generator? generator = null) => RandomTensors.rand(Gen(generator), shape, dtype);
     /// <summary>Standard normal samples from the global generator.</summary>
-    public static Tensor Randn(params int[] shape) => RandomTensors.randn(Generator.Default, shape, Dtype.Float32);
-    /// <summary>Standard normal samples.</summary>
-    public static Tensor Randn(int[] shape, Dtype dtype, Generator? generator = null) => RandomTensors.randn(generator ?? Generator.Default, shape, dtype);
+    public static Tensor Randn(params int[] shape) => RandomTensors.randn(Fluxion.Random.Generator.Default, shape, Dtype.Float32);
+    /// <summary>Standard normal samples from the generator (null: the global one).</summary>
+    public static Tensor Randn(int[] shape, Dtype dtype = Dtype.Float32, Generator? generator = null) => RandomTensors.randn(Gen(generator), shape, dtype);
     /// <summary>Uniform samples shaped like t.</summary>
-    public static Tensor RandLike(Tensor t) => RandomTensors.rand(Generator.Default, t.ShapeArray, t.Dtype);
+    public static Tensor RandLike(Tensor t, Generator? generator = null) => RandomTensors.rand(Gen(generator), t.ShapeArray, t.Dtype);
     /// <summary>Normal samples shaped like t.</summary>
-    public static Tensor RandnLike(Tensor t) => RandomTensors.randn(Generator.Default, t.ShapeArray, t.Dtype);
+    public static Tensor RandnLike(Tensor t, Generator? generator = null) => RandomTensors.randn(Gen(generator), t.ShapeArray, t.Dtype);
     /// <summary>Integers drawn uniformly from [low, high).</summary>
-    public static Tensor RandInt(long low, long high, params int[] shape) => RandomTensors.randint(Generator.Default, low, high, shape);
+    public static Tensor RandInt(long low, long high, params int[] shape) => RandomTensors.randint(Fluxion.Random.Generator.Default, low, high, shape);
+    /// <summary>Integers drawn uniformly from [low, high) with the generator (null: the global one).</summary>
+    public static Tensor RandInt(long low, long high, int[] shape, Generator? generator) => RandomTensors.randint(Gen(generator), low, high, shape);
     /// <summary>A random permutation of 0..n-1.</summary>
-    public static Tensor RandPerm(int n) => RandomTensors.randperm(Generator.Default, n);
+    public static Tensor RandPerm(int n, Generator? generator = null) => RandomTensors.randperm(Gen(generator), n);
+    /// <summary>Uniform samples in [low, high) (torch.empty(shape).uniform_(low, high)).</summary>
+    public static Tensor Uniform(int[] shape, double low, double high, Dtype dtype = Dtype.Float32, Generator? generator = null) =>
+        RandomTensors.uniform(Gen(generator), shape, low, high, dtype);
+    /// <summary>Normal samples with a mean and a standard deviation (torch.normal(mean, std, size)).</summary>
+    public static Tensor Normal(double mean, double std, int[] shape, Dtype dtype = Dtype.Float32, Generator? generator = null) =>
+        RandomTensors.normal(Gen(generator), shape, mean, std, dtype);
 
     /// <summary>Stacks equally shaped tensors along a new dimension.</summary>
     public static Tensor Stack(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.stack(dim, tensors.ToArray());

@@ -90,17 +90,12 @@ module Functional =
         if not training || p = 0.0 then x
         elif p = 1.0 then x * x.ZerosLike()
         else
-            let n = x.Numel
             let keep = 1.0 - p
-            let noise = Array.zeroCreate n
-            if x.Dtype = Dtype.Float32 then
-                let scale = 1.0f / float32 keep
-                for i in 0 .. n - 1 do
-                    noise.[i] <- if Sampling.nextFloat64 g < keep then float scale else 0.0
-            else
-                let scale = 1.0 / keep
-                for i in 0 .. n - 1 do
-                    noise.[i] <- if Sampling.nextFloat64 g < keep then scale else 0.0
+            // One locked draw of all uniforms: a mask is never interleaved with another thread's draws.
+            let noise = Sampling.rand64 g x.Numel
+            let scale = if x.Dtype = Dtype.Float32 then float (1.0f / float32 keep) else 1.0 / keep
+            for i in 0 .. noise.Length - 1 do
+                noise.[i] <- if noise.[i] < keep then scale else 0.0
             x * Creation.ofDoubles x.Shape x.Dtype noise
 
     /// Batch normalisation over (N, C) or (N, C, L): batch statistics in training (and the new running

@@ -366,8 +366,11 @@ module Layer =
 
     // ------------------------------------------------------------------ running
 
-    /// Creates a layer's parameters from a generator (PyTorch's construction draws).
-    let init (g: Generator) (l: Layer) : Params = l.Init g
+    /// Creates a layer's parameters from a generator (PyTorch's construction draws), holding its lock throughout.
+    let init (g: Generator) (l: Layer) : Params =
+        if isNull g then nullArg "g"
+        use _ = g.Lock()
+        l.Init g
     /// The pure evaluation-mode forward pass.
     let apply (l: Layer) (p: Params) (x: Tensor) : Tensor = l.Apply(p, x)
     /// The forward pass in a mode with explicit state: returns the output and the new state.

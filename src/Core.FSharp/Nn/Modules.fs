@@ -6,12 +6,17 @@ open Fluxion
 open Fluxion.Random
 open Fluxion.Printing
 
-/// A module running a pure layer: its parameters are created by the layer's initialisation (from the
-/// global generator, as PyTorch's constructors draw) and its forward pass is the layer's own function.
+/// A module running a pure layer: its parameters are created by the layer's initialisation (from the given
+/// generator, or the global one as PyTorch's constructors draw) and its forward pass is the layer's own function.
 [<AllowNullLiteral>]
-type ModuleOfLayer(layer: Layer) as this =
+type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     inherit Module()
-    let p0 = layer.Init Generator.Default
+    let generator = if isNull generator then Generator.Default else generator
+    // The whole initialisation holds the generator's lock: a layer's parameters are one stretch of the stream
+    // even when other threads draw from the same generator.
+    let p0 =
+        use _ = generator.Lock()
+        layer.Init generator
     let s0 = layer.Buffers()
     let parameters = Params.flatten p0 |> Array.map (fun (n, t) -> n, Parameter(t))
     let buffers = Params.flatten s0
@@ -23,8 +28,13 @@ type ModuleOfLayer(layer: Layer) as this =
         for n, p in parameters do this.RegisterParameter(n, p)
         for n, b in buffers do this.RegisterBuffer(n, b)
 
+    /// A module whose parameters are drawn from the global generator.
+    new(layer: Layer) = ModuleOfLayer(layer, Generator.Default)
+
     /// The pure layer this module runs.
     member _.Layer = layer
+    /// The generator the parameters were drawn from, which random layers (Dropout) also draw from in training.
+    member _.Generator = generator
     /// A parameter by its name (`weight`, `bias`, `weight_ih_l0`), or null.
     member _.GetParameter(name: string) : Parameter =
         match parameters |> Array.tryFind (fun (n, _) -> n = name) with
@@ -48,15 +58,17 @@ type ModuleOfLayer(layer: Layer) as this =
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
         let s = stateTree.Force()
-        let y, s' = layer.Run { Training = this.Training; Generator = Generator.Default } p s x
+        let y, s' = layer.Run { Training = this.Training; Generator = generator } p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
             Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')
         y
 
-/// `nn.Linear(in_features, out_features, bias=True)`: y = x Wᵀ + b for inputs (*, in_features).
-type Linear(inFeatures: int, outFeatures: int, [<Optional; DefaultParameterValue(true)>] bias: bool) =
-    inherit ModuleOfLayer(Layer.linearWith inFeatures outFeatures bias)
+/// `nn.Linear(in_features, out_features, bias=True)`: y = x Wᵀ + b for inputs (*, in_features); the initial
+/// parameters are drawn from `generator` (null: the global generator).
+type Linear(inFeatures: int, outFeatures: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
+            [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+    inherit ModuleOfLayer(Layer.linearWith inFeatures outFeatures bias, generator)
     /// Input width.
     member _.InFeatures = inFeatures
     /// Output width.
@@ -66,35 +78,39 @@ type Linear(inFeatures: int, outFeatures: int, [<Optional; DefaultParameterValue
     /// The bias (out_features), or null without bias.
     member this.Bias: Parameter = this.GetParameter "bias"
 
-/// `nn.Conv1d`: 1-D cross-correlation over (N, C, L) or (C, L) inputs.
-type Conv1d private (layer: Layer) =
-    inherit ModuleOfLayer(layer)
+/// `nn.Conv1d`: 1-D cross-correlation over (N, C, L) or (C, L) inputs; the initial parameters are drawn from
+/// `generator` (null: the global generator).
+type Conv1d private (layer: Layer, generator: Generator) =
+    inherit ModuleOfLayer(layer, generator)
     /// Explicit integer padding (PyTorch's defaults: stride 1, padding 0, dilation 1, groups 1, bias, zeros).
     new(inChannels: int, outChannels: int, kernelSize: int,
         [<Optional; DefaultParameterValue(1)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
-        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
-        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride (Explicit [| padding |]) dilation groups bias paddingMode)
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string,
+        [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride (Explicit [| padding |]) dilation groups bias paddingMode, generator)
     /// String padding: "same" or "valid".
     new(inChannels: int, outChannels: int, kernelSize: int, padding: string,
         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
-        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string,
+        [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
         let p =
             match padding with
             | "same" -> Same
             | "valid" -> Valid
             | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
-        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize 1 p dilation groups bias paddingMode)
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize 1 p dilation groups bias paddingMode, generator)
     /// String padding with a stride, in PyTorch's argument order: "valid", or "same" (stride must be 1).
     new(inChannels: int, outChannels: int, kernelSize: int, stride: int, padding: string,
         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
-        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string) =
+        [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string,
+        [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
         let p =
             match padding with
             | "same" -> Same
             | "valid" -> Valid
             | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
-        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride p dilation groups bias paddingMode)
+        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize stride p dilation groups bias paddingMode, generator)
     /// The weight (out, in/groups, kernel).
     member this.Weight: Parameter = this.GetParameter "weight"
     /// The bias (out), or null.
@@ -129,9 +145,10 @@ type Softplus private (layer: Layer) =
 /// `nn.Flatten(start_dim=1, end_dim=-1)`.
 type Flatten([<Optional; DefaultParameterValue(1)>] startDim: int, [<Optional; DefaultParameterValue(-1)>] endDim: int) =
     inherit ModuleOfLayer(Layer.flattenWith startDim endDim)
-/// `nn.Dropout(p=0.5)`: zeroes elements with probability p in training (global generator), identity in eval.
-type Dropout([<Optional; DefaultParameterValue(0.5)>] p: float) =
-    inherit ModuleOfLayer(Layer.dropout p)
+/// `nn.Dropout(p=0.5)`: zeroes elements with probability p in training, identity in eval; the masks are drawn
+/// from `generator` (null: the global generator, as in PyTorch).
+type Dropout([<Optional; DefaultParameterValue(0.5)>] p: float, [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+    inherit ModuleOfLayer(Layer.dropout p, generator)
     /// The drop probability.
     member _.P = p
 /// `nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)`.
@@ -157,19 +174,22 @@ type MaxPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: i
 type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
     inherit ModuleOfLayer(Layer.avgPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding)
 
-/// `nn.RNNCell(input_size, hidden_size, bias=True)` with tanh.
-type RNNCell(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool) =
-    inherit ModuleOfLayer(Layer.rnnCellWith inputSize hiddenSize bias)
+/// `nn.RNNCell(input_size, hidden_size, bias=True)` with tanh; parameters drawn from `generator` (null: global).
+type RNNCell(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
+             [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+    inherit ModuleOfLayer(Layer.rnnCellWith inputSize hiddenSize bias, generator)
     /// One step from hidden state h: tanh(x Wihᵀ + bih + h Whhᵀ + bhh).
     member this.Step(x: Tensor, h: Tensor) : Tensor =
         let p = this.CurrentParams()
         Functional.rnnCell (Layer.field "weight_ih" p) (Layer.field "weight_hh" p) (Layer.tryField "bias_ih" p) (Layer.tryField "bias_hh" p) h x
 
 /// `nn.RNN(input_size, hidden_size, bias=True, batch_first=False)`, one layer, tanh. `Call` returns the
-/// output sequence; `ForwardWithHidden` also takes h0 and returns the last hidden state.
+/// output sequence; `ForwardWithHidden` also takes h0 and returns the last hidden state. Parameters are drawn
+/// from `generator` (null: the global generator).
 type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
-         [<Optional; DefaultParameterValue(false)>] batchFirst: bool) =
-    inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst)
+         [<Optional; DefaultParameterValue(false)>] batchFirst: bool,
+         [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+    inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst, generator)
     /// (output, h_n) from an optional initial hidden state (null for zeros).
     member this.ForwardWithHidden(x: Tensor, h0: Tensor) : Tensor * Tensor =
         Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
@@ -210,9 +230,11 @@ type LayerContainer(name: string, children: (string * Module)[], forward: (strin
 
 /// Conversions between pure layers and modules.
 module Modules =
-    /// A module for a pure layer, creating its parameters from the global generator in the layer's init
-    /// order; containers become Sequential/containers of modules and shared sub-layers stay shared.
-    let ofLayer (layer: Layer) : Module =
+    /// A module for a pure layer, creating its parameters from the generator in the layer's init order (all
+    /// under one lock of it); containers become Sequential/containers of modules and shared sub-layers stay shared.
+    let ofLayerWith (generator: Generator) (layer: Layer) : Module =
+        if isNull generator then nullArg "generator"
+        use _ = generator.Lock()
         let made = Collections.Generic.Dictionary<Layer, Module>(HashIdentity.Reference)
         let rec go (l: Layer) : Module =
             match made.TryGetValue l with
@@ -220,7 +242,7 @@ module Modules =
             | _ ->
                 let m =
                     match l.Compose with
-                    | None -> ModuleOfLayer(l) :> Module
+                    | None -> ModuleOfLayer(l, generator) :> Module
                     | Some f ->
                         let kids = l.Children |> Array.map (fun (n, c) -> n, go c)
                         if l.Name = "Sequential" then Sequential(Array.map snd kids) :> Module
@@ -228,6 +250,9 @@ module Modules =
                 made.[l] <- m
                 m
         go layer
+
+    /// A module for a pure layer, creating its parameters from the global generator (see ofLayerWith).
+    let ofLayer (layer: Layer) : Module = ofLayerWith Generator.Default layer
 
     /// A parameter-free module from a function (`Modules.ofFunction "ReLU" Tensor.relu`).
     let ofFunction (name: string) (f: Tensor -> Tensor) : Module = ModuleOfLayer(Layer.ofFunction name f) :> Module

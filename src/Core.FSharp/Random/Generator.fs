@@ -2,8 +2,22 @@ namespace Fluxion.Random
 
 open System
 open System.Buffers.Binary
+open System.Runtime.CompilerServices
+open System.Threading
 
-/// PyTorch's CPU random generator: an MT19937 engine plus the cached second Box-Muller normals.
+/// Holds a generator's lock until disposed (from Generator.Lock()); several draws inside it form one atomic block.
+[<Struct>]
+type GeneratorLock =
+    val private gate: Lock
+    internal new(gate: Lock) = { gate = gate }
+    /// Releases the lock (once per Lock() call).
+    member this.Dispose() = if not (isNull this.gate) then this.gate.Exit()
+    interface IDisposable with
+        member this.Dispose() = this.Dispose()
+
+/// PyTorch's CPU random generator: an MT19937 engine plus the cached second Box-Muller normals. Safe to share
+/// between threads: every sampling operation holds the generator's lock for all of its draws, as PyTorch holds
+/// the generator mutex for a whole kernel.
 [<Sealed; AllowNullLiteral>]
 type Generator(seed: uint64) =
     static let stateN = 624
@@ -17,6 +31,8 @@ type Generator(seed: uint64) =
     let mutable next = 0
     let mutable normalDouble = ValueNone
     let mutable normalFloat = ValueNone
+    // Reentrant, so a caller holding Lock() can run sampling operations that take it again.
+    let gate = Lock()
 
     let reseed (s: uint64) =
         initialSeed <- s
@@ -41,20 +57,44 @@ type Generator(seed: uint64) =
 
     static let defaultGenerator = Generator(67280421310721UL)
 
+    /// A generator with PyTorch's default seed 67280421310721 (torch.Generator()).
+    new() = Generator(67280421310721UL)
+
+    /// A generator seeded like manual_seed(seed): negative seeds wrap modulo 2^64.
+    new(seed: int64) = Generator(uint64 seed)
+
     /// The process-wide generator used by functions that take no explicit generator (torch's default seed).
     static member Default = defaultGenerator
 
-    /// Reseeds the engine; negative seeds wrap modulo 2^64 as in torch.manual_seed, and both cached normals are cleared.
-    member _.ManualSeed(s: int64) = reseed (uint64 s)
+    /// Takes this generator's lock until the result is disposed, so that several operations (reseed and draws)
+    /// run as one block no other thread can interleave with; operations inside take it again (it is reentrant).
+    member _.Lock() : GeneratorLock =
+        gate.Enter()
+        new GeneratorLock(gate)
 
-    /// Reseeds the engine with an unsigned seed and clears both cached normals.
-    member _.ManualSeed(s: uint64) = reseed s
+    /// The lock itself, for the sampling code that holds it for a whole operation.
+    member internal _.Gate = gate
+
+    /// Reseeds the engine; negative seeds wrap modulo 2^64 as in torch.manual_seed, and both cached normals are
+    /// cleared. Returns this generator (torch.Generator().manual_seed(42) style).
+    member this.ManualSeed(s: int64) : Generator =
+        gate.Enter()
+        try reseed (uint64 s) finally gate.Exit()
+        this
+
+    /// Reseeds the engine with an unsigned seed and clears both cached normals; returns this generator.
+    member this.ManualSeed(s: uint64) : Generator =
+        gate.Enter()
+        try reseed s finally gate.Exit()
+        this
 
     /// The seed last given (modulo 2^64), as torch.initial_seed() reports it.
     member _.InitialSeed = initialSeed
 
-    /// Next tempered 32-bit MT19937 output.
-    member _.Next32() : uint32 =
+    /// Next tempered output without taking the lock: only for code that already holds Gate.
+    // Inlined into the sampling loops (the twist stays a call, once per 624 draws).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member internal _.Draw32() : uint32 =
         left <- left - 1
         if left = 0 then twist ()
         let mutable y = words[next]
@@ -64,13 +104,23 @@ type Generator(seed: uint64) =
         y <- y ^^^ ((y <<< 15) &&& 0xefc60000u)
         y ^^^ (y >>> 18)
 
-    /// Next 64-bit draw: the first 32-bit output is the high word.
-    member this.Next64() : uint64 =
-        let hi = uint64 (this.Next32())
-        let lo = uint64 (this.Next32())
+    /// Next 64-bit draw without taking the lock (first 32-bit output is the high word).
+    member internal this.Draw64() : uint64 =
+        let hi = uint64 (this.Draw32())
+        let lo = uint64 (this.Draw32())
         (hi <<< 32) ||| lo
 
-    /// Cached double normal of the scalar Box-Muller path (ValueNone when absent).
+    /// Next tempered 32-bit MT19937 output (one locked draw).
+    member this.Next32() : uint32 =
+        gate.Enter()
+        try this.Draw32() finally gate.Exit()
+
+    /// Next 64-bit draw: the first 32-bit output is the high word (both under one lock).
+    member this.Next64() : uint64 =
+        gate.Enter()
+        try this.Draw64() finally gate.Exit()
+
+    /// Cached double normal of the scalar Box-Muller path (ValueNone when absent); read it under Lock() when shared.
     member _.NextDoubleNormal
         with get () = normalDouble
         and set (v: float voption) = normalDouble <- v
@@ -88,25 +138,28 @@ type Generator(seed: uint64) =
 
     /// Serialises the state in the byte layout of torch.get_rng_state() (5056 bytes).
     member _.GetState() : byte[] =
-        let b = Array.zeroCreate<byte> stateBytes
-        let span = b.AsSpan()
-        BinaryPrimitives.WriteUInt64LittleEndian(span.Slice 0, initialSeed)
-        BinaryPrimitives.WriteInt32LittleEndian(span.Slice 8, left)
-        BinaryPrimitives.WriteInt32LittleEndian(span.Slice 12, 1)
-        BinaryPrimitives.WriteUInt64LittleEndian(span.Slice 16, uint64 next)
-        for i in 0 .. stateN - 1 do
-            BinaryPrimitives.WriteUInt64LittleEndian(span.Slice(24 + 8 * i), uint64 words[i])
-        match normalDouble with
-        | ValueSome v ->
-            BinaryPrimitives.WriteDoubleLittleEndian(span.Slice 5024, v)
-            BinaryPrimitives.WriteInt32LittleEndian(span.Slice 5040, 1)
-        | ValueNone -> ()
-        match normalFloat with
-        | ValueSome v ->
-            BinaryPrimitives.WriteSingleLittleEndian(span.Slice 5048, v)
-            b[5052] <- 1uy
-        | ValueNone -> ()
-        b
+        gate.Enter()
+        try
+            let b = Array.zeroCreate<byte> stateBytes
+            let span = b.AsSpan()
+            BinaryPrimitives.WriteUInt64LittleEndian(span.Slice 0, initialSeed)
+            BinaryPrimitives.WriteInt32LittleEndian(span.Slice 8, left)
+            BinaryPrimitives.WriteInt32LittleEndian(span.Slice 12, 1)
+            BinaryPrimitives.WriteUInt64LittleEndian(span.Slice 16, uint64 next)
+            for i in 0 .. stateN - 1 do
+                BinaryPrimitives.WriteUInt64LittleEndian(span.Slice(24 + 8 * i), uint64 words[i])
+            match normalDouble with
+            | ValueSome v ->
+                BinaryPrimitives.WriteDoubleLittleEndian(span.Slice 5024, v)
+                BinaryPrimitives.WriteInt32LittleEndian(span.Slice 5040, 1)
+            | ValueNone -> ()
+            match normalFloat with
+            | ValueSome v ->
+                BinaryPrimitives.WriteSingleLittleEndian(span.Slice 5048, v)
+                b[5052] <- 1uy
+            | ValueNone -> ()
+            b
+        finally gate.Exit()
 
     /// Restores a state produced by GetState() or by torch.get_rng_state().
     member _.SetState(state: byte[]) =
@@ -122,15 +175,18 @@ type Generator(seed: uint64) =
             raise (ArgumentException(
                 sprintf "Generator.SetState: invalid counters left=%d next=%d (need 1<=left<=624, next<=624)" l n,
                 "state"))
-        initialSeed <- BinaryPrimitives.ReadUInt64LittleEndian(span.Slice 0)
-        left <- l
-        next <- int n
-        for i in 0 .. stateN - 1 do
-            words[i] <- uint32 (BinaryPrimitives.ReadUInt64LittleEndian(span.Slice(24 + 8 * i)))
-        normalDouble <-
-            if BinaryPrimitives.ReadInt32LittleEndian(span.Slice 5040) <> 0 then
-                ValueSome(BinaryPrimitives.ReadDoubleLittleEndian(span.Slice 5024))
-            else ValueNone
-        normalFloat <-
-            if state[5052] <> 0uy then ValueSome(BinaryPrimitives.ReadSingleLittleEndian(span.Slice 5048))
-            else ValueNone
+        gate.Enter()
+        try
+            initialSeed <- BinaryPrimitives.ReadUInt64LittleEndian(span.Slice 0)
+            left <- l
+            next <- int n
+            for i in 0 .. stateN - 1 do
+                words[i] <- uint32 (BinaryPrimitives.ReadUInt64LittleEndian(span.Slice(24 + 8 * i)))
+            normalDouble <-
+                if BinaryPrimitives.ReadInt32LittleEndian(span.Slice 5040) <> 0 then
+                    ValueSome(BinaryPrimitives.ReadDoubleLittleEndian(span.Slice 5024))
+                else ValueNone
+            normalFloat <-
+                if state[5052] <> 0uy then ValueSome(BinaryPrimitives.ReadSingleLittleEndian(span.Slice 5048))
+                else ValueNone
+        finally gate.Exit()

@@ -107,10 +107,14 @@ module InitMath =
         if n = 0 then [||]
         else Sampling.normal32 g n 0.0 (xavierNormalStd shape gain)
 
-    /// Default init of nn.Linear / nn.Conv1d: weight (row-major) then bias, in torch's draw order; bias is empty when hasBias is false.
+    /// Default init of nn.Linear / nn.Conv1d: weight (row-major) then bias, in torch's draw order and under one lock of g; bias is empty when hasBias is false.
     let defaultInit32 (g: Generator) (weightShape: int[]) (hasBias: bool) : float32[] * float32[] =
+        if isNull g then
+            raise (ArgumentNullException("g", "InitMath.defaultInit32: generator is null; pass a Generator (Generator.Default for the global one)"))
         let n = numel "defaultInit32" weightShape
         let wBound, bBound = linearDefaultBounds weightShape
+        // Weight and bias come from one uninterrupted stretch of the stream even when g is shared.
+        use _ = g.Lock()
         let w = if n = 0 then [||] else Sampling.uniform32 g n (-wBound) wBound
         let b = if hasBias then Sampling.uniform32 g weightShape[0] (-bBound) bBound else [||]
         w, b

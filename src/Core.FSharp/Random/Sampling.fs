@@ -16,7 +16,13 @@ module Sampling =
         if n < 0 then badArg fn (sprintf "n must be >= 0, got %d" n)
 
     let private checkGen fn (g: Generator) =
-        if isNull g then badArg fn "generator is null"
+        if isNull g then
+            raise (ArgumentNullException("generator", sprintf "Sampling.%s: generator is null; pass a Generator (Generator.Default for the global one)" fn))
+
+    // Every public operation below takes the generator's lock once and draws all its numbers through these
+    // unlocked primitives, so a whole fill is atomic with respect to other threads (PyTorch's generator mutex).
+    let inline private u24 (g: Generator) = float32 (g.Draw32() &&& 0xFFFFFFu) * TwoPow24
+    let inline private u53 (g: Generator) = float (g.Draw64() &&& 0x1FFFFFFFFFFFFFUL) * TwoPow53
 
     /// One float32 uniform in [0,1): the low 24 bits of a 32-bit draw.
     let inline nextFloat32 (g: Generator) = float32 (g.Next32() &&& 0xFFFFFFu) * TwoPow24
@@ -25,21 +31,29 @@ module Sampling =
     let inline nextFloat64 (g: Generator) = float (g.Next64() &&& 0x1FFFFFFFFFFFFFUL) * TwoPow53
 
     /// Reseeds the process-wide default generator like torch.manual_seed (negative seeds wrap modulo 2^64).
-    let manualSeed (seed: int64) = Generator.Default.ManualSeed seed
+    let manualSeed (seed: int64) = Generator.Default.ManualSeed seed |> ignore
 
     // ---- uniform ----------------------------------------------------------------------------
 
-    /// Fills dst with torch.rand float32 values, one 32-bit draw per element in order.
+    let private rand32U (g: Generator) (dst: Span<float32>) =
+        for i in 0 .. dst.Length - 1 do
+            dst[i] <- u24 g
+
+    let private rand64U (g: Generator) (dst: Span<float>) =
+        for i in 0 .. dst.Length - 1 do
+            dst[i] <- u53 g
+
+    /// Fills dst with torch.rand float32 values, one 32-bit draw per element in order (one locked operation).
     let fillRand32 (g: Generator) (dst: Span<float32>) =
         checkGen "fillRand32" g
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- nextFloat32 g
+        g.Gate.Enter()
+        try rand32U g dst finally g.Gate.Exit()
 
-    /// Fills dst with torch.rand float64 values, one 64-bit draw per element in order.
+    /// Fills dst with torch.rand float64 values, one 64-bit draw per element in order (one locked operation).
     let fillRand64 (g: Generator) (dst: Span<float>) =
         checkGen "fillRand64" g
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- nextFloat64 g
+        g.Gate.Enter()
+        try rand64U g dst finally g.Gate.Exit()
 
     /// torch.rand(n) in float32.
     let rand32 (g: Generator) (n: int) : float32[] =
@@ -61,16 +75,22 @@ module Sampling =
         if not (a <= b) then badArg "fillUniform32" (sprintf "expects a <= b, got a=%g b=%g" a b)
         let lo = float32 a
         let d = float32 b - lo
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- MathF.FusedMultiplyAdd(nextFloat32 g, d, lo)
+        g.Gate.Enter()
+        try
+            for i in 0 .. dst.Length - 1 do
+                dst[i] <- MathF.FusedMultiplyAdd(u24 g, d, lo)
+        finally g.Gate.Exit()
 
     /// Fills dst like float64 tensor.uniform_(a, b): fma(x, b-a, a).
     let fillUniform64 (g: Generator) (dst: Span<float>) (a: float) (b: float) =
         checkGen "fillUniform64" g
         if not (a <= b) then badArg "fillUniform64" (sprintf "expects a <= b, got a=%g b=%g" a b)
         let d = b - a
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- Math.FusedMultiplyAdd(nextFloat64 g, d, a)
+        g.Gate.Enter()
+        try
+            for i in 0 .. dst.Length - 1 do
+                dst[i] <- Math.FusedMultiplyAdd(u53 g, d, a)
+        finally g.Gate.Exit()
 
     /// torch.empty(n).uniform_(a, b) in float32.
     let uniform32 (g: Generator) (n: int) (a: float) (b: float) : float32[] =
@@ -88,34 +108,47 @@ module Sampling =
 
     // ---- normal -----------------------------------------------------------------------------
 
-    /// One scalar-path standard normal (double Box-Muller; returns the cached sine sample when present).
-    /// 1.13 uses log(1-u2); 2.x uses log1p(-u2), which differs in the last bit for some draws.
-    let nextNormal (g: Generator) : float =
+    // 1.13 uses log(1-u2); 2.x uses log1p(-u2), which differs in the last bit for some draws.
+    let private normalU (g: Generator) : float =
         match g.NextDoubleNormal with
         | ValueSome c ->
             g.NextDoubleNormal <- ValueNone
             c
         | ValueNone ->
-            let u1 = nextFloat64 g
-            let u2 = nextFloat64 g
+            let u1 = u53 g
+            let u2 = u53 g
             let r = Math.Sqrt(-2.0 * Math.Log(1.0 - u2))
             let theta = 2.0 * Math.PI * u1
             g.NextDoubleNormal <- ValueSome(r * Math.Sin theta)
             r * Math.Cos theta
 
+    /// One scalar-path standard normal (double Box-Muller; returns the cached sine sample when present).
+    let nextNormal (g: Generator) : float =
+        checkGen "nextNormal" g
+        g.Gate.Enter()
+        try normalU g finally g.Gate.Exit()
+
+    let private normal32ScalarU (g: Generator) (dst: Span<float32>) (mean: float) (std: float) =
+        for i in 0 .. dst.Length - 1 do
+            dst[i] <- float32 (Math.FusedMultiplyAdd(normalU g, std, mean))
+
+    let private normal64ScalarU (g: Generator) (dst: Span<float>) (mean: float) (std: float) =
+        for i in 0 .. dst.Length - 1 do
+            dst[i] <- Math.FusedMultiplyAdd(normalU g, std, mean)
+
     /// Fills dst through the scalar path (the one torch uses for n < 16, 0-dim and non-contiguous tensors).
     let fillNormal32Scalar (g: Generator) (dst: Span<float32>) (mean: float) (std: float) =
         checkGen "fillNormal32Scalar" g
         if not (std >= 0.0) then badArg "fillNormal32Scalar" (sprintf "std must be >= 0, got %g" std)
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- float32 (Math.FusedMultiplyAdd(nextNormal g, std, mean))
+        g.Gate.Enter()
+        try normal32ScalarU g dst mean std finally g.Gate.Exit()
 
     /// Float64 scalar path.
     let fillNormal64Scalar (g: Generator) (dst: Span<float>) (mean: float) (std: float) =
         checkGen "fillNormal64Scalar" g
         if not (std >= 0.0) then badArg "fillNormal64Scalar" (sprintf "std must be >= 0, got %g" std)
-        for i in 0 .. dst.Length - 1 do
-            dst[i] <- Math.FusedMultiplyAdd(nextNormal g, std, mean)
+        g.Gate.Enter()
+        try normal64ScalarU g dst mean std finally g.Gate.Exit()
 
     let private block32 (d: Span<float32>) (mean: float32) (std: float32) =
         for j in 0 .. 7 do
@@ -140,38 +173,46 @@ module Sampling =
 
     /// Fills a contiguous float32 buffer like normal_(mean, std): vector path when length >= 16, else scalar path.
     let fillNormal32 (g: Generator) (dst: Span<float32>) (mean: float) (std: float) =
+        checkGen "fillNormal32" g
+        if not (std >= 0.0) then badArg "fillNormal32" (sprintf "std must be >= 0, got %g" std)
         let n = dst.Length
-        if n < 16 then fillNormal32Scalar g dst mean std
-        else
-            if not (std >= 0.0) then badArg "fillNormal32" (sprintf "std must be >= 0, got %g" std)
-            let m = float32 mean
-            let s = float32 std
-            fillRand32 g dst
-            let mutable i = 0
-            while i + 16 <= n do
-                block32 (dst.Slice(i, 16)) m s
-                i <- i + 16
-            if n % 16 <> 0 then
-                // torch redraws the last 16 slots (overwriting some finished values) and transforms them.
-                let tail = dst.Slice(n - 16, 16)
-                fillRand32 g tail
-                block32 tail m s
+        g.Gate.Enter()
+        try
+            if n < 16 then normal32ScalarU g dst mean std
+            else
+                let m = float32 mean
+                let s = float32 std
+                rand32U g dst
+                let mutable i = 0
+                while i + 16 <= n do
+                    block32 (dst.Slice(i, 16)) m s
+                    i <- i + 16
+                if n % 16 <> 0 then
+                    // torch redraws the last 16 slots (overwriting some finished values) and transforms them.
+                    let tail = dst.Slice(n - 16, 16)
+                    rand32U g tail
+                    block32 tail m s
+        finally g.Gate.Exit()
 
     /// Fills a contiguous float64 buffer like normal_(mean, std): block path (double log/sin/cos) when length >= 16.
     let fillNormal64 (g: Generator) (dst: Span<float>) (mean: float) (std: float) =
+        checkGen "fillNormal64" g
+        if not (std >= 0.0) then badArg "fillNormal64" (sprintf "std must be >= 0, got %g" std)
         let n = dst.Length
-        if n < 16 then fillNormal64Scalar g dst mean std
-        else
-            if not (std >= 0.0) then badArg "fillNormal64" (sprintf "std must be >= 0, got %g" std)
-            fillRand64 g dst
-            let mutable i = 0
-            while i + 16 <= n do
-                block64 (dst.Slice(i, 16)) mean std
-                i <- i + 16
-            if n % 16 <> 0 then
-                let tail = dst.Slice(n - 16, 16)
-                fillRand64 g tail
-                block64 tail mean std
+        g.Gate.Enter()
+        try
+            if n < 16 then normal64ScalarU g dst mean std
+            else
+                rand64U g dst
+                let mutable i = 0
+                while i + 16 <= n do
+                    block64 (dst.Slice(i, 16)) mean std
+                    i <- i + 16
+                if n % 16 <> 0 then
+                    let tail = dst.Slice(n - 16, 16)
+                    rand64U g tail
+                    block64 tail mean std
+        finally g.Gate.Exit()
 
     /// torch.empty(n).normal_(mean, std) for a contiguous float32 tensor.
     let normal32 (g: Generator) (n: int) (mean: float) (std: float) : float32[] =
@@ -210,9 +251,12 @@ module Sampling =
             badArg "randint" (sprintf "expects low < high, got low=%d high=%d" low high)
         let range = uint64 (high - low)
         let r = Array.zeroCreate n
-        for i in 0 .. n - 1 do
-            let draw = if range >= (1UL <<< 32) then g.Next64() else uint64 (g.Next32())
-            r[i] <- int64 (draw % range) + low
+        g.Gate.Enter()
+        try
+            for i in 0 .. n - 1 do
+                let draw = if range >= (1UL <<< 32) then g.Draw64() else uint64 (g.Draw32())
+                r[i] <- int64 (draw % range) + low
+        finally g.Gate.Exit()
         r
 
     /// torch.randperm(n) on CPU in 1.13: Fisher-Yates from the front, swap i with i + next32() mod (n-i).
@@ -220,9 +264,12 @@ module Sampling =
         checkGen "randperm" g
         checkCount "randperm" n
         let r = Array.init n int64
-        for i in 0 .. n - 2 do
-            let z = int (uint64 (g.Next32()) % uint64 (n - i))
-            let t = r[i]
-            r[i] <- r[i + z]
-            r[i + z] <- t
+        g.Gate.Enter()
+        try
+            for i in 0 .. n - 2 do
+                let z = int (uint64 (g.Draw32()) % uint64 (n - i))
+                let t = r[i]
+                r[i] <- r[i + z]
+                r[i + z] <- t
+        finally g.Gate.Exit()
         r

@@ -7,7 +7,7 @@ open Fluxion.Random
 /// Random tensors and grids that draw exactly like PyTorch 1.13 on CPU (same seed, same numbers).
 module RandomTensors =
     /// Seeds the global generator (PyTorch's `manual_seed`).
-    let manualSeed (seed: int64) = Generator.Default.ManualSeed seed
+    let manualSeed (seed: int64) = Generator.Default.ManualSeed seed |> ignore
 
     let private floatOnly (op: string) (dtype: Dtype) =
         if not (Dtype.isFloat dtype) then invalidArg "dtype" (sprintf "%s: expected a floating point dtype, got %s" op (Dtype.name dtype))

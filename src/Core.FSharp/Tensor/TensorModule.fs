@@ -45,6 +45,10 @@ module Tensor =
     let randLike (t: Tensor) = RandomTensors.rand Generator.Default t.Shape t.Dtype
     /// Normal samples shaped like t.
     let randnLike (t: Tensor) = RandomTensors.randn Generator.Default t.Shape t.Dtype
+    /// Uniform [0, 1) float32 samples from the given generator (torch.rand(..., generator=g)).
+    let randWith (g: Generator) (shape: int[]) = RandomTensors.rand g shape Dtype.Float32
+    /// Standard normal float32 samples from the given generator.
+    let randnWith (g: Generator) (shape: int[]) = RandomTensors.randn g shape Dtype.Float32
     // arithmetic and elementwise
     /// Elementwise power with a scalar exponent.
     let pow (e: float) (x: Tensor) = Tensor.Pow(x, e)

@@ -49,7 +49,7 @@ let tests =
                 Expect.equal (Init.calculateGain name None) (gains.GetProperty(name).GetDouble()) name
             Expect.equal (Init.calculateGain "leaky_relu" (Some 0.2)) (gains.GetProperty("leaky_relu 0.2").GetDouble()) "leaky_relu 0.2"
         yield testCase "initialising a parameter changes the module's weights in place" <| fun () ->
-            let lin = Linear(3, 2)
+            let lin = Linear(3, 2, generator = Generator(0UL))
             Init.constant 0.5 lin.Weight.Value |> ignore
             Expect.equal (lin.Weight.Value.ToFloat32Array()) (Array.create 6 0.5f) "weights set through the parameter's value"
         yield testCase "xavier init of a 1-D tensor is a clear error" <| fun () ->

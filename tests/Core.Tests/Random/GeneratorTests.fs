@@ -8,10 +8,7 @@ open RandomTestUtil
 
 let private cases () = (TestData.json "mt19937.json").GetProperty("cases").EnumerateArray() |> Seq.toList
 
-let private seeded (seed: int64) =
-    let g = Generator(0UL)
-    g.ManualSeed seed
-    g
+let private seeded (seed: int64) = Generator(0UL).ManualSeed seed
 
 let private extras () = TestData.json "random_extras.json"
 
@@ -49,7 +46,7 @@ let tests =
         testCase "the uint64 overload seeds like the wrapped int64 seed" <| fun () ->
             let a = seeded -1L
             let b = Generator(0UL)
-            b.ManualSeed UInt64.MaxValue
+            b.ManualSeed UInt64.MaxValue |> ignore
             Expect.equal (a.GetState()) (b.GetState()) "-1 and 2^64-1 give the same state"
             Expect.equal (Generator(42UL).GetState()) ((seeded 42L).GetState()) "constructor seed = ManualSeed"
 
@@ -58,7 +55,7 @@ let tests =
                 let g = Generator(0UL)
                 let seed = c.GetProperty("seed")
                 let mutable signed = 0L
-                if seed.TryGetInt64(&signed) then g.ManualSeed signed else g.ManualSeed(seed.GetUInt64())
+                (if seed.TryGetInt64(&signed) then g.ManualSeed signed else g.ManualSeed(seed.GetUInt64())) |> ignore
                 let n = callNumel (c.GetProperty("calls").GetString())
                 match fst (parseCall (c.GetProperty("calls").GetString())) with
                 | "randn" -> Sampling.randn32 g n |> ignore
@@ -91,7 +88,7 @@ let tests =
             let g = seeded 11L
             let first = Sampling.randn32 g 1
             Expect.isTrue g.NextDoubleNormal.IsSome "a sine sample is cached after randn(1)"
-            g.ManualSeed 11L
+            g.ManualSeed 11L |> ignore
             Expect.isTrue g.NextDoubleNormal.IsNone "manual seed clears the cache"
             expectBits32 (Sampling.randn32 g 1) first "same first value after reseeding"
 

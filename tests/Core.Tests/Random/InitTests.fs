@@ -5,10 +5,7 @@ open Expecto
 open Fluxion.Random
 open RandomTestUtil
 
-let private seeded (seed: int64) =
-    let g = Generator(0UL)
-    g.ManualSeed seed
-    g
+let private seeded (seed: int64) = Generator(0UL).ManualSeed seed
 
 let private initJ () = TestData.json "init.json"
 
