@@ -69,6 +69,7 @@ module RandomTensors =
     /// Values from start (inclusive) to stop (exclusive) by step, float32 or float64.
     let arange (start: float) (stop: float) (step: float) (dtype: Dtype) =
         if step = 0.0 then invalidArg "step" "arange: step must be nonzero"
+        if not (Double.IsFinite start && Double.IsFinite stop) then invalidArg "stop" (sprintf "arange: unsupported range: %g -> %g" start stop)
         if (stop - start) / step < 0.0 then invalidArg "step" (sprintf "arange: upper bound %g and lower bound %g inconsistent with step sign %g" stop start step)
         match dtype with
         | Dtype.Float64 -> let d = Grids.arange64 start stop step in Creation.ofFloat64 [| d.Length |] d

@@ -40,7 +40,9 @@ module Shapes =
     /// Concatenates tensors along an existing dimension; like PyTorch, 1-D empty tensors of shape (0,) are
     /// skipped whatever the other shapes are (a legacy rule code relies on to grow a tensor from `zeros(0)`).
     let cat (dim: int) (xs: Tensor[]) =
+        if isNull xs then raise (ArgumentNullException("xs", "cat: the list of tensors is null"))
         if xs.Length = 0 then invalidArg "xs" "cat: expected a non-empty list of tensors"
+        xs |> Array.iteri (fun i x -> if isNull (box x) then raise (ArgumentNullException("xs", sprintf "cat: expected Tensor as element %d in argument 0, but got null" i)))
         xs |> Array.iteri (fun i x ->
             if x.Dim = 0 then raise (ShapeException(sprintf "cat: zero-dimensional tensor (at position %d) cannot be concatenated" i)))
         let legacyEmpty (x: Tensor) = x.Dim = 1 && x.Shape.[0] = 0
@@ -74,7 +76,11 @@ module Shapes =
 
     /// Stacks equally shaped tensors along a new dimension.
     let stack (dim: int) (xs: Tensor[]) =
+        if isNull xs then raise (ArgumentNullException("xs", "stack: the list of tensors is null"))
         if xs.Length = 0 then invalidArg "xs" "stack: expected a non-empty list of tensors"
+        xs |> Array.iteri (fun i x -> if isNull (box x) then raise (ArgumentNullException("xs", sprintf "stack: expected Tensor as element %d in argument 0, but got null" i)))
+        // The new dim ranges over ndim + 1 positions; check here so the error names stack, not unsqueeze.
+        Shape.normDim "stack" (xs.[0].Dim + 1) dim |> ignore
         let s0 = xs.[0].Shape
         xs |> Array.iteri (fun i x ->
             if not (Shape.equal x.Shape s0) then
