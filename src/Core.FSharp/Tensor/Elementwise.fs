@@ -125,8 +125,15 @@ module Elementwise =
     /// Elementwise power with a scalar exponent.
     let pow (e: float) (x: Tensor) = Tensor.Pow(x, e)
 
+    /// Null and broadcast checks under the user-facing name (the kernel would report "binary").
+    let private checkPair (op: string) (a: Tensor) (b: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the first tensor is null" op))
+        if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the second tensor is null" op))
+        if not (Shape.equal a.Shape b.Shape) then Shape.broadcast op a.Shape b.Shape |> ignore
+
     /// Elementwise maximum of two tensors with broadcasting (ties split the gradient evenly).
     let maximum (a: Tensor) (b: Tensor) =
+        checkPair "maximum" a b
         let weights (a: Tensor) (b: Tensor) =
             let gt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Gt, b.Raw).Cast a.Dtype)
             let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
@@ -139,4 +146,6 @@ module Elementwise =
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
     /// Elementwise minimum of two tensors with broadcasting (ties split the gradient evenly).
-    let minimum (a: Tensor) (b: Tensor) = -(maximum (-a) (-b))
+    let minimum (a: Tensor) (b: Tensor) =
+        checkPair "minimum" a b
+        -(maximum (-a) (-b))
