@@ -490,6 +490,9 @@ type Tensor =
         if isNull shape then raise (ArgumentNullException("shape", "expand: the target shape is null"))
         let xs = x.Shape
         let shape = shape |> Array.mapi (fun i s -> let j = i - (shape.Length - xs.Length) in if s = -1 && j >= 0 then xs.[j] else s)
+        for i in 0 .. shape.Length - xs.Length - 1 do
+            if shape.[i] = -1 then
+                raise (ShapeException(sprintf "expand: The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension %d" i, "shape"))
         Shape.validate "expand" shape |> ignore
         if Shape.equal xs shape then x
         else

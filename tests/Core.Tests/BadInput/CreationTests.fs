@@ -22,6 +22,14 @@ let tests =
             let g = Generator(1UL)
             raises<ShapeException, _> (fun () -> RandomTensors.rand g [| -3 |] Dtype.Float32) [ "rand"; "negative dimension -3" ] |> ignore
             raises<ShapeException, _> (fun () -> RandomTensors.randn g [| 2; -3 |] Dtype.Float32) [ "randn"; "negative dimension -3: [2, -3]" ] |> ignore
+        testCase "uniform with from > to, normal with a negative or NaN std: PyTorch's text" <| fun () ->
+            let g = Generator(2UL)
+            raisesParam<ArgumentException, _> "high" (fun () -> RandomTensors.uniform g [| 3 |] 2.0 1.0 Dtype.Float32) [ "uniform_ expects to return a [from, to) range, but found from=2 > to=1" ]
+            raisesParam<ArgumentException, _> "high" (fun () -> RandomTensors.uniform g [| 3 |] 0.0 nan Dtype.Float32) [ "from=0 > to=NaN" ]
+            raisesParam<ArgumentException, _> "std" (fun () -> RandomTensors.normal g [| 3 |] 0.0 -1.0 Dtype.Float32) [ "normal expects std >= 0.0, but found std -1" ]
+            raisesParam<ArgumentException, _> "std" (fun () -> RandomTensors.normal g [| 3 |] 0.0 nan Dtype.Float32) [ "but found std NaN" ]
+            raisesParam<ArgumentException, _> "high" (fun () -> RandomTensors.randint g 5L 5L [| 3 |]) [ "randint: high (5) must be greater than low (5)" ]
+            raisesParam<ArgumentException, _> "n" (fun () -> RandomTensors.randperm g -1) [ "randperm: n must be non-negative, got -1" ]
         testCase "a null shape is an ArgumentNullException naming 'shape' and the op" <| fun () ->
             raisesNull "shape" "zeros" (fun () -> Tensor.zeros null)
             raisesNull "shape" "full" (fun () -> Tensor.full null 1.0)

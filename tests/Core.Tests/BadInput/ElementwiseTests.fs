@@ -50,9 +50,21 @@ let tests =
             raisesParam<ShapeException, _> "dims" (fun () -> (z [| 2; 3 |]).Sum([| 0; 0 |], false)) [ "sum: dim 0 appears multiple times in the list of dims" ]
             raisesParam<ShapeException, _> "dims" (fun () -> (z [| 2; 3 |]).Sum([| 1; -1 |], false)) [ "dim 1 appears multiple times" ]
             raisesNull "dims" "sum" (fun () -> (z [| 2; 3 |]).Sum(null, false))
+        testCase "linalg: non-square, fewer than 2 dims, integer input, incompatible right-hand side, null" <| fun () ->
+            raises<ShapeException, _> (fun () -> Linalg.inv (z [| 2; 3 |])) [ "linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices" ] |> ignore
+            raises<ShapeException, _> (fun () -> Linalg.det (z [| 3 |])) [ "linalg.det: The input tensor A must have at least 2 dimensions." ] |> ignore
+            raisesParam<ArgumentException, _> "A" (fun () -> Linalg.inv (i64 [| 2; 2 |] [| 1L; 0L; 0L; 1L |])) [ "linalg.inv: Expected a floating point or complex tensor as input. Got Long" ]
+            raises<ShapeException, _> (fun () -> Linalg.solve (Tensor.eye 3) (z [| 2 |])) [ "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 2x1)" ] |> ignore
+            raises<ShapeException, _> (fun () -> Linalg.lstsq (z [| 3; 2 |]) (z [| 4 |])) [ "input.size(-2) should match other.size(-2)" ] |> ignore
+            raises<ShapeException, _> (fun () -> Linalg.vectorNorm 2.0 [| 3 |] false (z [| 2; 3 |])) [ "linalg.vector_norm: dimension 3 is out of range" ] |> ignore
+            raisesNull "A" "linalg.inv" (fun () -> Linalg.inv nullT)
+            raisesNull "dims" "linalg.vector_norm" (fun () -> Linalg.vectorNorm 2.0 null false (z [| 2; 3 |]))
         testCase "max/min/argmax of an empty tensor: PyTorch's text" <| fun () ->
             raises<ShapeException, _> (fun () -> Tensor.max (z [| 0 |])) [ "max(): Expected reduction dim to be specified for input.numel() == 0." ] |> ignore
             raises<ShapeException, _> (fun () -> Tensor.min (z [| 0; 3 |])) [ "min(): Expected reduction dim to be specified" ] |> ignore
             raises<ShapeException, _> (fun () -> Tensor.argmax (z [| 0 |])) [ "argmax(): Expected reduction dim" ] |> ignore
             raises<ShapeException, _> (fun () -> Tensor.maxDim 0 false (z [| 0; 3 |])) [ "max(): Expected reduction dim 0 to have non-zero size." ] |> ignore
+            // Also when the result would be empty (PyTorch 1.13 raises for (2, 0, 0) over dim 1).
+            raises<ShapeException, _> (fun () -> Tensor.maxDim 1 true (z [| 2; 0; 0 |])) [ "max(): Expected reduction dim 1 to have non-zero size." ] |> ignore
+            raises<ShapeException, _> (fun () -> Reductions.argminDim 0 false (z [| 0; 0; 5 |])) [ "argmin(): Expected reduction dim 0 to have non-zero size." ] |> ignore
     ]

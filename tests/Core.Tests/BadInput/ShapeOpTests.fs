@@ -73,6 +73,18 @@ let tests =
             raisesParam<ArgumentOutOfRangeException, _> "index" (fun () -> Indexing.indexSelect 0 (i64 [| 1 |] [| 5L |]) (z [| 2; 3 |])) [ "index 5 is out of bounds for dimension 0 with size 2" ]
             raises<ShapeException, _> (fun () -> Indexing.indexSelect 0 (i64 [| 1; 1 |] [| 0L |]) (z [| 2; 3 |])) [ "index_select: index must be 1-D, got shape (1, 1)" ] |> ignore
             raises<ShapeException, _> (fun () -> Indexing.indexSelect 3 (i64 [| 1 |] [| 0L |]) (z [| 2; 3 |])) [ "index_select: dimension 3 is out of range" ] |> ignore
+        testCase "split/chunk of a 0-dim tensor (was an IndexOutOfRangeException)" <| fun () ->
+            raisesParam<ShapeException, _> "x" (fun () -> Tensor.split 1 0 (Tensor.scalar 1.0)) [ "split expects at least a 1-dimensional tensor" ]
+            raisesParam<ShapeException, _> "x" (fun () -> Tensor.chunk 2 0 (Tensor.scalar 1.0)) [ "chunk expects at least a 1-dimensional tensor" ]
+        testCase "flip with a repeated dim (was an IndexOutOfRangeException) or null dims" <| fun () ->
+            raisesParam<ShapeException, _> "dims" (fun () -> Tensor.flip [| 0; 0 |] (z [| 3 |])) [ "flip: dim 0 appears multiple times in the list of dims" ]
+            raisesParam<ShapeException, _> "dims" (fun () -> Tensor.flip [| 1; -1 |] (z [| 2; 3 |])) [ "dim 1 appears multiple times" ]
+            raisesNull "dims" "flip" (fun () -> Tensor.flip null (z [| 3 |]))
+        testCase "expand with -1 in a new leading dimension" <| fun () ->
+            raisesParam<ShapeException, _> "shape" (fun () -> Tensor.expand [| -1; 3 |] (z [| 3 |])) [ "expand: The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension 0" ]
+        testCase "repeat and pad with null arrays" <| fun () ->
+            raisesNull "repeats" "repeat" (fun () -> Tensor.repeat null (z [| 3 |]))
+            raisesNull "pads" "pad" (fun () -> Tensor.pad null 0.0 (z [| 3 |]))
         testCase "repeat with too few repeats, pad of odd length" <| fun () ->
             raises<ShapeException, _> (fun () -> Tensor.repeat [| 2 |] (z [| 2; 3 |])) [ "repeat: number of repeats 1 cannot be smaller than the number of dimensions 2" ] |> ignore
             raisesParam<ShapeException, _> "pads" (fun () -> Tensor.pad [| 1 |] 0.0 (z [| 2; 3 |])) [ "pad: padding length 1 must be even" ]
