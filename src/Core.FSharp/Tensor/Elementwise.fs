@@ -11,6 +11,7 @@ module Elementwise =
 
     /// Builds a unary op from a kernel and the derivative dy/dx written with tensor ops.
     let internal unary (name: string) (kernel: RawTensor -> RawTensor) (dydx: Tensor -> Tensor -> Tensor) (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", sprintf "%s: the input tensor is null" ((Text.RegularExpressions.Regex.Replace(name, "Backward[0-9]*$", "")).ToLowerInvariant())))
         Tensor.ApplyUnary({ new UnaryOp(name) with
             member _.Forward r = kernel r
             member _.Jvp(x, dx, y) = dx * dydx x y
@@ -18,7 +19,9 @@ module Elementwise =
 
     let private k (kind: UnaryKind) = fun (r: RawTensor) -> r.Unary kind
 
-    let internal asFloat (x: Tensor) = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+    let internal asFloat (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", "elementwise op: the input tensor is null"))
+        if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
 
     /// Absolute value.
     let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x

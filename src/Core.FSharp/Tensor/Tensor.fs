@@ -105,8 +105,14 @@ type Tensor =
         | TR(_, _, 0) -> not GradMode.IsEnabled
         | _ -> false
 
+    /// The ArgumentNullException for a null operand, naming the op by its grad_fn stem ("SinBackward0" → "sin").
+    static member private NullInput(opName: string, param: string) : 'T =
+        let stem = Text.RegularExpressions.Regex.Replace(opName, "Backward[0-9]*$", "")
+        raise (ArgumentNullException(param, sprintf "%s: the input tensor is null" (stem.ToLowerInvariant())))
+
     /// Applies a unary op, propagating derivatives at every nesting level.
     static member ApplyUnary(op: UnaryOp, x: Tensor) : Tensor =
+        if isNull (box x) then Tensor.NullInput(op.Name, "x")
         match x with
         | TC r ->
             let y = op.Forward r
@@ -121,6 +127,8 @@ type Tensor =
 
     /// Applies a binary op with broadcasting, propagating derivatives at every nesting level.
     static member ApplyBinary(op: BinaryOp, a: Tensor, b: Tensor) : Tensor =
+        if isNull (box a) then Tensor.NullInput(op.Name, "a")
+        if isNull (box b) then Tensor.NullInput(op.Name, "b")
         match a, b with
         | TC ra, TC rb ->
             let y = op.Forward(ra, rb)

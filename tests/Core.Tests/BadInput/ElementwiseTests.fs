@@ -23,6 +23,12 @@ let tests =
             raisesNull "b" "div" (fun () -> z [| 2 |] / nullT)
             raisesNull "a" "maximum" (fun () -> Tensor.maximum nullT (z [| 2 |]))
             raisesNull "b" "minimum" (fun () -> Tensor.minimum (z [| 2 |]) nullT)
+        testCase "a null input to a unary op is an ArgumentNullException naming 'x' (and the op where known)" <| fun () ->
+            raisesNull "x" "tanh" (fun () -> Tensor.tanh nullT)
+            raisesNull "x" "abs" (fun () -> Tensor.abs nullT)
+            raisesNull "x" "clamp" (fun () -> Tensor.clamp 0.0 1.0 nullT)
+            raisesNull "x" "neg" (fun () -> -nullT)
+            raisesNull "x" "the input tensor is null" (fun () -> Tensor.sin nullT)
         testCase "where needs a bool condition" <| fun () ->
             raisesParam<ArgumentException, _> "cond" (fun () -> Tensor.where (z [| 3 |]) (z [| 3 |]) (z [| 3 |])) [ "where: condition must be a bool tensor, got torch.float32" ]
         testCase "clamp with min greater than max" <| fun () ->
