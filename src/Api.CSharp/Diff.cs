@@ -3,8 +3,12 @@ namespace Fluxion.CSharp;
 /// <summary>Functional differentiation (DiffSharp/JAX style) over <see cref="Func{T, TResult}"/>s; nests freely.</summary>
 public static class Diff
 {
-    private static Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor> F(Func<Tensor, Tensor> f) =>
-        Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor>.FromConverter(x => f(x));
+    private static Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor> F(Func<Tensor, Tensor> f)
+    {
+        // Checked here: wrapped, a null delegate would only fail inside the sweep with a NullReferenceException.
+        ArgumentNullException.ThrowIfNull(f);
+        return Microsoft.FSharp.Core.FSharpFunc<Tensor, Tensor>.FromConverter(x => f(x));
+    }
 
     /// <summary>The gradient of a scalar function of a parameter tree, as a tree of the same shape.</summary>
     public static ParamTree Grad(Func<ParamTree, Tensor> f, ParamTree parameters) =>

@@ -38,11 +38,11 @@ public static class Torch
     /// <summary>A 0-dim tensor from a number.</summary>
     public static Tensor Tensor(double value, Dtype dtype = Dtype.Float32) => Creation.scalar(value, dtype);
     /// <summary>A 1-D tensor from values.</summary>
-    public static Tensor Tensor(float[] values) => Creation.ofFloat32(new[] { values.Length }, values);
+    public static Tensor Tensor(float[] values) => Creation.ofFloat32(new[] { NotNull(values, nameof(values)).Length }, values);
     /// <summary>A 1-D tensor from values, as the given dtype (float32 by default, like PyTorch).</summary>
-    public static Tensor Tensor(double[] values, Dtype dtype = Dtype.Float32) => Creation.ofDoubles(new[] { values.Length }, dtype, values);
+    public static Tensor Tensor(double[] values, Dtype dtype = Dtype.Float32) => Creation.ofDoubles(new[] { NotNull(values, nameof(values)).Length }, dtype, values);
     /// <summary>A 1-D int64 tensor.</summary>
-    public static Tensor Tensor(long[] values) => Creation.ofInt64(new[] { values.Length }, values);
+    public static Tensor Tensor(long[] values) => Creation.ofInt64(new[] { NotNull(values, nameof(values)).Length }, values);
     /// <summary>A 2-D tensor from rows.</summary>
     public static Tensor Tensor(double[][] rows, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(rows), dtype);
     /// <summary>A 2-D tensor from rows.</summary>
@@ -53,6 +53,10 @@ public static class Torch
     public static Tensor FromArray(float[] data, params int[] shape) => Creation.ofFloat32(shape, data);
     /// <summary>A float64 tensor from flat row-major data and a shape.</summary>
     public static Tensor FromArray(double[] data, params int[] shape) => Creation.ofFloat64(shape, data);
+
+    // Names the caller's parameter instead of letting `.Length` or LINQ fail with a NullReferenceException or 'source'.
+    private static T NotNull<T>(T? value, string name) where T : class =>
+        value ?? throw new ArgumentNullException(name, $"torch: {name} is null");
 
     private static Tensor Cast(Tensor t, Dtype dtype) => t.Dtype == dtype || !DtypeModule.isFloat(t.Dtype) ? t : t.Cast(dtype);
 
@@ -111,9 +115,9 @@ public static class Torch
         RandomTensors.normal(Gen(generator), shape, mean, std, dtype);
 
     /// <summary>Stacks equally shaped tensors along a new dimension.</summary>
-    public static Tensor Stack(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.stack(dim, tensors.ToArray());
+    public static Tensor Stack(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.stack(dim, NotNull(tensors, nameof(tensors)).ToArray());
     /// <summary>Concatenates tensors along a dimension.</summary>
-    public static Tensor Cat(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.cat(dim, tensors.ToArray());
+    public static Tensor Cat(IEnumerable<Tensor> tensors, int dim = 0) => Shapes.cat(dim, NotNull(tensors, nameof(tensors)).ToArray());
     /// <summary>Picks a where cond is true and b elsewhere.</summary>
     public static Tensor Where(Tensor cond, Tensor a, Tensor b) => Fluxion.Tensor.Where(cond, a, b);
     /// <summary>Stacks tensors row-wise; 1-D tensors become rows (torch.vstack).</summary>

@@ -17,6 +17,7 @@ module Shape =
 
     /// The element count of `s`, or a ShapeException naming `op` for a negative size or a count past MaxNumel.
     let validate (op: string) (s: int[]) : int =
+        if isNull s then raise (ArgumentNullException("shape", sprintf "%s: the shape is null; pass an int array such as [| 2; 3 |] ([||] for a 0-dim tensor)" op))
         let mutable n = 1L
         let mutable huge = false
         for d in s do

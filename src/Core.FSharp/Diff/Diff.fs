@@ -30,6 +30,8 @@ module Diff =
 
     /// The value of a scalar function and its gradient (in x's shape).
     let valueAndGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor * Tensor =
+        if isNull (box f) then raise (ArgumentNullException("f", "grad: the function is null"))
+        if isNull (box x) then raise (ArgumentNullException("x", "grad: the input tensor is null"))
         let tag = NestTag.next ()
         let leaf = LeafNode()
         let y = f (TR(x, leaf, tag))

@@ -86,7 +86,7 @@ module Functional =
     /// Dropout: in training zeroes each element with probability p (one float64 uniform draw per element,
     /// PyTorch's `bernoulli_(1 - p)`) and scales the rest by 1 / (1 - p); identity otherwise.
     let dropout (g: Generator) (p: float) (training: bool) (x: Tensor) : Tensor =
-        if p < 0.0 || p > 1.0 then invalidArg "p" (sprintf "dropout: probability has to be between 0 and 1, but got %g" p)
+        if not (p >= 0.0 && p <= 1.0) then invalidArg "p" (sprintf "dropout: probability has to be between 0 and 1, but got %g" p)
         if not training || p = 0.0 then x
         elif p = 1.0 then x * x.ZerosLike()
         else

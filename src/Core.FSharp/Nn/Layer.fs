@@ -175,6 +175,8 @@ module Layer =
     let conv1dWith (inC: int) (outC: int) (kernel: int) (stride: int) (padding: ConvPadding) (dilation: int)
                    (groups: int) (bias: bool) (paddingMode: string) : Layer =
         let bad fmt = Printf.ksprintf (fun s -> raise (ArgumentException("Conv1d: " + s))) fmt
+        if inC < 0 then raise (ArgumentOutOfRangeException("inChannels", sprintf "Conv1d: in_channels must be non-negative, got %d" inC))
+        if outC < 0 then raise (ArgumentOutOfRangeException("outChannels", sprintf "Conv1d: out_channels must be non-negative, got %d" outC))
         if groups < 1 || inC % groups <> 0 then bad "in_channels %d must be divisible by groups %d" inC groups
         if outC % groups <> 0 then bad "out_channels %d must be divisible by groups %d" outC groups
         if kernel < 1 || stride < 1 || dilation < 1 then bad "kernel_size %d, stride %d and dilation %d must be >= 1" kernel stride dilation
@@ -217,6 +219,7 @@ module Layer =
 
     /// `nn.BatchNorm1d(numFeatures, eps, momentum, affine, track_running_stats)`; momentum None = cumulative average.
     let batchNorm1dWith (numFeatures: int) (eps: float) (momentum: float option) (affine: bool) (trackRunningStats: bool) : Layer =
+        if numFeatures < 0 then raise (ArgumentOutOfRangeException("numFeatures", sprintf "BatchNorm1d: num_features must be non-negative, got %d" numFeatures))
         let title = sprintf "BatchNorm1d(%d)" numFeatures
         let init _ =
             if affine then paramGroup [ "weight", Tensor.ones [| numFeatures |]; "bias", Tensor.zeros [| numFeatures |] ]
@@ -253,6 +256,8 @@ module Layer =
 
     /// `nn.RNNCell(inputSize, hiddenSize, bias)` with tanh; as a layer it starts from a zero hidden state.
     let rnnCellWith (inputSize: int) (hidden: int) (bias: bool) : Layer =
+        if inputSize < 0 then raise (ArgumentOutOfRangeException("inputSize", sprintf "RNNCell: input_size must be non-negative, got %d" inputSize))
+        if hidden < 0 then raise (ArgumentOutOfRangeException("hiddenSize", sprintf "RNNCell: hidden_size must be non-negative, got %d" hidden))
         let names = [ "weight_ih"; "weight_hh" ] @ (if bias then [ "bias_ih"; "bias_hh" ] else [])
         let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
         let run _ p s (x: Tensor) =
@@ -284,6 +289,8 @@ module Layer =
 
     /// `nn.RNN(inputSize, hiddenSize)` with one layer and tanh; as a layer it returns the output sequence.
     let rnnWith (inputSize: int) (hidden: int) (bias: bool) (batchFirst: bool) : Layer =
+        if inputSize < 0 then raise (ArgumentOutOfRangeException("inputSize", sprintf "RNN: input_size must be non-negative, got %d" inputSize))
+        if hidden < 1 then raise (ArgumentOutOfRangeException("hiddenSize", sprintf "RNN: hidden_size must be positive, got %d" hidden))
         let names = [ "weight_ih_l0"; "weight_hh_l0" ] @ (if bias then [ "bias_ih_l0"; "bias_hh_l0" ] else [])
         let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
         let run _ p s (x: Tensor) =
@@ -344,7 +351,7 @@ module Layer =
     let flatten = flattenWith 1 -1
     /// `nn.Dropout(p)`: random zeroing in training (drawing from the mode's generator), identity in evaluation.
     let dropout (p: float) =
-        if p < 0.0 || p > 1.0 then invalidArg "p" (sprintf "Dropout: probability has to be between 0 and 1, but got %g" p)
+        if not (p >= 0.0 && p <= 1.0) then raise (ArgumentOutOfRangeException("p", sprintf "Dropout: dropout probability has to be between 0 and 1, but got %g" p))
         stateless "Dropout" (ModuleFormat.dropoutExtra p false) NoKernel (fun mode x -> Functional.dropout mode.Generator p mode.Training x)
     /// `nn.MaxPool1d(kernel, stride, padding, dilation)` (ceil_mode is printed but only False runs).
     let maxPool1dWith (kernel: int) (stride: int) (padding: int) (dilation: int) (ceilMode: bool) =

@@ -199,6 +199,7 @@ type Sequential([<ParamArray>] modules: Module[]) as this =
     inherit Module()
     let items = Collections.Generic.List<Module>()
     do
+        if isNull modules then raise (ArgumentNullException("modules", "Sequential: the module array is null; pass modules or nothing"))
         this.DisableDiscovery()
         for m in modules do this.Append m |> ignore
     /// Adds a module at the end (PyTorch's `append`).

@@ -20,6 +20,7 @@ type internal ParameterScope =
 /// Forward passes read `Value`; `Backward()` accumulates into `Grad`; optimizers update the data in place.
 [<Sealed; AllowNullLiteral>]
 type Parameter(value: Tensor, requiresGrad: bool) =
+    do if isNull (box value) then raise (System.ArgumentNullException("value", "Parameter: the value tensor is null"))
     let leaf = if requiresGrad then value.Detach().RequiresGrad_() else value.Detach()
     /// A parameter that requires grad.
     new(value: Tensor) = Parameter(value, true)

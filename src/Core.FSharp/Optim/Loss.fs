@@ -24,8 +24,13 @@ module Loss =
     let private fail (msg: string) = raise (ArgumentException msg)
     let private shapeFail (msg: string) = raise (ShapeException msg)
 
+    let internal checkNotNull (name: string) (input: Tensor) (target: Tensor) =
+        if isNull (box input) then raise (ArgumentNullException("input", sprintf "%s: the input is null" name))
+        if isNull (box target) then raise (ArgumentNullException("target", sprintf "%s: the target is null" name))
+
     /// Input and target must agree in shape: PyTorch would silently broadcast (100,1) against (100,).
     let internal checkSameShape (name: string) (input: Tensor) (target: Tensor) =
+        checkNotNull name input target
         let a, b = input.Shape, target.Shape
         if not (Shape.equal a b) then
             let hint =
@@ -161,6 +166,7 @@ module Loss =
 
     /// Negative log-likelihood of log-probabilities (C) or (N, C) at int64 class indices; weight optional.
     let nllWith (name: string) (weight: Tensor option) (ignoreIndex: int64) (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
+        checkNotNull name logProbs target
         let weight = defaultArg weight Unchecked.defaultof<Tensor>
         let lp = asRows name logProbs
         let rows, cols = lp.Shape[0], lp.Shape[1]
@@ -219,6 +225,7 @@ module Loss =
     /// Cross-entropy of logits (C) or (N, C) against int64 class indices or class probabilities (same shape as
     /// the logits); optional class weights; labelSmoothing in [0, 1]. Without weight/smoothing it is bit-exact in float32.
     let crossEntropyWith (weight: Tensor option) (ignoreIndex: int64) (labelSmoothing: float) (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
+        checkNotNull "CrossEntropyLoss" input target
         let weightOpt = weight
         let weight = defaultArg weight Unchecked.defaultof<Tensor>
         let name = "CrossEntropyLoss"

@@ -342,8 +342,12 @@ module internal Repr =
     let num (v: float) = if v = Math.Floor v && abs v < 1e15 then string (int64 v) else PyFormat.floatRepr v
     let flt (v: float) = PyFormat.floatRepr v
     let b (v: bool) = OptimizerFormat.pyBool v
-    let groupsOf (ps: seq<Parameter>) = [| ParamGroup(ps, Nullable(), Nullable()) |]
-    let groupsOfSeq (gs: seq<ParamGroup>) = if isNull gs then [||] else Array.ofSeq gs
+    let groupsOf (ps: seq<Parameter>) =
+        if isNull ps then raise (ArgumentNullException("parameters", "optimizer: the parameter list is null; pass model.Parameters()"))
+        [| ParamGroup(ps, Nullable(), Nullable()) |]
+    let groupsOfSeq (gs: seq<ParamGroup>) =
+        if isNull gs then raise (ArgumentNullException("groups", "optimizer: the list of parameter groups is null"))
+        Array.ofSeq gs
 
 /// torch.optim.SGD over parameters (lr is required, as in PyTorch).
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =

@@ -163,7 +163,8 @@ type Generator(seed: uint64) =
 
     /// Restores a state produced by GetState() or by torch.get_rng_state().
     member _.SetState(state: byte[]) =
-        if isNull state || state.Length <> stateBytes then
+        if isNull state then raise (ArgumentNullException("state", sprintf "Generator.SetState: state is null; pass the %d bytes of GetState() or torch.get_rng_state()" stateBytes))
+        if state.Length <> stateBytes then
             let got = if isNull state then "null" else string state.Length
             raise (ArgumentException(
                 sprintf "Generator.SetState: state must be %d bytes (torch.get_rng_state layout), got %s" stateBytes got,

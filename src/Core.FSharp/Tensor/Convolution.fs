@@ -53,8 +53,12 @@ module Convolution =
 
     /// 1-D convolution (cross-correlation like PyTorch): input (N, Cin, L) or (Cin, L), weight (Cout, Cin/groups, K).
     let conv1d (stride: int) (padding: int) (dilation: int) (groups: int) (weight: Tensor) (bias: Tensor option) (x: Tensor) =
-        if stride < 1 || dilation < 1 || padding < 0 || groups < 1 then
-            invalidArg "stride" (sprintf "conv1d: stride %d and dilation %d must be >= 1, padding %d >= 0, groups %d >= 1" stride dilation padding groups)
+        if isNull (box x) then raise (ArgumentNullException("x", "conv1d: the input is null"))
+        if isNull (box weight) then raise (ArgumentNullException("weight", "conv1d: the weight is null"))
+        if stride < 1 then raise (ArgumentOutOfRangeException("stride", sprintf "conv1d: non-positive stride is not supported (got stride=%d); use stride >= 1" stride))
+        if dilation < 1 then raise (ArgumentOutOfRangeException("dilation", sprintf "conv1d: dilation should be greater than zero (got dilation=%d)" dilation))
+        if padding < 0 then raise (ArgumentOutOfRangeException("padding", sprintf "conv1d: negative padding is not supported (got padding=%d)" padding))
+        if groups < 1 then raise (ArgumentOutOfRangeException("groups", sprintf "conv1d: non-positive groups is not supported (got groups=%d)" groups))
         let unbatched = x.Dim = 2
         let x = if unbatched then Shapes.unsqueeze 0 x else x
         if x.Dim <> 3 then
@@ -66,6 +70,10 @@ module Convolution =
         if cin <> cpg * groups then
             raise (ShapeException(sprintf "conv1d: input has %d channels (shape %s) but weight %s with groups=%d expects %d" cin (Shape.toString x.Shape) (Shape.toString ws) groups (cpg * groups)))
         if cout % groups <> 0 then raise (ShapeException(sprintf "conv1d: out channels %d not divisible by groups %d" cout groups))
+        match bias with
+        | Some b when not (isNull (box b)) && not (b.Dim = 1 && b.Shape.[0] = cout) ->
+            raise (ShapeException(sprintf "conv1d: Given weight of size [%s], expected bias to be 1-dimensional with %d elements, but got bias of size [%s] instead" (String.Join(", ", ws)) cout (String.Join(", ", b.Shape)), "bias"))
+        | _ -> ()
         outLength "conv1d" x.Shape.[2] k stride padding dilation |> ignore
         // PyTorch refuses an empty signal unless the batch or the channels are empty too, even when padding fills a window.
         if x.Shape.[2] = 0 && x.Shape.[0] > 0 && cin > 0 then
@@ -80,6 +88,10 @@ module Convolution =
 
     /// Max pooling over the last dimension of (N, C, L) or (C, L).
     let maxPool1d (k: int) (stride: int) (padding: int) (dilation: int) (x: Tensor) =
+        if k < 1 then raise (ArgumentOutOfRangeException("k", sprintf "max_pool1d() kernel_size must be greater than zero, but got %d" k))
+        if stride < 1 then raise (ArgumentOutOfRangeException("stride", sprintf "max_pool1d() stride must be greater than zero, but got %d" stride))
+        if dilation < 1 then raise (ArgumentOutOfRangeException("dilation", sprintf "max_pool1d() dilation must be greater than zero, but got %d" dilation))
+        if padding < 0 then raise (ArgumentOutOfRangeException("padding", sprintf "max_pool1d() padding must be non-negative, but got %d" padding))
         if padding * 2 > k then invalidArg "padding" (sprintf "max_pool1d: padding %d should be at most half of kernel size %d" padding k)
         let unbatched = x.Dim = 2
         let x = if unbatched then Shapes.unsqueeze 0 x else x
@@ -105,8 +117,10 @@ module Convolution =
 
     /// Average pooling over the last dimension (zero padding counted, PyTorch's default).
     let avgPool1d (k: int) (stride: int) (padding: int) (x: Tensor) =
-        if k < 1 || stride < 1 || padding < 0 || padding * 2 > k then
-            invalidArg "k" (sprintf "avg_pool1d: kernel %d and stride %d must be >= 1 and padding %d between 0 and half the kernel" k stride padding)
+        if k < 1 then raise (ArgumentOutOfRangeException("k", sprintf "avg_pool1d() kernel_size must be greater than zero, but got %d" k))
+        if stride < 1 then raise (ArgumentOutOfRangeException("stride", sprintf "avg_pool1d() stride must be greater than zero, but got %d" stride))
+        if padding < 0 || padding * 2 > k then
+            raise (ArgumentOutOfRangeException("padding", sprintf "avg_pool1d: pad should be at most half of kernel size and non-negative, but got pad = %d, kernel_size = %d" padding k))
         let unbatched = x.Dim = 2
         let x = if unbatched then Shapes.unsqueeze 0 x else x
         if x.Dim <> 3 then raise (ShapeException(sprintf "avg_pool1d: expected a 2-D or 3-D input, got shape %s" (Shape.toString x.Shape)))

@@ -29,24 +29,28 @@ module Creation =
     /// A float32 tensor from data in row-major order (the array is copied).
     let ofFloat32 (shape: int[]) (data: float32[]) =
         checkShape "tensor" shape
+        if isNull data then raise (ArgumentNullException("data", "tensor: the data array is null"))
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s (%d elements)" data.Length (Shape.toString shape) (Shape.numel shape)))
         Tensor.OfRaw(defaultBackend.OfFloat32(Array.copy data, shape))
     /// A float64 tensor from data in row-major order (the array is copied).
     let ofFloat64 (shape: int[]) (data: float[]) =
         checkShape "tensor" shape
+        if isNull data then raise (ArgumentNullException("data", "tensor: the data array is null"))
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s (%d elements)" data.Length (Shape.toString shape) (Shape.numel shape)))
         Tensor.OfRaw(defaultBackend.OfFloat64(Array.copy data, shape))
     /// An int64 tensor from data in row-major order (the array is copied).
     let ofInt64 (shape: int[]) (data: int64[]) =
         checkShape "tensor" shape
+        if isNull data then raise (ArgumentNullException("data", "tensor: the data array is null"))
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
         Tensor.OfRaw(defaultBackend.OfInt64(Array.copy data, shape))
     /// A bool tensor from data in row-major order (the array is copied).
     let ofBool (shape: int[]) (data: bool[]) =
         checkShape "tensor" shape
+        if isNull data then raise (ArgumentNullException("data", "tensor: the data array is null"))
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
         Tensor.OfRaw(defaultBackend.OfBool(Array.copy data, shape))
@@ -62,6 +66,7 @@ module Creation =
     /// A tensor from a rectangular nested array (`float[]`, `float[][]`, `float32[][]`, `int[][][]`, ...):
     /// floats become the default dtype, integers int64, bools bool.
     let ofNested (data: obj) : Tensor =
+        if isNull data then raise (ArgumentNullException("data", "tensor: Could not infer dtype of null; pass a number, a bool or a (nested) array of them"))
         let rec shapeOf (o: obj) =
             match o with
             | :? Array as a when a.Rank = 1 ->
@@ -77,7 +82,10 @@ module Creation =
                 if depth >= shape.Length || a.Length <> shape.[depth] then
                     raise (ShapeException(sprintf "tensor: the nested data is not rectangular (expected %d entries at depth %d, got %d)" (if depth < shape.Length then shape.[depth] else 0) depth a.Length, "data"))
                 for v in a do collect (depth + 1) v
-            | v -> values.Add v
+            | v when not (isNull v || v :? string || v :? char || v :? DateTime) && (v :? IConvertible) -> values.Add v
+            | v ->
+                let what = if isNull v then "null" else v.GetType().Name
+                raise (ArgumentException(sprintf "tensor: invalid data type '%s'; use numbers or bools" what, "data"))
         collect 0 data
         if values.Count = 0 then zeros shape defaultDtype
         else

@@ -11,6 +11,7 @@ module Elementwise =
 
     /// Builds a unary op from a kernel and the derivative dy/dx written with tensor ops.
     let internal unary (name: string) (kernel: RawTensor -> RawTensor) (dydx: Tensor -> Tensor -> Tensor) (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", sprintf "%s: the input tensor is null" ((Text.RegularExpressions.Regex.Replace(name, "Backward[0-9]*$", "")).ToLowerInvariant())))
         Tensor.ApplyUnary({ new UnaryOp(name) with
             member _.Forward r = kernel r
             member _.Jvp(x, dx, y) = dx * dydx x y
@@ -18,7 +19,9 @@ module Elementwise =
 
     let private k (kind: UnaryKind) = fun (r: RawTensor) -> r.Unary kind
 
-    let internal asFloat (x: Tensor) = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+    let internal asFloat (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", "elementwise op: the input tensor is null"))
+        if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
 
     /// Absolute value.
     let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
@@ -125,8 +128,15 @@ module Elementwise =
     /// Elementwise power with a scalar exponent.
     let pow (e: float) (x: Tensor) = Tensor.Pow(x, e)
 
+    /// Null and broadcast checks under the user-facing name (the kernel would report "binary").
+    let private checkPair (op: string) (a: Tensor) (b: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the first tensor is null" op))
+        if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the second tensor is null" op))
+        if not (Shape.equal a.Shape b.Shape) then Shape.broadcast op a.Shape b.Shape |> ignore
+
     /// Elementwise maximum of two tensors with broadcasting (ties split the gradient evenly).
     let maximum (a: Tensor) (b: Tensor) =
+        checkPair "maximum" a b
         let weights (a: Tensor) (b: Tensor) =
             let gt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Gt, b.Raw).Cast a.Dtype)
             let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
@@ -140,6 +150,7 @@ module Elementwise =
 
     /// Elementwise minimum of two tensors with broadcasting (ties split the gradient evenly).
     let minimum (a: Tensor) (b: Tensor) =
+        checkPair "minimum" a b
         let weights (a: Tensor) (b: Tensor) =
             let lt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Lt, b.Raw).Cast a.Dtype)
             let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)

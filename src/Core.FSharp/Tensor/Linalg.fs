@@ -99,6 +99,7 @@ module Linalg =
         | d -> Dtype.name d
 
     let private checkFloat (op: string) (a: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("A", sprintf "%s: the input tensor is null" op))
         if not (Dtype.isFloat a.Dtype) then
             invalidArg "A" (sprintf "%s: Expected a floating point or complex tensor as input. Got %s" op (typeName a.Dtype))
 
@@ -696,6 +697,7 @@ module Linalg =
     /// ord 2 (Euclidean), 1, any p > 0, ±infinity (max/min |x|) or 0 (the count of nonzeros, constant).
     let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
         checkFloat "linalg.vector_norm" x
+        if isNull dims then raise (ArgumentNullException("dims", "linalg.vector_norm: dims is null; pass [||] to reduce over all dimensions"))
         let ds = normDims "linalg.vector_norm" x dims
         let y =
             if ord = 2.0 then l2Keep ds x

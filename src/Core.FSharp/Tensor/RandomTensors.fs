@@ -29,6 +29,7 @@ module RandomTensors =
     /// Uniform samples in [low, high).
     let uniform (g: Generator) (shape: int[]) (low: float) (high: float) (dtype: Dtype) =
         floatOnly "uniform" dtype
+        if not (low <= high) then invalidArg "high" (sprintf "uniform: uniform_ expects to return a [from, to) range, but found from=%g > to=%g" low high)
         let n = Shape.validate "uniform" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.uniform32 g n low high)
         else Creation.ofFloat64 shape (Sampling.uniform64 g n low high)
@@ -36,7 +37,7 @@ module RandomTensors =
     /// Normal samples with the given mean and standard deviation.
     let normal (g: Generator) (shape: int[]) (mean: float) (std: float) (dtype: Dtype) =
         floatOnly "normal" dtype
-        if std < 0.0 then invalidArg "std" (sprintf "normal: std must be non-negative, got %g" std)
+        if not (std >= 0.0) then invalidArg "std" (sprintf "normal: normal expects std >= 0.0, but found std %g" std)
         let n = Shape.validate "normal" shape
         if dtype = Dtype.Float32 then Creation.ofFloat32 shape (Sampling.normal32 g n mean std)
         else Creation.ofFloat64 shape (Sampling.normal64 g n mean std)
@@ -69,6 +70,7 @@ module RandomTensors =
     /// Values from start (inclusive) to stop (exclusive) by step, float32 or float64.
     let arange (start: float) (stop: float) (step: float) (dtype: Dtype) =
         if step = 0.0 then invalidArg "step" "arange: step must be nonzero"
+        if not (Double.IsFinite start && Double.IsFinite stop) then invalidArg "stop" (sprintf "arange: unsupported range: %g -> %g" start stop)
         if (stop - start) / step < 0.0 then invalidArg "step" (sprintf "arange: upper bound %g and lower bound %g inconsistent with step sign %g" stop start step)
         match dtype with
         | Dtype.Float64 -> let d = Grids.arange64 start stop step in Creation.ofFloat64 [| d.Length |] d

@@ -53,7 +53,8 @@ module Reductions =
 
     // Along a dim of size 0 each output slot would pick from nothing; empty outputs are fine.
     let private nonEmptyDim (op: string) (d: int) (x: Tensor) =
-        if x.Dim > 0 && x.Shape.[d] = 0 && x.Numel = 0 && Shape.numel (Loops.reducedShape x.Shape [| d |]) > 0 then
+        // PyTorch refuses an empty reduced dim even when the result would be empty too ((2, 0, 0) over dim 1).
+        if x.Dim > 0 && x.Shape.[d] = 0 then
             raise (ShapeException(sprintf "%s(): Expected reduction dim %d to have non-zero size." op d))
 
     /// Largest element (the gradient flows to the first maximal element).
@@ -97,6 +98,7 @@ module Reductions =
 
     /// log(sum(exp(x))) along a dimension, computed stably.
     let logsumexp (dim: int) (keepDim: bool) (x: Tensor) =
+        Shape.normDim "logsumexp" x.Dim dim |> ignore
         if x.Numel = 0 then
             // Nothing to overflow, and no max to shift by: log of an empty sum is -inf, as in PyTorch.
             Elementwise.log ((Elementwise.exp x).Sum([| dim |], keepDim))
@@ -108,11 +110,13 @@ module Reductions =
 
     /// Softmax along a dimension.
     let softmax (dim: int) (x: Tensor) =
+        Shape.normDim "softmax" x.Dim dim |> ignore
         // An empty tensor has no max to shift by (and nothing that could overflow).
         let e = if x.Numel = 0 then Elementwise.exp x else (let struct (m, _) = maxDim dim true x in Elementwise.exp (x - m.Detach()))
         e / e.Sum([| dim |], true)
 
     /// Log-softmax along a dimension: (x - max) - log(sum(exp(x - max))), PyTorch's order.
     let logSoftmax (dim: int) (x: Tensor) =
+        Shape.normDim "log_softmax" x.Dim dim |> ignore
         let shifted = if x.Numel = 0 then x else (let struct (m, _) = maxDim dim true x in x - m.Detach())
         shifted - Elementwise.log ((Elementwise.exp shifted).Sum([| dim |], true))

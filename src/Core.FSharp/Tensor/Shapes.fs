@@ -40,7 +40,9 @@ module Shapes =
     /// Concatenates tensors along an existing dimension; like PyTorch, 1-D empty tensors of shape (0,) are
     /// skipped whatever the other shapes are (a legacy rule code relies on to grow a tensor from `zeros(0)`).
     let cat (dim: int) (xs: Tensor[]) =
+        if isNull xs then raise (ArgumentNullException("xs", "cat: the list of tensors is null"))
         if xs.Length = 0 then invalidArg "xs" "cat: expected a non-empty list of tensors"
+        xs |> Array.iteri (fun i x -> if isNull (box x) then raise (ArgumentNullException("xs", sprintf "cat: expected Tensor as element %d in argument 0, but got null" i)))
         xs |> Array.iteri (fun i x ->
             if x.Dim = 0 then raise (ShapeException(sprintf "cat: zero-dimensional tensor (at position %d) cannot be concatenated" i)))
         let legacyEmpty (x: Tensor) = x.Dim = 1 && x.Shape.[0] = 0
@@ -74,7 +76,11 @@ module Shapes =
 
     /// Stacks equally shaped tensors along a new dimension.
     let stack (dim: int) (xs: Tensor[]) =
+        if isNull xs then raise (ArgumentNullException("xs", "stack: the list of tensors is null"))
         if xs.Length = 0 then invalidArg "xs" "stack: expected a non-empty list of tensors"
+        xs |> Array.iteri (fun i x -> if isNull (box x) then raise (ArgumentNullException("xs", sprintf "stack: expected Tensor as element %d in argument 0, but got null" i)))
+        // The new dim ranges over ndim + 1 positions; check here so the error names stack, not unsqueeze.
+        Shape.normDim "stack" (xs.[0].Dim + 1) dim |> ignore
         let s0 = xs.[0].Shape
         xs |> Array.iteri (fun i x ->
             if not (Shape.equal x.Shape s0) then
@@ -93,6 +99,7 @@ module Shapes =
     /// Splits into pieces of `size` along a dimension (the last may be smaller).
     let split (size: int) (dim: int) (x: Tensor) =
         if size <= 0 then invalidArg "size" (sprintf "split: size must be positive, got %d" size)
+        if x.Dim = 0 then raise (ShapeException("split: split expects at least a 1-dimensional tensor", "x"))
         let d = Shape.normDim "split" x.Dim dim
         let n = x.Shape.[d]
         // An empty dimension still splits into one (empty) piece, as in PyTorch.
@@ -102,6 +109,7 @@ module Shapes =
     /// Splits into `chunks` nearly equal pieces along a dimension.
     let chunk (chunks: int) (dim: int) (x: Tensor) =
         if chunks <= 0 then invalidArg "chunks" (sprintf "chunk: chunks must be positive, got %d" chunks)
+        if x.Dim = 0 then raise (ShapeException("chunk: chunk expects at least a 1-dimensional tensor", "x"))
         let d = Shape.normDim "chunk" x.Dim dim
         let n = x.Shape.[d]
         // PyTorch gives `chunks` empty pieces for an empty dimension.
@@ -110,7 +118,11 @@ module Shapes =
 
     /// Reverses the order along the given dimensions.
     let rec flip (dims: int[]) (x: Tensor) : Tensor =
+        if isNull dims then raise (ArgumentNullException("dims", "flip: the list of dims is null"))
         let dims = dims |> Array.map (Shape.normDim "flip" x.Dim)
+        if (Array.distinct dims).Length <> dims.Length then
+            let dup = dims |> Array.countBy id |> Array.find (fun (_, c) -> c > 1) |> fst
+            raise (ShapeException(sprintf "flip: dim %d appears multiple times in the list of dims" dup, "dims"))
         Tensor.ApplyUnary({ new UnaryOp("FlipBackward0") with
             member _.Forward r = r.Flip dims
             member _.Jvp(_, dx, _) = flip dims dx
@@ -118,6 +130,7 @@ module Shapes =
 
     /// Tiles the tensor `repeats.[i]` times along dimension i (PyTorch's `repeat`).
     let repeat (repeats: int[]) (x: Tensor) =
+        if isNull repeats then raise (ArgumentNullException("repeats", "repeat: the repeats array is null"))
         let s = x.Shape
         if repeats.Length < s.Length then
             raise (ShapeException(sprintf "repeat: number of repeats %d cannot be smaller than the number of dimensions %d" repeats.Length s.Length))
@@ -135,6 +148,7 @@ module Shapes =
 
     /// Constant padding of the last dimensions: `pads` = (left_last, right_last, left_prev, right_prev, ...).
     let pad (pads: int[]) (value: float) (x: Tensor) =
+        if isNull pads then raise (ArgumentNullException("pads", "pad: the padding array is null"))
         if pads.Length % 2 <> 0 || pads.Length / 2 > x.Dim then
             raise (ShapeException(sprintf "pad: padding length %d must be even and at most twice the number of dimensions (%d)" pads.Length x.Dim, "pads"))
         let s = x.Shape

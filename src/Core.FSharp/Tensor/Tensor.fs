@@ -108,8 +108,14 @@ type Tensor =
         | TR(_, _, 0) -> not GradMode.IsEnabled
         | _ -> false
 
+    /// The ArgumentNullException for a null operand, naming the op by its grad_fn stem ("SinBackward0" → "sin").
+    static member private NullInput(opName: string, param: string) : 'T =
+        let stem = Text.RegularExpressions.Regex.Replace(opName, "Backward[0-9]*$", "")
+        raise (ArgumentNullException(param, sprintf "%s: the input tensor is null" (stem.ToLowerInvariant())))
+
     /// Applies a unary op, propagating derivatives at every nesting level.
     static member ApplyUnary(op: UnaryOp, x: Tensor) : Tensor =
+        if isNull (box x) then Tensor.NullInput(op.Name, "x")
         match x with
         | TC r ->
             let y = op.Forward r
@@ -124,6 +130,8 @@ type Tensor =
 
     /// Applies a binary op with broadcasting, propagating derivatives at every nesting level.
     static member ApplyBinary(op: BinaryOp, a: Tensor, b: Tensor) : Tensor =
+        if isNull (box a) then Tensor.NullInput(op.Name, "a")
+        if isNull (box b) then Tensor.NullInput(op.Name, "b")
         match a, b with
         | TC ra, TC rb ->
             let y = op.Forward(ra, rb)
@@ -321,6 +329,8 @@ type Tensor =
 
     /// Raises the broadcasting error under the user-facing op's name (the kernel only knows "binary").
     static member private CheckBroadcast(op: string, a: Tensor, b: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the left operand is null" op))
+        if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the right operand is null" op))
         let sa, sb = a.Shape, b.Shape
         if not (Shape.equal sa sb) then
             let mutable ok = true
@@ -450,9 +460,16 @@ type Tensor =
     /// Sum over the given dimensions (negative dims count from the end).
     member x.Sum(dims: int[], keepDim: bool) : Tensor =
         let shape = x.Shape
+        if isNull dims then raise (ArgumentNullException("dims", "sum: the list of dims is null; call Sum() to reduce over all dimensions"))
         let dims =
             if dims.Length = 1 then [| Shape.normDim "sum" shape.Length dims.[0] |]
-            else dims |> Array.map (Shape.normDim "sum" shape.Length) |> Array.distinct |> Array.sort
+            else
+                let normed = dims |> Array.map (Shape.normDim "sum" shape.Length)
+                let distinct = Array.distinct normed
+                if distinct.Length <> normed.Length then
+                    let dup = normed |> Array.countBy id |> Array.find (fun (_, c) -> c > 1) |> fst
+                    raise (ShapeException(sprintf "sum: dim %d appears multiple times in the list of dims %s" dup (Shape.toString dims), "dims"))
+                Array.sort distinct
         if dims.Length = 0 then x
         else
             let kept = Array.copy shape
@@ -481,8 +498,12 @@ type Tensor =
 
     /// Broadcasts to a larger shape (PyTorch's `expand`; -1 keeps a size).
     member x.Expand(shape: int[]) : Tensor =
+        if isNull shape then raise (ArgumentNullException("shape", "expand: the target shape is null"))
         let xs = x.Shape
         let shape = shape |> Array.mapi (fun i s -> let j = i - (shape.Length - xs.Length) in if s = -1 && j >= 0 then xs.[j] else s)
+        for i in 0 .. shape.Length - xs.Length - 1 do
+            if shape.[i] = -1 then
+                raise (ShapeException(sprintf "expand: The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension %d" i, "shape"))
         Shape.validate "expand" shape |> ignore
         if Shape.equal xs shape then x
         else
@@ -499,6 +520,7 @@ type Tensor =
     /// Reshape recording a given grad_fn name.
     member internal x.ReshapeNamed(shape: int[], name: string) : Tensor =
         let xs = x.Shape
+        if isNull shape then raise (ArgumentNullException("shape", sprintf "%s: the target shape is null" (if name = "ViewBackward0" then "view" else "reshape")))
         let shape = Shape.resolveReshape (if name = "ViewBackward0" then "view" else "reshape") xs shape
         if Shape.equal xs shape then x
         else
@@ -519,6 +541,7 @@ type Tensor =
 
     member internal x.PermuteNamed(perm: int[], name: string) : Tensor =
         let n = x.Dim
+        if isNull perm then raise (ArgumentNullException("perm", "permute: the permutation is null; pass one index per dimension"))
         if perm.Length <> n then
             raise (ShapeException(sprintf "permute: got %d dimensions %A for a tensor of shape %s" perm.Length perm (Shape.toString x.Shape)))
         let perm = perm |> Array.map (Shape.normDim "permute" n)
@@ -564,6 +587,8 @@ type Tensor =
 
     /// Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
     static member MatMul(a: Tensor, b: Tensor) : Tensor =
+        if isNull (box a) then raise (ArgumentNullException("a", "matmul: the left operand is null"))
+        if isNull (box b) then raise (ArgumentNullException("b", "matmul: the right operand is null"))
         let struct (a, b) = Tensor.Promote("matmul", a, b)
         let sa, sb = a.Shape, b.Shape
         let fail () =
@@ -634,11 +659,23 @@ type Tensor =
         if s = 0 && len = size && step = 1 then x else x.SliceRaw(starts, lengths, steps)
 
     /// `length` elements from `start` along a dimension (PyTorch's `narrow`).
-    member x.Narrow(dim: int, start: int, length: int) : Tensor = x.Slice(dim, start, start + length, 1)
+    member x.Narrow(dim: int, start: int, length: int) : Tensor =
+        let xs = x.Shape
+        if xs.Length = 0 then raise (ShapeException("narrow: narrow() cannot be applied to a 0-dim tensor.", "dim"))
+        let d = Shape.normDim "narrow" xs.Length dim
+        let size = xs.[d]
+        // Slice clips silently (Python slice semantics); narrow must reject what PyTorch rejects.
+        if start < -size || start > size then
+            raise (ArgumentOutOfRangeException("start", sprintf "narrow: start %d is out of range for dimension %d of size %d (expected to be in range of [%d, %d])" start d size (-size) size))
+        let s = if start < 0 then start + size else start
+        if length < 0 || s + length > size then
+            raise (ArgumentOutOfRangeException("length", sprintf "narrow: start (%d) + length (%d) exceeds dimension size (%d)." s length size))
+        x.Slice(dim, s, s + length, 1)
 
     /// The sub-tensor at `index` along `dim`, with that dimension removed (PyTorch's `select`).
     member x.Select(dim: int, index: int) : Tensor =
         let xs = x.Shape
+        if xs.Length = 0 then raise (ShapeException("select: select() cannot be applied to a 0-dim tensor.", "dim"))
         let d = Shape.normDim "select" xs.Length dim
         let i = if index < 0 then index + xs.[d] else index
         if i < 0 || i >= xs.[d] then
