@@ -478,7 +478,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                 arg.[o] <- int64 ((i / dimStride) % dimSize)
                 seen.[o] <- true)
         let outShape = if keepDim then kept else Loops.dropDims kept [| dim |]
-        RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor
+        struct (RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor)
 
     override t.ExtremeAll(isMax) =
         if data.Length = 0 then
@@ -490,7 +490,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
             if not ('T.IsNaN b) && ('T.IsNaN x || (if isMax then gt x b else lt x b)) then
                 b <- x
                 bi <- i
-        RawFloat<'T>([| b |], [||]) :> RawTensor, bi
+        struct (RawFloat<'T>([| b |], [||]) :> RawTensor, bi)
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.MatMul(o, transA, transB) =
@@ -676,7 +676,7 @@ and [<Sealed>] RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct a
                             bi <- pos
                 r.[bc * lout + ol] <- best
                 idx.[bc * lout + ol] <- int64 bi
-        RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor
+        struct (RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor)
 
     override t.AvgPool1d(k, stride, padding) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
@@ -795,11 +795,11 @@ and [<Sealed>] RawInt64(data: int64[], shape: int[]) =
         Loops.walk shape (Loops.broadcastStrides kept shape) 0 (fun i o -> r.[o] <- r.[o] + data.[i])
         RawInt64(r, (if keepDim then kept else Loops.dropDims kept dims)) :> RawTensor
     override t.ExtremeDim(dim, keepDim, isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeDim(dim, keepDim, isMax)
-        v.Cast Dtype.Int64, i
+        let struct (v, i) = (t.Cast Dtype.Float64).ExtremeDim(dim, keepDim, isMax)
+        struct (v.Cast Dtype.Int64, i)
     override t.ExtremeAll(isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeAll(isMax)
-        v.Cast Dtype.Int64, i
+        let struct (v, i) = (t.Cast Dtype.Float64).ExtremeAll(isMax)
+        struct (v.Cast Dtype.Int64, i)
     override t.MatMul(o, ta, tb) = ((t.Cast Dtype.Float64).MatMul(o.Cast Dtype.Float64, ta, tb)).Cast Dtype.Int64
     override t.SliceScatter(fullShape, starts, steps) = ((t.Cast Dtype.Float64).SliceScatter(fullShape, starts, steps)).Cast Dtype.Int64
     override t.ScatterAddInto(s, d, i) = ((t.Cast Dtype.Float64).ScatterAddInto(s, d, i)).Cast Dtype.Int64

@@ -123,7 +123,7 @@ module Layer =
                     try c.Run mode (childOf key p) cs x
                     with
                     | :? LayerException as e -> raise (e.Under childName)
-                    | :? ArgumentException as e -> raise (LayerException([ childName ], e.Message, e))
+                    | :? ArgumentException as e -> raise (LayerException([| childName |], e.Message, e))
                 states.[key] <- s'
                 y
             let y = forward call x

@@ -165,7 +165,9 @@ type Module() =
                  | v -> yield n, v |]
 
     /// The direct sub-modules with their names: fields in declaration order, then explicit registrations.
-    member this.NamedChildren() : (string * Module)[] =
+    member this.NamedChildren() : KeyValuePair<string, Module>[] = this.ChildPairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.ChildPairs() : (string * Module)[] =
         let found = this.Discovered()
         let result = List<string * Module>()
         let add (n: string) (m: Module) =
@@ -180,7 +182,9 @@ type Module() =
         result.ToArray()
 
     /// The module's own parameters (not its children's) with their names.
-    member this.OwnParameters() : (string * Parameter)[] =
+    member this.OwnParameters() : KeyValuePair<string, Parameter>[] = this.OwnParamPairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.OwnParamPairs() : (string * Parameter)[] =
         let found = this.Discovered()
         let result = List<string * Parameter>()
         let add (n: string) (p: Parameter) =
@@ -195,26 +199,30 @@ type Module() =
         result.ToArray()
 
     /// The module's own buffers (non-trainable state such as BatchNorm's running statistics).
-    member _.OwnBuffers() : (string * Tensor)[] = buffers.ToArray()
+    member _.OwnBuffers() : KeyValuePair<string, Tensor>[] = buffers.ToArray() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal _.OwnBufferPairs() : (string * Tensor)[] = buffers.ToArray()
 
     /// The direct sub-modules.
-    member this.Children() : Module[] = this.NamedChildren() |> Array.map snd
+    member this.Children() : Module[] = this.ChildPairs() |> Array.map snd
 
     /// PyTorch's `_modules`: the direct sub-modules by name, in order.
-    member this.Modules : (string * Module)[] = this.NamedChildren()
+    member this.Modules : KeyValuePair<string, Module>[] = this.NamedChildren()
 
     /// The repr of `_modules`: `OrderedDict([...])` (PyTorch 1.13) or `{...}` (newer).
     member this.ModulesRepr(style: ModulesDictStyle) : string =
-        ModuleFormat.modulesDictRepr style [ for n, m in this.NamedChildren() -> n, m.ToString() ]
+        ModuleFormat.modulesDictRepr style [ for n, m in this.ChildPairs() -> n, m.ToString() ]
 
     /// This module and all below it, each once, with dotted names (`""` for this one), pre-order.
-    member this.NamedModules() : (string * Module)[] =
+    member this.NamedModules() : KeyValuePair<string, Module>[] = this.ModulePairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.ModulePairs() : (string * Module)[] =
         let seen = HashSet<Module>(HashIdentity.Reference)
         let result = List<string * Module>()
         let rec go (prefix: string) (m: Module) =
             if seen.Add m then
                 result.Add((prefix, m))
-                for n, c in m.NamedChildren() do go (if prefix = "" then n else prefix + "." + n) c
+                for n, c in m.ChildPairs() do go (if prefix = "" then n else prefix + "." + n) c
         go "" this
         result.ToArray()
 
@@ -224,8 +232,8 @@ type Module() =
 
     member internal this.NamedParameterPairs() : (string * Parameter)[] =
         let seen = HashSet<Parameter>(HashIdentity.Reference)
-        [| for prefix, m in this.NamedModules() do
-             for n, p in m.OwnParameters() do
+        [| for prefix, m in this.ModulePairs() do
+             for n, p in m.OwnParamPairs() do
                  if seen.Add p then yield (if prefix = "" then n else prefix + "." + n), p |]
 
     /// Every parameter once.
@@ -240,7 +248,7 @@ type Module() =
     member _.Training = training
     /// Sets training mode on this module and all below it.
     member this.Train(mode: bool) : Module =
-        for _, m in this.NamedModules() do m.SetTrainingFlag mode
+        for _, m in this.ModulePairs() do m.SetTrainingFlag mode
         this
     /// Training mode.
     member this.Train() : Module = this.Train true
@@ -256,9 +264,9 @@ type Module() =
     member this.StateDict() : StateDict =
         let result = StateDict()
         let rec go (prefix: string) (m: Module) =
-            for n, p in m.OwnParameters() do result.[prefix + n] <- p.Data
-            for n, b in m.OwnBuffers() do result.[prefix + n] <- b
-            for n, c in m.NamedChildren() do go (prefix + n + ".") c
+            for n, p in m.OwnParamPairs() do result.[prefix + n] <- p.Data
+            for n, b in m.OwnBufferPairs() do result.[prefix + n] <- b
+            for n, c in m.ChildPairs() do go (prefix + n + ".") c
         go "" this
         result
 
@@ -300,9 +308,9 @@ type Module() =
         let rec go (m: Module) =
             seen.Add m |> ignore
             Params.Group
-                [| for n, p in m.OwnParameters() do
+                [| for n, p in m.OwnParamPairs() do
                      if seenP.Add p then yield n, Params.Leaf p.Data
-                   for n, c in m.NamedChildren() do
+                   for n, c in m.ChildPairs() do
                      if not (seen.Contains c) then
                          match go c with
                          | Params.Group [||] -> ()
@@ -375,7 +383,7 @@ type Module() =
                 with
                 | :? LayerException as e when level > 0 -> raise (e.Under(stack.[level - 1].NameOf this))
                 | :? LayerException -> reraise ()
-                | :? ArgumentException as e when level > 0 -> raise (LayerException([ stack.[level - 1].NameOf this ], e.Message, e))
+                | :? ArgumentException as e when level > 0 -> raise (LayerException([| stack.[level - 1].NameOf this |], e.Message, e))
             finally
                 stack.RemoveAt level
         if not (isNull record) then
@@ -388,11 +396,11 @@ type Module() =
 
     /// The name under which a sub-module is registered here (its class name when it is not a child).
     member this.NameOf(child: Module) : string =
-        match this.NamedChildren() |> Array.tryFind (fun (_, c) -> obj.ReferenceEquals(c, child)) with
+        match this.ChildPairs() |> Array.tryFind (fun (_, c) -> obj.ReferenceEquals(c, child)) with
         | Some(n, _) -> n
         | None -> child.ClassName
 
     /// PyTorch's module repr.
     override this.ToString() =
         ModuleFormat.moduleRepr this.ClassName (ModuleFormat.extraLines this.ExtraRepr)
-            [ for n, c in this.NamedChildren() -> n, c.ToString() ]
+            [ for n, c in this.ChildPairs() -> n, c.ToString() ]

@@ -161,8 +161,9 @@ type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true
          [<Optional; DefaultParameterValue(false)>] batchFirst: bool) =
     inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst)
     /// (output, h_n) from an optional initial hidden state (null for zeros).
-    member this.ForwardWithHidden(x: Tensor, h0: Tensor) : Tensor * Tensor =
-        Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+    member this.ForwardWithHidden(x: Tensor, h0: Tensor) : struct (Tensor * Tensor) =
+        let y, h = Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+        struct (y, h)
 
 /// `nn.Sequential(m0, m1, ...)`: children named 0, 1, ..., applied in order.
 type Sequential([<ParamArray>] modules: Module[]) as this =
@@ -186,7 +187,7 @@ type Sequential([<ParamArray>] modules: Module[]) as this =
         y
 
 /// A container made from a composite pure layer: named child modules and the layer's forward recipe.
-type LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =
+type internal LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =
     inherit Module()
     do
         this.DisableDiscovery()

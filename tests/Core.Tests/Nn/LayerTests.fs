@@ -160,7 +160,7 @@ let tests =
             let expected = [ for p in c.GetProperty("params").EnumerateObject() -> p.Name, hexesOf p.Value ]
             Expect.equal (rnn.NamedParameters() |> Array.map (fun kv -> kv.Key) |> List.ofArray) (List.map fst expected) "names"
             for KeyValue(n, p), (_, e) in Seq.zip (rnn.NamedParameters()) expected do bitsEqual (p.Data.ToFloat32Array()) e n
-            let out, h = rnn.ForwardWithHidden(tensorOf (c.GetProperty "input"), Unchecked.defaultof<Tensor>)
+            let struct (out, h) = rnn.ForwardWithHidden(tensorOf (c.GetProperty "input"), Unchecked.defaultof<Tensor>)
             close 1e-6 (Array.map float (out.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "output"))) "output"
             close 1e-6 (Array.map float (h.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "h_n"))) "h_n"
             let cc = nn.Value.GetProperty "rnn_cell"
