@@ -48,12 +48,15 @@ type internal CallRecorder(depths: Dictionary<obj, struct (int * string)>) =
 
 /// The pure view of a module: its parameters as a tree and the forward pass as a function of them.
 type ModuleFunction =
-    { /// The forward pass with the given parameter tree (same structure as `Params`).
-      Apply: Params -> Tensor -> Tensor
-      /// The module's current parameters (detached, sharing storage).
-      Params: Params }
-    /// `Apply p x` for C# callers.
-    member f.Invoke(p: Params, x: Tensor) = f.Apply p x
+    internal
+        { ApplyFn: Params -> Tensor -> Tensor
+          Template: Params }
+    /// The forward pass with the given parameter tree (same structure as `Params`).
+    member f.Apply(p: Params, x: Tensor) : Tensor = f.ApplyFn p x
+    /// The module's current parameters (detached, sharing storage).
+    member f.Params : Params = f.Template
+    /// The same as `Apply(p, x)`.
+    member f.Invoke(p: Params, x: Tensor) : Tensor = f.ApplyFn p x
 
 /// PyTorch's `nn.Module`: subclass it, keep sub-modules and parameters in fields (found automatically in
 /// declaration order, base class first) or register them explicitly, and override `Forward`. Call a module
@@ -346,7 +349,7 @@ type Module() =
                     raise (ShapeException(sprintf "%s.AsFunction: %s needs shape %s, got %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape), "p"))
                 d.[box prm] <- t) flat named
             ParameterScope.Run(d, fun () -> this.Call x)
-        { Apply = apply; Params = template }
+        { ApplyFn = apply; Template = template }
 
     /// The class name shown by the repr and summaries (the .NET type name by default).
     abstract ClassName: string

@@ -88,10 +88,10 @@ let tests =
             let ym = m.Call x
             bitsEqual ((layer.Apply(p, x)).ToFloat32Array()) (ym.ToFloat32Array()) "outputs"
             let f = m.AsFunction()
-            bitsEqual ((f.Apply f.Params x).ToFloat32Array()) (ym.ToFloat32Array()) "AsFunction"
+            bitsEqual ((f.Apply(f.Params, x)).ToFloat32Array()) (ym.ToFloat32Array()) "AsFunction"
             ym.Sum().Backward()
             let gPure = Params.grad (fun p -> (layer.Apply(p, x)).Sum()) p
-            let gFun = Params.grad (fun q -> (f.Apply q x).Sum()) f.Params
+            let gFun = Params.grad (fun q -> (f.Apply(q, x)).Sum()) f.Params
             for ((n, a), (_, b)), KeyValue(_, prm) in Array.zip (Array.zip (Params.flatten gPure) (Params.flatten gFun)) (m.NamedParameters()) do
                 bitsEqual (a.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " pure vs backward")
                 bitsEqual (b.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " AsFunction vs backward")
@@ -101,7 +101,7 @@ let tests =
             let m = Sequential(Linear(2, 2), BatchNorm1d(2))
             let f = m.AsFunction()
             let before = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
-            f.Apply (Params.map (fun t -> t * 2.0) f.Params) (Tensor.randn [| 4; 2 |]) |> ignore
+            f.Apply(Params.map (fun t -> t * 2.0) f.Params, Tensor.randn [| 4; 2 |]) |> ignore
             let after = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
             Expect.equal after before "unchanged (running stats too)"
             m.LoadParams(Params.map (fun t -> t.ZerosLike()) f.Params)

@@ -81,7 +81,7 @@ let private sameAsPure (make: Parameter -> TorchOptimizer) =
         (Tensor.sum (p.Value * p.Value * c)).Backward()
         let g = p.Grad.Detach()
         opt.Step()
-        let np, ns = reference.Update (Params.leaf g) ps pp
+        let struct (np, ns) = reference.Update((Params.leaf g), ps, pp)
         pp <- np
         ps <- ns
         Expect.equal (bits32 (p.Data.ToFloat32Array())) (bits32 ((Params.leaves pp).[0].ToFloat32Array())) (sprintf "%s step %d" opt.Name step)
