@@ -85,7 +85,7 @@ say (string neuralNetLinear)
 say "Model architecture:"
 say (string neuralNetLinear)
 say "Registered submodules (via model._modules):"
-say (ModuleFormat.modulesDictRepr Dict [ for name, child in neuralNetLinear.Children -> name, string child ])
+say (ModuleFormat.modulesDictRepr Dict [ for KeyValue(name, child) in neuralNetLinear.Children -> name, string child ])
 say ""
 say "Learnable parameters:"
 for name, t in Params.flatten netLinearInit do

@@ -48,7 +48,7 @@ type ModuleOfLayer(layer: Layer) as this =
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
         let s = stateTree.Force()
-        let y, s' = layer.Run { Training = this.Training; Generator = Generator.Default } p s x
+        let y, s' = layer.RunFn { Training = this.Training; Generator = Generator.Default } p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
             Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')
@@ -210,10 +210,10 @@ module Modules =
             | true, m -> m
             | _ ->
                 let m =
-                    match l.Compose with
+                    match l.ComposeFn with
                     | None -> ModuleOfLayer(l) :> Module
                     | Some f ->
-                        let kids = l.Children |> Array.map (fun (n, c) -> n, go c)
+                        let kids = l.ChildLayers |> Array.map (fun (n, c) -> n, go c)
                         if l.Name = "Sequential" then Sequential(Array.map snd kids) :> Module
                         else LayerContainer(l.Name, kids, f) :> Module
                 made.[l] <- m

@@ -19,9 +19,9 @@ let private gradCheck (name: string) (layer: Layer) (mode: unit -> Mode) (xShape
     let p = to64 (layer.Init(Generator(3UL)))
     let s = to64 (layer.Buffers())
     let x = input64 xShape 11UL
-    let y0 = fst (layer.Run (mode ()) p s x)
+    let y0 = fst (Layer.applyWithState layer (mode ()) p s x)
     let weights = input64 y0.Shape 5UL
-    let loss (p: Params) (x: Tensor) = (fst (layer.Run (mode ()) p s x) * weights).Sum()
+    let loss (p: Params) (x: Tensor) = (fst (Layer.applyWithState layer (mode ()) p s x) * weights).Sum()
     let gp = Params.grad (fun p -> loss p x) p
     let leaves = Params.leaves p
     Params.leaves gp |> Array.iteri (fun i g ->
