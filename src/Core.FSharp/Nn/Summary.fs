@@ -8,9 +8,9 @@ open Fluxion.Printing
 
 /// torchinfo 1.8.0's `summary(model, input_size=...)` for modules.
 module Summary =
-    let private paramsOf (m: Module) : SummaryParam list =
-        [ for n, p in m.NamedParameterPairs() ->
-            { Name = n; Count = int64 p.Numel; ElementSize = Dtype.size p.Dtype; RequiresGrad = p.RequiresGrad } ]
+    let private paramsOf (m: Module) : SummaryParam[] =
+        [| for n, p in m.NamedParameterPairs() ->
+             { Name = n; Count = int64 p.Numel; ElementSize = Dtype.size p.Dtype; RequiresGrad = p.RequiresGrad } |]
 
     /// Depth and attribute name of every module of the model (first occurrence, pre-order).
     let private depths (model: Module) =

@@ -659,11 +659,6 @@ type Tensor =
     /// `t.[i, j, k]`.
     member x.Item with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
 
-    /// F# slicing `t.[a..b]` along the first dimension (C#: use `Slice` or `Narrow`).
-    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
-    member x.GetSlice(start: int option, finish: int option) =
-        x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> Int32.MaxValue), 1)
-
     // ---------------------------------------------------------------- comparisons, masks, casts
 
     /// Elementwise comparison with broadcasting, giving a bool tensor (not differentiable).

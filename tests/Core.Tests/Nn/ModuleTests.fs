@@ -210,7 +210,7 @@ let tests =
             Expect.equal ((Deep()).Summary [| 2; 1; 10 |]) (torchinfo 2) "nested"
             Expect.equal (Summary.summary (Sequential(Linear(2, 8), ReLU(), Linear(8, 1))) [| 100; 2 |]) (torchinfo 3) "batch 100"
             Expect.equal (Summary.summaryNoInput (Deep())) (torchinfo 4) "no input"
-            Expect.equal (Summary.summaryWith { dflt with Columns = [ InputSize; OutputSize; NumParams; MultAdds ] } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 5) "columns"
+            Expect.equal (Summary.summaryWith { dflt with Columns = [| InputSize; OutputSize; NumParams; MultAdds |] } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 5) "columns"
             Expect.equal (Summary.summaryWith { dflt with Depth = 1 } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 6) "depth 1"
 
         testCase "the unit's summaries: two-layer, shared weights (recursive), four-layer" <| fun () ->
