@@ -65,11 +65,13 @@ type Tensor =
         | TR _ -> false
         | _ -> true
     /// The accumulated gradient of a leaf that requires grad (null before the first backward).
+    [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member t.Grad: Tensor =
         match t with
         | TR(_, (:? LeafNode as l), _) -> l.Grad
         | _ -> Unchecked.defaultof<Tensor>
     /// Name of the op that made this tensor (PyTorch's grad_fn), or null.
+    [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member t.GradFnName: string =
         match t with
         | TR(_, n, _) when not (n :? LeafNode) -> n.Name
