@@ -84,6 +84,8 @@ let tests =
             Expect.isTrue (obj.ReferenceEquals(t, p.Value)) "the conversion gives the parameter's value"
             Expect.equal (t.ToFloat32Array()) [| 1.0f; 2.0f; 3.0f |] "values"
             Expect.isNull (conv.Invoke(null, [| null |])) "a null parameter converts to a null tensor"
+            Expect.equal (p.Detach().ToFloat32Array()) [| 1.0f; 2.0f; 3.0f |] "Detach as on a tensor"
+            Expect.isFalse (p.Detach().RequiresGrad) "detached"
 
         testCase "every public facade type and member has XML docs" <| fun () ->
             let xmlPath = IO.Path.ChangeExtension(facade.Location, ".xml")

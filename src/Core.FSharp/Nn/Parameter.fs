@@ -36,6 +36,8 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     member internal _.Leaf = leaf
     /// The data without autodiff (shares storage: in-place changes show in `Value`).
     member _.Data = leaf.Detach()
+    /// The value without autodiff, as `Tensor.Detach()` gives it (the same as `Data`).
+    member _.Detach() : Tensor = leaf.Detach()
     /// The gradient accumulated by `Backward()`, or null before the first backward / after `ZeroGrad()`.
     [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member _.Grad: Tensor = leaf.Grad
