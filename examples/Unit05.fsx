@@ -1,6 +1,6 @@
 // The course unit "torch.nn" (PCPT unit 5) in F#, functional style: layers are immutable values, their
 // parameters are plain trees of tensors (`Params`), gradients come from `Params.valueAndGrad` (built on
-// `Diff`), and optimizers are pure functions `Update: grads -> state -> params -> params * state`.
+// `Diff`), and optimizers are pure values: `Update(grads, state, params)` returns the new params and state.
 // Same seeds, same draws, same float32 arithmetic as PyTorch 1.13: every printed loss equals the course's.
 //
 // Run after building:   dotnet build -c Release
@@ -85,7 +85,7 @@ say (string neuralNetLinear)
 say "Model architecture:"
 say (string neuralNetLinear)
 say "Registered submodules (via model._modules):"
-say (ModuleFormat.modulesDictRepr Dict [ for name, child in neuralNetLinear.Children -> name, string child ])
+say (ModuleFormat.modulesDictRepr Dict [ for KeyValue(name, child) in neuralNetLinear.Children -> name, string child ])
 say ""
 say "Learnable parameters:"
 for name, t in Params.flatten netLinearInit do
@@ -218,7 +218,7 @@ let optimizeHimmelblau (opt: Optimizer) (u0: float, v0: float) =
     let coord name p = (Layer.field name p).ToDouble()
     let rec descend step p state trail =
         let loss, grad = Params.valueAndGrad himmelblau p
-        let p', state' = opt.Update grad state p
+        let struct (p', state') = opt.Update(grad, state, p)
         let trail = (Tensor.item loss, coord "u" p, coord "v" p) :: trail
         let settled = match trail with (l, _, _) :: (l0, _, _) :: _ -> abs (l - l0) < lossTol | _ -> false
         if settled || step = numSteps then p', List.rev trail else descend (step + 1) p' state' trail

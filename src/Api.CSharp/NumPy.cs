@@ -57,11 +57,9 @@ public static class SciPy
         public static PeaksResult FindPeaks(double[] x, double? height = null, double? distance = null, double? heightMax = null, bool plateauSize = false)
         {
             var options = new Compat.SciPy.FindPeaksOptions(
-                ToV(height), ToV(heightMax), ToV(distance),
-                plateauSize ? ValueOption(1.0) : Microsoft.FSharp.Core.FSharpValueOption<double>.ValueNone,
-                Microsoft.FSharp.Core.FSharpValueOption<double>.ValueNone, plateauSize);
+                height, heightMax, distance, plateauSize ? 1.0 : null, null, plateauSize);
             var r = Compat.SciPy.findPeaksWith(options, x);
-            return new PeaksResult(r.Peaks, OrNull(r.PeakHeights), OrNull(r.PlateauSizes), OrNull(r.LeftEdges), OrNull(r.RightEdges));
+            return new PeaksResult(r.Peaks, r.PeakHeights, r.PlateauSizes, r.LeftEdges, r.RightEdges);
         }
 
         /// <summary>find_peaks on a 2-D array always fails as SciPy does ("`x` must be a 1-D array").</summary>
@@ -70,14 +68,6 @@ public static class SciPy
             Compat.SciPy.findPeaks2D(x);
             throw new InvalidOperationException("unreachable");
         }
-
-        private static Microsoft.FSharp.Core.FSharpValueOption<double> ValueOption(double v) =>
-            Microsoft.FSharp.Core.FSharpValueOption<double>.NewValueSome(v);
-
-        private static Microsoft.FSharp.Core.FSharpValueOption<double> ToV(double? v) =>
-            v is double d ? ValueOption(d) : Microsoft.FSharp.Core.FSharpValueOption<double>.ValueNone;
-
-        private static T[]? OrNull<T>(Microsoft.FSharp.Core.FSharpOption<T[]>? o) => o?.Value;
     }
 }
 

@@ -19,12 +19,12 @@ public sealed class FunctionalOptimizer
     private readonly Pure optimizer;
     internal FunctionalOptimizer(Pure optimizer) => this.optimizer = optimizer;
     /// <summary>The initial state for a parameter tree.</summary>
-    public OptimizerState Init(ParamTree parameters) => new(optimizer.Init.Invoke(parameters.Tree));
+    public OptimizerState Init(ParamTree parameters) => new(optimizer.Init(parameters.Tree));
     /// <summary>One step: new parameters and state from the gradients, the state and the current parameters.</summary>
     public (ParamTree Parameters, OptimizerState State) Update(ParamTree gradients, OptimizerState state, ParamTree parameters)
     {
-        var r = optimizer.Update.Invoke(gradients.Tree).Invoke(state.State).Invoke(parameters.Tree);
-        return (new ParamTree(r.Item1), new OptimizerState(r.Item2));
+        var (p, s) = optimizer.Update(gradients.Tree, state.State, parameters.Tree);
+        return (new ParamTree(p), new OptimizerState(s));
     }
 }
 

@@ -11,4 +11,6 @@ public static class ParameterExtensions
     public static int Numel(this Fluxion.Nn.Parameter parameter) => parameter.Numel;
     /// <summary>The single value of a one-element parameter.</summary>
     public static double Item(this Fluxion.Nn.Parameter parameter) => parameter.Value.ToDouble();
+    /// <summary>The values as a flat float32 array (row-major), as for a tensor.</summary>
+    public static float[] ToArray(this Fluxion.Nn.Parameter parameter) => parameter.Value.ToFloat32Array();
 }

@@ -34,15 +34,15 @@ type TorchBackend =
         TorchLoader.ensure ()
         torch.manual_seed(seed) |> ignore
     /// Uniform samples in [0, 1) from libtorch's generator (PyTorch's `torch.rand`).
-    static member Rand(shape: int[], ?dtype: Dtype) : Tensor =
+    static member Rand(shape: int[], [<Runtime.InteropServices.Optional; Runtime.InteropServices.DefaultParameterValue(Dtype.Float32)>] dtype: Dtype) : Tensor =
         TorchLoader.ensure ()
-        let d = defaultArg dtype Dtype.Float32
+        let d = dtype
         if not (Dtype.isFloat d) then invalidArg "dtype" (sprintf "TorchBackend.Rand: expected a floating point dtype, got %s" (Dtype.name d))
         Tensor.OfRaw(TorchRaw(torch.rand(TorchTypes.longs shape, TorchTypes.scalarType d)))
     /// Standard normal samples from libtorch's generator (PyTorch's `torch.randn`).
-    static member Randn(shape: int[], ?dtype: Dtype) : Tensor =
+    static member Randn(shape: int[], [<Runtime.InteropServices.Optional; Runtime.InteropServices.DefaultParameterValue(Dtype.Float32)>] dtype: Dtype) : Tensor =
         TorchLoader.ensure ()
-        let d = defaultArg dtype Dtype.Float32
+        let d = dtype
         if not (Dtype.isFloat d) then invalidArg "dtype" (sprintf "TorchBackend.Randn: expected a floating point dtype, got %s" (Dtype.name d))
         Tensor.OfRaw(TorchRaw(torch.randn(TorchTypes.longs shape, TorchTypes.scalarType d)))
     /// In place uniform samples in [low, high) from libtorch's generator (PyTorch's `uniform_`); Torch tensors only.

@@ -217,14 +217,14 @@ type TorchRaw(t: TT) =
     override x.ExtremeDim(dim, keepDim, isMax) =
         let a = if dtype = Dtype.Bool then t.to_type(torch.ScalarType.Int64) else t
         let struct (v, i) = if isMax then a.max(int64 dim, keepDim) else a.min(int64 dim, keepDim)
-        wrap v, wrap i
+        struct (wrap v, wrap i)
 
     override x.ExtremeAll(isMax) =
         let a = if dtype = Dtype.Bool then t.to_type(torch.ScalarType.Int64) else t
         use flat = a.reshape([| -1L |])
         use idx = if isMax then flat.argmax() else flat.argmin()
         let i = idx.item<int64>()
-        wrap (flat.[i].clone()), int i
+        struct (wrap (flat.[i].clone()), int i)
 
     override x.MatMul(o, transA, transB) =
         match dtype with
@@ -358,7 +358,7 @@ type TorchRaw(t: TT) =
         if not (Dtype.isFloat dtype) then x.AsFloatRaw().MaxPool1d(k, stride, padding, dilation)
         else
             let struct (v, i) = torch.nn.functional.max_pool1d_with_indices(t, int64 k, int64 stride, int64 padding, int64 dilation, false)
-            wrap v, wrap i
+            struct (wrap v, wrap i)
 
     override x.AvgPool1d(k, stride, padding) =
         if not (Dtype.isFloat dtype) then x.AsFloatRaw().AvgPool1d(k, stride, padding)

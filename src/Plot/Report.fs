@@ -65,10 +65,10 @@ type Report(title: string) =
     member _.AddFigure(chart: GenericChart) = blocks.Add(Figure chart)
 
     /// The blocks so far, in order.
-    member _.Blocks : ReportBlock list = List.ofSeq blocks
+    member _.Blocks : ReportBlock[] = blocks.ToArray()
 
     /// The self-contained HTML page of the blocks so far.
-    member this.Render() : string = Report.render title this.Blocks
+    member this.Render() : string = Report.render title (List.ofSeq blocks)
 
     /// Writes the self-contained HTML page to path.
-    member this.Save(path: string) : unit = Report.save path title this.Blocks
+    member this.Save(path: string) : unit = Report.save path title (List.ofSeq blocks)

@@ -53,13 +53,13 @@ let tests =
                     if abs (e - a) > 1e-5 + 1e-5 * abs e then
                         failtestf "%s: element %d is %.9g on torch but %.9g on managed" name i a e
                 match opt.TryGetState p with
-                | Some s ->
+                | true, s ->
                     Expect.equal s.Step 5 "five updates recorded"
-                    for (bn, b) in s.Buffers do
+                    for KeyValue(bn, b) in s.Buffers do
                         for t in Params.leaves b do
                             Expect.equal t.Raw.Backend.Name "torch" (sprintf "buffer %s stays on torch" bn)
                             Expect.isTrue (Array.forall System.Single.IsFinite (t.ToFloat32Array())) (sprintf "buffer %s readable after the scopes" bn)
-                | None -> failtest "the optimizer has no state for the parameter"
+                | _ -> failtest "the optimizer has no state for the parameter"
     ]
 
 [<Tests>]
@@ -95,9 +95,9 @@ let storageTests =
             let g = Params.leaf (Tensor.OfRaw(f32 b 42 -1.0 1.0 [| 5 |]))
             // The default backend stays managed here: results must follow the parameters, not the default.
             for name, opt in [ "sgd", Optim.sgdWith { Kernels.OptimKernels.SgdHyper.Default 0.1 with Momentum = 0.9 }; "adam", Optim.adam 0.1; "rmsprop", Optim.rmspropWith { Kernels.OptimKernels.RmspropHyper.Default with Lr = 0.1 } ] do
-                let p1, s1 = opt.Update g (opt.Init p) p
+                let struct (p1, s1) = opt.Update(g, opt.Init p, p)
                 Expect.equal (Params.leaves p1).[0].Raw.Backend.Name "torch" (name + ": parameter")
-                for (bn, buf) in s1.Buffers do
+                for KeyValue(bn, buf) in s1.Buffers do
                     Expect.equal (Params.leaves buf).[0].Raw.Backend.Name "torch" (sprintf "%s: buffer %s" name bn)
 
         torchCase "a missing buffer or a managed gradient is declined, leaving the parameter untouched" <| fun () ->

@@ -10,6 +10,8 @@ open Fluxion.Ops
 open TorchTestUtil
 
 let s23 = [| 2; 3 |]
+let sfst (struct (a, _)) = a
+let ssnd (struct (_, b)) = b
 let mixed b = f32 b 1 -2.0 2.0 [| 2; 3; 4 |]
 let unit b = f32 b 2 0.05 0.95 [| 2; 3; 4 |]
 
@@ -109,16 +111,16 @@ let tests =
                     sameOnBoth (sprintf "sum %A keep=%b" dims keep) (fun b -> (x b).SumDims(dims, keep))
             for d in 0 .. 2 do
                 for isMax in [ true; false ] do
-                    sameOnBoth (sprintf "extreme values dim %d max=%b" d isMax) (fun b -> fst ((x b).ExtremeDim(d, false, isMax)))
-                    sameOnBoth (sprintf "extreme indices dim %d max=%b" d isMax) (fun b -> snd ((x b).ExtremeDim(d, true, isMax)))
+                    sameOnBoth (sprintf "extreme values dim %d max=%b" d isMax) (fun b -> sfst ((x b).ExtremeDim(d, false, isMax)))
+                    sameOnBoth (sprintf "extreme indices dim %d max=%b" d isMax) (fun b -> ssnd ((x b).ExtremeDim(d, true, isMax)))
             for isMax in [ true; false ] do
-                let vm, im = (x managed).ExtremeAll isMax
-                let vt, it = (x (torchB ())).ExtremeAll isMax
+                let struct (vm, im) = (x managed).ExtremeAll isMax
+                let struct (vt, it) = (x (torchB ())).ExtremeAll isMax
                 close32 "extreme all value" vm vt
                 Expect.equal it im "extreme all index"
             sameOnBoth "int64 sum" (fun b -> b.OfInt64([| 1L; 2L; 3L; 4L |], [| 2; 2 |]).SumDims([| 1 |], false))
             sameOnBoth "bool sum counts trues as int64" (fun b -> b.OfBool([| true; false; true |], [| 3 |]).SumAll())
-            sameOnBoth "ties give the first index" (fun b -> snd (b.OfFloat32([| 1.0f; 3.0f; 3.0f; 0.0f |], [| 4 |]).ExtremeDim(0, false, true)))
+            sameOnBoth "ties give the first index" (fun b -> ssnd (b.OfFloat32([| 1.0f; 3.0f; 3.0f; 0.0f |], [| 4 |]).ExtremeDim(0, false, true)))
 
         torchCase "matrix products agree for every transpose flag and in batches" <| fun () ->
             for ta in [ false; true ] do
@@ -166,8 +168,8 @@ let tests =
             let x b = f32 b 29 -1.0 1.0 [| 2; 3; 10 |]
             for (k, stride, padding, dilation) in [ (2, 2, 0, 1); (3, 1, 1, 1); (3, 2, 1, 2) ] do
                 let what = sprintf "k=%d s=%d p=%d d=%d" k stride padding dilation
-                sameOnBoth ("max pool values " + what) (fun b -> fst ((x b).MaxPool1d(k, stride, padding, dilation)))
-                sameOnBoth ("max pool indices " + what) (fun b -> snd ((x b).MaxPool1d(k, stride, padding, dilation)))
+                sameOnBoth ("max pool values " + what) (fun b -> sfst ((x b).MaxPool1d(k, stride, padding, dilation)))
+                sameOnBoth ("max pool indices " + what) (fun b -> ssnd ((x b).MaxPool1d(k, stride, padding, dilation)))
             for (k, stride, padding) in [ (2, 2, 0); (3, 1, 1); (4, 3, 2) ] do
                 let what = sprintf "k=%d s=%d p=%d" k stride padding
                 sameOnBoth ("avg pool " + what) (fun b -> (x b).AvgPool1d(k, stride, padding))

@@ -220,7 +220,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 arg.[o] <- int64 ((i / dimStride) % dimSize)
                 seen.[o] <- true)
         let outShape = if keepDim then kept else Loops.dropDims kept [| dim |]
-        RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor
+        struct (RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor)
 
     override t.ExtremeAll(isMax) =
         if data.Length = 0 then
@@ -232,7 +232,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             if not ('T.IsNaN b) && ('T.IsNaN x || (if isMax then gt x b else lt x b)) then
                 b <- x
                 bi <- i
-        RawFloat<'T>([| b |], [||]) :> RawTensor, bi
+        struct (RawFloat<'T>([| b |], [||]) :> RawTensor, bi)
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.MatMul(o, transA, transB) =
@@ -318,7 +318,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
         let r, idx = Pool1d.maxPool (data, nb * ch, len, lout, k, stride, padding, dilation)
-        RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor
+        struct (RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor)
 
     override t.AvgPool1d(k, stride, padding) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]

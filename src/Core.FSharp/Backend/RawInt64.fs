@@ -62,11 +62,11 @@ type RawInt64(data: int64[], shape: int[]) =
         Loops.walk shape (Loops.broadcastStrides kept shape) 0 (fun i o -> r.[o] <- r.[o] + data.[i])
         RawInt64(r, (if keepDim then kept else Loops.dropDims kept dims)) :> RawTensor
     override t.ExtremeDim(dim, keepDim, isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeDim(dim, keepDim, isMax)
-        v.Cast Dtype.Int64, i
+        let struct (v, i) = (t.Cast Dtype.Float64).ExtremeDim(dim, keepDim, isMax)
+        struct (v.Cast Dtype.Int64, i)
     override t.ExtremeAll(isMax) =
-        let v, i = (t.Cast Dtype.Float64).ExtremeAll(isMax)
-        v.Cast Dtype.Int64, i
+        let struct (v, i) = (t.Cast Dtype.Float64).ExtremeAll(isMax)
+        struct (v.Cast Dtype.Int64, i)
     override t.MatMul(o, ta, tb) = ((t.Cast Dtype.Float64).MatMul(o.Cast Dtype.Float64, ta, tb)).Cast Dtype.Int64
     override t.SliceScatter(fullShape, starts, steps) = ((t.Cast Dtype.Float64).SliceScatter(fullShape, starts, steps)).Cast Dtype.Int64
     override t.ScatterAddInto(s, d, i) = ((t.Cast Dtype.Float64).ScatterAddInto(s, d, i)).Cast Dtype.Int64

@@ -65,9 +65,9 @@ type RawTensor(shape: int[]) =
     /// Sum over the given (sorted, distinct) dimensions.
     abstract SumDims: dims: int[] * keepDim: bool -> RawTensor
     /// Max (or min) along one dimension, with int64 indices of the first extreme element.
-    abstract ExtremeDim: dim: int * keepDim: bool * isMax: bool -> RawTensor * RawTensor
+    abstract ExtremeDim: dim: int * keepDim: bool * isMax: bool -> struct (RawTensor * RawTensor)
     /// Max (or min) of all elements as a 0-dim tensor and the flat index.
-    abstract ExtremeAll: isMax: bool -> RawTensor * int
+    abstract ExtremeAll: isMax: bool -> struct (RawTensor * int)
     /// Matrix product of 2-D tensors, or batched 3-D tensors with equal batch size.
     abstract MatMul: RawTensor * transA: bool * transB: bool -> RawTensor
     /// Same data, new shape (same number of elements).
@@ -95,7 +95,7 @@ type RawTensor(shape: int[]) =
     /// Gradient of Conv1d with respect to its weight (this is the output gradient).
     abstract Conv1dGradWeight: input: RawTensor * weightShape: int[] * stride: int * padding: int * dilation: int * groups: int -> RawTensor
     /// Max pooling over the last dim of (N, C, L): values and flat int64 argmax positions in L.
-    abstract MaxPool1d: kernel: int * stride: int * padding: int * dilation: int -> RawTensor * RawTensor
+    abstract MaxPool1d: kernel: int * stride: int * padding: int * dilation: int -> struct (RawTensor * RawTensor)
     /// Average pooling over the last dim of (N, C, L) (zero padding counted, like PyTorch's default).
     abstract AvgPool1d: kernel: int * stride: int * padding: int -> RawTensor
     /// Adjoint of AvgPool1d.

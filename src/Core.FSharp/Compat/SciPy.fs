@@ -3,28 +3,28 @@ module Fluxion.Compat.SciPy
 
 open System
 
-/// The conditions of find_peaks; ValueNone leaves a bound out, as None does in SciPy.
+/// The conditions of find_peaks; null leaves a bound out, as None does in SciPy.
 type FindPeaksOptions =
     { /// Minimal peak height (height=min, or the first of (min, max)).
-      HeightMin: float voption
+      HeightMin: Nullable<float>
       /// Maximal peak height (the second of height=(min, max)).
-      HeightMax: float voption
+      HeightMax: Nullable<float>
       /// Minimal horizontal distance between kept peaks (>= 1); lower peaks within it are dropped.
-      Distance: float voption
+      Distance: Nullable<float>
       /// Minimal plateau size (plateau_size=True means 1 and only asks for the plateau properties).
-      PlateauSizeMin: float voption
+      PlateauSizeMin: Nullable<float>
       /// Maximal plateau size.
-      PlateauSizeMax: float voption
+      PlateauSizeMax: Nullable<float>
       /// Report plateau_sizes, left_edges and right_edges (SciPy does when plateau_size is given).
       ReportPlateaus: bool }
 
     /// No condition: every local maximum.
     static member None =
-        { HeightMin = ValueNone
-          HeightMax = ValueNone
-          Distance = ValueNone
-          PlateauSizeMin = ValueNone
-          PlateauSizeMax = ValueNone
+        { HeightMin = Nullable()
+          HeightMax = Nullable()
+          Distance = Nullable()
+          PlateauSizeMin = Nullable()
+          PlateauSizeMax = Nullable()
           ReportPlateaus = false }
 
 /// What find_peaks returns: the peak indices and the properties the conditions computed.
@@ -32,13 +32,13 @@ type FindPeaksResult =
     { /// Indices of the kept peaks (the middle of a plateau, rounded down).
       Peaks: int64[]
       /// x at each kept peak (present when a height condition was given).
-      PeakHeights: float[] option
+      PeakHeights: float[]
       /// Plateau lengths (present when plateau sizes were asked for).
-      PlateauSizes: int64[] option
+      PlateauSizes: int64[]
       /// First index of each plateau.
-      LeftEdges: int64[] option
+      LeftEdges: int64[]
       /// Last index of each plateau.
-      RightEdges: int64[] option }
+      RightEdges: int64[] }
 
 // scipy.signal._peak_finding_utils._local_maxima_1d: strict rise, optional flat top, strict fall.
 let private localMaxima (x: float[]) =
@@ -202,10 +202,13 @@ let private selectByProperty (values: float[]) (lo: float voption) (hi: float vo
 
 let private pick (keep: bool[]) (a: 'T[]) = [| for i in 0 .. a.Length - 1 do if keep[i] then yield a[i] |]
 
+let private vopt (v: Nullable<float>) = if v.HasValue then ValueSome v.Value else ValueNone
+let private orNull (a: 'T[] option) : 'T[] = match a with Some a -> a | None -> null
+
 /// scipy.signal.find_peaks(x, height, distance, plateau_size) with the conditions in options.
 let findPeaksWith (options: FindPeaksOptions) (x: float[]) : FindPeaksResult =
     if isNull x then nullArg "x"
-    match options.Distance with
+    match vopt options.Distance with
     | ValueSome d when not (d >= 1.0) ->
         raise (ArgumentOutOfRangeException("distance", d, "`distance` must be greater or equal to 1"))
     | _ -> ()
@@ -221,31 +224,31 @@ let findPeaksWith (options: FindPeaksOptions) (x: float[]) : FindPeaksResult =
         sizes <- sizes |> Option.map (pick keep)
         lefts <- lefts |> Option.map (pick keep)
         rights <- rights |> Option.map (pick keep)
-    if options.ReportPlateaus || options.PlateauSizeMin.IsSome || options.PlateauSizeMax.IsSome then
+    if options.ReportPlateaus || options.PlateauSizeMin.HasValue || options.PlateauSizeMax.HasValue then
         let s = Array.map2 (fun r l -> r - l + 1L) rights0 lefts0
         sizes <- Some s
         lefts <- Some lefts0
         rights <- Some rights0
-        apply (selectByProperty (Array.map float s) options.PlateauSizeMin options.PlateauSizeMax)
-    if options.HeightMin.IsSome || options.HeightMax.IsSome then
+        apply (selectByProperty (Array.map float s) (vopt options.PlateauSizeMin) (vopt options.PlateauSizeMax))
+    if options.HeightMin.HasValue || options.HeightMax.HasValue then
         let h = peaks |> Array.map (fun p -> x[int p])
         heights <- Some h
-        apply (selectByProperty h options.HeightMin options.HeightMax)
-    match options.Distance with
+        apply (selectByProperty h (vopt options.HeightMin) (vopt options.HeightMax))
+    match vopt options.Distance with
     | ValueSome d -> apply (selectByDistance peaks (peaks |> Array.map (fun p -> x[int p])) d)
     | ValueNone -> ()
     { Peaks = peaks
-      PeakHeights = heights
-      PlateauSizes = sizes
-      LeftEdges = lefts
-      RightEdges = rights }
+      PeakHeights = orNull heights
+      PlateauSizes = orNull sizes
+      LeftEdges = orNull lefts
+      RightEdges = orNull rights }
 
 /// find_peaks(x, height=height, distance=distance), the call the course makes; peak_heights is always present.
 let findPeaks (x: float[]) (height: float) (distance: float) : FindPeaksResult =
     findPeaksWith
         { FindPeaksOptions.None with
-            HeightMin = ValueSome height
-            Distance = ValueSome distance }
+            HeightMin = Nullable height
+            Distance = Nullable distance }
         x
 
 /// find_peaks on a 2-D array: always fails, as SciPy does, with SciPy's message.

@@ -7,14 +7,14 @@ open Fluxion.Ops
 open Fluxion.Random
 
 /// An error raised inside a network, carrying the dotted path of the module that failed (`linear2`).
-type LayerException(path: string list, detail: string, inner: exn) =
-    inherit ArgumentException((if List.isEmpty path then detail else String.Join(".", path) + ": " + detail), (inner: exn))
+type LayerException(path: string[], detail: string, inner: exn) =
+    inherit ArgumentException((if Array.isEmpty path then detail else String.Join(".", path) + ": " + detail), (inner: exn))
     /// The path from the outermost container to the failing module (empty at the failing module itself).
     member _.Path = path
     /// The failing module's own message.
     member _.Detail = detail
     /// The same error one container further out.
-    member _.Under(name: string) = LayerException(name :: path, detail, inner)
+    member _.Under(name: string) = LayerException(Array.append [| name |] path, detail, inner)
 
 /// The functions behind the layers (PyTorch's `torch.nn.functional`), differentiable in every mode.
 module Functional =

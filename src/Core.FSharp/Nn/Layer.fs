@@ -22,32 +22,45 @@ type Mode =
 /// Equality is identity: using the same layer value twice shares its parameters.
 [<ReferenceEquality>]
 type Layer =
-    { /// Class name as PyTorch prints it (`Linear`, `Sequential`, `NeuralNetTwoLayer`).
-      Name: string
-      /// PyTorch's `extra_repr` (empty for none).
-      Extra: string
-      /// Named sub-layers in attribute order (a layer may appear under several names: shared weights).
-      Children: (string * Layer)[]
-      /// The `kernel_size` torchinfo shows.
-      Kernel: SummaryKernel
-      /// Creates the trainable parameters, drawing from the generator in PyTorch's order.
-      Init: Generator -> Params
-      /// Creates the non-trainable state (PyTorch's buffers, e.g. BatchNorm's running statistics).
-      Buffers: unit -> Params
-      /// The forward pass: mode, parameters, state and input give the output and the new state.
-      Run: Mode -> Params -> Params -> Tensor -> Tensor * Params
-      /// For containers: the forward recipe over named children (`call "linear1" x`).
-      Compose: ((string -> Tensor -> Tensor) -> Tensor -> Tensor) option
-      /// Made by `-->`: a further `-->` extends this Sequential instead of nesting it.
-      Chain: bool }
+    internal
+        { LayerName: string
+          ExtraText: string
+          /// Named sub-layers in attribute order (a layer may appear under several names: shared weights).
+          ChildLayers: (string * Layer)[]
+          KernelInfo: SummaryKernel
+          InitFn: Generator -> Params
+          BuffersFn: unit -> Params
+          RunFn: Mode -> Params -> Params -> Tensor -> Tensor * Params
+          /// For containers: the forward recipe over named children (`call "linear1" x`).
+          ComposeFn: ((string -> Tensor -> Tensor) -> Tensor -> Tensor) option
+          /// Made by `-->`: a further `-->` extends this Sequential instead of nesting it.
+          IsChain: bool }
 
+    /// Class name as PyTorch prints it (`Linear`, `Sequential`, `NeuralNetTwoLayer`).
+    member l.Name : string = l.LayerName
+    /// PyTorch's `extra_repr` (empty for none).
+    member l.Extra : string = l.ExtraText
+    /// Named sub-layers in attribute order (a layer may appear under several names: shared weights).
+    member l.Children : KeyValuePair<string, Layer>[] = l.ChildLayers |> Array.map (fun (n, c) -> KeyValuePair(n, c))
+    /// The `kernel_size` torchinfo shows.
+    member l.Kernel : SummaryKernel = l.KernelInfo
+    /// True when made by `-->` (a further `-->` extends this Sequential instead of nesting it).
+    member l.Chain : bool = l.IsChain
+    /// Creates the trainable parameters, drawing from the generator in PyTorch's order.
+    member l.Init(generator: Generator) : Params = l.InitFn generator
+    /// Creates the non-trainable state (PyTorch's buffers, e.g. BatchNorm's running statistics).
+    member l.Buffers() : Params = l.BuffersFn()
+    /// The forward pass: mode, parameters, state and input give the output and the new state.
+    member l.Run(mode: Mode, p: Params, state: Params, x: Tensor) : struct (Tensor * Params) =
+        let y, s = l.RunFn mode p state x
+        struct (y, s)
     /// The output in evaluation mode with the initial state (pure: for parameter-only layers the whole story).
-    member l.Apply(p: Params, x: Tensor) : Tensor = fst (l.Run Mode.Eval p (l.Buffers()) x)
+    member l.Apply(p: Params, x: Tensor) : Tensor = fst (l.RunFn Mode.Eval p (l.BuffersFn()) x)
     /// The output and the new state in the given mode.
-    member l.ApplyWithState(mode: Mode, p: Params, state: Params, x: Tensor) : Tensor * Params = l.Run mode p state x
+    member l.ApplyWithState(mode: Mode, p: Params, state: Params, x: Tensor) : struct (Tensor * Params) = l.Run(mode, p, state, x)
     /// PyTorch's module repr.
     override l.ToString() =
-        ModuleFormat.moduleRepr l.Name (ModuleFormat.extraLines l.Extra) [ for n, c in l.Children -> n, c.ToString() ]
+        ModuleFormat.moduleRepr l.LayerName (ModuleFormat.extraLines l.ExtraText) [ for n, c in l.ChildLayers -> n, c.ToString() ]
 
 /// Building layers: PyTorch's standard layers, containers and composition.
 [<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
@@ -83,8 +96,8 @@ module Layer =
 
     /// A layer without parameters or state.
     let stateless (name: string) (extra: string) (kernel: SummaryKernel) (f: Mode -> Tensor -> Tensor) : Layer =
-        { Name = name; Extra = extra; Children = [||]; Kernel = kernel; Init = (fun _ -> Params.empty); Buffers = noState
-          Run = (fun mode _ s x -> f mode x, s); Compose = None; Chain = false }
+        { LayerName = name; ExtraText = extra; ChildLayers = [||]; KernelInfo = kernel; InitFn = (fun _ -> Params.empty); BuffersFn = noState
+          RunFn = (fun mode _ s x -> f mode x, s); ComposeFn = None; IsChain = false }
 
     /// A parameter-free function as a layer (`Layer.ofFunction "ReLU" Tensor.relu`).
     let ofFunction (name: string) (f: Tensor -> Tensor) : Layer = stateless name "" NoKernel (fun _ x -> f x)
@@ -120,10 +133,10 @@ module Layer =
                 let key = keys.[i]
                 let cs = match states.TryGetValue key with | true, v -> v | _ -> childOf key s
                 let y, s' =
-                    try c.Run mode (childOf key p) cs x
+                    try c.RunFn mode (childOf key p) cs x
                     with
                     | :? LayerException as e -> raise (e.Under childName)
-                    | :? ArgumentException as e -> raise (LayerException([ childName ], e.Message, e))
+                    | :? ArgumentException as e -> raise (LayerException([| childName |], e.Message, e))
                 states.[key] <- s'
                 y
             let y = forward call x
@@ -132,8 +145,8 @@ module Layer =
                                   let st = match states.TryGetValue n with | true, v -> v | _ -> childOf n s
                                   if not (isEmpty st) then yield n, st |]
             y, s'
-        { Name = name; Extra = ""; Children = children; Kernel = NoKernel; Init = init; Buffers = buffers; Run = run
-          Compose = Some forward; Chain = false }
+        { LayerName = name; ExtraText = ""; ChildLayers = children; KernelInfo = NoKernel; InitFn = init; BuffersFn = buffers; RunFn = run
+          ComposeFn = Some forward; IsChain = false }
 
     /// PyTorch's `nn.Sequential`: children named 0, 1, ... applied in order.
     let sequential (layers: Layer seq) : Layer =
@@ -145,8 +158,8 @@ module Layer =
 
     /// `a --> b`: a Sequential of both (extending a Sequential made by `-->`).
     let chain (a: Layer) (b: Layer) : Layer =
-        let items = if a.Chain then Array.map snd a.Children else [| a |]
-        { sequential (Array.append items [| b |]) with Chain = true }
+        let items = if a.IsChain then Array.map snd a.ChildLayers else [| a |]
+        { sequential (Array.append items [| b |]) with IsChain = true }
 
     // ------------------------------------------------------------------ layers with parameters
 
@@ -165,8 +178,8 @@ module Layer =
             if xs.Length = 0 || xs.[xs.Length - 1] <> inF then
                 raise (ShapeException(sprintf "%s expects input (*, %d), got %s" title inF (shp xs)))
             Functional.linear (field "weight" p) (if bias then Some(field "bias" p) else None) x, s
-        { Name = "Linear"; Extra = ModuleFormat.linearExtra inF outF bias; Children = [||]; Kernel = NoKernel
-          Init = init; Buffers = noState; Run = run; Compose = None; Chain = false }
+        { LayerName = "Linear"; ExtraText = ModuleFormat.linearExtra inF outF bias; ChildLayers = [||]; KernelInfo = NoKernel
+          InitFn = init; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// `nn.Linear(inF, outF)` with bias.
     let linear (inF: int) (outF: int) : Layer = linearWith inF outF true
@@ -211,8 +224,8 @@ module Layer =
                 if paddingMode = "zeros" && left = right then Convolution.conv1d stride left dilation groups w b x
                 else Convolution.conv1d stride 0 dilation groups w b (Functional.padLast paddingMode left right x)
             y, s
-        { Name = "Conv1d"; Extra = ModuleFormat.conv1dExtra inC outC kernel stride padding dilation groups bias paddingMode
-          Children = [||]; Kernel = KernelList [| kernel |]; Init = init; Buffers = noState; Run = run; Compose = None; Chain = false }
+        { LayerName = "Conv1d"; ExtraText = ModuleFormat.conv1dExtra inC outC kernel stride padding dilation groups bias paddingMode
+          ChildLayers = [||]; KernelInfo = KernelList [| kernel |]; InitFn = init; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// `nn.Conv1d(inC, outC, kernel)` with stride 1, no padding, bias.
     let conv1d (inC: int) (outC: int) (kernel: int) : Layer = conv1dWith inC outC kernel 1 (Explicit [| 0 |]) 1 1 true "zeros"
@@ -243,8 +256,8 @@ module Layer =
                 y, paramGroup [ "running_mean", nm.Cast (field "running_mean" s).Dtype; "running_var", nv.Cast (field "running_var" s).Dtype
                                 "num_batches_tracked", Creation.scalar count Dtype.Int64 ]
             | None -> y, s
-        { Name = "BatchNorm1d"; Extra = ModuleFormat.batchNorm1dExtra numFeatures eps momentum affine trackRunningStats
-          Children = [||]; Kernel = NoKernel; Init = init; Buffers = buffers; Run = run; Compose = None; Chain = false }
+        { LayerName = "BatchNorm1d"; ExtraText = ModuleFormat.batchNorm1dExtra numFeatures eps momentum affine trackRunningStats
+          ChildLayers = [||]; KernelInfo = NoKernel; InitFn = init; BuffersFn = buffers; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// `nn.BatchNorm1d(numFeatures)`: eps 1e-5, momentum 0.1, affine, tracking running statistics.
     let batchNorm1d (numFeatures: int) : Layer = batchNorm1dWith numFeatures 1e-5 (Some 0.1) true true
@@ -267,8 +280,8 @@ module Layer =
             let hShape = if xs.Length = 1 then [| hidden |] else [| xs.[0]; hidden |]
             let h = Creation.zeros hShape x.Dtype
             Functional.rnnCell (field "weight_ih" p) (field "weight_hh" p) (tryField "bias_ih" p) (tryField "bias_hh" p) h x, s
-        { Name = "RNNCell"; Extra = sprintf "%d, %d%s" inputSize hidden (if bias then "" else ", bias=False")
-          Children = [||]; Kernel = NoKernel; Init = rnnInit hidden names shapes; Buffers = noState; Run = run; Compose = None; Chain = false }
+        { LayerName = "RNNCell"; ExtraText = sprintf "%d, %d%s" inputSize hidden (if bias then "" else ", bias=False")
+          ChildLayers = [||]; KernelInfo = NoKernel; InitFn = rnnInit hidden names shapes; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// The tanh RNN over a sequence: input (L, Hin) or (L, N, Hin) ((N, L, Hin) when batchFirst), hidden
     /// state h0 (or zeros); returns every step's hidden state and the last one.
@@ -298,8 +311,8 @@ module Layer =
             if not ((xs.Length = 2 || xs.Length = 3) && xs.[xs.Length - 1] = inputSize) then
                 raise (ShapeException(sprintf "RNN(%d→%d) expects input (L, N, %d) or unbatched (L, %d), got %s" inputSize hidden inputSize inputSize (shp xs)))
             fst (rnnForward p batchFirst None x), s
-        { Name = "RNN"; Extra = ModuleFormat.rnnExtra inputSize hidden 0 1 bias batchFirst 0.0 false
-          Children = [||]; Kernel = NoKernel; Init = rnnInit hidden names shapes; Buffers = noState; Run = run; Compose = None; Chain = false }
+        { LayerName = "RNN"; ExtraText = ModuleFormat.rnnExtra inputSize hidden 0 1 bias batchFirst 0.0 false
+          ChildLayers = [||]; KernelInfo = NoKernel; InitFn = rnnInit hidden names shapes; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// `nn.RNN(inputSize, hiddenSize)`.
     let rnn (inputSize: int) (hidden: int) : Layer = rnnWith inputSize hidden true false
@@ -381,7 +394,7 @@ module Layer =
     /// The pure evaluation-mode forward pass.
     let apply (l: Layer) (p: Params) (x: Tensor) : Tensor = l.Apply(p, x)
     /// The forward pass in a mode with explicit state: returns the output and the new state.
-    let applyWithState (l: Layer) (mode: Mode) (p: Params) (state: Params) (x: Tensor) : Tensor * Params = l.Run mode p state x
+    let applyWithState (l: Layer) (mode: Mode) (p: Params) (state: Params) (x: Tensor) : Tensor * Params = l.RunFn mode p state x
 
 /// The `-->` composition operator for layers.
 [<AutoOpen>]

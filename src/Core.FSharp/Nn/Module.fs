@@ -48,12 +48,15 @@ type internal CallRecorder(depths: Dictionary<obj, struct (int * string)>) =
 
 /// The pure view of a module: its parameters as a tree and the forward pass as a function of them.
 type ModuleFunction =
-    { /// The forward pass with the given parameter tree (same structure as `Params`).
-      Apply: Params -> Tensor -> Tensor
-      /// The module's current parameters (detached, sharing storage).
-      Params: Params }
-    /// `Apply p x` for C# callers.
-    member f.Invoke(p: Params, x: Tensor) = f.Apply p x
+    internal
+        { ApplyFn: Params -> Tensor -> Tensor
+          Template: Params }
+    /// The forward pass with the given parameter tree (same structure as `Params`).
+    member f.Apply(p: Params, x: Tensor) : Tensor = f.ApplyFn p x
+    /// The module's current parameters (detached, sharing storage).
+    member f.Params : Params = f.Template
+    /// The same as `Apply(p, x)`.
+    member f.Invoke(p: Params, x: Tensor) : Tensor = f.ApplyFn p x
 
 /// PyTorch's `nn.Module`: subclass it, keep sub-modules and parameters in fields (found automatically in
 /// declaration order, base class first) or register them explicitly, and override `Forward`. Call a module
@@ -165,7 +168,9 @@ type Module() =
                  | v -> yield n, v |]
 
     /// The direct sub-modules with their names: fields in declaration order, then explicit registrations.
-    member this.NamedChildren() : (string * Module)[] =
+    member this.NamedChildren() : KeyValuePair<string, Module>[] = this.ChildPairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.ChildPairs() : (string * Module)[] =
         let found = this.Discovered()
         let result = List<string * Module>()
         let add (n: string) (m: Module) =
@@ -180,7 +185,9 @@ type Module() =
         result.ToArray()
 
     /// The module's own parameters (not its children's) with their names.
-    member this.OwnParameters() : (string * Parameter)[] =
+    member this.OwnParameters() : KeyValuePair<string, Parameter>[] = this.OwnParamPairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.OwnParamPairs() : (string * Parameter)[] =
         let found = this.Discovered()
         let result = List<string * Parameter>()
         let add (n: string) (p: Parameter) =
@@ -195,26 +202,30 @@ type Module() =
         result.ToArray()
 
     /// The module's own buffers (non-trainable state such as BatchNorm's running statistics).
-    member _.OwnBuffers() : (string * Tensor)[] = buffers.ToArray()
+    member _.OwnBuffers() : KeyValuePair<string, Tensor>[] = buffers.ToArray() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal _.OwnBufferPairs() : (string * Tensor)[] = buffers.ToArray()
 
     /// The direct sub-modules.
-    member this.Children() : Module[] = this.NamedChildren() |> Array.map snd
+    member this.Children() : Module[] = this.ChildPairs() |> Array.map snd
 
     /// PyTorch's `_modules`: the direct sub-modules by name, in order.
-    member this.Modules : (string * Module)[] = this.NamedChildren()
+    member this.Modules : KeyValuePair<string, Module>[] = this.NamedChildren()
 
     /// The repr of `_modules`: `OrderedDict([...])` (PyTorch 1.13) or `{...}` (newer).
     member this.ModulesRepr(style: ModulesDictStyle) : string =
-        ModuleFormat.modulesDictRepr style [ for n, m in this.NamedChildren() -> n, m.ToString() ]
+        ModuleFormat.modulesDictRepr style [ for n, m in this.ChildPairs() -> n, m.ToString() ]
 
     /// This module and all below it, each once, with dotted names (`""` for this one), pre-order.
-    member this.NamedModules() : (string * Module)[] =
+    member this.NamedModules() : KeyValuePair<string, Module>[] = this.ModulePairs() |> Array.map (fun (n, v) -> KeyValuePair(n, v))
+
+    member internal this.ModulePairs() : (string * Module)[] =
         let seen = HashSet<Module>(HashIdentity.Reference)
         let result = List<string * Module>()
         let rec go (prefix: string) (m: Module) =
             if seen.Add m then
                 result.Add((prefix, m))
-                for n, c in m.NamedChildren() do go (if prefix = "" then n else prefix + "." + n) c
+                for n, c in m.ChildPairs() do go (if prefix = "" then n else prefix + "." + n) c
         go "" this
         result.ToArray()
 
@@ -224,8 +235,8 @@ type Module() =
 
     member internal this.NamedParameterPairs() : (string * Parameter)[] =
         let seen = HashSet<Parameter>(HashIdentity.Reference)
-        [| for prefix, m in this.NamedModules() do
-             for n, p in m.OwnParameters() do
+        [| for prefix, m in this.ModulePairs() do
+             for n, p in m.OwnParamPairs() do
                  if seen.Add p then yield (if prefix = "" then n else prefix + "." + n), p |]
 
     /// Every parameter once.
@@ -240,7 +251,7 @@ type Module() =
     member _.Training = training
     /// Sets training mode on this module and all below it.
     member this.Train(mode: bool) : Module =
-        for _, m in this.NamedModules() do m.SetTrainingFlag mode
+        for _, m in this.ModulePairs() do m.SetTrainingFlag mode
         this
     /// Training mode.
     member this.Train() : Module = this.Train true
@@ -256,9 +267,9 @@ type Module() =
     member this.StateDict() : StateDict =
         let result = StateDict()
         let rec go (prefix: string) (m: Module) =
-            for n, p in m.OwnParameters() do result.[prefix + n] <- p.Data
-            for n, b in m.OwnBuffers() do result.[prefix + n] <- b
-            for n, c in m.NamedChildren() do go (prefix + n + ".") c
+            for n, p in m.OwnParamPairs() do result.[prefix + n] <- p.Data
+            for n, b in m.OwnBufferPairs() do result.[prefix + n] <- b
+            for n, c in m.ChildPairs() do go (prefix + n + ".") c
         go "" this
         result
 
@@ -300,9 +311,9 @@ type Module() =
         let rec go (m: Module) =
             seen.Add m |> ignore
             Params.Group
-                [| for n, p in m.OwnParameters() do
+                [| for n, p in m.OwnParamPairs() do
                      if seenP.Add p then yield n, Params.Leaf p.Data
-                   for n, c in m.NamedChildren() do
+                   for n, c in m.ChildPairs() do
                      if not (seen.Contains c) then
                          match go c with
                          | Params.Group [||] -> ()
@@ -338,7 +349,7 @@ type Module() =
                     raise (ShapeException(sprintf "%s.AsFunction: %s needs shape %s, got %s" this.ClassName n (TensorFormat.formatSize prm.Shape) (TensorFormat.formatSize t.Shape), "p"))
                 d.[box prm] <- t) flat named
             ParameterScope.Run(d, fun () -> this.Call x)
-        { Apply = apply; Params = template }
+        { ApplyFn = apply; Template = template }
 
     /// The class name shown by the repr and summaries (the .NET type name by default).
     abstract ClassName: string
@@ -375,7 +386,7 @@ type Module() =
                 with
                 | :? LayerException as e when level > 0 -> raise (e.Under(stack.[level - 1].NameOf this))
                 | :? LayerException -> reraise ()
-                | :? ArgumentException as e when level > 0 -> raise (LayerException([ stack.[level - 1].NameOf this ], e.Message, e))
+                | :? ArgumentException as e when level > 0 -> raise (LayerException([| stack.[level - 1].NameOf this |], e.Message, e))
             finally
                 stack.RemoveAt level
         if not (isNull record) then
@@ -388,11 +399,11 @@ type Module() =
 
     /// The name under which a sub-module is registered here (its class name when it is not a child).
     member this.NameOf(child: Module) : string =
-        match this.NamedChildren() |> Array.tryFind (fun (_, c) -> obj.ReferenceEquals(c, child)) with
+        match this.ChildPairs() |> Array.tryFind (fun (_, c) -> obj.ReferenceEquals(c, child)) with
         | Some(n, _) -> n
         | None -> child.ClassName
 
     /// PyTorch's module repr.
     override this.ToString() =
         ModuleFormat.moduleRepr this.ClassName (ModuleFormat.extraLines this.ExtraRepr)
-            [ for n, c in this.NamedChildren() -> n, c.ToString() ]
+            [ for n, c in this.ChildPairs() -> n, c.ToString() ]

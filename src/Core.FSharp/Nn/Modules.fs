@@ -58,7 +58,7 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
         let s = stateTree.Force()
-        let y, s' = layer.Run { Training = this.Training; Generator = generator } p s x
+        let y, s' = layer.RunFn { Training = this.Training; Generator = generator } p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
             Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')
@@ -191,8 +191,9 @@ type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true
          [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
     inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst, generator)
     /// (output, h_n) from an optional initial hidden state (null for zeros).
-    member this.ForwardWithHidden(x: Tensor, h0: Tensor) : Tensor * Tensor =
-        Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+    member this.ForwardWithHidden(x: Tensor, h0: Tensor) : struct (Tensor * Tensor) =
+        let y, h = Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+        struct (y, h)
 
 /// `nn.Sequential(m0, m1, ...)`: children named 0, 1, ..., applied in order.
 type Sequential([<ParamArray>] modules: Module[]) as this =
@@ -217,7 +218,7 @@ type Sequential([<ParamArray>] modules: Module[]) as this =
         y
 
 /// A container made from a composite pure layer: named child modules and the layer's forward recipe.
-type LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =
+type internal LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =
     inherit Module()
     do
         this.DisableDiscovery()
@@ -242,10 +243,10 @@ module Modules =
             | true, m -> m
             | _ ->
                 let m =
-                    match l.Compose with
+                    match l.ComposeFn with
                     | None -> ModuleOfLayer(l, generator) :> Module
                     | Some f ->
-                        let kids = l.Children |> Array.map (fun (n, c) -> n, go c)
+                        let kids = l.ChildLayers |> Array.map (fun (n, c) -> n, go c)
                         if l.Name = "Sequential" then Sequential(Array.map snd kids) :> Module
                         else LayerContainer(l.Name, kids, f) :> Module
                 made.[l] <- m

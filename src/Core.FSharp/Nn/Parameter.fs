@@ -37,7 +37,10 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     member internal _.Leaf = leaf
     /// The data without autodiff (shares storage: in-place changes show in `Value`).
     member _.Data = leaf.Detach()
+    /// The value without autodiff, as `Tensor.Detach()` gives it (the same as `Data`).
+    member _.Detach() : Tensor = leaf.Detach()
     /// The gradient accumulated by `Backward()`, or null before the first backward / after `ZeroGrad()`.
+    [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member _.Grad: Tensor = leaf.Grad
     /// Whether backward passes compute a gradient for it.
     member _.RequiresGrad = requiresGrad
@@ -59,5 +62,7 @@ type Parameter(value: Tensor, requiresGrad: bool) =
     member _.ZeroGrad() = leaf.ZeroGrad()
     /// Overwrites the data in place (no graph is recorded).
     member _.SetData(t: Tensor) = leaf.CopyInPlace t
+    /// A parameter stands for its value wherever a tensor is expected (C#: `Torch.Relu(p)`, `Tensor t = p`).
+    static member op_Implicit(p: Parameter) : Tensor = if isNull p then Unchecked.defaultof<Tensor> else p.Value
     /// `Parameter containing:` followed by the tensor repr, as PyTorch prints it.
     override _.ToString() = Fluxion.Printing.TensorFormat.parameterRepr (leaf.ToString())

@@ -5,12 +5,24 @@ open Fluxion
 
 /// A tree of named tensors: a network's parameters, their gradients or an optimizer's state, all in
 /// the same shape (Equinox-style). Children are ordered; dotted paths name leaves (`linear1.weight`).
+/// The cases are internal (build trees with `Params.leaf`/`Params.group`) so that no F# tuple reaches C#.
 [<RequireQualifiedAccess>]
 type Params =
+    internal
     /// A tensor at a leaf.
     | Leaf of Tensor
     /// Named children in declaration order.
     | Group of (string * Params)[]
+
+    /// True for a single tensor, false for a group of named children.
+    member p.IsLeafNode = match p with Params.Leaf _ -> true | Params.Group _ -> false
+    /// The tensor of a leaf (null for a group).
+    member p.LeafValue : Tensor = match p with Params.Leaf t -> t | Params.Group _ -> Unchecked.defaultof<Tensor>
+    /// The named children of a group in order (empty for a leaf).
+    member p.Children : Collections.Generic.KeyValuePair<string, Params>[] =
+        match p with
+        | Params.Leaf _ -> [||]
+        | Params.Group cs -> cs |> Array.map (fun (n, c) -> Collections.Generic.KeyValuePair(n, c))
 
 /// Functions on parameter trees.
 [<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]

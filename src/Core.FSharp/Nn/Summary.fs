@@ -8,9 +8,9 @@ open Fluxion.Printing
 
 /// torchinfo 1.8.0's `summary(model, input_size=...)` for modules.
 module Summary =
-    let private paramsOf (m: Module) : SummaryParam list =
-        [ for n, p in m.NamedParameterPairs() ->
-            { Name = n; Count = int64 p.Numel; ElementSize = Dtype.size p.Dtype; RequiresGrad = p.RequiresGrad } ]
+    let private paramsOf (m: Module) : SummaryParam[] =
+        [| for n, p in m.NamedParameterPairs() ->
+             { Name = n; Count = int64 p.Numel; ElementSize = Dtype.size p.Dtype; RequiresGrad = p.RequiresGrad } |]
 
     /// Depth and attribute name of every module of the model (first occurrence, pre-order).
     let private depths (model: Module) =
@@ -18,7 +18,7 @@ module Summary =
         let rec go (depth: int) (name: string) (m: Module) =
             if not (d.ContainsKey m) then
                 d.[m] <- struct (depth, name)
-                for n, c in m.NamedChildren() do go (depth + 1) n c
+                for n, c in m.ChildPairs() do go (depth + 1) n c
         go 0 "" model
         d
 
@@ -30,7 +30,7 @@ module Summary =
     /// global generator per element), in evaluation mode without gradients, as torchinfo does.
     let recordCalls (model: Module) (inputSize: int[]) : SummaryCall list =
         let x = Tensor.rand inputSize
-        let modes = model.NamedModules() |> Array.map (fun (_, m) -> m, m.Training)
+        let modes = model.ModulePairs() |> Array.map (fun (_, m) -> m, m.Training)
         let recorder = CallRecorder(depths model)
         let saved = CallRecorder.Current
         model.Eval() |> ignore
@@ -47,7 +47,7 @@ module Summary =
     /// Without an input, every module once per name in registration order with no shapes.
     let listCalls (model: Module) : SummaryCall list =
         let rec walk (depth: int) (name: string) (m: Module) =
-            callOf m depth name [||] [||] 4 :: [ for n, c in m.NamedChildren() do yield! walk (depth + 1) n c ]
+            callOf m depth name [||] [||] 4 :: [ for n, c in m.ChildPairs() do yield! walk (depth + 1) n c ]
         walk 0 "" model
 
     /// The table with explicit options; `inputSize = None` gives the parameter-only table (no draw).

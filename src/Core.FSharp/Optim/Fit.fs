@@ -45,14 +45,14 @@ module Fit =
         checkOptions "Fit.fit" options
         let losses = ResizeArray()
         let mutable p = init
-        let mutable s = opt.Init init
+        let mutable s = opt.InitFn init
         let mutable k = 1
         let mutable stop = false
         while not stop && k <= options.Iterations do
             let v, g = Params.valueAndGrad loss p
             let lv = v.ToDouble()
             checkFinite "Fit.fit" options k lv
-            let p', s' = opt.Update g s p
+            let p', s' = opt.UpdateFn g s p
             p <- p'
             s <- s'
             losses.Add lv

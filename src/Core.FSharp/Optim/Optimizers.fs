@@ -93,7 +93,7 @@ module internal InPlace =
     let buf (s: OptState) (i: int) : RawTensor =
         if i >= s.Buffers.Length then Unchecked.defaultof<RawTensor>
         else
-            match snd s.Buffers.[i] with
+            match s.Buffers.[i].Value with
             | Params.Leaf t -> t.Raw
             | _ -> Unchecked.defaultof<RawTensor>
     /// A deep copy: in-place steps mutate buffers, so states handed out or taken in are never shared. The copies
@@ -104,21 +104,21 @@ module internal InPlace =
             r.KeepAlive()
             Tensor.OfRaw r
         { s with
-            Buffers = s.Buffers |> Array.map (fun (n, b) -> n, Params.map copy b)
+            Buffers = s.Buffers |> Array.map (fun (KeyValue(n, b)) -> KeyValuePair(n, Params.map copy b))
             Children = s.Children |> Array.map clone }
     /// The held state with a pure update's results copied into its buffers, so buffers keep their storage (the
     /// fresh ones may be freed with the step's scope); a fresh state of another structure is kept as a copy.
     let rec adopt (held: OptState) (fresh: OptState) : OptState =
         let sameLayout =
             held.Buffers.Length = fresh.Buffers.Length && held.Children.Length = fresh.Children.Length
-            && Array.forall2 (fun (hn, hb) (fn, fb) ->
+            && Array.forall2 (fun (KeyValue(hn, hb)) (KeyValue(fn, fb)) ->
                     hn = fn
                     && (let hl, fl = Params.leaves hb, Params.leaves fb
                         hl.Length = fl.Length && Array.forall2 (fun (h: Tensor) (f: Tensor) -> h.Dtype = f.Dtype && Shape.equal h.Shape f.Shape) hl fl))
                 held.Buffers fresh.Buffers
         if not sameLayout then clone fresh
         else
-            for (_, hb), (_, fb) in Array.zip held.Buffers fresh.Buffers do
+            for KeyValue(_, hb), KeyValue(_, fb) in Array.zip held.Buffers fresh.Buffers do
                 Array.iter2 (fun (h: Tensor) (f: Tensor) -> if not (obj.ReferenceEquals(h.Raw, f.Raw)) then h.Raw.CopyFrom f.Raw) (Params.leaves hb) (Params.leaves fb)
             { held with Step = fresh.Step; Children = Array.map2 adopt held.Children fresh.Children }
     /// Storage that runs optimizer updates with its backend's own kernels.
@@ -155,7 +155,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     /// The pure optimizer for a group's current hyper-parameters (validates them).
     abstract Pure: group: ParamGroup -> Optimizer
     /// The group's `key: value` pairs as PyTorch's repr prints them (without `params`).
-    abstract ReprEntries: group: ParamGroup -> (string * string) list
+    abstract ReprEntries: group: ParamGroup -> KeyValuePair<string, string>[]
     /// Runs the update in place on the parameter's storage and the state's buffers through IOptimizerStorage (the
     /// managed storage runs the pure optimizer's own kernels: same arithmetic, no copies); false when there is no
     /// such path (the pure update runs and its result is copied back).
@@ -188,7 +188,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                         state[p] <- { s with Step = s.Step + 1 }
                     else
                         if isNull (box opt) then opt <- this.Pure g
-                        let newP, s' = opt.Update (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
+                        let newP, s' = opt.UpdateFn (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
                         match newP with
                         | Params.Leaf t -> p.SetData t
                         | _ -> ()
@@ -201,15 +201,17 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
         loss
 
     /// The state of a parameter, if it has been updated.
-    member _.TryGetState(p: Parameter) : OptState option =
+    member _.TryGetState(p: Parameter, [<Out>] result: byref<OptState>) : bool =
         match state.TryGetValue p with
-        | true, s -> Some(InPlace.clone s)
-        | _ -> None
+        | true, s ->
+            result <- InPlace.clone s
+            true
+        | _ -> false
 
     /// The group's hyper-parameters as PyTorch's `param_groups` entry holds them, in its order (without
     /// `params`); `lr`, `weight_decay` and `initial_lr` are per group, the others fixed at construction.
-    abstract GroupEntries: group: ParamGroup -> (string * obj) list
-    default _.GroupEntries g = [ "lr", box g.Lr; "weight_decay", box g.WeightDecay ]
+    abstract GroupEntries: group: ParamGroup -> KeyValuePair<string, obj>[]
+    default _.GroupEntries g = [| KeyValuePair("lr", box g.Lr); KeyValuePair("weight_decay", box g.WeightDecay) |]
     /// How `step` appears in the per-parameter state.
     abstract StepFormat: StepFormat
     default _.StepFormat = StepFormat.TensorStep
@@ -239,10 +241,10 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                     | StepFormat.TensorStep -> e.["step"] <- box (Fluxion.Ops.Creation.scalar (float s.Step) Dtype.Float32)
                     | StepFormat.IntStep -> e.["step"] <- box (int64 s.Step)
                     | _ -> ()
-                    let saved = match this.SavedBuffers with null -> Array.map fst s.Buffers | b -> b
+                    let saved = match this.SavedBuffers with null -> s.Buffers |> Array.map (fun kv -> kv.Key) | b -> b
                     for n in saved do
-                        match s.Buffers |> Array.tryFind (fun (bn, _) -> bn = n) with
-                        | Some(_, Params.Leaf t) -> e.[n] <- box t
+                        match s.Buffers |> Array.tryFind (fun kv -> kv.Key = n) with
+                        | Some(KeyValue(_, Params.Leaf t)) -> e.[n] <- box t
                         | _ -> ()
                     for n in this.NoneEntries do e.[n] <- null
                     st.[idx] <- box e
@@ -250,7 +252,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                 ids.Add(box idx)
                 idx <- idx + 1L
             let d = Dictionary<string, obj>()
-            for k, v in this.GroupEntries g do d.[k] <- v
+            for KeyValue(k, v) in this.GroupEntries g do d.[k] <- v
             if not (Double.IsNaN g.InitialLr) then d.["initial_lr"] <- box g.InitialLr
             d.["params"] <- box ids
             gs.Add(box d)
@@ -280,7 +282,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             if ids.Length <> groups.[gi].Parameters.Length then
                 fail (sprintf "loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group %d has %d parameters in the state dict, %d here)" gi ids.Length groups.[gi].Parameters.Length)
             Array.iteri (fun j id -> idToParam.[id] <- groups.[gi].Parameters.[j]) ids
-            for k, mine in this.GroupEntries groups.[gi] do
+            for KeyValue(k, mine) in this.GroupEntries groups.[gi] do
                 if k <> "lr" && k <> "weight_decay" && k <> "foreach" && k <> "differentiable" && k <> "capturable" && k <> "fused" then
                     match OptDict.tryGet sg k with
                     | Some v when not (OptDict.same v mine) ->
@@ -309,7 +311,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                     | None -> fail (sprintf "state[%d] has no 'step'" id)
             let saved = this.SavedBuffers
             let buffers =
-                init.Buffers |> Array.map (fun (bn, b) ->
+                init.Buffers |> Array.map (fun (KeyValue(bn, b)) ->
                     if (if isNull saved then ps.Contains bn else Array.contains bn saved) then
                         match OptDict.tryGet ps bn with
                         | Some(:? Tensor as t) ->
@@ -317,10 +319,10 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                                 fail (sprintf "state[%d]['%s'] has shape %s but the parameter has %s" id bn (Shape.toString t.Shape) (Shape.toString p.Shape))
                             let r = (if t.Dtype = p.Dtype then t.Raw else t.Raw.Cast p.Dtype).Clone()
                             r.KeepAlive()
-                            bn, Params.Leaf(Tensor.OfRaw r)
+                            KeyValuePair(bn, Params.Leaf(Tensor.OfRaw r))
                         | Some v -> fail (sprintf "state[%d]['%s'] must be a tensor, got %s" id bn (OptDict.repr v))
                         | None -> fail (sprintf "state[%d] has no '%s'" id bn)
-                    else bn, b)
+                    else KeyValuePair(bn, b))
             fresh.[p] <- { init with Step = step; Buffers = buffers }
         state.Clear()
         for KeyValue(p, s) in fresh do state.[p] <- s
@@ -333,7 +335,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     /// PyTorch 1.13's repr: one block per group, keys sorted.
     override this.ToString() =
         let entries (g: ParamGroup) =
-            let e = this.ReprEntries g
+            let e = this.ReprEntries g |> Array.map (fun (KeyValue(k, v)) -> k, v) |> List.ofArray
             if Double.IsNaN g.InitialLr then e else ("initial_lr", PyFormat.floatRepr g.InitialLr) :: e
         OptimizerFormat.optimizerRepr name (groups |> Array.map entries |> List.ofArray)
 
@@ -348,6 +350,7 @@ module internal Repr =
     let groupsOfSeq (gs: seq<ParamGroup>) =
         if isNull gs then raise (ArgumentNullException("groups", "optimizer: the list of parameter groups is null"))
         Array.ofSeq gs
+    let kvs (entries: (string * 'T) list) = entries |> List.map (fun (k, v) -> KeyValuePair(k, v)) |> Array.ofList
 
 /// torch.optim.SGD over parameters (lr is required, as in PyTorch).
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =
@@ -380,9 +383,11 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
+        |> Repr.kvs
     override _.GroupEntries g =
         [ "lr", box g.Lr; "momentum", box momentum; "dampening", box dampening; "weight_decay", box g.WeightDecay
           "nesterov", box nesterov; "maximize", box maximize; "foreach", null; "differentiable", box false ]
+        |> Repr.kvs
     override _.StepFormat = StepFormat.NoStep
     override _.SavedBuffers = if momentum <> 0.0 then [| "momentum_buffer" |] else [||]
     override _.NoneEntries = if momentum <> 0.0 then [||] else [| "momentum_buffer" |]
@@ -419,10 +424,12 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+        |> Repr.kvs
     override _.GroupEntries g =
         [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
           "amsgrad", box amsgrad; "maximize", box maximize; "foreach", null; "capturable", box false
           "differentiable", box false; "fused", box false ]
+        |> Repr.kvs
     override _.SavedBuffers = if amsgrad then [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |] else [| "exp_avg"; "exp_avg_sq" |]
 
 /// torch.optim.AdamW (decoupled weight decay, default 1e-2).
@@ -456,9 +463,11 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
     override _.ReprEntries g =
         [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+        |> Repr.kvs
     override _.GroupEntries g =
         [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
           "amsgrad", box amsgrad; "foreach", null; "maximize", box maximize; "capturable", box false ]
+        |> Repr.kvs
     override _.SavedBuffers = if amsgrad then [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |] else [| "exp_avg"; "exp_avg_sq" |]
 
 /// torch.optim.RMSprop.
@@ -492,9 +501,11 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
     override _.ReprEntries g =
         [ "alpha", Repr.flt alpha; "centered", Repr.b centered; "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"
           "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "momentum", Repr.num momentum; "weight_decay", Repr.num g.WeightDecay ]
+        |> Repr.kvs
     override _.GroupEntries g =
         [ "lr", box g.Lr; "momentum", box momentum; "alpha", box alpha; "eps", box eps; "centered", box centered
           "weight_decay", box g.WeightDecay; "foreach", null; "maximize", box maximize; "differentiable", box false ]
+        |> Repr.kvs
     override _.StepFormat = StepFormat.IntStep
     override _.SavedBuffers =
         [| yield "square_avg"
@@ -524,7 +535,9 @@ type Adagrad private (groups: ParamGroup[], lr: float, lrDecay: float, weightDec
     override _.ReprEntries g =
         [ "eps", Repr.flt eps; "foreach", "None"; "initial_accumulator_value", Repr.num initialAccumulatorValue; "lr", Repr.flt g.Lr
           "lr_decay", Repr.num lrDecay; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
+        |> Repr.kvs
     override _.GroupEntries g =
         [ "lr", box g.Lr; "lr_decay", box lrDecay; "eps", box eps; "weight_decay", box g.WeightDecay
           "initial_accumulator_value", box initialAccumulatorValue; "foreach", null; "maximize", box maximize ]
+        |> Repr.kvs
     override _.SavedBuffers = [| "sum" |]

@@ -8,20 +8,51 @@ open Fluxion.Kernels.OptimKernels
 /// State of a pure optimizer or transform: updates applied so far, named buffer trees shaped like the
 /// parameters (e.g. `exp_avg`), and the states of chained parts. Never mutated: updates return a new one.
 type OptState =
-    { Step: int
-      Buffers: (string * Params)[]
+    { /// Updates applied so far.
+      Step: int
+      /// Named buffer trees shaped like the parameters, in PyTorch's order.
+      Buffers: Collections.Generic.KeyValuePair<string, Params>[]
+      /// The states of chained parts (transforms, then the optimizer).
       Children: OptState[] }
 
 /// A pure optimizer (optax style): Update takes gradients, state and parameters and returns NEW parameters
 /// and state, so PyTorch's fused `p.add(d, alpha=-lr)` stays one rounding.
 type Optimizer =
-    { Init: Params -> OptState
-      Update: Params -> OptState -> Params -> Params * OptState }
+    internal
+        { InitFn: Params -> OptState
+          UpdateFn: Params -> OptState -> Params -> Params * OptState }
+
+    /// The initial state for these parameters.
+    member o.Init(parameters: Params) : OptState = o.InitFn parameters
+    /// One update: (gradients, state, parameters) → (new parameters, new state).
+    member o.Update(grads: Params, state: OptState, parameters: Params) : struct (Params * OptState) =
+        let p, s = o.UpdateFn grads state parameters
+        struct (p, s)
+    /// An optimizer from an initial-state function and an update function.
+    static member Create(init: Func<Params, OptState>, update: Func<Params, OptState, Params, struct (Params * OptState)>) : Optimizer =
+        if isNull init then nullArg "init"
+        if isNull update then nullArg "update"
+        { InitFn = init.Invoke
+          UpdateFn = fun g s p -> let struct (p', s') = update.Invoke(g, s, p) in p', s' }
 
 /// A gradient transform chained in front of an optimizer: maps (grads, state, params) to new grads and state.
 type GradientTransform =
-    { TInit: Params -> OptState
-      Apply: Params -> OptState -> Params -> Params * OptState }
+    internal
+        { TInitFn: Params -> OptState
+          ApplyFn: Params -> OptState -> Params -> Params * OptState }
+
+    /// The initial state for these parameters.
+    member t.Init(parameters: Params) : OptState = t.TInitFn parameters
+    /// One application: (gradients, state, parameters) → (new gradients, new state).
+    member t.Apply(grads: Params, state: OptState, parameters: Params) : struct (Params * OptState) =
+        let g, s = t.ApplyFn grads state parameters
+        struct (g, s)
+    /// A transform from an initial-state function and an application function.
+    static member Create(init: Func<Params, OptState>, apply: Func<Params, OptState, Params, struct (Params * OptState)>) : GradientTransform =
+        if isNull init then nullArg "init"
+        if isNull apply then nullArg "apply"
+        { TInitFn = init.Invoke
+          ApplyFn = fun g s p -> let struct (g', s') = apply.Invoke(g, s, p) in g', s' }
 
 /// Learning-rate schedules as functions from the update index (0 for the first update) to a learning rate.
 [<RequireQualifiedAccess>]
@@ -89,10 +120,11 @@ module Optim =
 
     /// The buffer tree called `name` in a state.
     let buffer (name: string) (state: OptState) : Params =
-        match state.Buffers |> Array.tryFind (fun (n, _) -> n = name) with
-        | Some(_, p) -> p
-        | None -> invalidArg "state" (sprintf "Optim.buffer: the state has no buffer '%s' (has: %s)" name (String.Join(", ", state.Buffers |> Array.map fst)))
+        match state.Buffers |> Array.tryFind (fun kv -> kv.Key = name) with
+        | Some kv -> kv.Value
+        | None -> invalidArg "state" (sprintf "Optim.buffer: the state has no buffer '%s' (has: %s)" name (String.Join(", ", state.Buffers |> Array.map (fun kv -> kv.Key))))
 
+    let private kv (n: string, p: Params) = Collections.Generic.KeyValuePair(n, p)
     let private emptyState = { Step = 0; Buffers = [||]; Children = [||] }
 
     /// One leaf step: parameter, gradient (same dtype and shape), buffers and the 0-based update index → new parameter and buffers.
@@ -115,7 +147,7 @@ module Optim =
                 let g = if g.Dtype = p.Dtype then g else g.Detach().Cast p.Dtype
                 step p g (bl |> Array.map (fun b -> b[i])) state.Step)
         let newParams = Params.withLeaves ps (results |> Array.map fst)
-        let buffers = names |> Array.mapi (fun j n -> n, Params.withLeaves ps (results |> Array.map (fun r -> (snd r)[j])))
+        let buffers = names |> Array.mapi (fun j n -> Collections.Generic.KeyValuePair(n, Params.withLeaves ps (results |> Array.map (fun r -> (snd r)[j]))))
         newParams, { state with Step = state.Step + 1; Buffers = buffers }
 
     let private is32 (p: Tensor) = p.Dtype = Dtype.Float32
@@ -132,8 +164,8 @@ module Optim =
             io.Write p pa, [| (if useBuf then io.Write p st.MomentumBuffer else bufs[0]) |]
         let step32, step64 = leaf io32 sgdStep32, leaf io64 sgdStep64
         let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
-        { Init = fun p -> { emptyState with Buffers = [| "momentum_buffer", Params.zerosLike p |] }
-          Update = fun g s p -> updateLeaves "Optim.sgd" names step g s p }
+        { InitFn = fun p -> { emptyState with Buffers = [| kv ("momentum_buffer", Params.zerosLike p) |] }
+          UpdateFn = fun g s p -> updateLeaves "Optim.sgd" names step g s p }
 
     /// torch.optim.SGD(lr) with every other setting at its default.
     let sgd (lr: float) : Optimizer = sgdWith (SgdHyper.Default lr)
@@ -151,10 +183,10 @@ module Optim =
         let step32 = leaf io32 (if decoupled then adamWStep32 else adamStep32)
         let step64 = leaf io64 (if decoupled then adamWStep64 else adamStep64)
         let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
-        { Init = fun p ->
+        { InitFn = fun p ->
             let z = Params.zerosLike p
-            { emptyState with Buffers = [| "exp_avg", z; "exp_avg_sq", z; "max_exp_avg_sq", z |] }
-          Update = fun g s p -> updateLeaves fn names step g s p }
+            { emptyState with Buffers = [| kv ("exp_avg", z); kv ("exp_avg_sq", z); kv ("max_exp_avg_sq", z) |] }
+          UpdateFn = fun g s p -> updateLeaves fn names step g s p }
 
     /// Adam with full hyper-parameters (1.13 formulas; set Torch2x for 2.x's).
     let adamWith (hp: AdamHyper) : Optimizer = adamLike "Optim.adam" false hp
@@ -181,10 +213,10 @@ module Optim =
                (if hp.Centered then io.Write p st.GradAvg else bufs[2]) |]
         let step32, step64 = leaf io32 rmspropStep32, leaf io64 rmspropStep64
         let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
-        { Init = fun p ->
+        { InitFn = fun p ->
             let z = Params.zerosLike p
-            { emptyState with Buffers = [| "square_avg", z; "momentum_buffer", z; "grad_avg", z |] }
-          Update = fun g s p -> updateLeaves "Optim.rmsprop" names step g s p }
+            { emptyState with Buffers = [| kv ("square_avg", z); kv ("momentum_buffer", z); kv ("grad_avg", z) |] }
+          UpdateFn = fun g s p -> updateLeaves "Optim.rmsprop" names step g s p }
 
     /// torch.optim.RMSprop(lr) with alpha 0.99, eps 1e-8.
     let rmsprop (lr: float) : Optimizer = rmspropWith { RmspropHyper.Default with Lr = lr }
@@ -200,8 +232,8 @@ module Optim =
             io.Write p pa, [| io.Write p st.Sum |]
         let step32, step64 = leaf io32 adagradStep32, leaf io64 adagradStep64
         let step: LeafStep = fun p g bufs k -> (if is32 p then step32 else step64) p g bufs k
-        { Init = fun p -> { emptyState with Buffers = [| "sum", Params.map (fun t -> t.FullLike hp.InitialAccumulatorValue) p |] }
-          Update = fun g s p -> updateLeaves "Optim.adagrad" names step g s p }
+        { InitFn = fun p -> { emptyState with Buffers = [| kv ("sum", Params.map (fun t -> t.FullLike hp.InitialAccumulatorValue) p) |] }
+          UpdateFn = fun g s p -> updateLeaves "Optim.adagrad" names step g s p }
 
     /// torch.optim.Adagrad(lr) with eps 1e-10 and no decay.
     let adagrad (lr: float) : Optimizer = adagradWith { AdagradHyper.Default with Lr = lr }
@@ -209,8 +241,8 @@ module Optim =
     // ---------------------------------------------------------------- transforms, chaining, schedules
 
     let private stateless (f: Params -> Params -> Params) : GradientTransform =
-        { TInit = fun _ -> emptyState
-          Apply = fun g s p -> f g p, { s with Step = s.Step + 1 } }
+        { TInitFn = fun _ -> emptyState
+          ApplyFn = fun g s p -> f g p, { s with Step = s.Step + 1 } }
 
     /// Scales all gradients so their joint L2 norm is at most maxNorm (torch.nn.utils.clip_grad_norm_: coef = maxNorm/(norm + 1e-6), clamped at 1).
     let clipByGlobalNorm (maxNorm: float) : GradientTransform =
@@ -239,21 +271,21 @@ module Optim =
     /// Runs the transforms in order on the gradients, then the optimizer.
     let chain (transforms: GradientTransform list) (opt: Optimizer) : Optimizer =
         let ts = Array.ofList transforms
-        { Init = fun p -> { emptyState with Children = Array.append (ts |> Array.map (fun t -> t.TInit p)) [| opt.Init p |] }
-          Update = fun g s p ->
+        { InitFn = fun p -> { emptyState with Children = Array.append (ts |> Array.map (fun t -> t.TInitFn p)) [| opt.InitFn p |] }
+          UpdateFn = fun g s p ->
             let mutable g = g
             let children = Array.copy s.Children
             for i in 0 .. ts.Length - 1 do
-                let g', c = ts[i].Apply g children[i] p
+                let g', c = ts[i].ApplyFn g children[i] p
                 g <- g'
                 children[i] <- c
-            let p', c = opt.Update g children[ts.Length] p
+            let p', c = opt.UpdateFn g children[ts.Length] p
             children[ts.Length] <- c
             p', { s with Step = s.Step + 1; Children = children } }
 
     /// An optimizer whose learning rate follows a schedule: update k uses `make (schedule k)`.
     let withSchedule (schedule: int -> float) (make: float -> Optimizer) : Optimizer =
-        { Init = fun p -> { emptyState with Children = [| (make (schedule 0)).Init p |] }
-          Update = fun g s p ->
-            let p', c = (make (schedule s.Step)).Update g s.Children[0] p
+        { InitFn = fun p -> { emptyState with Children = [| (make (schedule 0)).InitFn p |] }
+          UpdateFn = fun g s p ->
+            let p', c = (make (schedule s.Step)).UpdateFn g s.Children[0] p
             p', { s with Step = s.Step + 1; Children = [| c |] } }

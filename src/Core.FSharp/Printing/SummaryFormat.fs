@@ -45,7 +45,7 @@ type SummaryCall =
       OutputShape: int[]
       OutputElementSize: int
       Kernel: SummaryKernel
-      Params: SummaryParam list }
+      Params: SummaryParam[] }
 
 /// A call with torchinfo's derived statistics (`LayerInfo` after the forward pass).
 type SummaryRow =
@@ -68,26 +68,26 @@ type SummaryTotals =
     { TotalParams: int64
       TrainableParams: int64
       MultAdds: int64
-      InputBytes: int64 option
+      InputBytes: Nullable<int64>
       ForwardBackwardBytes: int64
       ParamBytes: int64 }
 
 /// `summary(...)` options: columns, max depth, column width, row settings.
 type SummaryOptions =
-    { Columns: SummaryColumn list
+    { Columns: SummaryColumn[]
       Depth: int
       ColWidth: int
-      RowSettings: SummaryRowSetting list }
+      RowSettings: SummaryRowSetting[] }
 
 /// torchinfo 1.8.0's `summary` table, rendered from recorded module calls.
 module SummaryFormat =
 
     /// torchinfo's defaults: Output Shape and Param # with an input (only Param # without), depth 3, width 25.
     let defaultOptions (hasInput: bool) : SummaryOptions =
-        { Columns = (if hasInput then [ OutputSize; NumParams ] else [ NumParams ])
+        { Columns = (if hasInput then [| OutputSize; NumParams |] else [| NumParams |])
           Depth = 3
           ColWidth = 25
-          RowSettings = [ ShowDepth ] }
+          RowSettings = [| ShowDepth |] }
 
     /// Bytes torchinfo reports as input size for a `torch.rand` input: Python's object size, nbytes + 56 here.
     let randInputBytes (shape: int[]) (elementSize: int) : int64 =
@@ -186,7 +186,7 @@ module SummaryFormat =
             elif not r.IsRecursive then
                 total <- total + max r.LeftoverParams 0L
                 trainable <- trainable + max r.LeftoverTrainableParams 0L
-        { TotalParams = total; TrainableParams = trainable; MultAdds = macs; InputBytes = inputBytes
+        { TotalParams = total; TrainableParams = trainable; MultAdds = macs; InputBytes = Option.toNullable inputBytes
           ForwardBackwardBytes = outBytes; ParamBytes = paramBytes }
 
     let private header (c: SummaryColumn) =
@@ -200,8 +200,8 @@ module SummaryFormat =
 
     let private layerName (o: SummaryOptions) (r: SummaryRow) =
         let mutable s = r.Call.ClassName
-        if List.contains ShowVarNames o.RowSettings && r.Call.VarName <> "" then s <- s + " (" + r.Call.VarName + ")"
-        if List.contains ShowDepth o.RowSettings && r.Call.Depth > 0 then s <- s + sprintf ": %d-%d" r.Call.Depth r.DepthIndex
+        if Array.contains ShowVarNames o.RowSettings && r.Call.VarName <> "" then s <- s + " (" + r.Call.VarName + ")"
+        if Array.contains ShowDepth o.RowSettings && r.Call.Depth > 0 then s <- s + sprintf ": %d-%d" r.Call.Depth r.DepthIndex
         s
 
     let private startStr (ascii: bool) (depth: int) =
@@ -253,12 +253,12 @@ module SummaryFormat =
     let render (options: SummaryOptions) (rows: SummaryRow[]) (totals: SummaryTotals) : string =
         if options.ColWidth < 0 || options.Depth < 0 then
             invalidArg "options" (sprintf "SummaryFormat.render: col width %d and depth %d must be >= 0" options.ColWidth options.Depth)
-        let ascii = List.contains AsciiOnly options.RowSettings
+        let ascii = Array.contains AsciiOnly options.RowSettings
         let mutable nameWidth = 40
         let mutable maxLen = 0
         for r in rows do maxLen <- max maxLen (r.Call.Depth * 5 + 1 + (layerName options r).Length)
         if maxLen >= nameWidth then nameWidth <- (maxLen + 4) / 5 * 5
-        let cols = options.Columns
+        let cols = List.ofArray options.Columns
         let totalWidth = nameWidth + options.ColWidth * cols.Length
         let divider = String('=', totalWidth)
         let sb = StringBuilder()
@@ -269,12 +269,12 @@ module SummaryFormat =
             sb.Append(line.ToString().TrimEnd()).Append('\n') |> ignore
         let headerName =
             "Layer (type"
-            + (if List.contains ShowVarNames options.RowSettings then " (var_name)" else "")
-            + (if List.contains ShowDepth options.RowSettings then ":depth-idx" else "") + ")"
+            + (if Array.contains ShowVarNames options.RowSettings then " (var_name)" else "")
+            + (if Array.contains ShowDepth options.RowSettings then ":depth-idx" else "") + ")"
         sb.Append(divider).Append('\n') |> ignore
         row headerName (cols |> List.map header)
         sb.Append(divider).Append('\n') |> ignore
-        let hideRec = List.contains HideRecursiveLayers options.RowSettings
+        let hideRec = Array.contains HideRecursiveLayers options.RowSettings
         for r in rows do
             if not (r.Call.Depth > options.Depth || (hideRec && r.IsRecursive)) then
                 let reachedMax = r.Call.Depth = options.Depth
@@ -283,7 +283,7 @@ module SummaryFormat =
         sb.Append("Total params: ").Append(PyFormat.intGrouped totals.TotalParams).Append('\n') |> ignore
         sb.Append("Trainable params: ").Append(PyFormat.intGrouped totals.TrainableParams).Append('\n') |> ignore
         sb.Append("Non-trainable params: ").Append(PyFormat.intGrouped (totals.TotalParams - totals.TrainableParams)).Append('\n') |> ignore
-        match totals.InputBytes with
+        match Option.ofNullable totals.InputBytes with
         | Some input ->
             let mb (b: int64) = PyFormat.toFixed 2 (float b / 1e6)
             sb.Append("Total mult-adds").Append(multAddsText totals.MultAdds).Append('\n') |> ignore

@@ -10,10 +10,10 @@ type PrintOptions =
       Threshold: int
       EdgeItems: int
       LineWidth: int
-      SciMode: bool option }
+      SciMode: Nullable<bool> }
 
     /// PyTorch's defaults: precision 4, threshold 1000, edgeitems 3, linewidth 80.
-    static member Default = { Precision = 4; Threshold = 1000; EdgeItems = 3; LineWidth = 80; SciMode = None }
+    static member Default = { Precision = 4; Threshold = 1000; EdgeItems = 3; LineWidth = 80; SciMode = Nullable() }
 
 /// PyTorch 1.13's `repr(tensor)` as pure functions over shape and row-major values.
 module TensorFormat =
@@ -146,9 +146,7 @@ module TensorFormat =
                     sciMode <- true
                     measure (PyFormat.toSci p) 0
                 else measure (PyFormat.toFixed p) 0
-            match options.SciMode with
-            | Some b -> sciMode <- b
-            | None -> ()
+            if options.SciMode.HasValue then sciMode <- options.SciMode.Value
             let cell (i: int) =
                 let v = data.[i]
                 let s =

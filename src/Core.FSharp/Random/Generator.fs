@@ -120,15 +120,15 @@ type Generator(seed: uint64) =
         gate.Enter()
         try this.Draw64() finally gate.Exit()
 
-    /// Cached double normal of the scalar Box-Muller path (ValueNone when absent); read it under Lock() when shared.
+    /// Cached double normal of the scalar Box-Muller path (null when absent); read it under Lock() when shared.
     member _.NextDoubleNormal
-        with get () = normalDouble
-        and set (v: float voption) = normalDouble <- v
+        with get () : Nullable<float> = match normalDouble with ValueSome v -> Nullable v | ValueNone -> Nullable()
+        and set (v: Nullable<float>) = normalDouble <- (if v.HasValue then ValueSome v.Value else ValueNone)
 
-    /// Cached float normal (kept for state fidelity; 1.13 CPU kernels only use the double cache).
+    /// Cached float normal (kept for state fidelity; 1.13 CPU kernels only use the double cache; null when absent).
     member _.NextFloatNormal
-        with get () = normalFloat
-        and set (v: float32 voption) = normalFloat <- v
+        with get () : Nullable<float32> = match normalFloat with ValueSome v -> Nullable v | ValueNone -> Nullable()
+        and set (v: Nullable<float32>) = normalFloat <- (if v.HasValue then ValueSome v.Value else ValueNone)
 
     /// Copies this generator's complete state into a new, independent generator.
     member this.Clone() : Generator =

@@ -110,16 +110,16 @@ module Sampling =
 
     // 1.13 uses log(1-u2); 2.x uses log1p(-u2), which differs in the last bit for some draws.
     let private normalU (g: Generator) : float =
-        match g.NextDoubleNormal with
-        | ValueSome c ->
-            g.NextDoubleNormal <- ValueNone
-            c
-        | ValueNone ->
+        let cached = g.NextDoubleNormal
+        if cached.HasValue then
+            g.NextDoubleNormal <- Nullable()
+            cached.Value
+        else
             let u1 = u53 g
             let u2 = u53 g
             let r = Math.Sqrt(-2.0 * Math.Log(1.0 - u2))
             let theta = 2.0 * Math.PI * u1
-            g.NextDoubleNormal <- ValueSome(r * Math.Sin theta)
+            g.NextDoubleNormal <- Nullable(r * Math.Sin theta)
             r * Math.Cos theta
 
     /// One scalar-path standard normal (double Box-Muller; returns the cached sine sample when present).

@@ -97,7 +97,7 @@ module Convolution =
         let x = if unbatched then Shapes.unsqueeze 0 x else x
         if x.Dim <> 3 then raise (ShapeException(sprintf "max_pool1d: expected a 2-D or 3-D input, got shape %s" (Shape.toString x.Shape)))
         outLength "max_pool1d" x.Shape.[2] k stride padding dilation |> ignore
-        let _, idx = x.Raw.MaxPool1d(k, stride, padding, dilation)
+        let struct (_, idx) = x.Raw.MaxPool1d(k, stride, padding, dilation)
         let y = Indexing.gather 2 (Tensor.OfRaw idx) x
         if unbatched then Shapes.squeezeDim 0 y else y
 

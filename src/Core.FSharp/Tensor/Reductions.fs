@@ -60,20 +60,20 @@ module Reductions =
     /// Largest element (the gradient flows to the first maximal element).
     let max (x: Tensor) =
         nonEmpty "max" x
-        let _, i = x.Raw.ExtremeAll true
+        let struct (_, i) = x.Raw.ExtremeAll true
         let flat = x.Reshape [| -1 |]
         (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
     /// Smallest element.
     let min (x: Tensor) =
         nonEmpty "min" x
-        let _, i = x.Raw.ExtremeAll false
+        let struct (_, i) = x.Raw.ExtremeAll false
         let flat = x.Reshape [| -1 |]
         (Indexing.gather 0 (Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [| 1 |]))) flat).Reshape [||]
 
     let private extremeDimNamed (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) =
         let d = Shape.normDim op x.Dim dim
         nonEmptyDim op d x
-        let _, idx = x.Raw.ExtremeDim(d, true, isMax)
+        let struct (_, idx) = x.Raw.ExtremeDim(d, true, isMax)
         let index = Tensor.OfRaw idx
         let values = Indexing.gather d index x
         if keepDim then struct (values, index)
@@ -86,11 +86,11 @@ module Reductions =
     /// Index of the largest element of the flattened tensor.
     let argmax (x: Tensor) =
         nonEmpty "argmax" x
-        let _, i = x.Raw.ExtremeAll true in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+        let struct (_, i) = x.Raw.ExtremeAll true in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
     /// Index of the smallest element of the flattened tensor.
     let argmin (x: Tensor) =
         nonEmpty "argmin" x
-        let _, i = x.Raw.ExtremeAll false in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
+        let struct (_, i) = x.Raw.ExtremeAll false in Tensor.OfRaw(x.Raw.Backend.OfInt64([| int64 i |], [||]))
     /// Indices of the largest elements along a dimension.
     let argmaxDim (dim: int) (keepDim: bool) (x: Tensor) = let struct (_, i) = extremeDimNamed "argmax" true dim keepDim x in i
     /// Indices of the smallest elements along a dimension.

@@ -65,11 +65,13 @@ type Tensor =
         | TR _ -> false
         | _ -> true
     /// The accumulated gradient of a leaf that requires grad (null before the first backward).
+    [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member t.Grad: Tensor =
         match t with
         | TR(_, (:? LeafNode as l), _) -> l.Grad
         | _ -> Unchecked.defaultof<Tensor>
     /// Name of the op that made this tensor (PyTorch's grad_fn), or null.
+    [<System.Runtime.CompilerServices.Nullable(2uy)>]
     member t.GradFnName: string =
         match t with
         | TR(_, n, _) when not (n :? LeafNode) -> n.Name
@@ -698,11 +700,6 @@ type Tensor =
     member x.Item with get (i: int, j: int) = x.Select(0, i).Select(0, j)
     /// `t.[i, j, k]`.
     member x.Item with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
-
-    /// F# slicing `t.[a..b]` along the first dimension (C#: use `Slice` or `Narrow`).
-    [<System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)>]
-    member x.GetSlice(start: int option, finish: int option) =
-        x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> Int32.MaxValue), 1)
 
     // ---------------------------------------------------------------- PyTorch-style indexing (t[index], t[1..3], t[.., 0])
 

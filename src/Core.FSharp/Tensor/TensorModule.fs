@@ -148,3 +148,11 @@ module Tensor =
     let toArray (x: Tensor) = x.ToFloat32Array()
     let detach (x: Tensor) = x.Detach()
     let cast dtype (x: Tensor) = x.Cast dtype
+
+/// F# slicing syntax for tensors; an extension in an F# module, so C# (which uses `Slice`/`Narrow`) sees no F# option.
+[<AutoOpen>]
+module TensorSlicing =
+    type Tensor with
+        /// F# slicing `t.[a..b]` along the first dimension (C#: use `Slice` or `Narrow`).
+        member x.GetSlice(start: int option, finish: int option) =
+            x.Slice(0, defaultArg start 0, (match finish with Some f -> f + 1 | None -> System.Int32.MaxValue), 1)

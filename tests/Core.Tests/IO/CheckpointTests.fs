@@ -32,7 +32,7 @@ type Linear64(inF: int, outF: int) as this =
     do
         this.RegisterParameter("weight", Parameter(Tensor.ofArray64 [| outF; inF |] (Array.zeroCreate (inF * outF))))
         this.RegisterParameter("bias", Parameter(Tensor.ofArray64 [| outF |] (Array.zeroCreate outF)))
-    member private this.P(n: string) = this.OwnParameters() |> Array.find (fun (k, _) -> k = n) |> snd
+    member private this.P(n: string) = (this.OwnParameters() |> Array.find (fun kv -> kv.Key = n)).Value
     override this.Forward x = Tensor.MatMul(x, (this.P "weight").Value.T) + (this.P "bias").Value
     override _.ClassName = "Linear"
 

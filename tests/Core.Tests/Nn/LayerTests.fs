@@ -19,9 +19,9 @@ let private gradCheck (name: string) (layer: Layer) (mode: unit -> Mode) (xShape
     let p = to64 (layer.Init(Generator(3UL)))
     let s = to64 (layer.Buffers())
     let x = input64 xShape 11UL
-    let y0 = fst (layer.Run (mode ()) p s x)
+    let y0 = fst (Layer.applyWithState layer (mode ()) p s x)
     let weights = input64 y0.Shape 5UL
-    let loss (p: Params) (x: Tensor) = (fst (layer.Run (mode ()) p s x) * weights).Sum()
+    let loss (p: Params) (x: Tensor) = (fst (Layer.applyWithState layer (mode ()) p s x) * weights).Sum()
     let gp = Params.grad (fun p -> loss p x) p
     let leaves = Params.leaves p
     Params.leaves gp |> Array.iteri (fun i g ->
@@ -88,10 +88,10 @@ let tests =
             let ym = m.Call x
             bitsEqual ((layer.Apply(p, x)).ToFloat32Array()) (ym.ToFloat32Array()) "outputs"
             let f = m.AsFunction()
-            bitsEqual ((f.Apply f.Params x).ToFloat32Array()) (ym.ToFloat32Array()) "AsFunction"
+            bitsEqual ((f.Apply(f.Params, x)).ToFloat32Array()) (ym.ToFloat32Array()) "AsFunction"
             ym.Sum().Backward()
             let gPure = Params.grad (fun p -> (layer.Apply(p, x)).Sum()) p
-            let gFun = Params.grad (fun q -> (f.Apply q x).Sum()) f.Params
+            let gFun = Params.grad (fun q -> (f.Apply(q, x)).Sum()) f.Params
             for ((n, a), (_, b)), KeyValue(_, prm) in Array.zip (Array.zip (Params.flatten gPure) (Params.flatten gFun)) (m.NamedParameters()) do
                 bitsEqual (a.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " pure vs backward")
                 bitsEqual (b.ToFloat32Array()) (prm.Grad.ToFloat32Array()) (n + " AsFunction vs backward")
@@ -101,7 +101,7 @@ let tests =
             let m = Sequential(Linear(2, 2), BatchNorm1d(2))
             let f = m.AsFunction()
             let before = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
-            f.Apply (Params.map (fun t -> t * 2.0) f.Params) (Tensor.randn [| 4; 2 |]) |> ignore
+            f.Apply(Params.map (fun t -> t * 2.0) f.Params, Tensor.randn [| 4; 2 |]) |> ignore
             let after = (m.StateDict().Values |> Seq.map (fun t -> t.ToDoubleArray()) |> Array.ofSeq)
             Expect.equal after before "unchanged (running stats too)"
             m.LoadParams(Params.map (fun t -> t.ZerosLike()) f.Params)
@@ -160,7 +160,7 @@ let tests =
             let expected = [ for p in c.GetProperty("params").EnumerateObject() -> p.Name, hexesOf p.Value ]
             Expect.equal (rnn.NamedParameters() |> Array.map (fun kv -> kv.Key) |> List.ofArray) (List.map fst expected) "names"
             for KeyValue(n, p), (_, e) in Seq.zip (rnn.NamedParameters()) expected do bitsEqual (p.Data.ToFloat32Array()) e n
-            let out, h = rnn.ForwardWithHidden(tensorOf (c.GetProperty "input"), Unchecked.defaultof<Tensor>)
+            let struct (out, h) = rnn.ForwardWithHidden(tensorOf (c.GetProperty "input"), Unchecked.defaultof<Tensor>)
             close 1e-6 (Array.map float (out.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "output"))) "output"
             close 1e-6 (Array.map float (h.ToFloat32Array())) (Array.map float (hexesOf (c.GetProperty "h_n"))) "h_n"
             let cc = nn.Value.GetProperty "rnn_cell"

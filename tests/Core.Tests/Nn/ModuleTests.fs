@@ -55,10 +55,10 @@ let tests =
         testCase "fields are registered in declaration order with PyTorch's names" <| fun () ->
             let m = NeuralNetTwoLayer()
             Expect.equal (m.NamedParameters() |> Array.map (fun kv -> kv.Key)) [| "linear1.weight"; "linear1.bias"; "linear2.weight"; "linear2.bias" |] "names"
-            Expect.equal (m.NamedChildren() |> Array.map fst) [| "linear1"; "activation"; "linear2" |] "children"
+            Expect.equal (m.NamedChildren() |> Array.map (fun kv -> kv.Key)) [| "linear1"; "activation"; "linear2" |] "children"
             Expect.equal m.ParameterCount 10L "10 parameters"
-            Expect.equal ((NeuralNetLinear()).NamedChildren() |> Array.map fst) [| "linear_model" |] "camelCase field -> snake_case"
-            Expect.equal ((TwoLayerProps()).NamedChildren() |> Array.map fst) [| "linear1"; "relu"; "linear2" |] "member val + ModuleName"
+            Expect.equal ((NeuralNetLinear()).NamedChildren() |> Array.map (fun kv -> kv.Key)) [| "linear_model" |] "camelCase field -> snake_case"
+            Expect.equal ((TwoLayerProps()).NamedChildren() |> Array.map (fun kv -> kv.Key)) [| "linear1"; "relu"; "linear2" |] "member val + ModuleName"
 
         testCase "the course's NeuralNetTwoLayer prints like PyTorch" <| fun () ->
             let expected = "NeuralNetTwoLayer(\n  (linear1): Linear(in_features=1, out_features=3, bias=True)\n  (activation): ReLU()\n  (linear2): Linear(in_features=3, out_features=1, bias=True)\n)"
@@ -210,7 +210,7 @@ let tests =
             Expect.equal ((Deep()).Summary [| 2; 1; 10 |]) (torchinfo 2) "nested"
             Expect.equal (Summary.summary (Sequential(Linear(2, 8), ReLU(), Linear(8, 1))) [| 100; 2 |]) (torchinfo 3) "batch 100"
             Expect.equal (Summary.summaryNoInput (Deep())) (torchinfo 4) "no input"
-            Expect.equal (Summary.summaryWith { dflt with Columns = [ InputSize; OutputSize; NumParams; MultAdds ] } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 5) "columns"
+            Expect.equal (Summary.summaryWith { dflt with Columns = [| InputSize; OutputSize; NumParams; MultAdds |] } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 5) "columns"
             Expect.equal (Summary.summaryWith { dflt with Depth = 1 } (Deep()) (Some [| 2; 1; 10 |])) (torchinfo 6) "depth 1"
 
         testCase "the unit's summaries: two-layer, shared weights (recursive), four-layer" <| fun () ->
@@ -221,7 +221,7 @@ let tests =
         testCase "summary restores training mode and records no graph" <| fun () ->
             let m = Sequential(Linear(2, 2), Dropout(0.5))
             Summary.summary m [| 3; 2 |] |> ignore
-            Expect.isTrue (m.NamedModules() |> Array.forall (fun (_, c) -> c.Training)) "back in training"
+            Expect.isTrue (m.NamedModules() |> Array.forall (fun kv -> kv.Value.Training)) "back in training"
             m.Eval() |> ignore
             Summary.summary m [| 3; 2 |] |> ignore
             Expect.isFalse m.Training "eval kept"
@@ -234,7 +234,7 @@ let tests =
             let s = Sequential(l, Tanh(), l)
             Expect.equal (s.NamedParameters() |> Array.map (fun kv -> kv.Key)) [| "0.weight"; "0.bias" |] "Sequential dedups"
             Expect.equal (Array.ofSeq (s.StateDict().Keys)) [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |] "state dict lists both names"
-            Expect.equal (s.NamedModules() |> Array.map fst) [| ""; "0"; "1" |] "named_modules once each"
+            Expect.equal (s.NamedModules() |> Array.map (fun kv -> kv.Key)) [| ""; "0"; "1" |] "named_modules once each"
             Expect.equal (Params.flatten (s.ParamsTree()) |> Array.map fst) [| "0.weight"; "0.bias" |] "tree"
 
         testCase "state dict round trip, including BatchNorm buffers" <| fun () ->
@@ -255,9 +255,9 @@ let tests =
         testCase "Train/Eval switch the whole tree; ZeroGrad clears gradients" <| fun () ->
             let m = NeuralNetTwoLayer()
             m.Eval() |> ignore
-            Expect.isTrue (m.NamedModules() |> Array.forall (fun (_, c) -> not c.Training)) "eval"
+            Expect.isTrue (m.NamedModules() |> Array.forall (fun kv -> not kv.Value.Training)) "eval"
             m.Train() |> ignore
-            Expect.isTrue (m.NamedModules() |> Array.forall (fun (_, c) -> c.Training)) "train"
+            Expect.isTrue (m.NamedModules() |> Array.forall (fun kv -> kv.Value.Training)) "train"
             (m.Call(Tensor.ones [| 2; 1 |])).Sum().Backward()
             Expect.isTrue (m.Parameters() |> Array.forall (fun p -> not (isNull (box p.Grad)))) "grads"
             m.ZeroGrad()

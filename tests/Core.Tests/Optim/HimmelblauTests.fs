@@ -68,7 +68,7 @@ let private runPure (t: Traj) =
         let loss, g = Params.valueAndGrad f p
         Expect.equal (hexOf t.Dtype (loss.ToDouble())) t.Loss[k] (sprintf "%s: loss at step %d" (label t) k)
         Expect.equal (hexes t (Params.find "p" g)) t.Grad[k] (sprintf "%s: grad at step %d" (label t) k)
-        let p', s' = opt.Update g s p
+        let struct (p', s') = opt.Update(g, s, p)
         p <- p'
         s <- s'
         Expect.equal (hexes t (Params.find "p" p)) t.Params[k] (sprintf "%s: params after step %d" (label t) k)
@@ -90,8 +90,8 @@ let tests =
             let s0 = opt.Init p
             let _, g = Params.valueAndGrad (fun ps -> himmelblau (Params.leaves ps).[0]) p
             let gBefore = (Params.leaves g).[0].ToFloat32Array()
-            let p1, s1 = opt.Update g s0 p
-            let p2, _ = opt.Update g s0 p
+            let struct (p1, s1) = opt.Update(g, s0, p)
+            let struct (p2, _) = opt.Update(g, s0, p)
             Expect.equal ((Params.leaves p).[0].ToFloat32Array()) [| 3.0f; 0.0f |] "params unchanged"
             Expect.equal ((Params.leaves g).[0].ToFloat32Array()) gBefore "grads unchanged"
             Expect.equal ((Params.leaves (Optim.buffer "exp_avg" s0)).[0].ToFloat32Array()) [| 0.0f; 0.0f |] "state unchanged"

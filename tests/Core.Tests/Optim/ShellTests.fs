@@ -83,8 +83,8 @@ let tests =
             Expect.isNull w.Value.GradFnName "no grad_fn"
             Expect.isTrue GradMode.IsEnabled "grad mode restored"
             Expect.equal (frozen.Value.ToFloat32Array()) [| 5.0f; 6.0f |] "frozen parameter untouched"
-            Expect.isTrue (opt.TryGetState frozen).IsNone "no state for a parameter without grad"
-            Expect.equal ((opt.TryGetState w).Value.Step) 1 "one update"
+            Expect.isFalse (fst (opt.TryGetState frozen)) "no state for a parameter without grad"
+            Expect.equal ((snd (opt.TryGetState w)).Step) 1 "one update"
             opt.ZeroGrad()
             Expect.isNull (box w.Grad) "ZeroGrad sets grads to None"
 
@@ -184,15 +184,15 @@ let tests =
             let g = Params.group [ "a", Params.leaf (Tensor.ofArray64 [| 2 |] [| 3.0; 4.0 |]) ]
             // Clipping to norm 1 scales (3, 4) by 1/(5 + 1e-6).
             let clipped = Optim.chain [ Optim.clipByGlobalNorm 1.0 ] (Optim.sgd 1.0)
-            let p1, s1 = clipped.Update g (clipped.Init p) p
+            let struct (p1, s1) = clipped.Update(g, (clipped.Init p), p)
             let c = 1.0 / (5.0 + 1e-6)
             Expect.equal ((Params.find "a" p1).ToDoubleArray()) [| 1.0 - 3.0 * c; -2.0 - 4.0 * c |] "clipped step"
             Expect.equal s1.Children.Length 2 "transform and optimizer states"
             // Coupled weight decay in front of plain SGD equals SGD's own weight_decay on exact binary values.
             let wdChain = Optim.chain [ Optim.addWeightDecay 0.25 ] (Optim.sgd 0.5)
             let wdOwn = Optim.sgdWith { Fluxion.Kernels.OptimKernels.SgdHyper.Default 0.5 with WeightDecay = 0.25 }
-            let pa, _ = wdChain.Update g (wdChain.Init p) p
-            let pb, _ = wdOwn.Update g (wdOwn.Init p) p
+            let struct (pa, _) = wdChain.Update(g, (wdChain.Init p), p)
+            let struct (pb, _) = wdOwn.Update(g, (wdOwn.Init p), p)
             Expect.equal ((Params.find "a" pa).ToDoubleArray()) ((Params.find "a" pb).ToDoubleArray()) "weight decay"
             Expect.equal ((Params.find "a" pa).ToDoubleArray()) [| 1.0 - 0.5 * 3.25; -2.0 - 0.5 * 3.5 |] "values"
             // A step schedule: lr 1, 1, 0.5, 0.5 on a constant gradient.
@@ -200,7 +200,7 @@ let tests =
             let mutable q = p
             let mutable s = sched.Init p
             for _ in 1 .. 4 do
-                let q', s' = sched.Update g s q
+                let struct (q', s') = sched.Update(g, s, q)
                 q <- q'
                 s <- s'
             Expect.equal ((Params.find "a" q).ToDoubleArray()) [| 1.0 - 3.0 * 3.0; -2.0 - 4.0 * 3.0 |] "scheduled steps"

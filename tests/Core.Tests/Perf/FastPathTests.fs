@@ -73,7 +73,7 @@ let private sameAsPure (make: Parameter -> TorchOptimizer) =
     let p = Parameter(Tensor.ofArray [| 7 |] (rand32 6 7))
     let opt = make p
     let reference = opt.Pure opt.ParamGroups.[0]
-    let mutable pp = Params.Leaf(Tensor.ofArray [| 7 |] (rand32 6 7))
+    let mutable pp = Params.leaf(Tensor.ofArray [| 7 |] (rand32 6 7))
     let mutable ps = reference.Init pp
     let mutable snapshot = None
     for step in 1 .. 5 do
@@ -81,7 +81,7 @@ let private sameAsPure (make: Parameter -> TorchOptimizer) =
         (Tensor.sum (p.Value * p.Value * c)).Backward()
         let g = p.Grad.Detach()
         opt.Step()
-        let np, ns = reference.Update (Params.Leaf g) ps pp
+        let struct (np, ns) = reference.Update((Params.leaf g), ps, pp)
         pp <- np
         ps <- ns
         Expect.equal (bits32 (p.Data.ToFloat32Array())) (bits32 ((Params.leaves pp).[0].ToFloat32Array())) (sprintf "%s step %d" opt.Name step)

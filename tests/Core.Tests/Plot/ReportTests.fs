@@ -74,14 +74,14 @@ let tests =
             r.AddFigure(PlotData.lossFigure ())
             r.AddHeading "end"
             Expect.equal r.Blocks.Length 3 "three blocks"
-            match r.Blocks with
+            match List.ofArray r.Blocks with
             | [ Text "hello"; Figure _; Heading "end" ] -> ()
             | other -> failtestf "unexpected blocks %A" other
             let dir = Directory.CreateTempSubdirectory("fluxion-report-")
             try
                 let path = Path.Combine(dir.FullName, "sub", "unit05.html")
                 r.Save path
-                Expect.equal (File.ReadAllText path) (Report.render "Run" r.Blocks) "saved page = rendered page"
+                Expect.equal (File.ReadAllText path) (Report.render "Run" (List.ofArray r.Blocks)) "saved page = rendered page"
             finally dir.Delete true
 
         testCase "saveFigure writes one self-contained chart page" <| fun () ->

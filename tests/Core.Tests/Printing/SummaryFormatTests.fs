@@ -45,7 +45,7 @@ let rec private namedParams (m: Mod) : SummaryParam list =
 
 let private callOf (m: Mod) depth (input: int[]) (output: int[]) =
     { ModuleId = m.Id; Depth = depth; ClassName = m.Class; VarName = ""; IsLeaf = List.isEmpty m.Children
-      InputShape = input; OutputShape = output; OutputElementSize = 4; Kernel = m.Kernel; Params = namedParams m }
+      InputShape = input; OutputShape = output; OutputElementSize = 4; Kernel = m.Kernel; Params = Array.ofList (namedParams m) }
 
 /// The calls forward hooks record: a module's row comes before its children's, in execution order.
 let rec private run (m: Mod) (depth: int) (input: int[]) : SummaryCall list * int[] =
@@ -117,7 +117,7 @@ let tests =
             Expect.equal text (table 4) "table 4"
 
         testCase "input, output, params and mult-adds columns" <| fun () ->
-            let o = { dflt with Columns = [ InputSize; OutputSize; NumParams; MultAdds ] }
+            let o = { dflt with Columns = [| InputSize; OutputSize; NumParams; MultAdds |] }
             Expect.equal (withInput o (forward (deep ()) [| 2; 1; 10 |]) [| 2; 1; 10 |]) (table 5) "table 5"
 
         testCase "depth=1 hides deeper rows and shows the container's whole count" <| fun () ->
@@ -138,7 +138,7 @@ let tests =
             Expect.equal t.MultAdds (16L * 16L + 104L * 12L + 490L * 2L) "mult-adds"
             Expect.equal t.ForwardBackwardBytes (2L * 4L * (2L * 4L * 8L + 2L * 8L * 6L + 2L * 10L)) "2 x output bytes of leaves with params"
             Expect.equal t.ParamBytes (4L * 610L) "param bytes"
-            Expect.equal t.InputBytes (Some(80L + 56L)) "input bytes"
+            Expect.equal t.InputBytes (System.Nullable(80L + 56L)) "input bytes"
             Expect.equal [ for r in rows -> r.Call.Depth, r.DepthIndex ] [ 0, 1; 1, 1; 2, 1; 2, 2; 2, 3; 3, 1; 3, 2; 1, 2 ] "depth-idx counters"
 
         testCase "mult-adds footer switches units and drops decimals for integral quotients" <| fun () ->

@@ -22,7 +22,7 @@ let private optionsOf (c: JsonElement) =
             | "threshold" -> o <- { o with Threshold = p.Value.GetInt32() }
             | "edgeitems" -> o <- { o with EdgeItems = p.Value.GetInt32() }
             | "linewidth" -> o <- { o with LineWidth = p.Value.GetInt32() }
-            | "sci_mode" -> o <- { o with SciMode = Some(p.Value.GetBoolean()) }
+            | "sci_mode" -> o <- { o with SciMode = Nullable(p.Value.GetBoolean()) }
             | other -> failwithf "unknown print option %s" other
     | _ -> ()
     o

@@ -24,7 +24,7 @@ let private shapeError (f: unit -> 'a) (message: string) =
 /// Runs a layer with its own generator (no process-wide state) in eval mode.
 let private runLayer (layer: Layer) (x: Tensor) =
     let p = layer.Init(Generator(0UL))
-    fst (layer.Run Mode.Eval p (layer.Buffers()) x), p
+    fst (Layer.applyWithState layer Mode.Eval p (layer.Buffers()) x), p
 
 /// Gradients of `f`'s sum with respect to the leaves, computed by the imperative Backward.
 let private backward (f: Tensor[] -> Tensor) (leaves: Tensor[]) =
@@ -75,32 +75,32 @@ let private cases : (string * (unit -> Tensor)) list =
       "Linear(0, 5) bias grad", (fun () ->
           let l = Layer.linear 0 5
           let p = l.Init(Generator(0UL))
-          Params.find "bias" (Params.grad (fun p -> (fst (l.Run Mode.Eval p Params.empty (e ()))).Sum()) p))
+          Params.find "bias" (Params.grad (fun p -> (fst (Layer.applyWithState l Mode.Eval p Params.empty (e ()))).Sum()) p))
       "Linear(0, 5) weight grad", (fun () ->
           let l = Layer.linear 0 5
           let p = l.Init(Generator(0UL))
-          Params.find "weight" (Params.grad (fun p -> (fst (l.Run Mode.Eval p Params.empty (e ()))).Sum()) p))
+          Params.find "weight" (Params.grad (fun p -> (fst (Layer.applyWithState l Mode.Eval p Params.empty (e ()))).Sum()) p))
       "Linear(0, 5) input grad", (fun () ->
           let l = Layer.linear 0 5
           let p = l.Init(Generator(0UL))
-          Diff.grad (fun x -> (fst (l.Run Mode.Eval p Params.empty x)).Sum()) (e ()))
+          Diff.grad (fun x -> (fst (Layer.applyWithState l Mode.Eval p Params.empty x)).Sum()) (e ()))
       "Linear(5, 0) on (2, 5)", (fun () -> fst (runLayer (Layer.linear 5 0) (o [| 2; 5 |])))
       "Linear(3, 2) weight grad from an empty batch", (fun () ->
           let l = Layer.linear 3 2
           let p = l.Init(Generator(0UL))
-          let loss (p: Params) = Loss.mse Reduction.Sum (fst (l.Run Mode.Eval p Params.empty (z03 ()))) (z [| 0; 2 |])
+          let loss (p: Params) = Loss.mse Reduction.Sum (fst (Layer.applyWithState l Mode.Eval p Params.empty (z03 ()))) (z [| 0; 2 |])
           Params.find "weight" (Params.grad loss p))
       "Linear(3, 2) bias grad from an empty batch", (fun () ->
           let l = Layer.linear 3 2
           let p = l.Init(Generator(0UL))
-          let loss (p: Params) = Loss.mse Reduction.Sum (fst (l.Run Mode.Eval p Params.empty (z03 ()))) (z [| 0; 2 |])
+          let loss (p: Params) = Loss.mse Reduction.Sum (fst (Layer.applyWithState l Mode.Eval p Params.empty (z03 ()))) (z [| 0; 2 |])
           Params.find "bias" (Params.grad loss p))
       "Conv1d(2, 3, 3) on (0, 2, 5)", (fun () -> fst (runLayer (Layer.conv1d 2 3 3) (z [| 0; 2; 5 |])))
       "max_pool1d(2) on (0, 2, 4)", (fun () -> Tensor.maxPool1d 2 2 0 (z [| 0; 2; 4 |]))
       "avg_pool1d(2) on (0, 2, 4)", (fun () -> Tensor.avgPool1d 2 2 0 (z [| 0; 2; 4 |]))
       "BatchNorm1d(3) on (0, 3)", (fun () ->
           let l = Layer.batchNorm1d 3
-          fst (l.Run (Mode.Train(Generator(0UL))) (l.Init(Generator(0UL))) (l.Buffers()) (z03 ())))
+          fst (Layer.applyWithState l (Mode.Train(Generator(0UL))) (l.Init(Generator(0UL))) (l.Buffers()) (z03 ())))
       "mse_loss mean", (fun () -> Loss.mse Reduction.Mean (empty1 ()) (empty1 ()))
       "mse_loss sum", (fun () -> Loss.mse Reduction.Sum (empty1 ()) (empty1 ()))
       "mse_loss none", (fun () -> Loss.mse Reduction.None (z03 ()) (z03 ()))
