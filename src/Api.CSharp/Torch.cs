@@ -132,6 +132,12 @@ public static class Torch
     public static Tensor Minimum(Tensor a, Tensor b) => Elementwise.minimum(a, b);
     /// <summary>atan(a / b) in the right quadrant (torch.atan2).</summary>
     public static Tensor Atan2(Tensor a, Tensor b) => Elementwise.atan2(a, b);
+    /// <summary>Rolls the elements by <paramref name="shifts"/> along <paramref name="dim"/>, or the flattened tensor when no dim is given (torch.roll).</summary>
+    public static Tensor Roll(Tensor x, int shifts, int? dim = null) => x.Roll(shifts, dim);
+    /// <summary>Rolls by <c>shifts[i]</c> along <c>dims[i]</c> (torch.roll with tuples).</summary>
+    public static Tensor Roll(Tensor x, int[] shifts, int[] dims) => x.Roll(shifts, dims);
+    /// <summary>A complex tensor from real and imaginary parts of equal shape (torch.complex).</summary>
+    public static ComplexTensor Complex(Tensor real, Tensor imag) => ComplexTensor.Complex(real, imag);
     /// <summary>Matrix product with PyTorch's rules.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => Fluxion.Tensor.MatMul(a, b);
 

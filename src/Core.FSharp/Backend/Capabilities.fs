@@ -19,9 +19,9 @@ type IOptimizerStorage =
     abstract RmspropStep: grad: RawTensor * squareAvg: RawTensor * momentumBuffer: RawTensor * gradAvg: RawTensor * hp: RmspropHyper -> bool
 
 /// Storage with fused mean-squared-error kernels giving PyTorch's float32 bits (the managed float32 storage has
-/// them); each method returns ValueNone when it has no kernel for the operands, and the loss runs its composite.
+/// them); each method returns null when it has no kernel for the operands, and the loss runs its composite.
 type IMseStorage =
     /// The mean (or, when `mean` is false, the sum) of (this − target)² as a 0-dim tensor.
-    abstract TryMse: target: RawTensor * mean: bool -> RawTensor voption
+    abstract TryMse: target: RawTensor * mean: bool -> RawTensor
     /// The MSE adjoint in one pass: `scale`·(this − target)·grad, negated when `negate`; `grad` is 0-dim or this's shape.
-    abstract TryMseGrad: target: RawTensor * scale: float * grad: RawTensor * negate: bool -> RawTensor voption
+    abstract TryMseGrad: target: RawTensor * scale: float * grad: RawTensor * negate: bool -> RawTensor

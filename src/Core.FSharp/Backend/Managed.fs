@@ -412,8 +412,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             match target with
             | :? RawFloat<float32> as fb when isF32 ->
                 let a = box data :?> float32[]
-                ValueSome(RawFloat<float32>([| (if mean then LossKernels.mseMean32 a fb.Data else LossKernels.mseSum32 a fb.Data) |], [||]) :> RawTensor)
-            | _ -> ValueNone
+                RawFloat<float32>([| (if mean then LossKernels.mseMean32 a fb.Data else LossKernels.mseSum32 a fb.Data) |], [||]) :> RawTensor
+            | _ -> Unchecked.defaultof<RawTensor>
         member _.TryMseGrad(target, scale, grad, negate) =
             match target, grad with
             | (:? RawFloat<float32> as fb), (:? RawFloat<float32> as fg)
@@ -421,8 +421,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 let a = box data :?> float32[]
                 let dst = Array.zeroCreate<float32> a.Length
                 LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
-                ValueSome(RawFloat<float32>(dst, shape) :> RawTensor)
-            | _ -> ValueNone
+                RawFloat<float32>(dst, shape) :> RawTensor
+            | _ -> Unchecked.defaultof<RawTensor>
 
 /// The pure managed .NET backend (the default).
 and [<Sealed>] ManagedBackend private () =

@@ -70,12 +70,11 @@ module Loss =
                 let fused =
                     match box ra, reduction with
                     | (:? IMseStorage as s), (Reduction.Mean | Reduction.Sum) -> s.TryMse(rb, (reduction = Reduction.Mean))
-                    | _ -> ValueNone
-                match fused with
-                | ValueSome r -> r
-                | ValueNone ->
+                    | _ -> Unchecked.defaultof<RawTensor>
+                if isNull (box fused) then
                     let d = ra.Binary(BinaryKind.Sub, rb)
                     reduceRaw reduction (d.Binary(BinaryKind.Mul, d))
+                else fused
             member _.JvpA(a, b, da, _) = reduce reduction ((a - b) * da) * 2.0
             member _.JvpB(a, b, db, _) = -(reduce reduction ((a - b) * db) * 2.0)
             member _.VjpA(a, b, _, g) =
@@ -93,7 +92,7 @@ module Loss =
         match a, b, g with
         | TC ra, TC rb, TC rg ->
             match box ra with
-            | :? IMseStorage as s -> s.TryMseGrad(rb, scale, rg, negate)
+            | :? IMseStorage as s -> let r = s.TryMseGrad(rb, scale, rg, negate) in if isNull (box r) then ValueNone else ValueSome r
             | _ -> ValueNone
         | _ -> ValueNone
 
