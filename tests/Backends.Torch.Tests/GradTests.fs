@@ -4,6 +4,7 @@ module GradTests
 open System
 open Expecto
 open Fluxion
+open Fluxion.Backend
 open Fluxion.Backends.Torch
 open Fluxion.Ops
 open TorchTestUtil
@@ -46,7 +47,8 @@ let tests =
             close32 "grad" gm.Raw gt.Raw
 
         torchCase "moving a tensor between backends copies the data and carries gradients back" <| fun () ->
-            let xm = Creation.ofFloat32 [| 4 |] [| 0.5f; -1.0f; 2.0f; 3.0f |]
+            // On managed whatever the default backend is: the case is about the source backend.
+            let xm = Tensor.OfRaw(managed.OfFloat32([| 0.5f; -1.0f; 2.0f; 3.0f |], [| 4 |]))
             let xt = Backends.toKind BackendKind.Torch xm
             Expect.equal xt.Raw.Backend.Name "torch" "moved to torch"
             Expect.sequenceEqual (xt.ToFloat32Array()) (xm.ToFloat32Array()) "same values"
@@ -60,6 +62,14 @@ let tests =
             for i in 0 .. 3 do Expect.floatClose Accuracy.medium got.[i] expected.[i] "d/dx 3 sin x"
             let back = Backends.toKind BackendKind.Managed (Creation.ofInt64 [| 2 |] [| 7L; 8L |])
             Expect.sequenceEqual (back.ToInt64Array()) [| 7L; 8L |] "int64 move"
+
+        torchCase "a managed kernel given a torch operand names both backends" <| fun () ->
+            let m = managed.OfFloat64([| 1.0; 2.0 |], [| 2 |])
+            let t = (torchB ()).OfFloat64([| 3.0; 4.0 |], [| 2 |])
+            let ex = Expect.throwsC (fun () -> m.Binary(BinaryKind.Mul, t) |> ignore) id
+            Expect.isTrue (ex :? ArgumentException) "ArgumentException"
+            Expect.stringContains ex.Message "expected a torch.float64 tensor on the managed backend, got a torch.float64 tensor on the torch backend" "names both backends"
+            Expect.stringContains ex.Message "Backends.toBackend" "names the fix"
 
         torchCase "FLUXION_BACKEND=torch makes new tensors torch tensors" <| fun () ->
             let saved = Environment.GetEnvironmentVariable Backends.EnvironmentVariable

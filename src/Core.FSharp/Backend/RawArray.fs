@@ -31,6 +31,9 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
     member t.Arr(o: RawTensor) : 'T[] =
         match o with
         | :? RawArray<'T> as r -> r.Data
+        | _ when not (obj.ReferenceEquals(o.Backend, t.Backend)) ->
+            // Mixing backends is the usual cause: say which two met, since the dtypes may well agree.
+            raise (ArgumentException(sprintf "managed backend: expected a %s tensor on the %s backend, got a %s tensor on the %s backend; move one operand with Backends.toBackend or create both on the same backend" (Dtype.name t.Dtype) t.Backend.Name (Dtype.name o.Dtype) o.Backend.Name))
         | _ -> raise (ArgumentException(sprintf "managed backend: expected a %s tensor, got %s" (Dtype.name t.Dtype) (Dtype.name o.Dtype)))
 
     override t.Backend = ManagedHome.Backend
