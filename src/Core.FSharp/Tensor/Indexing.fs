@@ -66,7 +66,7 @@ module Indexing =
         if isNull (box index) then nullArg "index"
         if isNull (box x) then nullArg "x"
         let d = Shape.normDim "index_select" x.Dim dim
-        if index.Dim > 1 then invalidArg "index" "index_select(): Index is supposed to be a vector"
+        if index.Dim > 1 then raise (ShapeException(sprintf "index_select(): Index is supposed to be a vector, got shape %s; flatten it or use t[index]" (Shape.toString index.Shape), "index"))
         if index.Dtype <> Dtype.Int64 then invalidArg "index" (sprintf "index_select(): Expected dtype int64 for index, got %s" (Dtype.name index.Dtype))
         let size = if x.Dim = 0 then 1L else int64 x.Shape.[d]
         let picks = index.ToInt64Array()

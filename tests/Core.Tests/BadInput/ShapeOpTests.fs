@@ -71,7 +71,7 @@ let tests =
             raises<ShapeException, _> (fun () -> Tensor.gather 2 (i64 [| 1; 1 |] [| 0L |]) (z [| 2; 3 |])) [ "gather: dimension 2 is out of range" ] |> ignore
             raises<ShapeException, _> (fun () -> Tensor.gather 1 (i64 [| 3; 1 |] [| 0L; 0L; 0L |]) (z [| 2; 3 |])) [ "gather: index shape (3, 1) exceeds input shape (2, 3) in dimension 0" ] |> ignore
             raisesParam<ArgumentOutOfRangeException, _> "index" (fun () -> Indexing.indexSelect 0 (i64 [| 1 |] [| 5L |]) (z [| 2; 3 |])) [ "index_select(): index out of range in self"; "index 5"; "size 2" ]
-            raises<ShapeException, _> (fun () -> Indexing.indexSelect 0 (i64 [| 1; 1 |] [| 0L |]) (z [| 2; 3 |])) [ "index_select: index must be 1-D, got shape (1, 1)" ] |> ignore
+            raises<ShapeException, _> (fun () -> Indexing.indexSelect 0 (i64 [| 1; 1 |] [| 0L |]) (z [| 2; 3 |])) [ "index_select(): Index is supposed to be a vector, got shape (1, 1)" ] |> ignore
             raises<ShapeException, _> (fun () -> Indexing.indexSelect 3 (i64 [| 1 |] [| 0L |]) (z [| 2; 3 |])) [ "index_select: dimension 3 is out of range" ] |> ignore
         testCase "split/chunk of a 0-dim tensor (was an IndexOutOfRangeException)" <| fun () ->
             raisesParam<ShapeException, _> "x" (fun () -> Tensor.split 1 0 (Tensor.scalar 1.0)) [ "split expects at least a 1-dimensional tensor" ]
