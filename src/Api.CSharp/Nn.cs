@@ -40,7 +40,7 @@ public sealed class PureModel
 }
 
 /// <summary>Layers shaped like PyTorch's <c>torch.nn</c> (each is a <see cref="NnModule"/> you can call with <c>Call(x)</c>).</summary>
-public static class Nn
+public static partial class Nn
 {
     /// <summary>y = x·Wᵀ + b.</summary>
     public static Linear Linear(int inFeatures, int outFeatures, bool bias = true) => new(inFeatures, outFeatures, bias);
