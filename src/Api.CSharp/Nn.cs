@@ -42,7 +42,7 @@ public sealed class PureModel
 
 /// <summary>Layers shaped like PyTorch's <c>torch.nn</c> (each is a <see cref="NnModule"/> you can call with <c>Call(x)</c>).
 /// Layers with parameters draw them from <c>generator</c> when one is given, else from the global generator.</summary>
-public static class Nn
+public static partial class Nn
 {
     /// <summary>y = x·Wᵀ + b.</summary>
     public static Linear Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null) => new(inFeatures, outFeatures, bias, generator!);

@@ -102,9 +102,9 @@ let tests =
 
         testCase "class indices out of range, wrong target dtypes and inputs outside [0, 1] are rejected" <| fun () ->
             let x = Tensor.zeros [| 2; 3 |]
-            throwsWith "target 3 at position 1 is out of range for 3 classes" (fun () -> CrossEntropyLoss().Forward(x, Tensor.create [| 0L; 3L |]) |> ignore)
-            throwsWith "target -1 at position 0" (fun () -> NLLLoss().Forward(x, Tensor.create [| -1L; 0L |]) |> ignore)
-            throwsWith "needs 2 targets" (fun () -> CrossEntropyLoss().Forward(x, Tensor.create [| 0L |]) |> ignore)
+            throwsWith "Target 3 is out of bounds. (CrossEntropyLoss: position 1; 3 classes" (fun () -> CrossEntropyLoss().Forward(x, Tensor.create [| 0L; 3L |]) |> ignore)
+            throwsWith "Target -1 is out of bounds. (NLLLoss: position 0" (fun () -> NLLLoss().Forward(x, Tensor.create [| -1L; 0L |]) |> ignore)
+            throwsWith "needs targets of shape (2,), got (1,)" (fun () -> CrossEntropyLoss().Forward(x, Tensor.create [| 0L |]) |> ignore)
             throwsWith "weight has shape (2,)" (fun () -> CrossEntropyLoss(weight = Tensor.ones [| 2 |]).Forward(x, Tensor.create [| 0L; 1L |]) |> ignore)
             throwsWith "between 0 and 1" (fun () -> BCELoss().Forward(Tensor.full [| 2 |] 1.5, Tensor.zeros [| 2 |]) |> ignore)
             throwsWith "labelSmoothing must be in [0, 1]" (fun () -> CrossEntropyLoss(labelSmoothing = 1.5) |> ignore)
