@@ -18,7 +18,7 @@ public static class DependableScenarios
         (Outcome(() => Torch.Zeros(65536, 65536)), Outcome(() => Torch.Zeros(2, -1)));
 
     /// <summary>new Linear(0, 5, generator) on a (2, 0) batch: PyTorch returns the bias rows; also sum and mean of an empty tensor.</summary>
-    public static (int[] Shape, float[] Output, float[] Bias, float EmptySum, float EmptyMean) ZeroSized()
+    public static (int[] Shape, float[] Output, float[] Bias, double EmptySum, double EmptyMean) ZeroSized()
     {
         var linear = Nn.Linear(0, 5, generator: Torch.Generator().ManualSeed(0));
         var y = linear.Call(Torch.Zeros(2, 0));

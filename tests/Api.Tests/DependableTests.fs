@@ -23,8 +23,8 @@ let tests =
             Expect.equal shape [| 2; 5 |] "output shape"
             Expect.equal bias (Array.zeroCreate 5) "a zero fan-in draws a zero bias (bound 0), as nn.Linear(0, 5)"
             Expect.equal output (Array.append bias bias) "each row is the bias"
-            Expect.equal emptySum 0.0f "sum of nothing"
-            Expect.isTrue (System.Single.IsNaN emptyMean) "mean of nothing is nan"
+            Expect.equal emptySum 0.0 "sum of nothing"
+            Expect.isTrue (System.Double.IsNaN emptyMean) "mean of nothing is nan"
 
         testCase "a second backward through freed buffers raises PyTorch's message; retainGraph keeps them and gradients add" <| fun () ->
             let struct (second, retained) = DependableScenarios.DoubleBackward()
