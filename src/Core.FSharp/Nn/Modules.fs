@@ -94,12 +94,7 @@ type Conv1d private (layer: Layer, generator: Generator) =
         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
         [<Optional; DefaultParameterValue(true)>] bias: bool, [<Optional; DefaultParameterValue("zeros")>] paddingMode: string,
         [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
-        let p =
-            match padding with
-            | "same" -> Same
-            | "valid" -> Valid
-            | s -> invalidArg "padding" (sprintf "Conv1d: padding must be 'same', 'valid' or an int, got '%s'" s)
-        Conv1d(Layer.conv1dWith inChannels outChannels kernelSize 1 p dilation groups bias paddingMode, generator)
+        Conv1d(inChannels, outChannels, kernelSize, 1, padding, dilation, groups, bias, paddingMode, generator)
     /// String padding with a stride, in PyTorch's argument order: "valid", or "same" (stride must be 1).
     new(inChannels: int, outChannels: int, kernelSize: int, stride: int, padding: string,
         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int,
