@@ -421,9 +421,13 @@ module Loss =
         let target = sameDtype input target
         if not (isNull (box weight)) && not (broadcastsTo weight.Shape input.Shape) then
             shapeFail (sprintf "BCELoss: weight of shape %s does not broadcast to the input's shape %s" (shapeText weight.Shape) (shapeText input.Shape))
-        let v = input.ToDoubleArray()
-        if v |> Array.exists (fun a -> not (a >= 0.0 && a <= 1.0)) then fail "BCELoss: all elements of input should be between 0 and 1"
-        if target.ToDoubleArray() |> Array.exists (fun a -> not (a >= 0.0 && a <= 1.0)) then fail "BCELoss: all elements of target should be between 0 and 1"
+        // PyTorch's text, plus the first offending element so the message names the value.
+        let outside (what: string) (xs: float[]) =
+            match xs |> Array.tryFindIndex (fun a -> not (a >= 0.0 && a <= 1.0)) with
+            | Some i -> fail (sprintf "BCELoss: all elements of %s should be between 0 and 1; element %d is %s" what i (string xs.[i]))
+            | None -> ()
+        outside "input" (input.ToDoubleArray())
+        outside "target" (target.ToDoubleArray())
         let w () = weight.Cast(input.Dtype).Detach()
         if requiresGrad target then
             let logc (x: Tensor) = Elementwise.clamp -100.0 nan (Elementwise.log x)
