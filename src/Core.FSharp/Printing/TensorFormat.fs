@@ -47,7 +47,7 @@ module TensorFormat =
         acc
 
     /// Lays out already-formatted elements the way `_tensor_str_with_formatter` does.
-    let private layout (o: PrintOptions) (shape: int[]) (summarize: bool) (width: int) (cell: int -> string) =
+    let internal layout (o: PrintOptions) (shape: int[]) (summarize: bool) (width: int) (cell: int -> string) =
         let sb = StringBuilder()
         let edge = o.EdgeItems
         let strides = Array.zeroCreate shape.Length

@@ -2,7 +2,6 @@ namespace Fluxion.Ops
 
 open System
 open System.Collections.Concurrent
-open System.Text
 open Fluxion
 open Fluxion.Backend
 open Fluxion.Printing
@@ -399,8 +398,9 @@ module internal ComplexOps =
     /// The bracketed body of a complex repr (after `tensor(`), laid out like PyTorch 1.13's `_tensor_str`.
     let formatBody (shape: int[]) (data: float[]) =
         let n = data.Length / 2
-        let edge = 3
-        let summarize = n > 1000
+        let o = PrintOptions.Default
+        let edge = o.EdgeItems
+        let summarize = n > o.Threshold
         let kept (len: int) = if summarize && len > 2 * edge then Array.append [| 0 .. edge - 1 |] [| len - edge .. len - 1 |] else [| 0 .. len - 1 |]
         let mutable shown = [| 0 |]
         for d in 0 .. shape.Length - 1 do
@@ -412,38 +412,8 @@ module internal ComplexOps =
             let realStr = padLeft rw (rcell data.[2 * i])
             let imagStr = (padLeft iw (icell data.[2 * i + 1]) + "j").TrimStart()
             if imagStr.[0] = '+' || imagStr.[0] = '-' then realStr + imagStr else realStr + "+" + imagStr
-        let elementLength = rw + 2 + iw + 1
-        let sb = StringBuilder()
-        let strides = Array.zeroCreate shape.Length
-        let mutable s = 1
-        for d in shape.Length - 1 .. -1 .. 0 do
-            strides.[d] <- s
-            s <- s * shape.[d]
-        let items (len: int) =
-            if summarize && len > 2 * edge then Array.concat [ [| 0 .. edge - 1 |]; [| -1 |]; [| len - edge .. len - 1 |] ]
-            else [| 0 .. len - 1 |]
-        let rec go (dim: int) (offset: int) (ind: int) =
-            let nd = shape.Length - dim
-            if nd = 1 then
-                let perLine = max 1 (int (Math.Floor(float (80 - ind) / float elementLength)))
-                let cells = items shape.[dim] |> Array.map (fun i -> if i < 0 then " ..." else cell (offset + i))
-                sb.Append('[') |> ignore
-                for k in 0 .. cells.Length - 1 do
-                    if k > 0 then
-                        if k % perLine = 0 then sb.Append(",\n").Append(' ', ind + 1) |> ignore
-                        else sb.Append(", ") |> ignore
-                    sb.Append(cells.[k]) |> ignore
-                sb.Append(']') |> ignore
-            else
-                sb.Append('[') |> ignore
-                let its = items shape.[dim]
-                for k in 0 .. its.Length - 1 do
-                    if k > 0 then sb.Append(',').Append('\n', nd - 1).Append(' ', ind + 1) |> ignore
-                    let i = its.[k]
-                    if i < 0 then sb.Append("...") |> ignore else go (dim + 1) (offset + i * strides.[dim]) (ind + 1)
-                sb.Append(']') |> ignore
-        if shape.Length = 0 then sb.Append(cell 0) |> ignore else go 0 0 7
-        sb.ToString()
+        // PyTorch's complex element is real + imag + "j"; the shared layout adds the ", " separator itself.
+        TensorFormat.layout o shape summarize (rw + iw + 1) cell
 
 namespace Fluxion
 
