@@ -42,10 +42,6 @@ let private lossGrads (c: JsonElement) =
 
 let private f32 (t: Tensor) = t.ToFloat32Array()
 
-/// Largest |a - e| / (1 + |e|) over a tensor, to report how far a non-bit-exact result is.
-let private maxRel (a: float32[]) (e: float32[]) =
-    Array.fold2 (fun m (x: float32) (y: float32) -> max m (abs (float x - float y) / (1.0 + abs (float y)))) 0.0 a e
-
 /// A float64 loss of all of an RNN's leaves packed in one vector, for finite-difference checks.
 let private packedLoss (layer: Layer) (run: Params -> Tensor option -> Tensor -> Tensor * Tensor) (xShape: int[]) (hShape: int[] option) =
     let g = Generator(21UL)
