@@ -2,6 +2,7 @@ namespace Fluxion.Random
 
 open System
 open System.Numerics
+open System.Runtime.InteropServices
 
 /// NumPy's SeedSequence (numpy 1.24): hashes any amount of seed entropy into a pool of four 32-bit words and
 /// expands it into as many state words as a bit generator asks for, bit for bit.
@@ -231,13 +232,13 @@ type NumpyGenerator(seedSequence: NumpySeedSequence) =
         lock sync (fun () -> Array.init size (fun _ -> low + range * nextDouble ()))
 
     /// `rng.integers(low, high)`: an int64 in [low, high) (endpoint=True: [low, high]).
-    member g.Integers(low: int64, high: int64, ?endpoint: bool) : int64 = (g.Integers(low, high, 1, defaultArg endpoint false)).[0]
+    member g.Integers(low: int64, high: int64, [<Optional; DefaultParameterValue(false)>] endpoint: bool) : int64 = (g.Integers(low, high, 1, endpoint)).[0]
     /// `rng.integers(low, high, size)` with NumPy's int64 path (Lemire; 32-bit draws when the range fits).
-    member _.Integers(low: int64, high: int64, size: int, ?endpoint: bool) : int64[] =
+    member _.Integers(low: int64, high: int64, size: int, [<Optional; DefaultParameterValue(false)>] endpoint: bool) : int64[] =
         checkSize size
-        let hi = if defaultArg endpoint false then high else high - 1L
+        let hi = if endpoint then high else high - 1L
         if hi < low then
-            raise (ArgumentOutOfRangeException("high", (if defaultArg endpoint false then "low > high" else "low >= high") + sprintf " (low=%d, high=%d)" low high))
+            raise (ArgumentOutOfRangeException("high", (if endpoint then "low > high" else "low >= high") + sprintf " (low=%d, high=%d)" low high))
         let rng = uint64 hi - uint64 low
         lock sync (fun () -> Array.init size (fun _ -> int64 (uint64 low + bounded rng)))
     /// `rng.integers(high)`: [0, high).
@@ -262,11 +263,11 @@ type NumpyGenerator(seedSequence: NumpySeedSequence) =
 
     /// `rng.choice(n, size, replace)`: indices into range(n). Without replacement: Floyd's algorithm with a hash
     /// set and a final shuffle, or a tail shuffle of arange(n) when n > 10000 and size > n // 50 (NumPy's rule).
-    member _.Choice(n: int64, size: int, ?replace: bool) : int64[] =
+    member _.Choice(n: int64, size: int, [<Optional; DefaultParameterValue(true)>] replace: bool) : int64[] =
         checkSize size
         if n < 0L then raise (ArgumentOutOfRangeException("n", sprintf "choice: a must be a positive integer unless no samples are taken (a=%d)" n))
         if n = 0L && size > 0 then raise (ArgumentOutOfRangeException("n", "choice: a cannot be empty unless no samples are taken"))
-        if defaultArg replace true then
+        if replace then
             lock sync (fun () -> Array.init size (fun _ -> int64 (bounded (uint64 (n - 1L)))))
         else
             if int64 size > n then raise (ArgumentOutOfRangeException("size", sprintf "Cannot take a larger sample than population when replace=False (size=%d, population=%d)" size n))
@@ -302,9 +303,9 @@ type NumpyGenerator(seedSequence: NumpySeedSequence) =
                     idx)
 
     /// `rng.choice(a, size, replace)`: elements of a (indices drawn as `Choice(a.Length, size, replace)`).
-    member g.Choice<'T>(a: 'T[], size: int, ?replace: bool) : 'T[] =
+    member g.Choice<'T>(a: 'T[], size: int, [<Optional; DefaultParameterValue(true)>] replace: bool) : 'T[] =
         if isNull a then raise (ArgumentNullException("a", "choice: the population array is null"))
-        g.Choice(int64 a.Length, size, defaultArg replace true) |> Array.map (fun i -> a[int i])
+        g.Choice(int64 a.Length, size, replace) |> Array.map (fun i -> a[int i])
 
     /// `rng.shuffle(a)` in place (Fisher–Yates from the end with NumPy's masked-rejection interval draws).
     member _.Shuffle<'T>(a: 'T[]) : unit =
