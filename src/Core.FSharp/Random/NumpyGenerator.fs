@@ -180,7 +180,8 @@ type NumpyGenerator(seedSequence: NumpySeedSequence) =
                 result <- x
                 fin <- true
             elif idx = 0 then
-                // The tail beyond r: Marsaglia's exponential method (1 - U keeps log away from 0).
+                // The tail beyond r: Marsaglia's exponential method. NumPy takes log1p(-U); U is a multiple of
+                // 2^-53, so 1 - U is exact and log(1 - U) is the same correctly rounded value.
                 let mutable tail = false
                 while not tail do
                     let xx = -zigInvR * Math.Log(1.0 - nextDouble ())
