@@ -52,11 +52,13 @@ public static partial class Nn
     /// <summary>1-D convolution with string padding, <c>"same"</c> (stride 1 only) or <c>"valid"</c>, as PyTorch's <c>padding='same'</c>.</summary>
     public static Conv1d Conv1d(int inChannels, int outChannels, int kernelSize, string padding, int stride = 1, int dilation = 1, int groups = 1, bool bias = true, Generator? generator = null) =>
         new(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, "zeros", generator!);
-    /// <summary>Elman RNN cell with tanh: h' = tanh(x·Wihᵀ + bih + h·Whhᵀ + bhh).</summary>
-    public static RNNCell RNNCell(int inputSize, int hiddenSize, bool bias = true, Generator? generator = null) => new(inputSize, hiddenSize, bias, generator!);
-    /// <summary>One-layer Elman RNN with tanh over (L, N, H_in), or (N, L, H_in) with batchFirst.</summary>
-    public static RNN RNN(int inputSize, int hiddenSize, bool bias = true, bool batchFirst = false, Generator? generator = null) =>
-        new(inputSize, hiddenSize, bias, batchFirst, generator!);
+    /// <summary>Elman RNN cell, PyTorch's <c>nn.RNNCell</c>: h' = act(x·Wihᵀ + bih + h·Whhᵀ + bhh) with act "tanh" or "relu".</summary>
+    public static RNNCell RNNCell(int inputSize, int hiddenSize, bool bias = true, string nonlinearity = "tanh", Generator? generator = null) =>
+        new(inputSize, hiddenSize, bias, nonlinearity, generator!);
+    /// <summary>Multi-layer Elman RNN, PyTorch's <c>nn.RNN</c>, over (L, N, H_in), (N, L, H_in) with batchFirst, or unbatched (L, H_in).</summary>
+    public static RNN RNN(int inputSize, int hiddenSize, int numLayers = 1, string nonlinearity = "tanh", bool bias = true, bool batchFirst = false,
+                          double dropout = 0.0, bool bidirectional = false, Generator? generator = null) =>
+        new(inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional, generator!);
     /// <summary>max(x, 0).</summary>
     public static ReLU ReLU() => new();
     /// <summary>Logistic sigmoid.</summary>

@@ -9,6 +9,13 @@ public static class NumPy
     /// <summary>The global legacy generator behind np.random.* (NumPy.Random.Seed(0) is np.random.seed(0)).</summary>
     public static NumpyRandomState Random => NumpyRandomState.Default;
 
+    /// <summary>np.random.default_rng(seed): a PCG64 Generator seeded through SeedSequence, bit for bit.</summary>
+    public static NumpyGenerator DefaultRng(long seed) => NumpyGenerator.DefaultRng(seed);
+    /// <summary>np.random.default_rng(seed) for a non-negative integer seed of any size.</summary>
+    public static NumpyGenerator DefaultRng(System.Numerics.BigInteger seed) => NumpyGenerator.DefaultRng(seed);
+    /// <summary>np.random.default_rng([s0, s1, ...]).</summary>
+    public static NumpyGenerator DefaultRng(params long[] seeds) => NumpyGenerator.DefaultRng(seeds);
+
     /// <summary>np.convolve(a, v, mode) with mode "full" (default), "valid" or "same".</summary>
     public static double[] Convolve(double[] a, double[] v, string mode = "full") => Compat.NumPy.convolve(a, v, mode);
 

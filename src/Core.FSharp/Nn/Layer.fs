@@ -267,52 +267,183 @@ module Layer =
         let k = if hidden > 0 then 1.0 / Math.Sqrt(float hidden) else 0.0
         paramGroup (List.map2 (fun n (s: int[]) -> n, Creation.ofFloat32 s (Sampling.uniform32 g (Shape.numel s) (-k) k)) names shapes)
 
-    /// `nn.RNNCell(inputSize, hiddenSize, bias)` with tanh; as a layer it starts from a zero hidden state.
-    let rnnCellWith (inputSize: int) (hidden: int) (bias: bool) : Layer =
+    /// tanh whose gradient rounds as PyTorch's CPU kernel does: g·(1 − y²) with 1 − y² fused into one rounding
+    /// (float32; Elementwise.tanh rounds y² first, which moves RNN gradients by an ulp).
+    let private tanhFusedGrad (x: Tensor) =
+        Elementwise.unary "TanhBackward0" (fun r -> r.Unary Fluxion.Backend.UnaryKind.Tanh) (fun _ y ->
+            if y.Dtype = Dtype.Float32 then
+                let y64 = y.Cast Dtype.Float64
+                (1.0 - y64 * y64).Cast Dtype.Float32
+            else 1.0 - y * y) x
+
+    let private rnnActivation (op: string) (nonlinearity: string) : Tensor -> Tensor =
+        match nonlinearity with
+        | "tanh" -> tanhFusedGrad
+        | "relu" -> Elementwise.relu
+        | null -> raise (ArgumentNullException("nonlinearity", op + ": nonlinearity is null; pass \"tanh\" or \"relu\""))
+        | other -> invalidArg "nonlinearity" (sprintf "Unknown nonlinearity '%s' (%s supports \"tanh\" and \"relu\")" other op)
+
+    /// Zeros of the given shape on x's backend and dtype (a libtorch input gets a libtorch hidden state).
+    let private zerosOn (x: Tensor) (shape: int[]) = Tensor.OfRaw(x.Raw.Backend.Full(shape, 0.0, x.Dtype))
+
+    /// One RNN step as PyTorch's CPU cell computes it: act((h Whhᵀ + bhh) + xw), where xw = x Wihᵀ + bih was
+    /// computed for the whole sequence at once.
+    let private rnnStep (act: Tensor -> Tensor) (whh: Tensor) (bhh: Tensor option) (h: Tensor) (xw: Tensor) =
+        act (Functional.linear whh bhh h + xw)
+
+    /// One step of an RNNCell's parameters from hidden state h (or zeros), with PyTorch's checks and messages;
+    /// input (N, Hin) or unbatched (Hin), h (N, H) or (H).
+    let rnnCellForward (nonlinearity: string) (p: Params) (h: Tensor option) (x: Tensor) : Tensor =
+        let act = rnnActivation "RNNCell" nonlinearity
+        let wih, whh = field "weight_ih" p, field "weight_hh" p
+        let hidden, inputSize = whh.Shape.[0], wih.Shape.[1]
+        if x.Dim <> 1 && x.Dim <> 2 then
+            raise (ShapeException(sprintf "RNNCell: Expected input to be 1-D or 2-D but received %d-D tensor" x.Dim, "x"))
+        let batched = x.Dim = 2
+        let x2 = if batched then x else x.Reshape [| 1; x.Shape.[0] |]
+        let h2 =
+            match h with
+            | None -> zerosOn x [| x2.Shape.[0]; hidden |]
+            | Some h -> if batched then h else h.Reshape(Array.append [| 1 |] h.Shape)
+        if x2.Shape.[1] <> inputSize then
+            raise (ShapeException(sprintf "input has inconsistent input_size: got %d expected %d" x2.Shape.[1] inputSize, "x"))
+        if h2.Dim = 0 || x2.Shape.[0] <> h2.Shape.[0] then
+            raise (ShapeException(sprintf "Input batch size %d doesn't match hidden0 batch size %d" x2.Shape.[0] (if h2.Dim = 0 then 0 else h2.Shape.[0]), "h"))
+        if h2.Dim <> 2 then
+            raise (ShapeException(sprintf "RNNCell: Expected hidden to be %d-D for a %d-D input, got %d-D" x.Dim x.Dim h.Value.Dim, "h"))
+        if h2.Shape.[1] <> hidden then
+            raise (ShapeException(sprintf "hidden0 has inconsistent hidden_size: got %d, expected %d" h2.Shape.[h2.Dim - 1] hidden, "h"))
+        let y = act (Functional.linear wih (tryField "bias_ih" p) x2 + Functional.linear whh (tryField "bias_hh" p) h2)
+        if batched then y else y.Reshape [| hidden |]
+
+    /// `nn.RNNCell(inputSize, hiddenSize, bias, nonlinearity)` ("tanh" or "relu"); as a layer it starts from a
+    /// zero hidden state.
+    let rnnCellOf (inputSize: int) (hidden: int) (bias: bool) (nonlinearity: string) : Layer =
         if inputSize < 0 then raise (ArgumentOutOfRangeException("inputSize", sprintf "RNNCell: input_size must be non-negative, got %d" inputSize))
         if hidden < 0 then raise (ArgumentOutOfRangeException("hiddenSize", sprintf "RNNCell: hidden_size must be non-negative, got %d" hidden))
+        rnnActivation "RNNCell" nonlinearity |> ignore
         let names = [ "weight_ih"; "weight_hh" ] @ (if bias then [ "bias_ih"; "bias_hh" ] else [])
         let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
-        let run _ p s (x: Tensor) =
-            let xs = x.Shape
-            if not ((xs.Length = 1 || xs.Length = 2) && xs.[xs.Length - 1] = inputSize) then
-                raise (ShapeException(sprintf "RNNCell(%d→%d) expects input (N, %d) or (%d), got %s" inputSize hidden inputSize inputSize (shp xs)))
-            let hShape = if xs.Length = 1 then [| hidden |] else [| xs.[0]; hidden |]
-            let h = Creation.zeros hShape x.Dtype
-            Functional.rnnCell (field "weight_ih" p) (field "weight_hh" p) (tryField "bias_ih" p) (tryField "bias_hh" p) h x, s
-        { LayerName = "RNNCell"; ExtraText = sprintf "%d, %d%s" inputSize hidden (if bias then "" else ", bias=False")
+        let run _ p s (x: Tensor) = rnnCellForward nonlinearity p None x, s
+        { LayerName = "RNNCell"
+          ExtraText = sprintf "%d, %d%s%s" inputSize hidden (if bias then "" else ", bias=False") (if nonlinearity = "tanh" then "" else ", nonlinearity=" + nonlinearity)
           ChildLayers = [||]; KernelInfo = NoKernel; InitFn = rnnInit hidden names shapes; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
-    /// The tanh RNN over a sequence: input (L, Hin) or (L, N, Hin) ((N, L, Hin) when batchFirst), hidden
-    /// state h0 (or zeros); returns every step's hidden state and the last one.
+    /// `nn.RNNCell(inputSize, hiddenSize, bias)` with tanh; as a layer it starts from a zero hidden state.
+    let rnnCellWith (inputSize: int) (hidden: int) (bias: bool) : Layer = rnnCellOf inputSize hidden bias "tanh"
+
+    /// PyTorch's parameter names and shapes of an RNN: per layer, per direction, `weight_ih_l{k}`,
+    /// `weight_hh_l{k}` (+ `bias_ih_l{k}`, `bias_hh_l{k}`), the reverse direction suffixed `_reverse`.
+    let private rnnParameterLayout (inputSize: int) (hidden: int) (numLayers: int) (bias: bool) (bidirectional: bool) =
+        let dirs = if bidirectional then 2 else 1
+        [ for l in 0 .. numLayers - 1 do
+            for d in 0 .. dirs - 1 do
+                let sfx = sprintf "_l%d%s" l (if d = 1 then "_reverse" else "")
+                let inW = if l = 0 then inputSize else hidden * dirs
+                yield "weight_ih" + sfx, [| hidden; inW |]
+                yield "weight_hh" + sfx, [| hidden; hidden |]
+                if bias then
+                    yield "bias_ih" + sfx, [| hidden |]
+                    yield "bias_hh" + sfx, [| hidden |] ]
+
+    /// The multi-layer RNN forward pass as PyTorch 1.13 runs it on the CPU, checks and messages included:
+    /// input (L, N, Hin) ((N, L, Hin) when batchFirst) or unbatched (L, Hin); h0 (D·numLayers, N, H), unbatched
+    /// (D·numLayers, H), or zeros; dropout on every layer's output but the last in training, drawn from the
+    /// mode's generator. Returns (output, h_n).
+    let rnnForwardFull (numLayers: int) (nonlinearity: string) (batchFirst: bool) (dropout: float) (bidirectional: bool)
+                       (mode: Mode) (p: Params) (h0: Tensor option) (x: Tensor) : Tensor * Tensor =
+        let act = rnnActivation "RNN" nonlinearity
+        let dirs = if bidirectional then 2 else 1
+        let inputSize = (field "weight_ih_l0" p).Shape.[1]
+        let hidden = (field "weight_hh_l0" p).Shape.[0]
+        // PyTorch's order: an unbatched input (any dimension count but 3) is unsqueezed first, then hx's
+        // dimension count is checked, then the input's (so a 4-D input reports 5 dimensions, as PyTorch does).
+        let batched = x.Dim = 3
+        let batchDim = if batchFirst then 0 else 1
+        let unsqueezeAt (t: Tensor) (d: int) =
+            let s = t.Shape
+            if d > s.Length then raise (ShapeException(sprintf "input must have 3 dimensions, got %d (RNN expects (L, N, H_in) or unbatched (L, H_in))" s.Length, "x"))
+            t.Reshape(Array.concat [ s.[.. d - 1]; [| 1 |]; s.[d ..] ])
+        let x3, hx =
+            if not batched then
+                let h = h0 |> Option.map (fun h ->
+                    if h.Dim <> 2 then raise (ShapeException(sprintf "For unbatched 2-D input, hx should also be 2-D but got %d-D tensor" h.Dim, "h0"))
+                    unsqueezeAt h 1)
+                unsqueezeAt x batchDim, h
+            else
+                match h0 with
+                | Some h when h.Dim <> 3 -> raise (ShapeException(sprintf "For batched 3-D input, hx should also be 3-D but got %d-D tensor" h.Dim, "h0"))
+                | _ -> x, h0
+        // PyTorch's text first, then what this layer accepts.
+        let accepts () =
+            sprintf " (RNN(%d→%d) expects input %s or unbatched (L, %d), got %s)" inputSize hidden
+                (if batchFirst then sprintf "(N, L, %d)" inputSize else sprintf "(L, N, %d)" inputSize) inputSize (shp x.Shape)
+        if x3.Dim <> 3 then raise (ShapeException(sprintf "input must have 3 dimensions, got %d%s" x3.Dim (accepts ()), "x"))
+        if x3.Shape.[2] <> inputSize then
+            raise (ShapeException(sprintf "input.size(-1) must be equal to input_size. Expected %d, got %d%s" inputSize x3.Shape.[2] (accepts ()), "x"))
+        let batch = x3.Shape.[batchDim]
+        let expectedH = [| dirs * numLayers; batch; hidden |]
+        let hx =
+            match hx with
+            | Some h ->
+                if h.Shape <> expectedH then
+                    raise (ShapeException(sprintf "Expected hidden size (%s), got [%s]" (String.Join(", ", expectedH)) (String.Join(", ", h.Shape)), "h0"))
+                h
+            | None -> zerosOn x expectedH
+        let seq = if batchFirst then x3.Transpose(0, 1) else x3
+        let steps = seq.Shape.[0]
+        if steps = 0 then raise (ShapeException("Expected sequence length to be larger than 0 in RNN", "x"))
+        let finals = Array.zeroCreate (dirs * numLayers)
+        let mutable input = seq
+        for l in 0 .. numLayers - 1 do
+            let direction d =
+                let sfx = sprintf "_l%d%s" l (if d = 1 then "_reverse" else "")
+                let whh, bhh = field ("weight_hh" + sfx) p, tryField ("bias_hh" + sfx) p
+                // The input projection of the whole sequence is one product, as in PyTorch's CPU layer.
+                let xw = Functional.linear (field ("weight_ih" + sfx) p) (tryField ("bias_ih" + sfx) p) input
+                let mutable h = hx.Select(0, l * dirs + d)
+                let outs = Array.zeroCreate steps
+                for i in 0 .. steps - 1 do
+                    let t = if d = 0 then i else steps - 1 - i
+                    h <- rnnStep act whh bhh h (xw.Select(0, t))
+                    outs.[t] <- h
+                finals.[l * dirs + d] <- h
+                Shapes.stack 0 outs
+            let out = if dirs = 2 then Shapes.cat 2 [| direction 0; direction 1 |] else direction 0
+            input <- if mode.Training && dropout > 0.0 && l < numLayers - 1 then Functional.dropout mode.Generator dropout true out else out
+        let hn = Shapes.stack 0 finals
+        let output = if batchFirst then input.Transpose(0, 1) else input
+        if batched then output, hn
+        else output.Reshape [| steps; dirs * hidden |], hn.Reshape [| dirs * numLayers; hidden |]
+
+    /// The tanh RNN over a sequence (layers and directions read from the parameter names): input (L, Hin) or
+    /// (L, N, Hin) ((N, L, Hin) when batchFirst), hidden state h0 (or zeros); returns every step's hidden
+    /// state and the last one.
     let rnnForward (p: Params) (batchFirst: bool) (h0: Tensor option) (x: Tensor) : Tensor * Tensor =
-        let wih, whh = field "weight_ih_l0" p, field "weight_hh_l0" p
-        let bih, bhh = tryField "bias_ih_l0" p, tryField "bias_hh_l0" p
-        let hidden = whh.Shape.[0]
-        let unbatched = x.Dim = 2
-        let seqDim = if batchFirst && not unbatched then 1 else 0
-        let steps = x.Shape.[seqDim]
-        let hShape = if unbatched then [| hidden |] else [| x.Shape.[1 - seqDim]; hidden |]
-        let mutable h = match h0 with Some h -> h | None -> Creation.zeros hShape x.Dtype
-        let outs = Array.zeroCreate steps
-        for t in 0 .. steps - 1 do
-            h <- Functional.rnnCell wih whh bih bhh h (x.Select(seqDim, t))
-            outs.[t] <- h
-        Shapes.stack seqDim outs, h
+        let names = match p with Params.Group cs -> cs |> Array.map fst | _ -> [||]
+        let layers = names |> Array.filter (fun n -> n.StartsWith "weight_ih_l" && not (n.EndsWith "_reverse")) |> Array.length
+        let bi = names |> Array.exists (fun n -> n.EndsWith "_reverse")
+        rnnForwardFull layers "tanh" batchFirst 0.0 bi Mode.Eval p h0 x
+
+    /// `nn.RNN(inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional)`; as a
+    /// layer it returns the output sequence (`rnnForwardFull` also gives h_n and takes h0).
+    let rnnFull (inputSize: int) (hidden: int) (numLayers: int) (nonlinearity: string) (bias: bool) (batchFirst: bool)
+                (dropout: float) (bidirectional: bool) : Layer =
+        if inputSize < 0 then raise (ArgumentOutOfRangeException("inputSize", sprintf "RNN: input_size must be non-negative, got %d" inputSize))
+        if hidden < 1 then raise (ArgumentOutOfRangeException("hiddenSize", sprintf "RNN: hidden_size must be positive, got %d" hidden))
+        if numLayers < 1 then raise (ArgumentOutOfRangeException("numLayers", sprintf "RNN: num_layers must be positive, got %d" numLayers))
+        if not (dropout >= 0.0 && dropout <= 1.0) then
+            raise (ArgumentOutOfRangeException("dropout", sprintf "dropout should be a number in range [0, 1] representing the probability of an element being zeroed (got %s)" (PyFormat.floatRepr dropout)))
+        rnnActivation "RNN" nonlinearity |> ignore
+        let layout = rnnParameterLayout inputSize hidden numLayers bias bidirectional
+        let run mode p s (x: Tensor) = fst (rnnForwardFull numLayers nonlinearity batchFirst dropout bidirectional mode p None x), s
+        { LayerName = "RNN"; ExtraText = ModuleFormat.rnnExtra inputSize hidden 0 numLayers bias batchFirst dropout bidirectional
+          ChildLayers = [||]; KernelInfo = NoKernel; InitFn = rnnInit hidden (List.map fst layout) (List.map snd layout)
+          BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 
     /// `nn.RNN(inputSize, hiddenSize)` with one layer and tanh; as a layer it returns the output sequence.
     let rnnWith (inputSize: int) (hidden: int) (bias: bool) (batchFirst: bool) : Layer =
-        if inputSize < 0 then raise (ArgumentOutOfRangeException("inputSize", sprintf "RNN: input_size must be non-negative, got %d" inputSize))
-        if hidden < 1 then raise (ArgumentOutOfRangeException("hiddenSize", sprintf "RNN: hidden_size must be positive, got %d" hidden))
-        let names = [ "weight_ih_l0"; "weight_hh_l0" ] @ (if bias then [ "bias_ih_l0"; "bias_hh_l0" ] else [])
-        let shapes = [ [| hidden; inputSize |]; [| hidden; hidden |] ] @ (if bias then [ [| hidden |]; [| hidden |] ] else [])
-        let run _ p s (x: Tensor) =
-            let xs = x.Shape
-            if not ((xs.Length = 2 || xs.Length = 3) && xs.[xs.Length - 1] = inputSize) then
-                raise (ShapeException(sprintf "RNN(%d→%d) expects input (L, N, %d) or unbatched (L, %d), got %s" inputSize hidden inputSize inputSize (shp xs)))
-            fst (rnnForward p batchFirst None x), s
-        { LayerName = "RNN"; ExtraText = ModuleFormat.rnnExtra inputSize hidden 0 1 bias batchFirst 0.0 false
-          ChildLayers = [||]; KernelInfo = NoKernel; InitFn = rnnInit hidden names shapes; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
+        rnnFull inputSize hidden 1 "tanh" bias batchFirst 0.0 false
 
     /// `nn.RNN(inputSize, hiddenSize)`.
     let rnn (inputSize: int) (hidden: int) : Layer = rnnWith inputSize hidden true false

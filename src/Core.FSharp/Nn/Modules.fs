@@ -169,25 +169,61 @@ type MaxPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: i
 type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
     inherit ModuleOfLayer(Layer.avgPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding)
 
-/// `nn.RNNCell(input_size, hidden_size, bias=True)` with tanh; parameters drawn from `generator` (null: global).
+/// `nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh')`; parameters drawn from `generator`
+/// (null: global). `Call` starts from a zero hidden state; `Step` takes one.
 type RNNCell(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
+             [<Optional; DefaultParameterValue("tanh")>] nonlinearity: string,
              [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
-    inherit ModuleOfLayer(Layer.rnnCellWith inputSize hiddenSize bias, generator)
-    /// One step from hidden state h: tanh(x Wihᵀ + bih + h Whhᵀ + bhh).
+    inherit ModuleOfLayer(Layer.rnnCellOf inputSize hiddenSize bias nonlinearity, generator)
+    /// A tanh cell whose parameters are drawn from `generator`.
+    new(inputSize: int, hiddenSize: int, bias: bool, generator: Generator) = RNNCell(inputSize, hiddenSize, bias, "tanh", generator)
+    /// Input width.
+    member _.InputSize = inputSize
+    /// Hidden width.
+    member _.HiddenSize = hiddenSize
+    /// "tanh" or "relu".
+    member _.Nonlinearity = nonlinearity
+    /// One step from hidden state h (null for zeros): act(x Wihᵀ + bih + h Whhᵀ + bhh), PyTorch's `cell(x, h)`.
     member this.Step(x: Tensor, h: Tensor) : Tensor =
-        let p = this.CurrentParams()
-        Functional.rnnCell (Layer.field "weight_ih" p) (Layer.field "weight_hh" p) (Layer.tryField "bias_ih" p) (Layer.tryField "bias_hh" p) h x
+        Layer.rnnCellForward nonlinearity (this.CurrentParams()) (if isNull (box h) then None else Some h) x
 
-/// `nn.RNN(input_size, hidden_size, bias=True, batch_first=False)`, one layer, tanh. `Call` returns the
-/// output sequence; `ForwardWithHidden` also takes h0 and returns the last hidden state. Parameters are drawn
-/// from `generator` (null: the global generator).
-type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
+/// `nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0.0,
+/// bidirectional=False)`. `Call` returns the output sequence; `ForwardWithHidden` also takes h0 and returns
+/// (output, h_n) as PyTorch's `rnn(x, h0)`. Parameters are drawn from `generator` (null: the global generator),
+/// and so is the dropout between layers in training.
+type RNN(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(1)>] numLayers: int,
+         [<Optional; DefaultParameterValue("tanh")>] nonlinearity: string,
+         [<Optional; DefaultParameterValue(true)>] bias: bool,
          [<Optional; DefaultParameterValue(false)>] batchFirst: bool,
+         [<Optional; DefaultParameterValue(0.0)>] dropout: float,
+         [<Optional; DefaultParameterValue(false)>] bidirectional: bool,
          [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
-    inherit ModuleOfLayer(Layer.rnnWith inputSize hiddenSize bias batchFirst, generator)
-    /// (output, h_n) from an optional initial hidden state (null for zeros).
+    inherit ModuleOfLayer(Layer.rnnFull inputSize hiddenSize numLayers nonlinearity bias batchFirst dropout bidirectional, generator)
+    do
+        // PyTorch warns (not fails) when dropout cannot act: it only runs between layers.
+        if dropout > 0.0 && numLayers = 1 then
+            Diagnostics.Trace.TraceWarning(
+                sprintf "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=%s and num_layers=%d"
+                    (PyFormat.floatRepr dropout) numLayers)
+    /// Input width.
+    member _.InputSize = inputSize
+    /// Hidden width.
+    member _.HiddenSize = hiddenSize
+    /// Number of stacked layers.
+    member _.NumLayers = numLayers
+    /// "tanh" or "relu".
+    member _.Nonlinearity = nonlinearity
+    /// True when inputs and outputs are (N, L, H).
+    member _.BatchFirst = batchFirst
+    /// Dropout probability between layers (training only).
+    member _.Dropout = dropout
+    /// True when each layer also runs backwards over the sequence.
+    member _.Bidirectional = bidirectional
+    /// (output, h_n) from an optional initial hidden state (null for zeros), PyTorch's `rnn(x, h0)`.
     member this.ForwardWithHidden(x: Tensor, h0: Tensor) : struct (Tensor * Tensor) =
-        let y, h = Layer.rnnForward (this.CurrentParams()) batchFirst (if isNull (box h0) then None else Some h0) x
+        let mode = { Training = this.Training; Generator = this.Generator }
+        let y, h = Layer.rnnForwardFull numLayers nonlinearity batchFirst dropout bidirectional mode (this.CurrentParams())
+                                        (if isNull (box h0) then None else Some h0) x
         struct (y, h)
 
 /// `nn.Sequential(m0, m1, ...)`: children named 0, 1, ..., applied in order.
