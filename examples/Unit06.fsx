@@ -181,7 +181,7 @@ let shuffledBatches (xs: Tensor, ys: Tensor) =
     [| for i in 0 .. 1000 / 32 - 1 -> Tensor.narrow 0 (i * 32) 32 xs, Tensor.narrow 0 (i * 32) 32 ys |], (xs, ys)
 let pairs = tensorOfRows xTrain |> Tensor.unsqueeze 1, tensorOfRows yTrain |> Tensor.unsqueeze 1
 let lowpassTrained, (xShuffled, yShuffled), manualAverages = train learnableLowpass lowpassInit 50 pairs shuffledBatches
-report.Figure(fun () -> Figures.lossCurve [ "average loss per epoch (manual batches)", manualAverages ])
+report.Figure(fun () -> Figures.lossCurve [ ("average loss per epoch (manual batches)", manualAverages) ])
 
 report.Heading "The learned filter and its effect on new data"
 report.Figure(fun () -> SignalFigures.kernelStem "Learned Filter Kernel" (floats (Layer.field "weight" lowpassTrained)))
@@ -215,7 +215,7 @@ let loaderBatches (loader: DataLoader<Tensor[]>) = [| for b in loader -> b[0], b
 let loader = DataLoader<Tensor[]>(dataset, batchSize = 32, shuffle = true)
 Tensor.manualSeed 0L
 let _, _, loaderAverages = train learnableLowpass (Layer.init Generator.Default learnableLowpass) 50 loader loaderBatches
-report.Figure(fun () -> Figures.lossCurve [ "average loss per epoch (DataLoader)", loaderAverages ])
+report.Figure(fun () -> Figures.lossCurve [ ("average loss per epoch (DataLoader)", loaderAverages) ])
 
 // ================================================================== Exercise 1
 report.Heading "Exercise 1: convolution for smoothing and edge detection"
@@ -277,7 +277,7 @@ let learnableHighpass = Layer.conv1dWith 1 1 21 1 (Explicit [| 10 |]) 1 1 false 
 Tensor.manualSeed 0L
 let highpassTrained, _, highpassAverages =
     train learnableHighpass (Layer.init Generator.Default learnableHighpass) 50 ex3Loader loaderBatches
-report.Figure(fun () -> Figures.lossCurve [ "average loss per epoch (high-pass)", highpassAverages ])
+report.Figure(fun () -> Figures.lossCurve [ ("average loss per epoch (high-pass)", highpassAverages) ])
 report.Figure(fun () -> SignalFigures.kernelStem "Learned Filter Kernel" (floats (Layer.field "weight" highpassTrained)))
 let tTest3, xTest3, yTest3 = Unit06Data.generateSineSuperposition 256 7
 let yPred3 = predictRows learnableHighpass highpassTrained xTest3
