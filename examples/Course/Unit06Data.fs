@@ -26,6 +26,23 @@ module Unit06Data =
                 x, yHigh)
         t, Array.map fst pairs, Array.map snd pairs
 
+/// The notebook's own recipe (cell 26's generate_sine_wave): a sine with frequency in [0, 8] Hz and phase
+/// in [0, 1] cycles, plus Gaussian noise with a standard deviation drawn from [0.2, 1]; returns t, X (noisy), Y (clean).
+module Unit06Notebook =
+    /// generate_sine_wave(len_signal, num_pairs), drawing from NumPy's global legacy generator.
+    let generateSineWave (lenSignal: int) (numPairs: int) : float[] * float[][] * float[][] =
+        let r = NumpyRandomState.Default
+        let t = NumPy.linspace 0.0 1.0 lenSignal true
+        let pairs =
+            Array.init numPairs (fun _ ->
+                let freq = r.Uniform(0.0, 8.0)
+                let phase = r.Uniform(0.0, 1.0)
+                let noiseStd = r.Uniform(0.2, 1.0)
+                let y = t |> Array.map (fun ti -> Math.Sin(2.0 * Math.PI * (freq * ti - phase)))
+                let noise = r.Normal(0.0, noiseStd, lenSignal)
+                Array.map2 (+) y noise, y)
+        t, Array.map fst pairs, Array.map snd pairs
+
 /// The unit's data sets for C#.
 [<AbstractClass; Sealed>]
 type Unit06Datasets private () =
