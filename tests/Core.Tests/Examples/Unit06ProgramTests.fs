@@ -15,8 +15,8 @@ let private runUnit06 (args: string) = runExample "Unit06.CSharp" "Unit06" args
 
 let private golden () = File.ReadAllText(TestData.path "unit06_printed.txt").Replace("\r\n", "\n")
 
-/// Every line equals PyTorch's: the batched trainings (cells 28 and 36, exercise 3) print six digits of
-/// losses that agree to about 1e-7 relative (README, "Beyond the unit"), far below the printed precision.
+/// Every line equals PyTorch's, the batched trainings' losses included (their Conv1d follows oneDNN's order,
+/// see Unit06TrainingTests).
 let private compareWithUnit06Golden (actual: string) =
     let a = actual.TrimEnd('\n').Split('\n')
     let g = (golden ()).TrimEnd('\n').Split('\n')
