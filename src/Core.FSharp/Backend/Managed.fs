@@ -292,7 +292,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let nb, cin, len = shape.[0], shape.[1], shape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
-        if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
+        if typeof<'T> = typeof<float32> && Conv1d.followsOneDnn nb cin cout len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.oneDnnForward32 (box data :?> float32[], box w :?> float32[], nb, len, k, padding)) :?> 'T[], [| nb; cout; lout |]) :> RawTensor
+        elif stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
             RawFloat<'T>(Conv1d.vectorised (data, w, nb, cin, len, cout, k, padding), [| nb; cout; lout |]) :> RawTensor
         else
             RawFloat<'T>(Conv1d.forward (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), [| nb; cout; lout |]) :> RawTensor
@@ -309,7 +311,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let nb, cin, len = input.Shape.[0], input.Shape.[1], input.Shape.[2]
         let cout, cpg, k = weightShape.[0], weightShape.[1], weightShape.[2]
         let lout = shape.[2]
-        if stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
+        if typeof<'T> = typeof<float32> && Conv1d.followsOneDnnGemmGradWeight nb cin cout len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.oneDnnGradWeight32 (box data :?> float32[], box x :?> float32[], nb, len, k, padding)) :?> 'T[], weightShape) :> RawTensor
+        elif stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
             RawFloat<'T>(Conv1d.gradWeightVectorised (data, x, nb, cin, len, cout, k, padding), weightShape) :> RawTensor
         else
             RawFloat<'T>(Conv1d.gradWeight (data, x, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), weightShape) :> RawTensor

@@ -55,6 +55,89 @@ module internal Conv1d =
                     ol <- ol + 1
         r
 
+    /// Whether PyTorch 1.13 (Debian's build, oneDNN 2.6.3) runs this float32 convolution through oneDNN for the
+    /// one case reproduced here: one input and one output channel, stride 1, no dilation. Its dispatch
+    /// (ConvParams::use_mkldnn on the (N, 1, 1, L) view) picks oneDNN from batch 2 on, or for more than 20480
+    /// input values; a 1-tap kernel also needs a batch of 16 (or more than one thread, which is not modelled).
+    let followsOneDnn (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        cin = 1 && cout = 1 && groups = 1 && stride = 1 && dilation = 1
+        && (nb > 1 || nb * len > 20480) && (k <> 1 || nb >= 16)
+
+    /// oneDNN's forward for `followsOneDnn` shapes (jit:avx512_core direct convolution): every output is a chain of
+    /// fused multiply-adds over the taps in order, from zero (padding taps add exact zeros).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let oneDnnForward32 (data: float32[], w: float32[], nb: int, len: int, k: int, padding: int) : float32[] =
+        let lp = len + 2 * padding
+        let lout = lp - k + 1
+        let xp = padRows (data, nb, len, padding, 0)
+        let r : float32[] = Array.zeroCreate (nb * lout)
+        let vw = Vector256<float32>.Count
+        for b in 0 .. nb - 1 do
+            let xb = b * lp
+            let ro = b * lout
+            let mutable ol = 0
+            if X86.Fma.IsSupported then
+                while ol + vw <= lout do
+                    let mutable acc = Vector256<float32>.Zero
+                    for kk in 0 .. k - 1 do
+                        acc <- X86.Fma.MultiplyAdd(Vector256.Create<float32>(ReadOnlySpan<float32>(xp, xb + ol + kk, vw)), Vector256.Create(w.[kk]), acc)
+                    acc.CopyTo(Span<float32>(r, ro + ol, vw))
+                    ol <- ol + vw
+            while ol < lout do
+                let mutable acc = 0.0f
+                for kk in 0 .. k - 1 do acc <- MathF.FusedMultiplyAdd(xp.[xb + ol + kk], w.[kk], acc)
+                r.[ro + ol] <- acc
+                ol <- ol + 1
+        r
+
+    /// The sum oneDNN's transposed gemv kernel (jit_avx_gemv_t_f32) forms for one dot product of `n` terms
+    /// a[ai + p]·x[xi + p]: blocks of 16 terms feed 8 lanes by fused multiply-adds (lane l takes the terms
+    /// p ≡ l mod 8), then a remainder of 8, 4, 2 and 1 terms in fresh lanes; each block's lanes are reduced as
+    /// ((l0 + l1) + (l4 + l5)) + ((l2 + l3) + (l6 + l7)) and added to y (one rounding each).
+    let private gemvTDot (a: float32[]) (ai: int) (x: float32[]) (xi: int) (n: int) (y: float32) : float32 =
+        let lanes : float32[] = Array.zeroCreate 8
+        let reduce () =
+            let h0 = lanes.[0] + lanes.[1]
+            let h1 = lanes.[2] + lanes.[3]
+            let h2 = lanes.[4] + lanes.[5]
+            let h3 = lanes.[6] + lanes.[7]
+            (h0 + h2) + (h1 + h3)
+        let mutable y = y
+        let main = n / 16 * 16
+        if main > 0 then
+            for p in 0 .. main - 1 do
+                let l = p &&& 7
+                lanes.[l] <- MathF.FusedMultiplyAdd(x.[xi + p], a.[ai + p], lanes.[l])
+            y <- y + reduce ()
+        let mutable p = main
+        let mutable ux = 8
+        while ux > 0 do
+            if (n - main) &&& ux <> 0 then
+                Array.Clear lanes
+                for l in 0 .. ux - 1 do lanes.[l] <- MathF.FusedMultiplyAdd(x.[xi + p + l], a.[ai + p + l], 0.0f)
+                y <- y + reduce ()
+                p <- p + ux
+            ux <- ux >>> 1
+        y
+
+    /// Whether oneDNN computes the weight gradient of a `followsOneDnn` convolution with x64:gemm:jit, the
+    /// implementation reproduced by `oneDnnGradWeight32`: from 15 taps on (measured with DNNL_VERBOSE on an
+    /// AVX-512 CPU); shorter kernels go to jit:avx512_core, whose order is not reproduced.
+    let followsOneDnnGemmGradWeight (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        followsOneDnn nb cin cout len k stride dilation groups && k >= 15
+
+    /// oneDNN's weight gradient for `followsOneDnnGemmGradWeight` shapes (x64:gemm:jit): per batch element,
+    /// im2col and a transposed gemv whose dot products (`gemvTDot`) are added to the gradient, element by element.
+    let oneDnnGradWeight32 (gy: float32[], x: float32[], nb: int, len: int, k: int, padding: int) : float32[] =
+        let lp = len + 2 * padding
+        let lout = lp - k + 1
+        let xp = padRows (x, nb, len, padding, 0)
+        let r : float32[] = Array.zeroCreate k
+        for b in 0 .. nb - 1 do
+            for kk in 0 .. k - 1 do
+                r.[kk] <- gemvTDot xp (b * lp + kk) gy (b * lout) lout (if b = 0 then 0.0f else r.[kk])
+        r
+
     /// Any stride, padding, dilation and groups; the result is (nb, cout, lout).
     let forward<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
             (data: 'T[], w: 'T[], nb: int, cin: int, len: int, cout: int, cpg: int, k: int, lout: int,
