@@ -87,6 +87,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 if p = 2.0 then Loops.map (fun (x: 'T) -> x * x) data
                 elif p = 1.0 then Array.copy data
                 elif p = 0.5 then Loops.map (fun x -> 'T.Sqrt x) data
+                // PyTorch's CPU pow special-cases these exponents (x*x*x, rsqrt as 1/sqrt).
+                elif p = 3.0 then Loops.map (fun (x: 'T) -> let sq: 'T = x * x in sq * x) data
+                elif p = -0.5 then (let one = 'T.One in Loops.map (fun (x: 'T) -> one / 'T.Sqrt x) data)
                 else Loops.map (fun x -> 'T.Pow(x, pv)) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: parametrised kernel %A" k))
         RawFloat<'T>(f, shape) :> RawTensor
