@@ -222,6 +222,8 @@ module Elementwise =
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Max, rb)
             member _.JvpA(a, b, da, _) = da * weights a b
             member _.JvpB(a, b, db, _) = db * weights b a
+            // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
+            override _.JvpBoth(a, b, da, db, _) = db + weights a b * (da - db)
             member _.VjpA(a, b, _, g) = g * weights a b
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
@@ -236,6 +238,8 @@ module Elementwise =
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Min, rb)
             member _.JvpA(a, b, da, _) = da * weights a b
             member _.JvpB(a, b, db, _) = db * weights b a
+            // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
+            override _.JvpBoth(a, b, da, db, _) = db + weights a b * (da - db)
             member _.VjpA(a, b, _, g) = g * weights a b
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
@@ -248,11 +252,14 @@ module Elementwise =
 
     /// The angle of the point (b, a): atan(a / b) in the right quadrant (PyTorch's `atan2(input, other)`).
     let atan2 (a: Tensor) (b: Tensor) =
-        // d/da = b / (a² + b²), d/db = -a / (a² + b²).
+        // d/da = b / (a² + b²), d/db = -a / (a² + b²). PyTorch's backward multiplies by the reciprocal of
+        // a² + b², its forward formula divides (b·da - a·db) by it.
         let denom (a: Tensor) (b: Tensor) = a * a + b * b
+        let recip (a: Tensor) (b: Tensor) = reciprocal (denom a b)
         Tensor.ApplyBinary({ new BinaryOp("Atan2Backward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Atan2, rb)
-            member _.JvpA(a, b, da, _) = da * b / denom a b
-            member _.JvpB(a, b, db, _) = -(db * a / denom a b)
-            member _.VjpA(a, b, _, g) = g * b / denom a b
-            member _.VjpB(a, b, _, g) = -(g * a / denom a b) }, asFloat a, asFloat b)
+            member _.JvpA(a, b, da, _) = b * da / denom a b
+            member _.JvpB(a, b, db, _) = -(a * db) / denom a b
+            override _.JvpBoth(a, b, da, db, _) = (b * da - a * db) / denom a b
+            member _.VjpA(a, b, _, g) = g * b * recip a b
+            member _.VjpB(a, b, _, g) = g * -a * recip a b }, asFloat a, asFloat b)

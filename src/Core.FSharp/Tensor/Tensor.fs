@@ -509,7 +509,17 @@ type Tensor =
             let lead = ts.Length - shape.Length
             let dims = [| for i in 0 .. ts.Length - 1 do
                             if i < lead || (shape.[i - lead] = 1 && ts.[i] <> 1) then yield i |]
-            let s = t.Sum(dims, true)
+            // PyTorch's CPU reduction sums the innermost run of reduced dims as rows, then adds those rows
+            // into the output one outer run after another; summing run by run, innermost first, rounds alike.
+            let runs = ResizeArray<int[]>()
+            let mutable i = dims.Length - 1
+            while i >= 0 do
+                let mutable j = i
+                while j > 0 && dims.[j - 1] = dims.[j] - 1 do j <- j - 1
+                runs.Add(dims.[j .. i])
+                i <- j - 1
+            let mutable s = t
+            for run in runs do s <- s.Sum(run, true)
             s.Reshape(shape)
 
     // ---------------------------------------------------------------- shape
