@@ -118,25 +118,58 @@ let private ops : Map<string, JsonElement -> Tensor[] -> Tensor> =
         "avg_pool1d", unary (fun c x -> Convolution.avgPool1d (pi c "k") (pi c "stride") (pi c "padding") x)
     ]
 
-/// Ops whose managed derivatives cannot match PyTorch's bits, with the measured worst ulp distance; the cause is in
-/// the README's precision section.
-let private tolerance : Map<string, int64> = Map.empty
+/// Ops whose managed values or derivatives do not match PyTorch's bits, with the measured worst ulp distance and
+/// an absolute difference below which elements are not counted (0: every element counts). The causes are in the
+/// README's "Derivatives, bit for bit" section.
+let private tolerance : Map<string, int64 * float> =
+    Map.ofList [
+        // Forward kernels that are not PyTorch's (tan, erf, sinh, cosh, atan, asin, acos, pow with a non-integer
+        // exponent): .NET's float math differs from glibc/SLEEF in the last ulp, and the derivative inherits it.
+        "tan", (4L, 0.0)
+        "erf", (1L, 0.0)
+        "sinh", (1L, 0.0)
+        "cosh", (2L, 0.0)
+        "atan", (1L, 0.0)
+        "asin", (1L, 0.0)
+        "acos", (1L, 0.0)
+        "pow_scalar", (2L, 0.0)
+        // PyTorch's scalar tail (fewer than 8 elements left) calls glibc's expf where our exp is SLEEF's.
+        "softplus", (1L, 0.0)
+        // gelu is composed from erf; PyTorch's fused kernel (vectorised erf, one pdf term) rounds otherwise, and
+        // where it gives an exact 0 the composition leaves a residue below 1e-12.
+        "gelu", (365L, 1e-12)
+        // The JVP of a 0-dim tensor times or over a Python scalar; cause not pinned down.
+        "mul_scalar", (1L, 0.0)
+        "div_scalar", (1L, 0.0)
+        // std = sqrt(var) rounds twice; PyTorch takes the square root of the double variance before rounding.
+        "std", (1L, 0.0)
+        // Composed from exp, sum and divide; PyTorch's fused kernels sum with 8-lane vector trees.
+        "softmax", (4792L, 0.0)
+        "log_softmax", (29L, 0.0)
+        // Summation order: the blocked matmul kernel, and reductions over two or more non-adjacent runs.
+        "matmul", (4L, 0.0)
+        "expand", (4L, 0.0)
+        "repeat", (6L, 0.0)
+        // PyTorch's conv1d goes through mkldnn/im2col with its own accumulation order.
+        "conv1d", (655L, 0.0)
+    ]
 
-/// The worst ulp distance between our values and PyTorch's, with the first offending element.
-let private compare (ours: float32[]) (theirs: float32[]) =
+/// The worst ulp distance between our values and PyTorch's (ignoring differences up to `floor`), with the element.
+let private compareAbove (floor: float) (ours: float32[]) (theirs: float32[]) =
     if ours.Length <> theirs.Length then Int64.MaxValue, sprintf "length %d vs %d" ours.Length theirs.Length
     else
         let mutable worst = 0L
         let mutable where = ""
         for i in 0 .. ours.Length - 1 do
-            let d = ulp ours.[i] theirs.[i]
+            let d = if abs (float ours.[i] - float theirs.[i]) <= floor then 0L else ulp ours.[i] theirs.[i]
             if d > worst then
                 worst <- d
                 where <- sprintf "[%d] ours %.9g (0x%08x) torch %.9g (0x%08x)" i ours.[i] (BitConverter.SingleToUInt32Bits ours.[i]) theirs.[i] (BitConverter.SingleToUInt32Bits theirs.[i])
         worst, where
 
 /// Runs one case in both modes: (what, worst ulp, detail) per compared array.
-let private runCase (c: JsonElement) =
+let private runCase (floor: float) (c: JsonElement) =
+    let compare = compareAbove floor
     let f = ops.[c.GetProperty("op").GetString()] c
     let inputs = [| for e in c.GetProperty("inputs").EnumerateArray() -> shapeOf e, f32s (e.GetProperty("bits").GetString()) |]
     let value = c.GetProperty "value"
@@ -168,11 +201,11 @@ let private runCase (c: JsonElement) =
     results
 
 
-let private report (op: string) =
+let private report (floor: float) (op: string) =
     let cases = [ for c in data.Force().GetProperty("cases").EnumerateArray() do if c.GetProperty("op").GetString() = op then c ]
     [ for i, c in List.indexed cases do
         let shapes = [ for e in c.GetProperty("inputs").EnumerateArray() -> sprintf "%A" (shapeOf e) ] |> String.concat " "
-        for what, w, d in runCase c -> (i, shapes, what, w, d) ]
+        for what, w, d in runCase floor c -> (i, shapes, what, w, d) ]
 
 let private opNames =
     [ for c in (TestData.json "derivatives.json").GetProperty("cases").EnumerateArray() -> c.GetProperty("op").GetString() ] |> List.distinct
@@ -182,10 +215,16 @@ let tests =
     testList "DerivativeVectors" [
         yield testCase "every op of the generator has an engine call" <| fun () ->
             Expect.isEmpty (opNames |> List.filter (fun o -> not (ops.ContainsKey o))) "ops without a mapping"
+        yield testCase "every tolerance is the measured worst case (a fix must tighten it)" <| fun () ->
+            let loose =
+                [ for KeyValue(op, (bound, floor)) in tolerance do
+                    let worst = report floor op |> List.map (fun (_, _, _, w, _) -> w) |> List.fold max 0L
+                    if worst <> bound then yield sprintf "%s: allowed %d ulp, measured %d" op bound worst ]
+            Expect.isEmpty loose (sprintf "tolerances that no longer match the measurement: %s" (String.concat "; " loose))
         for op in opNames do
           yield testCase op <| fun () ->
-                let bound = defaultArg (tolerance.TryFind op) 0L
-                let bad = report op |> List.filter (fun (_, _, _, w, _) -> w > bound)
+                let bound, floor = defaultArg (tolerance.TryFind op) (0L, 0.0)
+                let bad = report floor op |> List.filter (fun (_, _, _, w, _) -> w > bound)
                 if not bad.IsEmpty then
                     let worst = bad |> List.map (fun (_, _, _, w, _) -> w) |> List.max
                     let lines = bad |> List.truncate 8 |> List.map (fun (i, s, what, w, d) -> sprintf "  case %d (%s) %s: %d ulp %s" i s what w d)
