@@ -61,12 +61,13 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | UnaryKind.Ceil -> Loops.map (fun x -> 'T.Ceiling x) data
             | UnaryKind.Round -> Loops.map (fun (x: 'T) -> 'T.Round(x, MidpointRounding.ToEven)) data
             | UnaryKind.Trunc -> Loops.map (fun x -> 'T.Truncate x) data
-            | UnaryKind.Log1p -> Loops.map (fun x -> 'T.LogP1 x) data
-            | UnaryKind.Expm1 -> Loops.map (fun x -> 'T.ExpM1 x) data
+            // .NET's LogP1/ExpM1 form 1 + x and e^x - 1 literally, losing every digit of a tiny result.
+            | UnaryKind.Log1p -> Loops.map (fun (x: 'T) -> c (Special.log1p (Double.CreateTruncating x))) data
+            | UnaryKind.Expm1 -> Loops.map (fun (x: 'T) -> c (Special.expm1 (Double.CreateTruncating x))) data
             | UnaryKind.Square -> Loops.map (fun (x: 'T) -> x * x) data
             | UnaryKind.Reciprocal -> Loops.map (fun (x: 'T) -> one / x) data
             | UnaryKind.Erf -> Loops.map (fun (x: 'T) -> c (Special.erf (Double.CreateTruncating x))) data
-            | UnaryKind.Softplus -> Loops.map (fun (x: 'T) -> if gt x (c 20.0) then x else 'T.LogP1('T.Exp x)) data
+            | UnaryKind.Softplus -> Loops.map (fun (x: 'T) -> if gt x (c 20.0) then x else c (Special.log1p (Double.CreateTruncating ('T.Exp x)))) data
             | UnaryKind.StepPositive -> Loops.map (fun (x: 'T) -> if gt x 'T.Zero then one else 'T.Zero) data
             | UnaryKind.Atan -> Loops.map (fun x -> 'T.Atan x) data
             | UnaryKind.Asin -> Loops.map (fun x -> 'T.Asin x) data
@@ -87,6 +88,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 if p = 2.0 then Loops.map (fun (x: 'T) -> x * x) data
                 elif p = 1.0 then Array.copy data
                 elif p = 0.5 then Loops.map (fun x -> 'T.Sqrt x) data
+                // PyTorch's CPU pow special-cases these exponents (x*x*x, rsqrt as 1/sqrt).
+                elif p = 3.0 then Loops.map (fun (x: 'T) -> let sq: 'T = x * x in sq * x) data
+                elif p = -0.5 then (let one = 'T.One in Loops.map (fun (x: 'T) -> one / 'T.Sqrt x) data)
                 else Loops.map (fun x -> 'T.Pow(x, pv)) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: parametrised kernel %A" k))
         RawFloat<'T>(f, shape) :> RawTensor

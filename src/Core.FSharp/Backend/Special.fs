@@ -42,3 +42,20 @@ module Special =
                     i <- i + 1
                 let erfc = exp (-ax * ax) / sqrt Math.PI / f
                 if x > 0.0 then 1.0 - erfc else erfc - 1.0
+
+    /// log(1 + x) without the cancellation of forming 1 + x first (for |x| tiny, log1p x = x); accurate to a
+    /// few double ulps, so a float32 result rounds like a correctly rounded one.
+    let log1p (x: float) =
+        let u = 1.0 + x
+        if u = 1.0 || Double.IsInfinity u then (if u = 1.0 then x else log u)
+        else log u * (x / (u - 1.0))
+
+    /// e^x - 1 without the cancellation of subtracting 1 from e^x.
+    let expm1 (x: float) =
+        if abs x < 1e-5 then x + 0.5 * x * x + x * x * x / 6.0
+        else
+            let u = exp x
+            if u = 1.0 then x
+            elif Double.IsInfinity u then u
+            elif u - 1.0 = -1.0 then -1.0
+            else (u - 1.0) * (x / log u)

@@ -23,6 +23,40 @@ module Elementwise =
         if isNull (box x) then raise (ArgumentNullException("x", "elementwise op: the input tensor is null"))
         if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
 
+    /// The input as a float tensor, refusing null under the op's name.
+    let private input (op: string) (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", sprintf "%s: the input tensor is null" op))
+        asFloat x
+
+    /// A derivative evaluated per element in one pass, the way PyTorch's CPU backward kernels round (their
+    /// vectorised a*b+c compiles to one fused multiply-add). It runs when the direction `d` and the saved
+    /// values are constants on the managed backend; a traced `d` (higher order) or another backend takes
+    /// the differentiable `composite` formula, which is the same derivative up to rounding.
+    let internal perElement (d: Tensor) (saved: Tensor[]) (f32: float32 -> float32 -> float32 -> float32) (f64: float -> float -> float -> float) (composite: unit -> Tensor) =
+        let plain = match d with TC _ -> saved |> Array.forall (fun s -> match s with TC _ -> true | _ -> false) | _ -> false
+        let rd = d.Raw
+        if not plain || not (rd.Backend :? ManagedBackend) || saved.Length < 1 || saved.Length > 2
+           || saved |> Array.exists (fun s -> not (Shape.equal s.Shape rd.Shape) || s.Dtype <> rd.Dtype) then
+            composite ()
+        else
+            let n = rd.Numel
+            match rd.Dtype with
+            | Dtype.Float32 ->
+                let ds = rd.ToFloat32Array()
+                let s0 = saved.[0].Raw.ToFloat32Array()
+                let s1 = if saved.Length > 1 then saved.[1].Raw.ToFloat32Array() else s0
+                let out = Array.zeroCreate n
+                for i in 0 .. n - 1 do out.[i] <- f32 ds.[i] s0.[i] s1.[i]
+                Tensor.OfRaw(rd.Backend.OfFloat32(out, rd.Shape))
+            | Dtype.Float64 ->
+                let ds = rd.ToDoubleArray()
+                let s0 = saved.[0].Raw.ToDoubleArray()
+                let s1 = if saved.Length > 1 then saved.[1].Raw.ToDoubleArray() else s0
+                let out = Array.zeroCreate n
+                for i in 0 .. n - 1 do out.[i] <- f64 ds.[i] s0.[i] s1.[i]
+                Tensor.OfRaw(rd.Backend.OfFloat64(out, rd.Shape))
+            | _ -> composite ()
+
     /// Absolute value.
     let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
     /// Sign (-1, 0 or 1); its derivative is zero.
@@ -32,7 +66,12 @@ module Elementwise =
     /// Natural logarithm.
     let log x = Tensor.Log x
     /// Square root.
-    let sqrt x = unary "SqrtBackward0" (k UnaryKind.Sqrt) (fun _ y -> 0.5 / y) x
+    let sqrt (x: Tensor) : Tensor =
+        // PyTorch: grad / (2 * result), one division.
+        Tensor.ApplyUnary({ new UnaryOp("SqrtBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Sqrt
+            member _.Jvp(_, dx, y) = dx / (y * 2.0)
+            member _.Vjp(_, y, g) = g / (y * 2.0) }, input "sqrt" x)
     /// Sine.
     let rec sin (x: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("SinBackward0") with
@@ -48,7 +87,18 @@ module Elementwise =
     /// Tangent.
     let tan x = unary "TanBackward0" (k UnaryKind.Tan) (fun _ y -> 1.0 + y * y) x
     /// Hyperbolic tangent.
-    let tanh x = unary "TanhBackward0" (k UnaryKind.Tanh) (fun _ y -> 1.0 - y * y) x
+    let tanh (x: Tensor) : Tensor =
+        // PyTorch's tanh_backward is d * (1 - y*y) with 1 - y*y as one fused multiply-add; near |y| = 1 the
+        // separately rounded y*y would lose hundreds of ulps to cancellation.
+        let rule (d: Tensor) (y: Tensor) =
+            perElement d [| y |]
+                (fun d y _ -> d * MathF.FusedMultiplyAdd(-y, y, 1.0f))
+                (fun d y _ -> d * Math.FusedMultiplyAdd(-y, y, 1.0))
+                (fun () -> d * (1.0 - y * y))
+        Tensor.ApplyUnary({ new UnaryOp("TanhBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Tanh
+            member _.Jvp(_, dx, y) = rule dx y
+            member _.Vjp(_, y, g) = rule g y }, input "tanh" x)
     /// Logistic sigmoid 1 / (1 + e^-x).
     let rec sigmoid (x: Tensor) : Tensor =
         // PyTorch's sigmoid_backward rounds as (g * (1 - y)) * y; the order matters for float32 parity.
@@ -74,21 +124,43 @@ module Elementwise =
         unary "LeakyReluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.LeakyRelu, slope))
             (fun x _ -> mask x (fun r -> r.CompareScalar(CompareKind.Gt, 0.0).Cast(r.Dtype).BinaryScalar(BinaryKind.Mul, 1.0 - slope, false).BinaryScalar(BinaryKind.Add, slope, false))) x
     /// x for x > 0, alpha * (e^x - 1) otherwise.
-    let elu (alpha: float) x =
-        unary "EluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.Elu, alpha))
-            (fun x y ->
-                let pos = x.CompareScalar(CompareKind.Gt, 0.0)
-                Tensor.Where(pos, x.OnesLike(), y + alpha)) x
+    let elu (alpha: float) (x: Tensor) : Tensor =
+        // PyTorch's elu_backward from the input: d * alpha * exp(x) where x <= 0, d elsewhere (exp(x) itself,
+        // not the output + alpha, which would lose the bits expm1 kept).
+        let rule (d: Tensor) (x: Tensor) =
+            let e = Tensor.OfRaw(x.Raw.Unary UnaryKind.Exp)
+            perElement d [| x; e |]
+                (fun d x e -> if x <= 0.0f then d * float32 alpha * e else d)
+                (fun d x e -> if x <= 0.0 then d * alpha * e else d)
+                (fun () -> Tensor.Where(x.Detach().CompareScalar(CompareKind.Gt, 0.0), d, d * alpha * exp x))
+        Tensor.ApplyUnary({ new UnaryOp("EluBackward0") with
+            member _.Forward r = r.UnaryParam(ParamUnaryKind.Elu, alpha)
+            member _.Jvp(x, dx, _) = rule dx x
+            member _.Vjp(x, _, g) = rule g x }, input "elu" x)
     /// log(1 + e^x), linear above 20 like PyTorch's default threshold.
-    let softplus x =
-        unary "SoftplusBackward0" (k UnaryKind.Softplus)
-            (fun x _ -> Tensor.Where(x.CompareScalar(CompareKind.Gt, 20.0), x.OnesLike(), sigmoid x)) x
+    let softplus (x: Tensor) : Tensor =
+        // PyTorch's softplus_backward: z = exp(x); d where x > 20, else d * z / (z + 1) in that order.
+        let rule (d: Tensor) (x: Tensor) =
+            let z = Tensor.OfRaw(x.Raw.Unary UnaryKind.Exp)
+            perElement d [| x; z |]
+                (fun d x z -> if x > 20.0f then d else d * z / (z + 1.0f))
+                (fun d x z -> if x > 20.0 then d else d * z / (z + 1.0))
+                (fun () -> Tensor.Where(x.Detach().CompareScalar(CompareKind.Gt, 20.0), d, d * sigmoid x))
+        Tensor.ApplyUnary({ new UnaryOp("SoftplusBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Softplus
+            member _.Jvp(x, dx, _) = rule dx x
+            member _.Vjp(x, _, g) = rule g x }, input "softplus" x)
     /// The error function.
     let erf x = unary "ErfBackward0" (k UnaryKind.Erf) (fun x _ -> 2.0 / Math.Sqrt Math.PI * exp (-(x * x))) x
     /// Gaussian error linear unit x * Φ(x) (exact, PyTorch's default).
     let gelu (x: Tensor) = x * 0.5 * (1.0 + erf (x * (1.0 / Math.Sqrt 2.0)))
     /// log(1 + x).
-    let log1p x = unary "Log1PBackward0" (k UnaryKind.Log1p) (fun x _ -> 1.0 / (x + 1.0)) x
+    let log1p (x: Tensor) : Tensor =
+        // PyTorch: grad / (x + 1), one division.
+        Tensor.ApplyUnary({ new UnaryOp("Log1PBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Log1p
+            member _.Jvp(x, dx, _) = dx / (x + 1.0)
+            member _.Vjp(x, _, g) = g / (x + 1.0) }, input "log1p" x)
     /// e^x - 1.
     let expm1 x = unary "Expm1Backward0" (k UnaryKind.Expm1) (fun _ y -> y + 1.0) x
     /// x².
@@ -114,7 +186,12 @@ module Elementwise =
             member _.Jvp(x, dx, _) = dx * sinh x
             member _.Vjp(x, _, g) = g * sinh x }, asFloat x)
     /// Arc tangent.
-    let atan x = unary "AtanBackward0" (k UnaryKind.Atan) (fun x _ -> 1.0 / (1.0 + x * x)) x
+    let atan (x: Tensor) : Tensor =
+        // PyTorch: grad / (x*x + 1), one division.
+        Tensor.ApplyUnary({ new UnaryOp("AtanBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Atan
+            member _.Jvp(x, dx, _) = dx / (x * x + 1.0)
+            member _.Vjp(x, _, g) = g / (x * x + 1.0) }, input "atan" x)
     /// Clamps into [lo, hi]; use NaN for no bound. The derivative is 1 inside, 0 outside.
     let clamp (lo: float) (hi: float) x =
         if not (Double.IsNaN lo) && not (Double.IsNaN hi) && lo > hi then
@@ -145,6 +222,8 @@ module Elementwise =
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Max, rb)
             member _.JvpA(a, b, da, _) = da * weights a b
             member _.JvpB(a, b, db, _) = db * weights b a
+            // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
+            override _.JvpBoth(a, b, da, db, _) = db + weights a b * (da - db)
             member _.VjpA(a, b, _, g) = g * weights a b
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
@@ -159,6 +238,8 @@ module Elementwise =
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Min, rb)
             member _.JvpA(a, b, da, _) = da * weights a b
             member _.JvpB(a, b, db, _) = db * weights b a
+            // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
+            override _.JvpBoth(a, b, da, db, _) = db + weights a b * (da - db)
             member _.VjpA(a, b, _, g) = g * weights a b
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
@@ -171,11 +252,14 @@ module Elementwise =
 
     /// The angle of the point (b, a): atan(a / b) in the right quadrant (PyTorch's `atan2(input, other)`).
     let atan2 (a: Tensor) (b: Tensor) =
-        // d/da = b / (a² + b²), d/db = -a / (a² + b²).
+        // d/da = b / (a² + b²), d/db = -a / (a² + b²). PyTorch's backward multiplies by the reciprocal of
+        // a² + b², its forward formula divides (b·da - a·db) by it.
         let denom (a: Tensor) (b: Tensor) = a * a + b * b
+        let recip (a: Tensor) (b: Tensor) = reciprocal (denom a b)
         Tensor.ApplyBinary({ new BinaryOp("Atan2Backward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Atan2, rb)
-            member _.JvpA(a, b, da, _) = da * b / denom a b
-            member _.JvpB(a, b, db, _) = -(db * a / denom a b)
-            member _.VjpA(a, b, _, g) = g * b / denom a b
-            member _.VjpB(a, b, _, g) = -(g * a / denom a b) }, asFloat a, asFloat b)
+            member _.JvpA(a, b, da, _) = b * da / denom a b
+            member _.JvpB(a, b, db, _) = -(a * db) / denom a b
+            override _.JvpBoth(a, b, da, db, _) = (b * da - a * db) / denom a b
+            member _.VjpA(a, b, _, g) = g * b * recip a b
+            member _.VjpB(a, b, _, g) = g * -a * recip a b }, asFloat a, asFloat b)

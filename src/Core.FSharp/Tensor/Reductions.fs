@@ -32,10 +32,33 @@ module Reductions =
 
     /// Variance over dimensions with Bessel's correction by default (`correction` = 1).
     let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
-        let n = dims |> Array.map (fun d -> x.Shape.[Shape.normDim "var" x.Dim d]) |> Array.fold (*) 1
-        let mu = meanDims dims true x
-        let d = x - mu
-        (d * d).Sum(dims, keepDim) / float (max 0 (n - correction))
+        if isNull (box x) then raise (ArgumentNullException("x", "var: the input tensor is null"))
+        let x = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+        let nd = dims |> Array.map (fun d -> Shape.normDim "var" x.Dim d)
+        let n = nd |> Array.map (fun d -> x.Shape.[d]) |> Array.fold (*) 1
+        let dof = float (max 0 (n - correction))
+        let kept = x.Shape |> Array.mapi (fun i s -> if Array.contains i nd then 1 else s)
+        // PyTorch's var_backward: (2 / dof) * g * (x - mean); its forward formula sums that with g = dx.
+        // Over every element the mean is PyTorch's full mean (one whole-tensor sum), not a sum over listed dims.
+        let meanOf (x: Tensor) = if nd.Length = x.Dim then (mean x).Reshape kept else meanDims dims true x
+        let backward (x: Tensor) (g: Tensor) = (g * (2.0 / dof)) * (x - meanOf x)
+        Tensor.ApplyUnary({ new UnaryOp("VarBackward0") with
+            member _.Forward r =
+                let x = Tensor.OfRaw r
+                if r.Dtype = Dtype.Float32 then
+                    // PyTorch accumulates a float32 variance in double and rounds once: over all elements around
+                    // the float32 mean, along dims around a double mean.
+                    let wide = x.Cast Dtype.Float64
+                    let mu = if nd.Length = x.Dim then (meanOf x).Cast Dtype.Float64 else meanDims dims true wide
+                    let d = wide - mu
+                    ((d * d).Sum(dims, keepDim) / dof).Cast(Dtype.Float32).Raw
+                else
+                    let d = x - meanOf x
+                    ((d * d).Sum(dims, keepDim) / dof).Raw
+            member _.Jvp(x, dx, _) =
+                let b = backward x dx
+                if nd.Length = x.Dim then (let s = b.Sum() in if keepDim then s.Reshape kept else s) else b.Sum(dims, keepDim)
+            member _.Vjp(x, _, g) = backward x (g.Reshape kept) }, x)
 
     /// Variance of all elements (unbiased by default: correction 1).
     let var (correction: int) (x: Tensor) = varDims (Array.init x.Dim id) correction false x
@@ -103,10 +126,21 @@ module Reductions =
             // Nothing to overflow, and no max to shift by: log of an empty sum is -inf, as in PyTorch.
             Elementwise.log ((Elementwise.exp x).Sum([| dim |], keepDim))
         else
-            let struct (m, _) = maxDim dim true x
-            let m = m.Detach()
-            let r = m + Elementwise.log ((Elementwise.exp (x - m)).Sum([| dim |], true))
-            if keepDim then r else Shapes.squeezeDim dim r
+            let d = Shape.normDim "logsumexp" x.Dim dim
+            let kept = x.Shape |> Array.mapi (fun i s -> if i = d then 1 else s)
+            // PyTorch's rules: g * exp(x - result) backward; forward, the softmax-weighted sum of dx as
+            // sum(e * dx) / sum(e) with e = exp(x - max).
+            Tensor.ApplyUnary({ new UnaryOp("LogsumexpBackward0") with
+                member _.Forward r =
+                    let struct (m, _) = r.ExtremeDim(d, true, true)
+                    let s = r.Binary(BinaryKind.Sub, m).Unary(UnaryKind.Exp).SumDims([| d |], true)
+                    let out = m.Binary(BinaryKind.Add, s.Unary UnaryKind.Log)
+                    if keepDim then out else out.Reshape(r.Shape |> Array.indexed |> Array.filter (fun (i, _) -> i <> d) |> Array.map snd)
+                member _.Jvp(x, dx, _) =
+                    let struct (m, _) = maxDim d true x
+                    let e = Elementwise.exp (x - m.Detach())
+                    (e * dx).Sum([| d |], keepDim) / e.Sum([| d |], keepDim)
+                member _.Vjp(x, y, g) = g.Reshape kept * Elementwise.exp (x - y.Reshape kept) }, x)
 
     /// Softmax along a dimension.
     let softmax (dim: int) (x: Tensor) =

@@ -167,8 +167,7 @@ type Tensor =
                 match a, b with
                 | TF(ap, da, n), TF(bp, db, _) ->
                     let y = Tensor.ApplyBinary(op, ap, bp)
-                    let t = Tensor.FitTangent(op.JvpA(ap, bp, da, y), y) + Tensor.FitTangent(op.JvpB(ap, bp, db, y), y)
-                    TF(y, t, n)
+                    TF(y, Tensor.FitTangent(op.JvpBoth(ap, bp, da, db, y), y), n)
                 | TR(ap, _, n), TR(bp, _, _) ->
                     let y = Tensor.ApplyBinary(op, ap, bp)
                     TR(y, BinaryNode(op, a, b, ap, bp, y, true, true), n)
@@ -374,10 +373,17 @@ type Tensor =
         let struct (a, b) = Tensor.Promote("pow", a, b)
         Tensor.ApplyBinary({ new BinaryOp("PowBackward1") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Pow, rb)
-            member _.JvpA(a, b, da, _) = da * b * Tensor.Pow(a, b - 1.0)
-            member _.JvpB(a, _, db, y) = db * y * Tensor.SafeLog(a)
-            member _.VjpA(a, b, _, g) = g * b * Tensor.Pow(a, b - 1.0)
-            member _.VjpB(a, _, y, g) = g * y * Tensor.SafeLog(a) }, a, b)
+            // PyTorch: d * (b * a^(b-1)) (0 where b = 0) and d * (y * log a), the factor rounded first.
+            member _.JvpA(a, b, da, _) = da * Tensor.PowFactor(a, b)
+            member _.JvpB(a, _, db, y) = db * (y * Tensor.SafeLog(a))
+            member _.VjpA(a, b, _, g) = g * Tensor.PowFactor(a, b)
+            member _.VjpB(a, _, y, g) = g * (y * Tensor.SafeLog(a)) }, a, b)
+
+    /// b * a^(b-1), zero where b is zero (so 0^0 has derivative 0 rather than NaN, as in PyTorch).
+    static member private PowFactor(a: Tensor, b: Tensor) =
+        let f = b * Tensor.Pow(a, b - 1.0)
+        let zero = b.Detach().CompareScalar(CompareKind.Eq, 0.0)
+        Tensor.Where(zero, f.ZerosLike(), f)
 
     /// log with log(0) taken as 0: the exponent-derivative of 0^b is 0 (PyTorch masks it too).
     static member private SafeLog(a: Tensor) =
@@ -429,7 +435,12 @@ type Tensor =
             member _.Vjp(_, _, g) = g / s }, a)
     /// Divides a scalar by a tensor.
     static member (/) (s: float, a: Tensor) : Tensor =
-        Tensor.ScalarOp("MulBackward0", a, (fun r -> r.BinaryScalar(BinaryKind.Div, s, true)), fun x y -> -(y / x))
+        // PyTorch evaluates s / a as reciprocal(a) * s, so value and gradients round as that product does.
+        let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
+        Tensor.ApplyUnary({ new UnaryOp("ReciprocalBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Reciprocal
+            member _.Jvp(_, dx, y) = -dx * (y * y)
+            member _.Vjp(_, y, g) = -g * (y * y) }, a) * s
     /// Negation.
     static member (~-) (a: Tensor) : Tensor =
         Tensor.ApplyUnary(CoreOps.Neg, a)
@@ -447,7 +458,12 @@ type Tensor =
         Tensor.ScalarOp("ExpBackward0", x, (fun r -> r.Unary UnaryKind.Exp), fun _ y -> y)
     /// Natural logarithm elementwise.
     static member Log(x: Tensor) : Tensor =
-        Tensor.ScalarOp("LogBackward0", x, (fun r -> r.Unary UnaryKind.Log), fun x _ -> 1.0 / x)
+        // PyTorch: grad / x, one division.
+        let x = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+        Tensor.ApplyUnary({ new UnaryOp("LogBackward0") with
+            member _.Forward r = r.Unary UnaryKind.Log
+            member _.Jvp(x, dx, _) = dx / x
+            member _.Vjp(x, _, g) = g / x }, x)
 
     // ---------------------------------------------------------------- reductions
 
@@ -493,7 +509,17 @@ type Tensor =
             let lead = ts.Length - shape.Length
             let dims = [| for i in 0 .. ts.Length - 1 do
                             if i < lead || (shape.[i - lead] = 1 && ts.[i] <> 1) then yield i |]
-            let s = t.Sum(dims, true)
+            // PyTorch's CPU reduction sums the innermost run of reduced dims as rows, then adds those rows
+            // into the output one outer run after another; summing run by run, innermost first, rounds alike.
+            let runs = ResizeArray<int[]>()
+            let mutable i = dims.Length - 1
+            while i >= 0 do
+                let mutable j = i
+                while j > 0 && dims.[j - 1] = dims.[j] - 1 do j <- j - 1
+                runs.Add(dims.[j .. i])
+                i <- j - 1
+            let mutable s = t
+            for run in runs do s <- s.Sum(run, true)
             s.Reshape(shape)
 
     // ---------------------------------------------------------------- shape
@@ -1185,6 +1211,10 @@ and [<AbstractClass>] BinaryOp(name: string) =
     abstract JvpA: a: Tensor * b: Tensor * da: Tensor * y: Tensor -> Tensor
     /// Forward mode: the output tangent due to `b`'s tangent.
     abstract JvpB: a: Tensor * b: Tensor * db: Tensor * y: Tensor -> Tensor
+    /// Forward mode with both tangents; by default the sum of the two, overridden where PyTorch's forward
+    /// formula combines them before rounding.
+    abstract JvpBoth: a: Tensor * b: Tensor * da: Tensor * db: Tensor * y: Tensor -> Tensor
+    default op.JvpBoth(a, b, da, db, y) = Tensor.FitTangent(op.JvpA(a, b, da, y), y) + Tensor.FitTangent(op.JvpB(a, b, db, y), y)
     /// Reverse mode: the adjoint of `a` (in the output's shape; the engine reduces broadcasting).
     abstract VjpA: a: Tensor * b: Tensor * y: Tensor * gy: Tensor -> Tensor
     /// Reverse mode: the adjoint of `b` (in the output's shape; the engine reduces broadcasting).
@@ -1228,9 +1258,12 @@ and [<Sealed; AbstractClass>] internal CoreOps =
         { new BinaryOp("DivBackward0") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Div, rb)
             member _.JvpA(_, b, da, _) = da / b
-            member _.JvpB(_, b, db, y) = -(db * y / b)
+            member _.JvpB(_, b, db, y) = -(db * y) / b
+            // PyTorch's forward formula: (da - db * y) / b.
+            override _.JvpBoth(_, b, da, db, y) = (da - db * y) / b
             member _.VjpA(_, b, _, g) = g / b
-            member _.VjpB(_, b, y, g) = -(g * y / b) }
+            // PyTorch: -g * ((a / b) / b), the quotient divided once more.
+            member _.VjpB(_, b, y, g) = -(g * (y / b)) }
     static member val Neg: UnaryOp =
         { new UnaryOp("NegBackward0") with
             member _.Forward r = r.Unary UnaryKind.Neg
