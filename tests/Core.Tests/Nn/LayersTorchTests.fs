@@ -1,0 +1,179 @@
+/// BatchNorm1d, Dropout, AdaptiveAvgPool1d, Unflatten, Softmax/LogSoftmax against PyTorch 1.13's bits
+/// (tests/data/layers.json from tests/data/scripts/gen_layers.py).
+module Nn.LayersTorchTests
+
+open System
+open System.Text.Json
+open Expecto
+open Fluxion
+open Fluxion.Nn
+open Fluxion.Ops
+open Fluxion.Random
+
+let private data = lazy (TestData.json "layers.json")
+
+/// The values of a vector as doubles (float32 bits widened exactly, float64 bits as they are).
+let private values (e: JsonElement) =
+    let f64 = e.GetProperty("dtype").GetString() = "float64"
+    [| for h in e.GetProperty("hex").EnumerateArray() ->
+         if f64 then BitConverter.Int64BitsToDouble(Convert.ToInt64(h.GetString(), 16))
+         else float (BitConverter.UInt32BitsToSingle(Convert.ToUInt32(h.GetString(), 16))) |]
+
+let private shapeOf (e: JsonElement) = [| for d in e.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+let private dtypeOf (e: JsonElement) = if e.GetProperty("dtype").GetString() = "float64" then Dtype.Float64 else Dtype.Float32
+let private tensorOf (e: JsonElement) = Creation.ofDoubles (shapeOf e) (dtypeOf e) (values e)
+
+/// Exact equality of every element's bits (float32 values compared through their exact double widening).
+let private bits (actual: Tensor) (expected: JsonElement) (what: string) =
+    Expect.equal actual.Shape (shapeOf expected) (what + ": shape")
+    Expect.equal actual.Dtype (dtypeOf expected) (what + ": dtype")
+    let a = actual.ToDoubleArray()
+    let e = values expected
+    for i in 0 .. a.Length - 1 do
+        if BitConverter.DoubleToInt64Bits a.[i] <> BitConverter.DoubleToInt64Bits e.[i] then
+            failtestf "%s: element %d is %.17g, PyTorch has %.17g" what i a.[i] e.[i]
+
+/// Closeness relative to the vector's largest magnitude (for gradients, whose summation order differs from PyTorch's).
+let private near (tol: float) (actual: Tensor) (expected: JsonElement) (what: string) =
+    Expect.equal actual.Shape (shapeOf expected) (what + ": shape")
+    let a = actual.ToDoubleArray()
+    let e = values expected
+    let scale = 1.0 + (e |> Array.fold (fun m v -> max m (abs v)) 0.0)
+    for i in 0 .. a.Length - 1 do
+        if abs (a.[i] - e.[i]) > tol * scale then failtestf "%s: element %d is %.17g, PyTorch has %.17g" what i a.[i] e.[i]
+
+let private bnLayer (c: JsonElement) =
+    let kw = c.GetProperty "kwargs"
+    let numF = (shapeOf c).[1]
+    let eps = match kw.TryGetProperty "eps" with | true, v -> v.GetDouble() | _ -> 1e-5
+    let momentum =
+        match kw.TryGetProperty "momentum" with
+        | true, v when v.ValueKind = JsonValueKind.Null -> None
+        | true, v -> Some(v.GetDouble())
+        | _ -> Some 0.1
+    let affine = match kw.TryGetProperty "affine" with | true, v -> v.GetBoolean() | _ -> true
+    let track = match kw.TryGetProperty "track_running_stats" with | true, v -> v.GetBoolean() | _ -> true
+    Layer.batchNorm1dWith numF eps momentum affine track, affine, track
+
+[<Tests>]
+let tests =
+    testList "Nn.LayersTorch" [
+        testCase "BatchNorm1d: train outputs, running statistics and eval outputs are PyTorch's bits; gradients agree" <| fun () ->
+            for c in data.Value.GetProperty("batchnorm1d").EnumerateArray() do
+                let what = sprintf "%s %A %s" (c.GetProperty("repr").GetString()) (shapeOf c) (c.GetProperty("dtype").GetString())
+                let layer, affine, track = bnLayer c
+                Expect.equal (layer.ToString()) (c.GetProperty("repr").GetString()) (what + ": repr")
+                let dt = if c.GetProperty("dtype").GetString() = "float64" then Dtype.Float64 else Dtype.Float32
+                let p = if affine then Params.group [ "weight", Params.leaf (tensorOf (c.GetProperty "weight")); "bias", Params.leaf (tensorOf (c.GetProperty "bias")) ] else Params.empty
+                let mutable state = Params.map (fun t -> if Dtype.isFloat t.Dtype then t.Cast dt else t) (layer.Buffers())
+                let check (mode: Mode) (step: JsonElement) (label: string) =
+                    let x = tensorOf (step.GetProperty "x")
+                    let gy = tensorOf (step.GetProperty "gy")
+                    let y, s' = Layer.applyWithState layer mode p state x
+                    bits y (step.GetProperty "y") (what + label + " y")
+                    let tol = if dt = Dtype.Float64 then 1e-13 else 2e-6
+                    near tol (Diff.grad (fun x -> (fst (Layer.applyWithState layer mode p state x) * gy).Sum()) x) (step.GetProperty "dx") (what + label + " dx")
+                    if affine then
+                        let gp = Params.grad (fun p -> (fst (Layer.applyWithState layer mode p state x) * gy).Sum()) p
+                        near tol (Params.find "weight" gp) (step.GetProperty "dweight") (what + label + " dweight")
+                        near tol (Params.find "bias" gp) (step.GetProperty "dbias") (what + label + " dbias")
+                    s'
+                for i, step in Seq.indexed (c.GetProperty("train").EnumerateArray()) do
+                    state <- check (Mode.Train(Generator(1UL))) step (sprintf " train %d" i)
+                    if track then
+                        bits (Params.find "running_mean" state) (step.GetProperty "running_mean") (sprintf "%s train %d running_mean" what i)
+                        bits (Params.find "running_var" state) (step.GetProperty "running_var") (sprintf "%s train %d running_var" what i)
+                        Expect.equal ((Params.find "num_batches_tracked" state).ToDouble()) (float (step.GetProperty("num_batches_tracked").GetInt32())) "num_batches_tracked"
+                        Expect.equal (Params.find "num_batches_tracked" state).Dtype Dtype.Int64 "num_batches_tracked dtype"
+                check Mode.Eval (c.GetProperty "eval") " eval" |> ignore
+
+        testCase "BatchNorm1d module: buffers update in place in training, stay in eval; state_dict names and dtypes" <| fun () ->
+            for c in data.Value.GetProperty("batchnorm1d").EnumerateArray() do
+                let kw = c.GetProperty "kwargs"
+                let isDefault32 = c.GetProperty("dtype").GetString() = "float32" && kw.EnumerateObject() |> Seq.forall (fun p -> p.Name = "momentum" || p.Name = "eps")
+                if isDefault32 then
+                    let numF = (shapeOf c).[1]
+                    let momentum = match kw.TryGetProperty "momentum" with | true, v when v.ValueKind = JsonValueKind.Null -> nan | true, v -> v.GetDouble() | _ -> 0.1
+                    let eps = match kw.TryGetProperty "eps" with | true, v -> v.GetDouble() | _ -> 1e-5
+                    let bn = BatchNorm1d(numF, eps, momentum)
+                    Expect.equal (bn.ToString()) (c.GetProperty("repr").GetString()) "repr"
+                    bn.Weight.Data.CopyInPlace(tensorOf (c.GetProperty "weight"))
+                    bn.Bias.Data.CopyInPlace(tensorOf (c.GetProperty "bias"))
+                    for step in c.GetProperty("train").EnumerateArray() do
+                        bits (bn.Call(tensorOf (step.GetProperty "x"))) (step.GetProperty "y") "module train y"
+                        bits bn.RunningMean (step.GetProperty "running_mean") "module running_mean"
+                        bits bn.RunningVar (step.GetProperty "running_var") "module running_var"
+                    Expect.isFalse (bn.Eval().Training) "eval mode"
+                    let sd = bn.StateDict()
+                    Expect.equal (List.ofSeq sd.Keys) [ "weight"; "bias"; "running_mean"; "running_var"; "num_batches_tracked" ] "state_dict keys"
+                    Expect.equal sd.["num_batches_tracked"].Dtype Dtype.Int64 "int64 counter"
+                    Expect.equal (sd.["num_batches_tracked"].ToDouble()) 3.0 "three batches"
+                    let rm = bn.RunningMean.ToDoubleArray()
+                    bits (bn.Call(tensorOf (c.GetProperty("eval").GetProperty "x"))) (c.GetProperty("eval").GetProperty "y") "module eval y"
+                    Expect.equal (bn.RunningMean.ToDoubleArray()) rm "eval leaves the running mean"
+
+        testSequenced (testCase "Dropout: PyTorch 1.13's masks for the same seed, scaling 1/(1-p), p=0 and p=1, float64" <| fun () ->
+            for c in data.Value.GetProperty("dropout").EnumerateArray() do
+                let p = c.GetProperty("p").GetDouble()
+                let x = tensorOf (c.GetProperty "x")
+                Tensor.manualSeed (c.GetProperty("seed").GetInt64())
+                let d = Dropout(p)
+                Expect.equal (d.ToString()) (c.GetProperty("repr").GetString()) "repr"
+                let y = if x.Dtype = Dtype.Float64 then Functional.dropout Generator.Default p true x else d.Call x
+                bits y (c.GetProperty "y") (sprintf "Dropout(p=%g) seed %d" p (c.GetProperty("seed").GetInt64()))
+                bits (Tensor.rand [| 1 |]) (c.GetProperty "next_rand") (sprintf "p=%g: draws one uniform per element (none for p=0 or 1)" p)
+                d.Eval() |> ignore
+                bits (d.Call x) (c.GetProperty "x") "identity in eval")
+
+        testCase "AdaptiveAvgPool1d: PyTorch's windows, output bits and gradient bits" <| fun () ->
+            for c in data.Value.GetProperty("adaptive_avg_pool1d").EnumerateArray() do
+                let o = c.GetProperty("output_size").GetInt32()
+                let m = AdaptiveAvgPool1d(o)
+                Expect.equal (m.ToString()) (c.GetProperty("repr").GetString()) "repr"
+                let x = tensorOf (c.GetProperty "x")
+                bits (m.Call x) (c.GetProperty "y") (sprintf "output_size=%d on %A" o x.Shape)
+                match c.TryGetProperty "dx" with
+                | true, dx ->
+                    let gy = tensorOf (c.GetProperty "gy")
+                    bits (Diff.grad (fun x -> (m.Call x * gy).Sum()) x) dx (sprintf "output_size=%d gradient" o)
+                | _ -> ()
+
+        testCase "Unflatten: shapes, inferred -1 and reprs as PyTorch" <| fun () ->
+            for c in data.Value.GetProperty("unflatten").EnumerateArray() do
+                let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+                let sizes = [| for d in c.GetProperty("sizes").EnumerateArray() -> d.GetInt32() |]
+                let m = Unflatten(c.GetProperty("dim").GetInt32(), sizes)
+                Expect.equal (m.ToString()) (c.GetProperty("repr").GetString()) "repr"
+                let x = (Tensor.arange 0.0 (float (Shape.numel shape)) 1.0).Reshape shape
+                let y = m.Call x
+                Expect.equal y.Shape [| for d in c.GetProperty("out_shape").EnumerateArray() -> d.GetInt32() |] "shape"
+                Expect.equal (y.ToDoubleArray()) (x.ToDoubleArray()) "values kept in order"
+
+        // Reductions.softmax rounds differently from PyTorch's vectorised last-dim kernel in a few elements:
+        // checked to float32 rounding here (the kernel lives outside the layers).
+        testCase "Softmax and LogSoftmax modules over every dim agree with PyTorch to float32 rounding" <| fun () ->
+            let x = tensorOf (data.Value.GetProperty "softmax_input")
+            for kv in data.Value.GetProperty("softmax").EnumerateObject() do
+                near 2e-7 ((Softmax(int kv.Name)).Call x) kv.Value ("Softmax dim " + kv.Name)
+            for kv in data.Value.GetProperty("log_softmax").EnumerateObject() do
+                near 4e-7 ((LogSoftmax(int kv.Name)).Call x) kv.Value ("LogSoftmax dim " + kv.Name)
+
+        testCase "reprs as PyTorch 1.13 prints them" <| fun () ->
+            let r = data.Value.GetProperty "reprs"
+            let expect (key: string) (m: Module) = Expect.equal (m.ToString()) (r.GetProperty(key).GetString()) key
+            expect "BatchNorm1d(8)" (BatchNorm1d(8))
+            expect "BatchNorm1d(8, momentum=None)" (BatchNorm1d(8, momentum = nan))
+            expect "BatchNorm1d(4, eps=0.001, momentum=0.01, affine=False, track_running_stats=False)" (BatchNorm1d(4, 0.001, 0.01, false, false))
+            expect "Dropout()" (Dropout())
+            expect "Dropout(0.25)" (Dropout(0.25))
+            expect "AdaptiveAvgPool1d(1)" (AdaptiveAvgPool1d(1))
+            expect "AdaptiveAvgPool1d(5)" (AdaptiveAvgPool1d(5))
+            expect "Unflatten(1, (2, 3))" (Unflatten(1, [| 2; 3 |]))
+            expect "Unflatten(-1, (2, -1, 4))" (Unflatten(-1, [| 2; -1; 4 |]))
+            expect "Flatten()" (Flatten())
+            expect "Flatten(0, 2)" (Flatten(0, 2))
+            expect "Softmax(dim=1)" (Softmax(1))
+            expect "LogSoftmax(dim=-1)" (LogSoftmax(-1))
+            expect "MaxPool1d(2)" (MaxPool1d(2))
+            expect "AvgPool1d(3, 1, 1)" (AvgPool1d(3, 1, 1))
+    ]
