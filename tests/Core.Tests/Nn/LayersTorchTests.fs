@@ -177,3 +177,77 @@ let tests =
             expect "MaxPool1d(2)" (MaxPool1d(2))
             expect "AvgPool1d(3, 1, 1)" (AvgPool1d(3, 1, 1))
     ]
+
+/// Float64 first- and second-order checks (reverse, forward, all Hessian nestings vs finite differences).
+[<Tests>]
+let gradChecks =
+    let bn training (xs: Tensor[]) =
+        let rm = Tensor.ofArray64 [| 3 |] [| 0.3; -0.2; 0.1 |]
+        let rv = Tensor.ofArray64 [| 3 |] [| 0.8; 1.3; 0.6 |]
+        fst (Functional.batchNorm (Some xs.[1]) (Some xs.[2]) (Some rm) (Some rv) training 0.1 1e-5 xs.[0])
+    let bnNoAffine training (x: Tensor) = fst (Functional.batchNorm None None None None training 0.1 1e-3 x)
+    let layer (l: Layer) (mode: unit -> Mode) (x: Tensor) = fst (Layer.applyWithState l (mode ()) Params.empty (l.Buffers()) x)
+    let train () = Mode.Train(Generator(5UL))
+    testList "Nn.LayersTorch.GradCheck" (
+        [ GradCheck.nary "BatchNorm1d train (N, C) with affine" [ GradCheck.normal [| 4; 3 |]; GradCheck.positive [| 3 |]; GradCheck.normal [| 3 |] ] (bn true) true
+          GradCheck.nary "BatchNorm1d train (N, C, L) with affine" [ GradCheck.normal [| 2; 3; 3 |]; GradCheck.positive [| 3 |]; GradCheck.normal [| 3 |] ] (bn true) true
+          GradCheck.nary "BatchNorm1d eval with running statistics" [ GradCheck.normal [| 4; 3 |]; GradCheck.positive [| 3 |]; GradCheck.normal [| 3 |] ] (bn false) true
+          GradCheck.unary "BatchNorm1d without affine or running statistics (train)" (GradCheck.normal [| 5; 2 |]) (bnNoAffine true) true
+          GradCheck.unary "BatchNorm1d without running statistics in eval (batch statistics)" (GradCheck.normal [| 3; 2; 2 |]) (bnNoAffine false) true
+          GradCheck.unary "Dropout(0.3) train (one fixed mask)" (GradCheck.normal [| 3; 4 |]) (layer (Layer.dropout 0.3) train) true
+          GradCheck.unary "Dropout(0.3) eval" (GradCheck.normal [| 3; 4 |]) (layer (Layer.dropout 0.3) (fun () -> Mode.Eval)) true
+          GradCheck.unary "AdaptiveAvgPool1d(3) on L=7 (overlapping windows)" (GradCheck.normal [| 2; 2; 7 |]) (layer (Layer.adaptiveAvgPool1d 3) train) true
+          GradCheck.unary "AdaptiveAvgPool1d(4) unbatched, L=3 (repeated cells)" (GradCheck.normal [| 2; 3 |]) (layer (Layer.adaptiveAvgPool1d 4) train) true
+          GradCheck.unary "Unflatten(1, (2, -1))" (GradCheck.normal [| 2; 6 |]) (layer (Layer.unflatten 1 [| 2; -1 |]) train) true ]
+        |> List.collect GradCheck.checks)
+
+/// A container holding another container: Train/Eval reach every level.
+type private Net() =
+    inherit Module()
+    let body = Sequential(Linear(3, 3, generator = Generator(2UL)), BatchNorm1d(3), ReLU())
+    let drop = Dropout(0.5, generator = Generator(4UL))
+    let head = Linear(3, 2, generator = Generator(3UL))
+    override _.Forward x = x |> body.Call |> drop.Call |> head.Call
+
+[<Tests>]
+let modeTests =
+    testList "Nn.LayersTorch.Modes" [
+        testCase "Train()/Eval() reach every module; Dropout and BatchNorm1d act per mode" <| fun () ->
+            let net = Net()
+            let all () = net.NamedModules() |> Array.map (fun kv -> kv.Value.Training)
+            Expect.equal (all ()) (Array.create 7 true) "modules start in training"
+            Expect.isTrue (obj.ReferenceEquals(net.Eval(), net)) "Eval returns the module"
+            Expect.equal (all ()) (Array.create 7 false) "Eval reaches the nested Sequential's children"
+            let x = Tensor.ofArray [| 4; 3 |] [| 0.5f; -1.0f; 2.0f; 0.25f; -0.75f; 1.5f; 1.0f; 0.0f; -2.0f; 3.0f; 1.25f; -0.5f |]
+            let bn = (net.NamedModules() |> Array.find (fun kv -> kv.Key = "body.1")).Value :?> BatchNorm1d
+            let y1 = (net.Call x).ToFloat32Array()
+            Expect.equal ((net.Call x).ToFloat32Array()) y1 "eval is deterministic (no dropout, running statistics)"
+            Expect.equal (bn.NumBatchesTracked.ToDouble()) 0.0 "eval does not count batches"
+            Expect.equal (bn.RunningMean.ToDoubleArray()) [| 0.0; 0.0; 0.0 |] "eval keeps the running mean"
+            net.Train() |> ignore
+            Expect.equal (all ()) (Array.create 7 true) "Train reaches every module"
+            let y2 = (net.Call x).ToFloat32Array()
+            Expect.notEqual y2 y1 "training output differs (batch statistics and a dropout mask)"
+            Expect.equal (bn.NumBatchesTracked.ToDouble()) 1.0 "one training batch counted"
+            net.Train(false) |> ignore
+            Expect.isFalse net.Training "Train(false) is Eval"
+            let d = Dropout(0.5, generator = Generator(0UL))
+            Expect.equal ((d.Eval().Call x).ToFloat32Array()) (x.ToFloat32Array()) "Dropout in eval is the identity"
+
+        testCase "InferenceMode: nothing is recorded inside, nesting with NoGrad, results usable by autograd afterwards" <| fun () ->
+            let x = (Tensor.ofArray [| 3 |] [| 1.0f; 2.0f; 3.0f |]).RequiresGrad_()
+            Expect.isFalse GradMode.IsInferenceModeEnabled "off outside"
+            let y =
+                use _ = GradMode.InferenceMode()
+                Expect.isTrue GradMode.IsInferenceModeEnabled "on inside"
+                Expect.isFalse GradMode.IsEnabled "grad off inside"
+                (use _ = GradMode.NoGrad()
+                 Expect.isTrue GradMode.IsInferenceModeEnabled "still on in a nested NoGrad")
+                Expect.isTrue GradMode.IsInferenceModeEnabled "still on after the nested NoGrad"
+                x * 2.0
+            Expect.isFalse y.RequiresGrad "made inside: not recorded"
+            Expect.isFalse GradMode.IsInferenceModeEnabled "off after the scope"
+            Expect.isTrue GradMode.IsEnabled "grad back on"
+            (y * x).Sum().Backward()
+            Expect.equal (x.Grad.ToFloat32Array()) [| 2.0f; 4.0f; 6.0f |] "the inference result joins autograd as a constant"
+    ]
