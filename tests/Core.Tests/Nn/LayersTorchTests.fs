@@ -251,3 +251,57 @@ let modeTests =
             (y * x).Sum().Backward()
             Expect.equal (x.Grad.ToFloat32Array()) [| 2.0f; 4.0f; 6.0f |] "the inference result joins autograd as a constant"
     ]
+
+[<Tests>]
+let copyTests =
+    testList "Nn.LayersTorch.DeepCopy" [
+        testCase "Module.DeepCopy: same structure, values and modes; independent parameters and buffers" <| fun () ->
+            let net = Net()
+            let x = Tensor.ofArray [| 4; 3 |] [| 0.5f; -1.0f; 2.0f; 0.25f; -0.75f; 1.5f; 1.0f; 0.0f; -2.0f; 3.0f; 1.25f; -0.5f |]
+            net.Call x |> ignore
+            net.Eval() |> ignore
+            let copy = Module.DeepCopy net
+            Expect.equal (copy.GetType()) (net.GetType()) "same type"
+            Expect.equal (copy.ToString()) (net.ToString()) "same repr"
+            Expect.notEqual copy.Id net.Id "a new module id"
+            Expect.isFalse copy.Training "training flag copied"
+            let sd, sdc = net.StateDict(), copy.StateDict()
+            Expect.equal (List.ofSeq sdc.Keys) (List.ofSeq sd.Keys) "same state_dict keys"
+            for k in sd.Keys do
+                Expect.equal (sdc.[k].ToDoubleArray()) (sd.[k].ToDoubleArray()) ("same value " + k)
+                Expect.equal sdc.[k].Dtype sd.[k].Dtype ("same dtype " + k)
+            Expect.equal (sdc.["body.1.num_batches_tracked"].ToDouble()) 1.0 "buffers copied"
+            Expect.isTrue (copy.Parameters() |> Array.forall (fun p -> p.RequiresGrad)) "parameters require grad"
+            Expect.equal ((copy.Call x).ToFloat32Array()) ((net.Call x).ToFloat32Array()) "same eval output"
+            // Change the copy every way training does: parameters in place, buffers through a training pass, gradients.
+            for p in copy.Parameters() do p.Data.CopyInPlace(p.Data * 2.0)
+            copy.Train() |> ignore
+            (copy.Call x).Sum().Backward()
+            Expect.isTrue (net.Parameters() |> Array.forall (fun p -> isNull (box p.Grad))) "original has no gradients"
+            Expect.isTrue (copy.Parameters() |> Array.forall (fun p -> not (isNull (box p.Grad)))) "copy's own gradients"
+            let after = net.StateDict()
+            for k in sd.Keys do Expect.equal (after.[k].ToDoubleArray()) (sd.[k].ToDoubleArray()) ("original unchanged " + k)
+            Expect.isFalse net.Training "original's mode unchanged"
+            Expect.equal (copy.StateDict().["body.1.num_batches_tracked"].ToDouble()) 2.0 "copy counted its batch"
+
+        testCase "DeepCopy keeps sharing inside the copy (one Linear used twice stays one)" <| fun () ->
+            let lin = Linear(2, 2, generator = Generator(1UL))
+            let s = Sequential(lin, ReLU(), lin)
+            let c = Module.DeepCopy s
+            Expect.equal (c.Parameters().Length) 2 "shared parameters counted once"
+            Expect.isTrue (obj.ReferenceEquals(c.[0], c.[2])) "the copy shares its Linear"
+            Expect.isFalse (obj.ReferenceEquals(c.[0], lin)) "but not with the original"
+
+        testCase "StateDict.DeepCopy: same keys and values, own storage" <| fun () ->
+            let bn = BatchNorm1d(3)
+            bn.Call(Tensor.ofArray [| 2; 3 |] [| 1.0f; 2.0f; 3.0f; -1.0f; 0.5f; 4.0f |]) |> ignore
+            let sd = bn.StateDict()
+            let c = sd.DeepCopy()
+            Expect.equal (List.ofSeq c.Keys) (List.ofSeq sd.Keys) "keys in order"
+            let before = [ for k in sd.Keys -> sd.[k].ToDoubleArray() ]
+            bn.Call(Tensor.ofArray [| 2; 3 |] [| 3.0f; 2.0f; 1.0f; 1.0f; 0.5f; -4.0f |]) |> ignore
+            bn.Weight.Data.CopyInPlace(bn.Weight.Data + 1.0)
+            Expect.equal [ for k in c.Keys -> c.[k].ToDoubleArray() ] before "the copy keeps the old values"
+            Expect.notEqual (sd.["running_mean"].ToDoubleArray()) (c.["running_mean"].ToDoubleArray()) "the plain state_dict shares storage"
+            Expect.equal c.["num_batches_tracked"].Dtype Dtype.Int64 "int64 counter"
+    ]
