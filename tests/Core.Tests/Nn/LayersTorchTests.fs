@@ -305,3 +305,61 @@ let copyTests =
             Expect.notEqual (sd.["running_mean"].ToDoubleArray()) (c.["running_mean"].ToDoubleArray()) "the plain state_dict shares storage"
             Expect.equal c.["num_batches_tracked"].Dtype Dtype.Int64 "int64 counter"
     ]
+
+/// Runs interop_layers.py on a file; skips (fails on CI) when /usr/bin/python3 has no PyTorch.
+let private torchReport (file: string) : JsonElement =
+    let python = "/usr/bin/python3"
+    let available =
+        try
+            use p = Diagnostics.Process.Start(Diagnostics.ProcessStartInfo(python, "-c \"import torch\"", RedirectStandardError = true, UseShellExecute = false))
+            p.WaitForExit 120_000 && p.ExitCode = 0
+        with _ -> false
+    if not available then
+        if Environment.GetEnvironmentVariable "CI" = "true" then failtest "CI=true but /usr/bin/python3 cannot import torch"
+        else skiptest "/usr/bin/python3 cannot import torch"
+    let psi = Diagnostics.ProcessStartInfo(python, sprintf "\"%s\" \"%s\"" (TestData.path "interop_layers.py") file,
+                                           RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    use p = Diagnostics.Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    if not (p.WaitForExit 300_000) then (p.Kill true; failtest "the PyTorch side did not finish within 5 minutes")
+    if p.ExitCode <> 0 then failtestf "the PyTorch side failed (%d): %s" p.ExitCode err.Result
+    JsonDocument.Parse(out.Result).RootElement
+
+[<Tests>]
+let interopTests =
+    testList "Nn.LayersTorch.Interop" [
+        testCase "a torch.save'd state_dict with BatchNorm buffers loads: bits, int64 counter, eval output" <| fun () ->
+            let e = data.Value.GetProperty "bn_state"
+            let sd = Fluxion.IO.Pt.read (TestData.path "layers_bn_state.pt") :?> StateDict
+            Expect.equal (List.ofSeq sd.Keys) [ for k in e.GetProperty("keys").EnumerateArray() -> k.GetString() ] "keys in PyTorch's order"
+            let m = Sequential(Linear(3, 4, generator = Generator(0UL)), BatchNorm1d(4))
+            m.LoadStateDict(sd)
+            let own = m.StateDict()
+            for kv in e.GetProperty("values").EnumerateObject() do
+                if kv.Value.ValueKind = JsonValueKind.Number then
+                    Expect.equal own.[kv.Name].Dtype Dtype.Int64 (kv.Name + " is int64")
+                    Expect.equal (own.[kv.Name].ToDouble()) (kv.Value.GetDouble()) kv.Name
+                else bits own.[kv.Name] kv.Value kv.Name
+            m.Eval() |> ignore
+            bits (m.Call(tensorOf (e.GetProperty "eval_x"))) (e.GetProperty "eval_y") "eval output from the loaded statistics"
+
+        testCase "a Fluxion state_dict with BatchNorm buffers saved as .pt loads into PyTorch (strict)" <| fun () ->
+            let m = Sequential(Linear(3, 4, generator = Generator(7UL)), BatchNorm1d(4))
+            for k in 0 .. 2 do m.Call(Creation.ofDoubles [| 5; 3 |] Dtype.Float32 (Array.init 15 (fun i -> sin (float (i * (k + 2)))))) |> ignore
+            let dir = IO.Path.Combine(IO.Path.GetTempPath(), "fluxion-layers-" + Guid.NewGuid().ToString("N"))
+            IO.Directory.CreateDirectory dir |> ignore
+            try
+                let file = IO.Path.Combine(dir, "bn.pt")
+                Fluxion.IO.Pt.write file (m.StateDict())
+                let r = torchReport file
+                let sd = m.StateDict()
+                Expect.equal [ for k in r.GetProperty("keys").EnumerateArray() -> k.GetString() ] (List.ofSeq sd.Keys) "keys"
+                Expect.equal (r.GetProperty("dtypes").GetProperty("1.num_batches_tracked").GetString()) "torch.int64" "int64 counter"
+                Expect.equal (r.GetProperty("values").GetProperty("1.num_batches_tracked").GetInt32()) 3 "three batches"
+                for k in sd.Keys do
+                    if k <> "1.num_batches_tracked" then
+                        let hexes = [ for h in r.GetProperty("values").GetProperty(k).EnumerateArray() -> h.GetString() ]
+                        Expect.equal hexes [ for v in sd.[k].ToFloat32Array() -> (BitConverter.SingleToUInt32Bits v).ToString("x8") ] k
+            finally IO.Directory.Delete(dir, true)
+    ]

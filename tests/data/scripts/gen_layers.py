@@ -1,10 +1,11 @@
 """Vectors for BatchNorm1d, Dropout, AdaptiveAvgPool1d, Unflatten and friends from PyTorch 1.13 (CPU).
 
-Usage: /usr/bin/python3 gen_layers.py OUT.json
+Usage: /usr/bin/python3 gen_layers.py OUT.json   (also writes layers_bn_state.pt beside OUT.json)
 Runs with one intra-op thread: BatchNorm's 2-D statistics are summed per thread, so the bits depend on the
 thread count (this machine's default is one thread).
 """
 import json
+import os
 import struct
 import sys
 
@@ -175,6 +176,18 @@ out["messages"] = {
     "unflatten_inferred": msg(lambda: nn.Unflatten(1, (4, -1))(torch.ones(2, 6))),
     "adaptive_dims": msg(lambda: nn.AdaptiveAvgPool1d(2)(torch.ones(2, 3, 4, 5))),
 }
+
+# ---------------------------------------------------------------- a state_dict with BatchNorm buffers, saved by torch.save
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+for k in range(2):
+    model(torch.randn(5, 3, generator=g) + k)
+torch.save(model.state_dict(), os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "layers_bn_state.pt"))
+model.eval()
+xe = torch.randn(3, 3, generator=g)
+out["bn_state"] = {"keys": list(model.state_dict().keys()),
+                   "values": {k: (T(v) if v.is_floating_point() else int(v)) for k, v in model.state_dict().items()},
+                   "eval_x": T(xe), "eval_y": T(model(xe))}
 
 with open(sys.argv[1], "w") as fh:
     json.dump(out, fh, indent=1)
