@@ -266,6 +266,11 @@ type Tensor =
                     match n with
                     | :? LeafNode as leaf ->
                         if level = NestTag.Imperative && not (isNull (box adj)) then
+                            // A gradient that is a view into a larger or strided storage (an expand's stride 0, a
+                            // transpose) gets its own compact copy, as PyTorch's AccumulateGrad does, so in-place
+                            // updates of .grad and the optimizers' array kernels see an ordinary tensor.
+                            let r = adj.Raw
+                            let adj = if r.IsContiguous && r.StorageOffset = 0 && r.Numel = r.StorageNumel then adj else adj.Clone()
                             leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
                             leaf.Adj <- Unchecked.defaultof<Tensor>
                     | _ ->
