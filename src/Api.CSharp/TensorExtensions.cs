@@ -62,6 +62,8 @@ public static class TensorExtensions
     public static Tensor Ceil(this Tensor t) => Elementwise.ceil(t);
     /// <summary>Rounds half to even.</summary>
     public static Tensor Round(this Tensor t) => Elementwise.round(t);
+    /// <summary>Rounds half to even at <paramref name="decimals"/> decimal places (torch.round(x, decimals=d)); negative d rounds to tens, hundreds, ….</summary>
+    public static Tensor Round(this Tensor t, int decimals) => Elementwise.roundDecimals(decimals, t);
     /// <summary>Rounds toward zero.</summary>
     public static Tensor Trunc(this Tensor t) => Elementwise.trunc(t);
     /// <summary>e^x - 1.</summary>
