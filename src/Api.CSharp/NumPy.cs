@@ -35,6 +35,24 @@ public static class NumPy
     /// <summary>np.mean with NumPy's pairwise summation.</summary>
     public static double Mean(double[] a) => Compat.NumPy.mean(a);
 
+    /// <summary>str() of a 1-D integer array as NumPy prints it: <c>[10 20  3  4]</c> (right-aligned to the widest).</summary>
+    public static string Str(long[] a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var cells = a.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var width = cells.Length == 0 ? 0 : cells.Max(c => c.Length);
+        return "[" + string.Join(" ", cells.Select(c => c.PadLeft(width))) + "]";
+    }
+
+    /// <summary>str() of a 1-D int64 tensor's elements as NumPy prints the array (e.g. of an UntypedStorage()).</summary>
+    public static string Str(Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        if (t.Dtype != Dtype.Int64 || t.Dim != 1)
+            throw new ArgumentException($"NumPy.Str: expected a 1-D int64 tensor, got {DtypeModule.name(t.Dtype)} of shape {t.Shape}", nameof(t));
+        return Str(t.ToInt64Array());
+    }
+
     /// <summary>np.argsort(v) with NumPy's default (unstable) order among equal values.</summary>
     public static long[] Argsort(double[] v) => Compat.SciPy.argsort(v);
 }

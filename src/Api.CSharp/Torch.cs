@@ -1,3 +1,4 @@
+using Fluxion.Backend;
 using Fluxion.IO;
 using Fluxion.Ops;
 using Fluxion.Random;
@@ -64,6 +65,26 @@ public static class Torch
     public static Tensor FromArray(float[] data, params int[] shape) => Creation.ofFloat32(shape, data);
     /// <summary>A float64 tensor from flat row-major data and a shape.</summary>
     public static Tensor FromArray(double[] data, params int[] shape) => Creation.ofFloat64(shape, data);
+
+    /// <summary>A tensor that shares memory with the array, as torch.from_numpy: writes through either are seen by the
+    /// other (the other FromArray/Tensor overloads copy). Managed backend only; the shape defaults to (data.Length,).</summary>
+    public static Tensor FromNumPy(long[] data, params int[] shape) => Share(data, shape, (d, s) => ManagedBackend.Instance.OfInt64(d, s));
+    /// <summary>A float32 tensor sharing memory with the array (torch.from_numpy; see the long[] overload).</summary>
+    public static Tensor FromNumPy(float[] data, params int[] shape) => Share(data, shape, (d, s) => ManagedBackend.Instance.OfFloat32(d, s));
+    /// <summary>A float64 tensor sharing memory with the array (torch.from_numpy; see the long[] overload).</summary>
+    public static Tensor FromNumPy(double[] data, params int[] shape) => Share(data, shape, (d, s) => ManagedBackend.Instance.OfFloat64(d, s));
+    /// <summary>A bool tensor sharing memory with the array (torch.from_numpy; see the long[] overload).</summary>
+    public static Tensor FromNumPy(bool[] data, params int[] shape) => Share(data, shape, (d, s) => ManagedBackend.Instance.OfBool(d, s));
+
+    private static Tensor Share<T>(T[] data, int[]? shape, Func<T[], int[], RawTensor> make)
+    {
+        NotNull(data, nameof(data));
+        var s = shape is null || shape.Length == 0 ? new[] { data.Length } : shape;
+        var n = Fluxion.Shape.validate("from_numpy", s);
+        if (n != data.Length)
+            throw new ShapeException($"from_numpy: {data.Length} values do not fill shape {Fluxion.Shape.toString(s)} ({n} elements); pass a shape whose sizes multiply to the array's length");
+        return Fluxion.Tensor.OfRaw(make(data, s));
+    }
 
     // Names the caller's parameter instead of letting `.Length` or LINQ fail with a NullReferenceException or 'source'.
     private static T NotNull<T>(T? value, string name) where T : class =>

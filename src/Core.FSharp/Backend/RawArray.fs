@@ -28,15 +28,22 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
     /// A new tensor of the same concrete kind.
     abstract Make: 'T[] * int[] -> RawTensor
 
+    /// The elements of `o` (this tensor's kind) as a contiguous row-major array: the storage itself for an
+    /// array, a fresh copy for a strided view.
     member t.Arr(o: RawTensor) : 'T[] =
         match o with
         | :? RawArray<'T> as r -> r.Data
+        | :? RawStrided<'T> as v -> v.DenseData()
         | _ when not (obj.ReferenceEquals(o.Backend, t.Backend)) ->
             // Mixing backends is the usual cause: say which two met, since the dtypes may well agree.
             raise (ArgumentException(sprintf "managed backend: expected a %s tensor on the %s backend, got a %s tensor on the %s backend; move one operand with Backends.toBackend or create both on the same backend" (Dtype.name t.Dtype) t.Backend.Name (Dtype.name o.Dtype) o.Backend.Name))
         | _ -> raise (ArgumentException(sprintf "managed backend: expected a %s tensor, got %s" (Dtype.name t.Dtype) (Dtype.name o.Dtype)))
 
     override t.Backend = ManagedHome.Backend
+    override _.StorageKey = box data
+    override _.StorageNumel = data.Length
+    override t.StorageTensor() = if shape.Length = 1 then t :> RawTensor else t.Make(data, [| data.Length |])
+    override t.AsStridedView(s, st, off) = RawStrided<'T>.Over(t, s, st, off)
     override t.Reshape(s) = t.Make(data, s)
     override t.Permute(perm) =
         let outShape = Array.map (fun p -> shape.[p]) perm
@@ -92,7 +99,10 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
             strides.[d] <- -st.[d]
         t.Make(Loops.stridedCopy data start strides shape, shape)
     override t.Where(cond, other) =
-        let c = (cond :?> RawArray<bool>).Data
+        let c =
+            match cond with
+            | :? RawArray<bool> as b -> b.Data
+            | _ -> cond.ToBoolArray()
         let o = t.Arr other
         let outShape = Shape.broadcast "where" (Shape.broadcast "where" cond.Shape shape) other.Shape
         let a = Loops.stridedCopy data 0 (Loops.broadcastStrides shape outShape) outShape
@@ -103,3 +113,101 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
         t.Make(a, outShape)
     override t.Clone() = t.Make(Array.copy data, shape)
     override t.CopyFrom(o) = Array.blit (t.Arr o) 0 data 0 data.Length
+
+/// A strided view of a managed array (PyTorch's non-contiguous tensor): shape, strides and offset over the shared
+/// storage. Kernels read a contiguous copy made at entry (so their values are those of the materialised op, bit
+/// for bit); in-place kernels write through the strides into the storage, where the base and every other view see it.
+and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], strides: int[], offset: int) =
+    inherit RawTensor(shape)
+    let contiguous = Shape.isContiguous shape strides
+
+    /// A view of `storage` (offset and strides in its elements): the array itself, reshaped, when the view covers
+    /// the whole storage in order, so the contiguous kernels' fast paths still apply.
+    static member Over(storage: RawArray<'T>, shape: int[], strides: int[], offset: int) : RawTensor =
+        let n = Shape.numel shape
+        if offset = 0 && n = storage.Data.Length && Shape.isContiguous shape strides then storage.Make(storage.Data, shape)
+        else RawStrided<'T>(storage, shape, strides, offset) :> RawTensor
+
+    /// The array whose elements this view reads and writes.
+    member _.Storage = storage
+    /// The elements in row-major order, as a new array.
+    member _.DenseData() : 'T[] =
+        if Shape.numel shape = 0 then [||]
+        elif contiguous then Array.sub storage.Data offset (Shape.numel shape)
+        else Loops.stridedCopy storage.Data offset strides shape
+    /// A contiguous copy of the same kind.
+    member t.Dense() : RawTensor = storage.Make(t.DenseData(), shape)
+
+    // Writes row-major values through the strides; PyTorch refuses overlapping destinations (expanded views).
+    member private _.WriteBack(values: 'T[], checkOverlap: bool) =
+        if checkOverlap then
+            for i in 0 .. shape.Length - 1 do
+                if strides.[i] = 0 && shape.[i] > 1 then
+                    invalidOp "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation."
+        let d = storage.Data
+        Loops.walk shape strides offset (fun o p -> d.[p] <- values.[o])
+
+    override _.Strides = strides
+    override _.StorageOffset = offset
+    override _.StorageKey = box storage.Data
+    override _.StorageNumel = storage.Data.Length
+    override _.StorageTensor() = storage.StorageTensor()
+    override _.AsStridedView(s, st, off) = RawStrided<'T>.Over(storage, s, st, off)
+    override _.Dtype = storage.Dtype
+    override _.Backend = storage.Backend
+    override t.Unary(k) = t.Dense().Unary k
+    override t.Binary(k, o) = t.Dense().Binary(k, o)
+    override t.BinaryScalar(k, s, first) = t.Dense().BinaryScalar(k, s, first)
+    override t.Compare(k, o) = t.Dense().Compare(k, o)
+    override t.CompareScalar(k, s) = t.Dense().CompareScalar(k, s)
+    override t.Where(c, o) = t.Dense().Where(c, o)
+    override t.UnaryParam(k, p) = t.Dense().UnaryParam(k, p)
+    override t.Clamp(lo, hi) = t.Dense().Clamp(lo, hi)
+    override t.SumAll() = t.Dense().SumAll()
+    override t.SumDims(dims, keepDim) = t.Dense().SumDims(dims, keepDim)
+    override t.ExtremeDim(dim, keepDim, isMax) = t.Dense().ExtremeDim(dim, keepDim, isMax)
+    override t.ExtremeAll(isMax) = t.Dense().ExtremeAll(isMax)
+    override t.MatMul(o, ta, tb) = t.Dense().MatMul(o, ta, tb)
+    override t.Reshape(s) = t.Dense().Reshape s
+    override t.Permute(p) = t.Dense().Permute p
+    override t.Expand(s) = t.Dense().Expand s
+    override t.Slice(a, b, c) = t.Dense().Slice(a, b, c)
+    override t.SliceScatter(f, a, b) = t.Dense().SliceScatter(f, a, b)
+    override t.Cat(o, d) = t.Dense().Cat(o, d)
+    override t.Gather(d, i) = t.Dense().Gather(d, i)
+    override t.ScatterAddInto(s, d, i) = t.Dense().ScatterAddInto(s, d, i)
+    override t.Flip(d) = t.Dense().Flip d
+    override t.Conv1d(w, a, b, c, d) = t.Dense().Conv1d(w, a, b, c, d)
+    override t.Conv1dGradInput(w, s, a, b, c, d) = t.Dense().Conv1dGradInput(w, s, a, b, c, d)
+    override t.Conv1dGradWeight(w, s, a, b, c, d) = t.Dense().Conv1dGradWeight(w, s, a, b, c, d)
+    override t.MaxPool1d(a, b, c, d) = t.Dense().MaxPool1d(a, b, c, d)
+    override t.AvgPool1d(a, b, c) = t.Dense().AvgPool1d(a, b, c)
+    override t.AvgPool1dGrad(s, a, b, c) = t.Dense().AvgPool1dGrad(s, a, b, c)
+    override t.Cast(d) = if d = storage.Dtype then t :> RawTensor else t.Dense().Cast d
+    override t.Clone() = t.Dense()
+    override t.GetDouble(i) =
+        // Unravel the row-major index into a storage position.
+        let mutable rem = i
+        let mutable p = offset
+        for d in shape.Length - 1 .. -1 .. 0 do
+            let size = shape.[d]
+            if size > 0 then
+                p <- p + (rem % size) * strides.[d]
+                rem <- rem / size
+        storage.GetDouble p
+    override t.ToDoubleArray() = t.Dense().ToDoubleArray()
+    override t.ToFloat32Array() = t.Dense().ToFloat32Array()
+    override t.ToInt64Array() = t.Dense().ToInt64Array()
+    override t.ToBoolArray() = t.Dense().ToBoolArray()
+    override t.AddInPlace(o, alpha) =
+        // The dense kernel's arithmetic (fused or not, as for an array), then written back.
+        let d = t.Dense() :?> RawArray<'T>
+        d.AddInPlace(o, alpha)
+        t.WriteBack(d.Data, true)
+    override t.CopyFrom(o) = t.WriteBack(storage.Arr o, true)
+    override t.FillInPlace(v) =
+        let d = t.Dense() :?> RawArray<'T>
+        d.FillInPlace v
+        // fill_ writes one value, so PyTorch allows overlapping (expanded) destinations.
+        t.WriteBack(d.Data, false)
+    override t.ReluGrad(g) = t.Dense().ReluGrad g

@@ -130,6 +130,44 @@ type RawTensor(shape: int[]) =
     /// temporaries, such as the Torch backend's dispose scopes; nothing to do for garbage-collected storage.
     abstract KeepAlive: unit -> unit
     default _.KeepAlive() = ()
+    /// Elements to skip in the storage per step along each dimension (PyTorch's `stride()`).
+    abstract Strides: int[]
+    default t.Strides = Shape.strides t.Shape
+    /// Where the first element sits in the storage, in elements (PyTorch's `storage_offset()`).
+    abstract StorageOffset: int
+    default _.StorageOffset = 0
+    /// The object that owns the elements; tensors sharing memory return the same object.
+    abstract StorageKey: obj
+    default t.StorageKey = box t
+    /// Number of elements of the whole storage (more than Numel for a view of part of it).
+    abstract StorageNumel: int
+    default t.StorageNumel = t.Numel
+    /// The whole storage as a 1-D tensor sharing its elements (this tensor's own elements where views are not supported).
+    abstract StorageTensor: unit -> RawTensor
+    default t.StorageTensor() = t.Reshape [| t.Numel |]
+    /// A view of this tensor's storage with the given shape, strides and storage offset (sharing the elements),
+    /// or null when the backend does not support strided views (callers then materialise).
+    abstract AsStridedView: shape: int[] * strides: int[] * offset: int -> RawTensor
+    default _.AsStridedView(_, _, _) = Unchecked.defaultof<RawTensor>
+    /// True when the elements lie row-major without gaps from the storage offset (PyTorch's `is_contiguous()`).
+    member t.IsContiguous = Shape.isContiguous t.Shape t.Strides
+
+/// Synthetic storage addresses for `data_ptr()`: each storage object gets its own 2^36-byte range on first use, so
+/// two tensors' first elements have equal addresses exactly when they share a storage and an offset.
+and [<AbstractClass; Sealed>] StorageAddress =
+    static member val private Table = System.Runtime.CompilerServices.ConditionalWeakTable<obj, obj>()
+    static member val private Next = 0L with get, set
+    static member private Gate = obj ()
+    /// The base address of a storage (stable for the storage's lifetime).
+    static member Of(key: obj) : int64 =
+        lock StorageAddress.Gate (fun () ->
+            match StorageAddress.Table.TryGetValue key with
+            | true, v -> unbox<int64> v
+            | _ ->
+                StorageAddress.Next <- StorageAddress.Next + 1L
+                let a = StorageAddress.Next <<< 36
+                StorageAddress.Table.Add(key, box a)
+                a)
 
 /// Unary kernels with one scalar parameter.
 and ParamUnaryKind =

@@ -58,6 +58,54 @@ module Shape =
             acc <- acc * s.[i]
         st
 
+    /// True when `strides` lay `s` out row-major without gaps (sizes 0 and 1 place no constraint, as in PyTorch).
+    let isContiguous (s: int[]) (strides: int[]) =
+        let mutable expected = 1
+        let mutable ok = true
+        let mutable empty = false
+        for d in s do if d = 0 then empty <- true
+        if not empty then
+            for i in s.Length - 1 .. -1 .. 0 do
+                if s.[i] <> 1 then
+                    if strides.[i] <> expected then ok <- false
+                    expected <- expected * s.[i]
+        ok
+
+    /// Strides that view a tensor of shape `s` and strides `st` as `target` without copying (PyTorch's
+    /// computeStride), or null when some target dimension would span two non-contiguous subspaces.
+    let viewStrides (s: int[]) (st: int[]) (target: int[]) : int[] =
+        let numel = s |> Array.fold (fun a d -> a * int64 d) 1L
+        let newSt = Array.zeroCreate target.Length
+        if numel = 0L then
+            // Any strides address an empty tensor; give the contiguous ones.
+            let mutable acc = 1
+            for i in target.Length - 1 .. -1 .. 0 do
+                newSt.[i] <- acc
+                acc <- acc * max target.[i] 1
+            newSt
+        else
+            let mutable viewD = target.Length - 1
+            let mutable chunkBase = if st.Length = 0 then 1 else st.[st.Length - 1]
+            let mutable tensorNumel = 1L
+            let mutable viewNumel = 1L
+            let mutable ok = true
+            let mutable tensorD = s.Length - 1
+            while ok && tensorD >= 0 do
+                tensorNumel <- tensorNumel * int64 s.[tensorD]
+                if tensorD = 0 || (s.[tensorD - 1] <> 1 && st.[tensorD - 1] <> int (tensorNumel * int64 chunkBase)) then
+                    while viewD >= 0 && (viewNumel < tensorNumel || target.[viewD] = 1) do
+                        newSt.[viewD] <- int (viewNumel * int64 chunkBase)
+                        viewNumel <- viewNumel * int64 target.[viewD]
+                        viewD <- viewD - 1
+                    if viewNumel <> tensorNumel then ok <- false
+                    if tensorD > 0 then
+                        chunkBase <- st.[tensorD - 1]
+                        tensorNumel <- 1L
+                        viewNumel <- 1L
+                tensorD <- tensorD - 1
+            if ok && viewD <> -1 then ok <- false
+            if ok then newSt else null
+
     /// The broadcast shape of two shapes under NumPy/PyTorch rules, or an error naming the op.
     let broadcast (op: string) (a: int[]) (b: int[]) =
         if equal a b then a

@@ -512,7 +512,13 @@ type Tensor =
             if not (Shape.canExpand xs shape) then
                 raise (ShapeException(sprintf "expand: the shape %s cannot be expanded to %s (only size-1 dimensions can grow)" (Shape.toString xs) (Shape.toString shape)))
             Tensor.ApplyUnary({ new UnaryOp("ExpandBackward0") with
-                member _.Forward r = r.Expand shape
+                member _.Forward r =
+                    // A view with stride 0 along the grown dimensions, as PyTorch's expand.
+                    let rs, st = r.Shape, r.Strides
+                    let lead = shape.Length - rs.Length
+                    let vst = Array.init shape.Length (fun i -> if i < lead || (rs.[i - lead] = 1 && shape.[i] <> 1) then 0 else st.[i - lead])
+                    let v = Tensor.ViewOf(r, shape, vst, r.StorageOffset)
+                    if isNull (box v) then r.Expand shape else v
                 member _.Jvp(_, dx, _) = dx.Expand shape
                 member _.Vjp(_, _, g) = Tensor.SumToShape(g, xs) }, x)
 
@@ -526,17 +532,66 @@ type Tensor =
         let shape = Shape.resolveReshape (if name = "ViewBackward0" then "view" else "reshape") xs shape
         if Shape.equal xs shape then x
         else
+            let raw = x.Raw
+            if name = "ViewBackward0" && isNull (Shape.viewStrides raw.Shape raw.Strides shape) then
+                raise (ShapeException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.", "shape"))
             Tensor.ApplyUnary({ new UnaryOp(name) with
                 member _.Forward r =
-                    // A reshape may alias the storage, so it shares the version counter as PyTorch's views do.
-                    let o = r.Reshape shape
-                    o.ShareVersionWith r
-                    o
+                    // A view when the strides allow one (always for contiguous data); otherwise a copy, as reshape.
+                    let st = Shape.viewStrides r.Shape r.Strides shape
+                    let v = if isNull st then Unchecked.defaultof<RawTensor> else Tensor.ViewOf(r, shape, st, r.StorageOffset)
+                    if not (isNull (box v)) then v
+                    elif r.IsContiguous && r.StorageOffset = 0 && r.Numel = r.StorageNumel then
+                        // Backends without strided views alias contiguous data in Reshape, so it shares the version counter.
+                        let o = r.Reshape shape
+                        o.ShareVersionWith r
+                        o
+                    else r.Reshape shape
                 member _.Jvp(_, dx, _) = dx.Reshape shape
                 member _.Vjp(_, _, g) = g.Reshape xs }, x)
 
-    /// PyTorch's `view` (same as Reshape here: storage is always contiguous).
+    /// PyTorch's `view`: the same storage with a new shape; an error when the strides cannot express it.
     member x.View(shape: int[]) : Tensor = x.ReshapeNamed(shape, "ViewBackward0")
+
+    /// Elements to skip in the storage per step along each dimension (PyTorch's `stride()`).
+    member x.Stride() : int[] = Array.copy x.Raw.Strides
+    /// The stride of one dimension (negative counts from the end; PyTorch's `stride(dim)`).
+    member x.Stride(dim: int) : int = x.Raw.Strides.[Shape.normDim "stride" x.Dim dim]
+    /// Where the first element sits in the storage, in elements (PyTorch's `storage_offset()`).
+    member x.StorageOffset() : int = x.Raw.StorageOffset
+    /// True when the elements lie row-major without gaps in the storage (PyTorch's `is_contiguous()`).
+    member x.IsContiguous() : bool = x.Raw.IsContiguous
+    /// This tensor when contiguous, else a contiguous copy (PyTorch's `contiguous()`; grad_fn CloneBackward0).
+    member x.Contiguous() : Tensor = if x.Raw.IsContiguous then x else x.Clone()
+    /// A copy with its own storage (PyTorch's `clone()`; differentiable, grad_fn CloneBackward0).
+    member x.Clone() : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("CloneBackward0") with
+            member _.Forward r = r.Clone()
+            member _.Jvp(_, dx, _) = dx
+            member _.Vjp(_, _, g) = g }, x)
+    /// A synthetic address of the first element (PyTorch's `data_ptr()`): equal for two tensors exactly when their
+    /// first elements are the same element of one storage; not a real pointer, and never dereferenced.
+    member x.DataPtr() : int64 =
+        let r = x.Raw
+        let size = match r.Dtype with Dtype.Bool -> 1L | Dtype.Float32 -> 4L | _ -> 8L
+        StorageAddress.Of r.StorageKey + int64 r.StorageOffset * size
+    /// The whole storage as a 1-D tensor sharing its elements and version counter (PyTorch's `untyped_storage()`,
+    /// typed: its elements rather than its bytes). Backends without views give this tensor's own elements.
+    member x.UntypedStorage() : Tensor =
+        let r = x.Raw
+        let s = r.StorageTensor()
+        if not (obj.ReferenceEquals(s, r)) then s.ShareVersionWith r
+        TC s
+    /// Whether `other` shares this tensor's storage (writes through one are seen by the other).
+    member x.SharesStorageWith(other: Tensor) : bool =
+        if isNull (box other) then nullArg "other"
+        obj.ReferenceEquals(x.Raw.StorageKey, other.Raw.StorageKey)
+
+    /// A strided view of `r`'s storage sharing its version counter, or null when the backend has no views.
+    static member internal ViewOf(r: RawTensor, shape: int[], strides: int[], offset: int) : RawTensor =
+        let v = r.AsStridedView(shape, strides, offset)
+        if not (isNull (box v)) then v.ShareVersionWith r
+        v
 
     /// Reorders dimensions.
     member x.Permute(perm: int[]) : Tensor = x.PermuteNamed(perm, "PermuteBackward0")
@@ -554,7 +609,10 @@ type Tensor =
             let inv = Array.zeroCreate n
             perm |> Array.iteri (fun i p -> inv.[p] <- i)
             Tensor.ApplyUnary({ new UnaryOp(name) with
-                member _.Forward r = r.Permute perm
+                member _.Forward r =
+                    let rs, st = r.Shape, r.Strides
+                    let v = Tensor.ViewOf(r, Array.map (fun p -> rs.[p]) perm, Array.map (fun p -> st.[p]) perm, r.StorageOffset)
+                    if isNull (box v) then r.Permute perm else v
                 member _.Jvp(_, dx, _) = dx.Permute perm
                 member _.Vjp(_, _, g) = g.Permute inv }, x)
 
@@ -629,9 +687,24 @@ type Tensor =
     member x.SliceRaw(starts: int[], lengths: int[], steps: int[]) : Tensor =
         let xs = x.Shape
         Tensor.ApplyUnary({ new UnaryOp("SliceBackward0") with
-            member _.Forward r = r.Slice(starts, lengths, steps)
+            member _.Forward r = Tensor.SliceView(r, starts, lengths, steps, -1)
             member _.Jvp(_, dx, _) = dx.SliceRaw(starts, lengths, steps)
             member _.Vjp(_, _, g) = g.SliceScatterRaw(xs, starts, steps) }, x)
+
+    /// A strided slice of `r` as a view when the backend has them (dimension `drop`, of length 1, removed when >= 0).
+    static member internal SliceView(r: RawTensor, starts: int[], lengths: int[], steps: int[], drop: int) : RawTensor =
+        let st = r.Strides
+        let mutable off = r.StorageOffset
+        for i in 0 .. st.Length - 1 do off <- off + starts.[i] * st.[i]
+        let vst = Array.init st.Length (fun i -> st.[i] * steps.[i])
+        let vshape, vst =
+            if drop < 0 then lengths, vst
+            else Array.append lengths.[.. drop - 1] lengths.[drop + 1 ..], Array.append vst.[.. drop - 1] vst.[drop + 1 ..]
+        let v = Tensor.ViewOf(r, vshape, vst, off)
+        if not (isNull (box v)) then v
+        else
+            let y = r.Slice(starts, lengths, steps)
+            if drop < 0 then y else y.Reshape vshape
 
     /// Zeros of `fullShape` with this tensor placed at a strided slice (the adjoint of SliceRaw).
     member x.SliceScatterRaw(fullShape: int[], starts: int[], steps: int[]) : Tensor =
@@ -690,16 +763,23 @@ type Tensor =
         let steps = Array.create xs.Length 1
         // One node for slice + reshape: the same values and adjoints as the two ops, fewer objects per call.
         Tensor.ApplyUnary({ new UnaryOp("SelectBackward0") with
-            member _.Forward r = r.Slice(starts, lengths, steps).Reshape outShape
+            member _.Forward r = Tensor.SliceView(r, starts, lengths, steps, d)
             member _.Jvp(_, dx, _) = dx.SliceRaw(starts, lengths, steps).ReshapeNamed(outShape, "SelectBackward0")
             member _.Vjp(_, _, g) = g.Reshape(lengths).SliceScatterRaw(xs, starts, steps) }, x)
 
-    /// `t.[i]`: the sub-tensor at index i of the first dimension.
-    member x.Item with get (i: int) = x.Select(0, i)
-    /// `t.[i, j]`.
-    member x.Item with get (i: int, j: int) = x.Select(0, i).Select(0, j)
-    /// `t.[i, j, k]`.
-    member x.Item with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
+    /// `t.[i]`: the sub-tensor at index i of the first dimension; setting writes into this tensor's storage.
+    member x.Item
+        with get (i: int) = x.Select(0, i)
+        and set (i: int) (value: Tensor) = x.IndexPut_([| TensorIndex.op_Implicit i |], value) |> ignore
+    /// `t.[i, j]`; setting writes into this tensor's storage.
+    member x.Item
+        with get (i: int, j: int) = x.Select(0, i).Select(0, j)
+        and set (i: int, j: int) (value: Tensor) = x.IndexPut_([| TensorIndex.op_Implicit i; TensorIndex.op_Implicit j |], value) |> ignore
+    /// `t.[i, j, k]`; setting writes into this tensor's storage.
+    member x.Item
+        with get (i: int, j: int, k: int) = x.Select(0, i).Select(0, j).Select(0, k)
+        and set (i: int, j: int, k: int) (value: Tensor) =
+            x.IndexPut_([| TensorIndex.op_Implicit i; TensorIndex.op_Implicit j; TensorIndex.op_Implicit k |], value) |> ignore
 
     // ---------------------------------------------------------------- PyTorch-style indexing (t[index], t[1..3], t[.., 0])
 
@@ -760,15 +840,24 @@ type Tensor =
     /// `t[index]`: an int64 index tensor picks slices along dimension 0 (result shape index.shape ++ t.shape[1:],
     /// negative indices count from the end); a bool mask over the leading dimensions picks the true positions,
     /// flattened (PyTorch's advanced indexing; differentiable in t).
-    member x.Item with get (index: Tensor) : Tensor =
-        if isNull (box index) then nullArg "index"
-        Tensor.IndexAlong(x, 0, index)
+    /// Setting `t[mask] = v` writes v (a scalar or a broadcastable tensor) at the picked positions.
+    member x.Item
+        with get (index: Tensor) : Tensor =
+            if isNull (box index) then nullArg "index"
+            Tensor.IndexAlong(x, 0, index)
+        and set (index: Tensor) (value: Tensor) =
+            if isNull (box index) then nullArg "index"
+            x.IndexPut_([| TensorIndex.op_Implicit index |], value) |> ignore
 
     /// `t[range]` along the first dimension (C# `t[1..3]`, `t[..^1]`); out-of-range bounds are clipped as in Python.
-    member x.Item with get (range: Range) : Tensor = x.Index([| TensorIndex.op_Implicit range |])
+    member x.Item
+        with get (range: Range) : Tensor = x.Index([| TensorIndex.op_Implicit range |])
+        and set (range: Range) (value: Tensor) = x.IndexPut_([| TensorIndex.op_Implicit range |], value) |> ignore
 
     /// `t[index]` with a C# index (`t[^1]` is the last element along the first dimension).
-    member x.Item with get (index: Index) : Tensor = x.Index([| TensorIndex.op_Implicit index |])
+    member x.Item
+        with get (index: Index) : Tensor = x.Index([| TensorIndex.op_Implicit index |])
+        and set (index: Index) (value: Tensor) = x.IndexPut_([| TensorIndex.op_Implicit index |], value) |> ignore
 
     /// Multi-dimensional indexing as in PyTorch: each entry is an int (removes the dimension), a range, a
     /// <c>TensorIndex.Slice(start, stop, step)</c>, <c>TensorIndex.NewAxis</c>, <c>TensorIndex.Ellipsis</c> or an index
@@ -820,8 +909,78 @@ type Tensor =
                 d <- d + (if idx.Dtype = Dtype.Bool then 1 else idx.Dim)
         t
 
-    /// Multi-dimensional indexing (see <see cref="Index"/>), as a C# indexer: `t[.., 0]`, `t[1.., idx]`.
-    member x.Item with get ([<ParamArray>] indices: TensorIndex[]) : Tensor = x.Index indices
+    /// Multi-dimensional indexing (see <see cref="Index"/>), as a C# indexer: `t[.., 0]`, `t[1.., idx]`; setting
+    /// writes into this tensor's storage (see <see cref="IndexPut_"/>).
+    member x.Item
+        with get ([<ParamArray>] indices: TensorIndex[]) : Tensor = x.Index indices
+        and set ([<ParamArray>] indices: TensorIndex[]) (value: Tensor) = x.IndexPut_(indices, value) |> ignore
+
+    /// PyTorch's `t[indices] = value`: writes `value` (broadcast to the indexed shape, cast to this dtype) into this
+    /// tensor's storage, where every view of it sees the change; bumps the version. Basic indices (ints, ranges,
+    /// slices, NewAxis, Ellipsis) write through a view; an index tensor or mask writes the picked positions (a
+    /// position picked twice receives the sum of its values). A leaf that requires grad may change only in NoGrad.
+    member x.IndexPut_(indices: TensorIndex[], value: Tensor) : Tensor =
+        if isNull indices then nullArg "indices"
+        if isNull (box value) then nullArg "value"
+        match x with
+        | TR(_, (:? LeafNode), 0) when GradMode.IsEnabled ->
+            invalidOp "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        | _ -> ()
+        x.CheckInPlace("index_put_", value)
+        let raw = x.Raw
+        let target = (TC raw).Index indices
+        let ts = target.Shape
+        let vr =
+            match ScalarLiteral.TryGet value with
+            | ValueSome v -> raw.Backend.Full([||], v, raw.Dtype)
+            | ValueNone ->
+                let v = value.Raw
+                let v = if obj.ReferenceEquals(v.Backend, raw.Backend) then v else raw.Backend.OfFloat64(v.ToDoubleArray(), v.Shape)
+                if v.Dtype = raw.Dtype then v else v.Cast raw.Dtype
+        let basic = indices |> Array.forall (fun (i: TensorIndex) -> isNull (box i) || i.Kind <> 5)
+        // PyTorch drops the value's leading size-1 dimensions, then expands it (two messages, as PyTorch's).
+        let vr =
+            let vs = vr.Shape
+            let lead = vs |> Array.takeWhile (fun d -> d = 1) |> Array.length
+            let lead = min lead (max 0 (vs.Length - ts.Length))
+            if lead = 0 then vr else vr.Reshape vs.[lead ..]
+        if not (Shape.canExpand vr.Shape ts) then
+            let dims (s: int[]) = "[" + String.Join(", ", s) + "]"
+            let vs = vr.Shape
+            if not basic then
+                raise (ShapeException(sprintf "shape mismatch: value tensor of shape %s cannot be broadcast to indexing result of shape %s" (dims vs) (dims ts), "value"))
+            elif vs.Length > ts.Length then
+                raise (ShapeException(sprintf "expand(%s{%s}, size=%s): the number of sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)" (Dtype.name vr.Dtype) (dims vs) (dims ts) ts.Length vs.Length, "value"))
+            else
+                let off = ts.Length - vs.Length
+                let bad = [| ts.Length - 1 .. -1 .. off |] |> Array.find (fun i -> vs.[i - off] <> 1 && vs.[i - off] <> ts.[i])
+                raise (ShapeException(sprintf "The expanded size of the tensor (%d) must match the existing size (%d) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s" ts.[bad] vs.[bad - off] bad (dims ts) (dims vs), "value"))
+        let ve = if Shape.equal vr.Shape ts then vr else vr.Expand ts
+        if basic && obj.ReferenceEquals(target.Raw.StorageKey, raw.StorageKey) then
+            target.Raw.CopyFrom ve
+        else
+            // Positions through the same index on a tensor of flat positions; then one select over the whole tensor.
+            let n = raw.Numel
+            let pos = (TC(raw.Backend.OfInt64(Array.init n int64, raw.Shape))).Index indices
+            let k = pos.Numel
+            let idx = raw.Backend.OfInt64(pos.Raw.ToInt64Array(), [| k |])
+            let vals = ve.Reshape [| k |]
+            let placed = vals.ScatterAddInto([| n |], 0, idx)
+            let hit = raw.Backend.Full([| k |], 1.0, Dtype.Float32).ScatterAddInto([| n |], 0, idx).CompareScalar(CompareKind.Gt, 0.0)
+            let merged = placed.Where(hit, raw.Reshape [| n |])
+            raw.CopyFrom(merged.Reshape raw.Shape)
+        raw.BumpVersion()
+        x
+
+    /// PyTorch's `t[indices] = value` with a scalar value (exact in every dtype).
+    member x.IndexPut_(indices: TensorIndex[], value: float) : Tensor =
+        x.IndexPut_(indices, ScalarLiteral.Make value)
+
+    /// A 0-dim float32 tensor from a number (C#: lets `t[0] = 1.5` and `Tensor s = 1.5` compile); an index setter
+    /// writes the exact number in the destination's dtype.
+    static member op_Implicit(v: float) : Tensor = ScalarLiteral.Make v
+    /// A 0-dim int64 tensor from an integer (C#: `t[0] = 10`).
+    static member op_Implicit(v: int64) : Tensor = ScalarLiteral.MakeInt v
 
     // ---------------------------------------------------------------- elementwise comparison operators (C#)
     // C# `a == b`, `a < 0.5` give bool tensors as in PyTorch/TorchSharp. F#'s `=` and `<` never call these:
@@ -1067,6 +1226,23 @@ and [<Sealed; AllowNullLiteral>] TensorIndex private (kind: int, position: int, 
     static member NewAxis : TensorIndex = TensorIndex(3, 0, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
     /// All remaining dimensions (Python's `...`).
     static member Ellipsis : TensorIndex = TensorIndex(4, 0, Range.All, ValueNone, ValueNone, 1, Unchecked.defaultof<_>)
+
+/// 0-dim tensors made from C# numbers by implicit conversion, remembered with their exact value so an index setter
+/// can write a float64 destination without the float32 rounding.
+and [<AbstractClass; Sealed>] internal ScalarLiteral =
+    static member val private Values = System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, obj>()
+    static member Make(v: float) : Tensor =
+        let t = TC(ManagedBackend.Instance.OfFloat32([| float32 v |], [||]))
+        ScalarLiteral.Values.AddOrUpdate(t, box v)
+        t
+    static member MakeInt(v: int64) : Tensor =
+        let t = TC(ManagedBackend.Instance.OfInt64([| v |], [||]))
+        ScalarLiteral.Values.AddOrUpdate(t, box (float v))
+        t
+    static member TryGet(t: Tensor) : float voption =
+        match ScalarLiteral.Values.TryGetValue t with
+        | true, v -> ValueSome(unbox<float> v)
+        | _ -> ValueNone
 
 and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
     /// PyTorch's grad_fn name.
