@@ -99,6 +99,10 @@ public static class TensorExtensions
     public static Tensor Var(this Tensor t) => Reductions.var(1, t);
     /// <summary>Standard deviation (unbiased).</summary>
     public static Tensor Std(this Tensor t) => Reductions.std(1, t);
+    /// <summary>The unbiased variance along a dimension (x.var(dim)).</summary>
+    public static Tensor Var(this Tensor t, int dim, bool keepDim = false) => Reductions.varDims(new[] { dim }, 1, keepDim, t);
+    /// <summary>The unbiased standard deviation along a dimension (x.std(dim)).</summary>
+    public static Tensor Std(this Tensor t, int dim, bool keepDim = false) => Reductions.stdDims(new[] { dim }, 1, keepDim, t);
     /// <summary>Largest element.</summary>
     public static Tensor Max(this Tensor t) => Reductions.max(t);
     /// <summary>Smallest element.</summary>

@@ -59,6 +59,8 @@ public static class Torch
     public static Tensor Tensor(double[][] rows, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(rows), dtype);
     /// <summary>A 2-D tensor from rows.</summary>
     public static Tensor Tensor(float[][] rows) => Creation.ofNested(rows);
+    /// <summary>An int64 matrix from rows of equal length (torch.tensor([[1, 2], [3, 4]])).</summary>
+    public static Tensor Tensor(long[][] rows) => Creation.ofNested(rows);
     /// <summary>A 3-D tensor from nested rows.</summary>
     public static Tensor Tensor(double[][][] data, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(data), dtype);
     /// <summary>A tensor from flat row-major data and a shape.</summary>
