@@ -81,6 +81,7 @@ module Tensor =
     let ceil x = Elementwise.ceil x
     let floor x = Elementwise.floor x
     let round x = Elementwise.round x
+    let roundDecimals decimals x = Elementwise.roundDecimals decimals x
     let trunc x = Elementwise.trunc x
     let expm1 x = Elementwise.expm1 x
     let log1p x = Elementwise.log1p x
