@@ -89,6 +89,21 @@ let tests =
             let g = golden ()
             Expect.contains g "tensor([[0.96, 0.39, 0.60]," "cell 10 prints rand_like under precision 2"
 
+        testCase "the F# script examples/Unit03.fsx prints the same printout, apart from the same documented lines" <| fun () ->
+            let library = Path.Combine(repoRoot, "src", "Plot", "bin", "Release", "net10.0", "Fluxion.dll")
+            if not (File.Exists library) then failtestf "%s is missing: the script references the Release build; run `dotnet build -c Release` first" library
+            let psi = Diagnostics.ProcessStartInfo(dotnetHost (), WorkingDirectory = repoRoot, RedirectStandardOutput = true,
+                                                   RedirectStandardError = true, UseShellExecute = false)
+            for a in [ "fsi"; "examples/Unit03.fsx" ] do psi.ArgumentList.Add a
+            psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
+            psi.Environment["DOTNET_NOLOGO"] <- "1"
+            use p = Diagnostics.Process.Start psi
+            let out = p.StandardOutput.ReadToEndAsync()
+            let err = p.StandardError.ReadToEndAsync()
+            if not (p.WaitForExit(TimeSpan.FromMinutes 5.0)) then (p.Kill true; failtest "dotnet fsi examples/Unit03.fsx did not finish within 5 minutes")
+            Expect.equal p.ExitCode 0 (sprintf "exit code (stderr: %s)" err.Result)
+            compareRange (out.Result.Replace("\r\n", "\n")) 0 (golden ()).Length
+
         testCase "--list names the parts and an unknown part is a clear error" <| fun () ->
             let code, out, _ = runUnit03 "--list"
             Expect.equal code 0 "exit code"
