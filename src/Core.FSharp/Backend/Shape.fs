@@ -76,7 +76,10 @@ module Shape =
     let viewStrides (s: int[]) (st: int[]) (target: int[]) : int[] =
         let numel = s |> Array.fold (fun a d -> a * int64 d) 1L
         let newSt = Array.zeroCreate target.Length
-        if numel = 0L then
+        if s.Length = 0 then
+            // A 0-dim tensor's one element: every target dimension has size 1, any stride addresses it.
+            Array.create target.Length 1
+        elif numel = 0L then
             // Any strides address an empty tensor; give the contiguous ones.
             let mutable acc = 1
             for i in target.Length - 1 .. -1 .. 0 do

@@ -633,6 +633,11 @@ type Tensor =
         if x.Dim > 2 then raise (ShapeException(sprintf "T: expects a tensor with at most 2 dimensions, got shape %s; use Permute" (Shape.toString x.Shape)))
         if x.Dim < 2 then x else x.PermuteNamed([| 1; 0 |], "PermuteBackward0")
 
+    /// The last two dimensions swapped, as a view (PyTorch's `mT`; needs at least 2 dimensions).
+    member x.MT : Tensor =
+        if x.Dim < 2 then raise (ShapeException(sprintf "tensor.mT is only supported on matrices or batches of matrices. Got %d-D tensor." x.Dim))
+        x.Transpose(-2, -1)
+
     // ---------------------------------------------------------------- matrix products
 
     /// op(a) @ op(b) for 2-D (or equal-batch 3-D) operands, optionally transposed without copies.
