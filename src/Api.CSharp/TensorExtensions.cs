@@ -63,7 +63,7 @@ public static class TensorExtensions
     /// <summary>Rounds half to even.</summary>
     public static Tensor Round(this Tensor t) => Elementwise.round(t);
     /// <summary>Rounds half to even at <paramref name="decimals"/> decimal places (torch.round(x, decimals=d)); negative d rounds to tens, hundreds, ….</summary>
-    public static Tensor Round(this Tensor t, int decimals) => Elementwise.roundDecimals(decimals, t);
+    public static Tensor Round(this Tensor t, int decimals) => TensorModule.roundDecimals(decimals, t);
     /// <summary>Rounds toward zero.</summary>
     public static Tensor Trunc(this Tensor t) => Elementwise.trunc(t);
     /// <summary>e^x - 1.</summary>

@@ -101,16 +101,6 @@ module Elementwise =
     let ceil x = unary "CeilBackward0" (k UnaryKind.Ceil) (fun x _ -> x.ZerosLike()) x
     /// Rounding half to even; zero derivative.
     let round x = unary "RoundBackward0" (k UnaryKind.Round) (fun x _ -> x.ZerosLike()) x
-    /// Rounding half to even at `decimals` places (torch.round(x, decimals=d)), computed as PyTorch 1.13 does in the
-    /// tensor's dtype: round(x·10^d)/10^d, or round(x/10^-d)·10^-d for negative d; zero derivative.
-    let roundDecimals (decimals: int) (x: Tensor) =
-        if decimals = 0 then round x
-        elif decimals > 0 then
-            let p = 10.0 ** float decimals
-            round (x * p) / p
-        else
-            let p = 10.0 ** float -decimals
-            round (x / p) * p
     /// Hyperbolic sine.
     let rec sinh (x: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("SinhBackward0") with
