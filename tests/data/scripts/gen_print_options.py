@@ -56,6 +56,8 @@ add("ints ignore precision", [{"precision": 1}], torch.tensor([[10, -2], [3, 400
 add("complex under precision 2", [{"precision": 2}], torch.complex(torch.tensor([1.5, -0.25]), torch.tensor([0.125, 2.0])))
 add("complex under sci_mode True", [{"sci_mode": True}], torch.complex(torch.tensor([1.5, -0.25]), torch.tensor([0.125, 2.0])))
 
+# One case per line keeps the file readable in a diff despite the long value lists.
 with open(sys.argv[1], "w", encoding="utf-8") as f:
-    json.dump({"generator": "tests/data/scripts/gen_print_options.py", "torch": torch.__version__, "cases": cases}, f, indent=1)
-    f.write("\n")
+    f.write('{"generator": "tests/data/scripts/gen_print_options.py", "torch": %s, "cases": [\n' % json.dumps(torch.__version__))
+    f.write(",\n".join(json.dumps(c) for c in cases))
+    f.write("\n]}\n")
