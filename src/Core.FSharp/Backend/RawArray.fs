@@ -148,6 +148,7 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
         Loops.walk shape strides offset (fun o p -> d.[p] <- values.[o])
 
     override _.Strides = strides
+    override _.IsContiguous = contiguous
     override _.StorageOffset = offset
     override _.StorageKey = box storage.Data
     override _.StorageNumel = storage.Data.Length

@@ -150,7 +150,10 @@ type RawTensor(shape: int[]) =
     abstract AsStridedView: shape: int[] * strides: int[] * offset: int -> RawTensor
     default _.AsStridedView(_, _, _) = Unchecked.defaultof<RawTensor>
     /// True when the elements lie row-major without gaps from the storage offset (PyTorch's `is_contiguous()`).
-    member t.IsContiguous = Shape.isContiguous t.Shape t.Strides
+    abstract IsContiguous: bool
+    default _.IsContiguous = true
+    /// True when this tensor is its whole storage in row-major order (no view of part of it, no strides to follow).
+    member t.IsCompact = t.IsContiguous && t.StorageOffset = 0 && t.Numel = t.StorageNumel
 
 /// Synthetic storage addresses for `data_ptr()`: each storage object gets its own 2^36-byte range on first use, so
 /// two tensors' first elements have equal addresses exactly when they share a storage and an offset.

@@ -266,6 +266,10 @@ type Tensor =
                     match n with
                     | :? LeafNode as leaf ->
                         if level = NestTag.Imperative && not (isNull (box adj)) then
+                            // A gradient that is a view into a larger or strided storage (an expand's stride 0, a
+                            // transpose) gets its own compact copy, as PyTorch's AccumulateGrad does, so in-place
+                            // updates of .grad and the optimizers' array kernels see an ordinary tensor.
+                            let adj = if adj.Raw.IsCompact then adj else adj.Clone()
                             leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
                             leaf.Adj <- Unchecked.defaultof<Tensor>
                     | _ ->
@@ -533,20 +537,20 @@ type Tensor =
         if Shape.equal xs shape then x
         else
             let raw = x.Raw
-            if name = "ViewBackward0" && isNull (Shape.viewStrides raw.Shape raw.Strides shape) then
+            if name = "ViewBackward0" && not raw.IsContiguous && isNull (Shape.viewStrides raw.Shape raw.Strides shape) then
                 raise (ShapeException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.", "shape"))
             Tensor.ApplyUnary({ new UnaryOp(name) with
                 member _.Forward r =
-                    // A view when the strides allow one (always for contiguous data); otherwise a copy, as reshape.
-                    let st = Shape.viewStrides r.Shape r.Strides shape
-                    let v = if isNull st then Unchecked.defaultof<RawTensor> else Tensor.ViewOf(r, shape, st, r.StorageOffset)
-                    if not (isNull (box v)) then v
-                    elif r.IsContiguous && r.StorageOffset = 0 && r.Numel = r.StorageNumel then
-                        // Backends without strided views alias contiguous data in Reshape, so it shares the version counter.
+                    if r.IsCompact then
+                        // The whole storage in order: Reshape aliases it (on every backend), sharing the version counter.
                         let o = r.Reshape shape
                         o.ShareVersionWith r
                         o
-                    else r.Reshape shape
+                    else
+                        // A view when the strides allow one; otherwise a copy, as reshape.
+                        let st = Shape.viewStrides r.Shape r.Strides shape
+                        let v = if isNull st then Unchecked.defaultof<RawTensor> else Tensor.ViewOf(r, shape, st, r.StorageOffset)
+                        if isNull (box v) then r.Reshape shape else v
                 member _.Jvp(_, dx, _) = dx.Reshape shape
                 member _.Vjp(_, _, g) = g.Reshape xs }, x)
 

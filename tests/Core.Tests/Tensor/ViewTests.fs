@@ -248,6 +248,18 @@ let tests =
             Expect.sequenceEqual (x3.Grad.ToDoubleArray()) [| 1.; 3.; 5.; 2.; 4.; 6. |] "view of a contiguous transpose"
             Expect.equal z.GradFnName "ViewBackward0" "grad_fn"
 
+        testCase "a leaf's gradient owns a compact storage even when the backward rule gives a view" <| fun () ->
+            // x.sum() gives an expanded gradient, x.T a transposed one; PyTorch's AccumulateGrad stores contiguous grads.
+            let x = (t64 [| 2; 3 |] [| 0.; 1.; 2.; 3.; 4.; 5. |]).RequiresGrad_()
+            (x.Sum()).Backward()
+            Expect.isTrue (x.Grad.IsContiguous()) "sum: contiguous"
+            x.Grad.Copy_(t64 [| 2; 3 |] [| 1.; 2.; 3.; 4.; 5.; 6. |]) |> ignore
+            Expect.sequenceEqual (x.Grad.ToDoubleArray()) [| 1.; 2.; 3.; 4.; 5.; 6. |] "an in-place copy into .grad works"
+            let y = (t64 [| 2; 3 |] [| 0.; 1.; 2.; 3.; 4.; 5. |]).RequiresGrad_()
+            ((y.T * t64 [| 3; 2 |] [| 1.; 2.; 3.; 4.; 5.; 6. |]).Sum()).Backward()
+            Expect.sequenceEqual (y.Grad.Stride()) [| 3; 1 |] "transpose: row-major"
+            Expect.sequenceEqual (y.Grad.ToDoubleArray()) [| 1.; 3.; 5.; 2.; 4.; 6. |] "values"
+
         testCase "a view of a leaf that requires grad refuses a setter outside NoGrad, and writes inside" <| fun () ->
             let w = (Creation.zeros [| 2; 3 |] Dtype.Float32).RequiresGrad_()
             let ex = raises<InvalidOperationException> (fun () -> w.[0] <- t64 [||] [| 1.0 |])
