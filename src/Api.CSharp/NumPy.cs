@@ -60,6 +60,32 @@ public static class NumPy
         return Str(t.ToInt64Array());
     }
 
+    /// <summary>str() of a 1-D float array as NumPy 1.24 prints it by default (shortest digits, at most 8 decimals,
+    /// integer parts right-aligned, decimals padded on the right): <c>[1. 2. 5.]</c>, <c>[0.5  1.25]</c>. Arrays NumPy
+    /// would print in scientific notation, with nan/inf or wider than one 75-column line are not supported.</summary>
+    public static string Str(double[] a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var finite = a.Where(v => v != 0).Select(Math.Abs).ToArray();
+        if (a.Any(v => !double.IsFinite(v)))
+            throw new NotSupportedException("NumPy.Str: arrays holding nan or inf are not supported");
+        if (finite.Length > 0 && (finite.Max() >= 1e8 || finite.Min() < 1e-4 || finite.Max() / finite.Min() > 1e3))
+            throw new NotSupportedException("NumPy.Str: NumPy prints this array in scientific notation, which is not supported");
+        string Digits(double v)
+        {
+            var s = Fluxion.Printing.PyFormat.floatRepr(v);
+            var dot = s.IndexOf('.');
+            if (s.Length - dot - 1 > 8) s = Fluxion.Printing.PyFormat.toFixed(8, v).TrimEnd('0');
+            return s.EndsWith(".0", StringComparison.Ordinal) ? s[..^1] : s;
+        }
+        var cells = a.Select(Digits).ToArray();
+        int left = cells.Length == 0 ? 0 : cells.Max(c => c.IndexOf('.'));
+        int right = cells.Length == 0 ? 0 : cells.Max(c => c.Length - c.IndexOf('.') - 1);
+        var text = "[" + string.Join(" ", cells.Select(c => new string(' ', left - c.IndexOf('.')) + c + new string(' ', right - (c.Length - c.IndexOf('.') - 1)))) + "]";
+        if (text.Length > 75) throw new NotSupportedException("NumPy.Str: arrays longer than one 75-column line are not supported");
+        return text;
+    }
+
     /// <summary>np.argsort(v) with NumPy's default (unstable) order among equal values.</summary>
     public static long[] Argsort(double[] v) => Compat.SciPy.argsort(v);
 }

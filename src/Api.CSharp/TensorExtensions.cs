@@ -62,6 +62,8 @@ public static class TensorExtensions
     public static Tensor Ceil(this Tensor t) => Elementwise.ceil(t);
     /// <summary>Rounds half to even.</summary>
     public static Tensor Round(this Tensor t) => Elementwise.round(t);
+    /// <summary>Rounds half to even at <paramref name="decimals"/> decimal places (torch.round(x, decimals=d)); negative d rounds to tens, hundreds, ….</summary>
+    public static Tensor Round(this Tensor t, int decimals) => TensorModule.roundDecimals(decimals, t);
     /// <summary>Rounds toward zero.</summary>
     public static Tensor Trunc(this Tensor t) => Elementwise.trunc(t);
     /// <summary>e^x - 1.</summary>
@@ -97,6 +99,10 @@ public static class TensorExtensions
     public static Tensor Var(this Tensor t) => Reductions.var(1, t);
     /// <summary>Standard deviation (unbiased).</summary>
     public static Tensor Std(this Tensor t) => Reductions.std(1, t);
+    /// <summary>The unbiased variance along a dimension (x.var(dim)).</summary>
+    public static Tensor Var(this Tensor t, int dim, bool keepDim = false) => Reductions.varDims(new[] { dim }, 1, keepDim, t);
+    /// <summary>The unbiased standard deviation along a dimension (x.std(dim)).</summary>
+    public static Tensor Std(this Tensor t, int dim, bool keepDim = false) => Reductions.stdDims(new[] { dim }, 1, keepDim, t);
     /// <summary>Largest element.</summary>
     public static Tensor Max(this Tensor t) => Reductions.max(t);
     /// <summary>Smallest element.</summary>

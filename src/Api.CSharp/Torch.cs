@@ -42,6 +42,17 @@ public static class Torch
     /// <summary>True inside a <see cref="DetectAnomaly"/> scope on this thread (torch.is_anomaly_enabled).</summary>
     public static bool IsAnomalyEnabled => AnomalyMode.IsEnabled;
 
+    /// <summary>Sets how every tensor prints, process-wide for all threads (torch.set_printoptions): a profile ("default", "short", "full") first, then each given value; <paramref name="sciMode"/> is always assigned, so null means automatic.</summary>
+    public static void SetPrintOptions(int? precision = null, int? threshold = null, int? edgeitems = null, int? linewidth = null,
+                                       string? profile = null, bool? sciMode = null) =>
+        Fluxion.Printing.PrintSettings.SetPrintOptions(precision, threshold, edgeitems, linewidth, profile!, sciMode);
+
+    /// <summary>The print options in force (PyTorch's torch._tensor_str.PRINT_OPTS); pass them to <see cref="SetPrintOptions(Fluxion.Printing.PrintOptions)"/> to restore them.</summary>
+    public static Fluxion.Printing.PrintOptions GetPrintOptions() => Fluxion.Printing.PrintSettings.Current;
+
+    /// <summary>Restores print options read earlier with <see cref="GetPrintOptions"/>.</summary>
+    public static void SetPrintOptions(Fluxion.Printing.PrintOptions options) => Fluxion.Printing.PrintSettings.Set(options);
+
     /// <summary>A 0-dim tensor from a number.</summary>
     public static Tensor Tensor(double value, Dtype dtype = Dtype.Float32) => Creation.scalar(value, dtype);
     /// <summary>A 1-D tensor from values.</summary>
@@ -54,6 +65,8 @@ public static class Torch
     public static Tensor Tensor(double[][] rows, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(rows), dtype);
     /// <summary>A 2-D tensor from rows.</summary>
     public static Tensor Tensor(float[][] rows) => Creation.ofNested(rows);
+    /// <summary>An int64 matrix from rows of equal length (torch.tensor([[1, 2], [3, 4]])).</summary>
+    public static Tensor Tensor(long[][] rows) => Creation.ofNested(rows);
     /// <summary>A 3-D tensor from nested rows.</summary>
     public static Tensor Tensor(double[][][] data, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(data), dtype);
     /// <summary>A tensor from flat row-major data and a shape.</summary>
@@ -126,6 +139,8 @@ public static class Torch
     public static Tensor Randn(int[] shape, Dtype dtype = Dtype.Float32, Generator? generator = null) => RandomTensors.randn(Gen(generator), shape, dtype);
     /// <summary>Uniform samples shaped like t.</summary>
     public static Tensor RandLike(Tensor t, Generator? generator = null) => RandomTensors.rand(Gen(generator), t.ShapeArray, t.Dtype);
+    /// <summary>Uniform samples shaped like t in another floating dtype (torch.rand_like(t, dtype=...)).</summary>
+    public static Tensor RandLike(Tensor t, Dtype dtype, Generator? generator = null) => RandomTensors.rand(Gen(generator), t.ShapeArray, dtype);
     /// <summary>Normal samples shaped like t.</summary>
     public static Tensor RandnLike(Tensor t, Generator? generator = null) => RandomTensors.randn(Gen(generator), t.ShapeArray, t.Dtype);
     /// <summary>Integers drawn uniformly from [low, high).</summary>

@@ -72,6 +72,18 @@ type Plots private () =
         let list = [ for struct (name, u, v) in trajectories -> name, u, v ]
         Figure(Fluxion.Plot.Figures.himmelblauContours list (startU, startV))
 
+    /// <summary>A centred (N, 2) point cloud with each eigenvector (a column of <paramref name="eigenvectors"/>) scaled by the square root of its eigenvalue, drawn from the origin.</summary>
+    static member PrincipalDirections(points: Tensor, eigenvalues: Tensor, eigenvectors: Tensor) : Figure =
+        let p = values points
+        if p.Length % 2 <> 0 then invalidArg (nameof points) "Plots.PrincipalDirections: points must have shape (N, 2)"
+        let lam = values eigenvalues
+        let v = values eigenvectors
+        if v.Length <> 2 * lam.Length then
+            invalidArg (nameof eigenvectors) (sprintf "Plots.PrincipalDirections: eigenvectors must be (2, %d) for %d eigenvalues" lam.Length lam.Length)
+        let k = lam.Length
+        let dirs = [ for i in 0 .. k - 1 -> let s = sqrt lam.[i] in v.[i] * s, v.[k + i] * s ]
+        Figure(Fluxion.Plot.Figures.principalDirections (Array.init (p.Length / 2) (fun i -> p.[2 * i])) (Array.init (p.Length / 2) (fun i -> p.[2 * i + 1])) dirs)
+
     /// <summary>Loss curves on a log scale.</summary>
     static member LossCurves(series: IEnumerable<struct (string * float[])>) : Figure =
         if isNull series then nullArg (nameof series)

@@ -94,6 +94,24 @@ module Figures =
         |> Chart.withLegendStyle (X = 0.99, Y = 0.01, XAnchor = StyleParam.XAnchorPosition.Right, YAnchor = StyleParam.YAnchorPosition.Bottom)
         |> Chart.withSize (720, 320)
 
+    /// A centred 2-D point cloud as small black dots and each principal direction as a line from the origin
+    /// (colours red, cyan, ...), on equal axes (course unit 3, exercise 3).
+    let principalDirections (x: float[]) (y: float[]) (directions: (float * float) list) : GenericChart =
+        sameLength "principalDirections" "x" x "y" y
+        let colours = [| "red"; "cyan"; "green"; "magenta" |]
+        [ yield Chart.Point(x = x, y = y, Name = "Centred data", MarkerColor = Color.fromString "black")
+                |> Chart.withMarkerStyle (Size = 4)
+          for i, (dx, dy) in List.indexed directions ->
+              Chart.Line(x = [| 0.0; dx |], y = [| 0.0; dy |], Name = sprintf "Direction %d" (i + 1),
+                         LineColor = Color.fromString colours.[i % colours.Length], LineWidth = 2.0) ]
+        |> Chart.combine
+        |> Chart.withXAxisStyle (TitleText = "")
+        // plt.axis("equal"): one unit is as long on both axes.
+        |> Chart.withYAxis (LayoutObjects.LinearAxis.init (ScaleAnchor = StyleParam.ScaleAnchor.X 1, ScaleRatio = 1.0))
+        |> Chart.withLegendStyle (X = 0.01, Y = 0.99, XAnchor = StyleParam.XAnchorPosition.Left, YAnchor = StyleParam.YAnchorPosition.Top)
+        |> Chart.withMarginSize (Top = 30, Bottom = 40)
+        |> Chart.withSize (420, 400)
+
     /// Loss curves against the 1-based iteration, one line per named series, on a logarithmic y axis.
     let lossCurve (series: (string * float[]) list) : GenericChart =
         if List.isEmpty series then fail "lossCurve" "series is empty; give at least one (name, losses) pair"

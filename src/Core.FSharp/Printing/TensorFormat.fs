@@ -15,6 +15,44 @@ type PrintOptions =
     /// PyTorch's defaults: precision 4, threshold 1000, edgeitems 3, linewidth 80.
     static member Default = { Precision = 4; Threshold = 1000; EdgeItems = 3; LineWidth = 80; SciMode = Nullable() }
 
+/// The process-wide print options behind every tensor repr, like PyTorch's `PRINT_OPTS` (`torch.set_printoptions`).
+/// One setting for all threads, as in PyTorch: a change is seen by every thread's later reprs. Each repr reads the
+/// options once (an atomic reference read), so a repr never mixes an old and a new setting.
+[<AbstractClass; Sealed>]
+type PrintSettings private () =
+    static let mutable current = PrintOptions.Default
+
+    /// The options in force now.
+    static member Current: PrintOptions = System.Threading.Volatile.Read(&current)
+
+    /// Replaces the options in force (validated: precision, threshold, edgeitems >= 0, linewidth >= 1).
+    static member Set(options: PrintOptions) =
+        if options.Precision < 0 || options.Threshold < 0 || options.EdgeItems < 0 || options.LineWidth < 1 then
+            raise (ArgumentOutOfRangeException(nameof options, sprintf "set_printoptions: print options need precision >= 0, threshold >= 0, edgeitems >= 0, linewidth >= 1 (got %A)" options))
+        System.Threading.Volatile.Write(&current, options)
+
+    /// PyTorch 1.13's `torch.set_printoptions`: a profile ("default", "short", "full"; null keeps the current values)
+    /// sets precision, threshold, edgeitems and linewidth, then every given (non-null) value overrides; `sciMode` is
+    /// always assigned, so leaving it null returns to automatic choice, as in PyTorch. "full" has no threshold.
+    static member SetPrintOptions(precision: Nullable<int>, threshold: Nullable<int>, edgeItems: Nullable<int>, lineWidth: Nullable<int>,
+                                  profile: string, sciMode: Nullable<bool>) =
+        let baseOptions =
+            match profile with
+            | null -> PrintSettings.Current
+            | "default" -> PrintOptions.Default
+            | "short" -> { PrintOptions.Default with Precision = 2; EdgeItems = 2 }
+            | "full" -> { PrintOptions.Default with Threshold = Int32.MaxValue }
+            | other ->
+                // PyTorch ignores an unknown profile silently; a typo deserves an error here.
+                raise (ArgumentException(sprintf "set_printoptions: unknown profile '%s'; expected 'default', 'short' or 'full'" other, nameof profile))
+        let pick (v: Nullable<int>) (d: int) = if v.HasValue then v.Value else d
+        PrintSettings.Set
+            { Precision = pick precision baseOptions.Precision
+              Threshold = pick threshold baseOptions.Threshold
+              EdgeItems = pick edgeItems baseOptions.EdgeItems
+              LineWidth = pick lineWidth baseOptions.LineWidth
+              SciMode = sciMode }
+
 /// PyTorch 1.13's `repr(tensor)` as pure functions over shape and row-major values.
 module TensorFormat =
 
@@ -97,8 +135,8 @@ module TensorFormat =
                 lastLen <- lastLen + s.Length + 2
         sb.Append(')').ToString()
 
-    /// `addSuffixesWith` under the default print options; `body` starts with `tensor(`.
-    let addSuffixes (body: string) (suffixes: string list) : string = addSuffixesWith PrintOptions.Default body suffixes
+    /// `addSuffixesWith` under the process-wide print options (`PrintSettings.Current`); `body` starts with `tensor(`.
+    let addSuffixes (body: string) (suffixes: string list) : string = addSuffixesWith PrintSettings.Current body suffixes
 
     let private finish (o: PrintOptions) (shape: int[]) (numel: int) (content: unit -> string) (suffixes: string list) =
         if numel = 0 then
@@ -146,7 +184,8 @@ module TensorFormat =
                     sciMode <- true
                     measure (PyFormat.toSci p) 0
                 else measure (PyFormat.toFixed p) 0
-            if options.SciMode.HasValue then sciMode <- options.SciMode.Value
+                // Inside `if any`: PyTorch's _Formatter returns before reading sci_mode when no value is finite and non-zero.
+                if options.SciMode.HasValue then sciMode <- options.SciMode.Value
             let cell (i: int) =
                 let v = data.[i]
                 let s =
@@ -157,9 +196,9 @@ module TensorFormat =
             layout options shape summarize width cell
         finish options shape numel content suffixes
 
-    /// `repr` of a floating tensor under the default print options.
+    /// `repr` of a floating tensor under the process-wide print options (`PrintSettings.Current`).
     let formatFloats (shape: int[]) (data: float[]) (suffixes: string list) : string =
-        formatFloatsWith PrintOptions.Default shape data suffixes
+        formatFloatsWith PrintSettings.Current shape data suffixes
 
     let private formatPlain (fn: string) (options: PrintOptions) (shape: int[]) (n: int) (str: int -> string) (suffixes: string list) =
         checkOptions fn options
@@ -178,17 +217,17 @@ module TensorFormat =
     let formatIntsWith (options: PrintOptions) (shape: int[]) (data: int64[]) (suffixes: string list) : string =
         formatPlain "TensorFormat.formatInts" options shape data.Length (fun i -> data.[i].ToString(CultureInfo.InvariantCulture)) suffixes
 
-    /// `repr` of an integer tensor under the default print options.
+    /// `repr` of an integer tensor under the process-wide print options (`PrintSettings.Current`).
     let formatInts (shape: int[]) (data: int64[]) (suffixes: string list) : string =
-        formatIntsWith PrintOptions.Default shape data suffixes
+        formatIntsWith PrintSettings.Current shape data suffixes
 
     /// `repr` of a bool tensor (`True`/`False`).
     let formatBoolsWith (options: PrintOptions) (shape: int[]) (data: bool[]) (suffixes: string list) : string =
         formatPlain "TensorFormat.formatBools" options shape data.Length (fun i -> if data.[i] then "True" else "False") suffixes
 
-    /// `repr` of a bool tensor under the default print options.
+    /// `repr` of a bool tensor under the process-wide print options (`PrintSettings.Current`).
     let formatBools (shape: int[]) (data: bool[]) (suffixes: string list) : string =
-        formatBoolsWith PrintOptions.Default shape data suffixes
+        formatBoolsWith PrintSettings.Current shape data suffixes
 
     /// The suffixes PyTorch adds after the values, in order: `dtype=torch.X` (when not float32/int64/bool, or
     /// not float32 for an empty tensor), then `grad_fn=<Name>` or else `requires_grad=True`.

@@ -360,9 +360,9 @@ module internal ComplexOps =
             member _.Jvp(x, dx, _) = (dx * coef x).Sum(-1)
             member _.Vjp(x, _, g) = Shapes.unsqueeze -1 g * coef x }, x)
 
-    /// PyTorch's `_Formatter` for one part: a width and a cell function (default print options).
-    let private formatter (values: float[]) =
-        let p = 4
+    /// PyTorch's `_Formatter` for one part: a width and a cell function under the given print options.
+    let private formatter (o: PrintOptions) (values: float[]) =
+        let p = o.Precision
         let mutable intMode = true
         let mutable sci = false
         let mutable mn = Double.PositiveInfinity
@@ -384,21 +384,23 @@ module internal ComplexOps =
             if intMode then
                 if mx / mn > 1000.0 || mx > 1.0e8 then sci <- true
             elif mx / mn > 1000.0 || mx > 1.0e8 || mn < 1.0e-4 then sci <- true
-            let cell (v: float) =
+            let cellIn (sci: bool) (v: float) =
                 if sci then PyFormat.toSci p v
                 elif intMode then (if Double.IsFinite v then PyFormat.toFixed 0 v + "." else PyFormat.toFixed 0 v)
                 else PyFormat.toFixed p v
             let mutable width = 1
             for v in values do
-                if Double.IsFinite v && v <> 0.0 then width <- max width (cell v).Length
-            width, cell
+                if Double.IsFinite v && v <> 0.0 then width <- max width (cellIn sci v).Length
+            // PyTorch measures the width in the automatic mode and only then applies a forced sci_mode.
+            if o.SciMode.HasValue then sci <- o.SciMode.Value
+            width, cellIn sci
 
     let private padLeft (w: int) (s: string) = if s.Length >= w then s else String(' ', w - s.Length) + s
 
     /// The bracketed body of a complex repr (after `tensor(`), laid out like PyTorch 1.13's `_tensor_str`.
     let formatBody (shape: int[]) (data: float[]) =
         let n = data.Length / 2
-        let o = PrintOptions.Default
+        let o = PrintSettings.Current
         let edge = o.EdgeItems
         let summarize = n > o.Threshold
         let kept (len: int) = if summarize && len > 2 * edge then Array.append [| 0 .. edge - 1 |] [| len - edge .. len - 1 |] else [| 0 .. len - 1 |]
@@ -406,8 +408,8 @@ module internal ComplexOps =
         for d in 0 .. shape.Length - 1 do
             let k = kept shape.[d]
             shown <- [| for a in shown do for i in k -> a * shape.[d] + i |]
-        let rw, rcell = formatter (shown |> Array.map (fun i -> data.[2 * i]))
-        let iw, icell = formatter (shown |> Array.map (fun i -> data.[2 * i + 1]))
+        let rw, rcell = formatter o (shown |> Array.map (fun i -> data.[2 * i]))
+        let iw, icell = formatter o (shown |> Array.map (fun i -> data.[2 * i + 1]))
         let cell (i: int) =
             let realStr = padLeft rw (rcell data.[2 * i])
             let imagStr = (padLeft iw (icell data.[2 * i + 1]) + "j").TrimStart()

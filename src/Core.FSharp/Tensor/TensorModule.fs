@@ -81,6 +81,16 @@ module Tensor =
     let ceil x = Elementwise.ceil x
     let floor x = Elementwise.floor x
     let round x = Elementwise.round x
+    /// Rounding half to even at `decimals` places (torch.round(x, decimals=d)), computed as PyTorch 1.13 does in the
+    /// tensor's dtype: round(x·10^d)/10^d, or round(x/10^-d)·10^-d for negative d; zero derivative.
+    let roundDecimals (decimals: int) (x: Tensor) =
+        if decimals = 0 then Elementwise.round x
+        elif decimals > 0 then
+            let p = 10.0 ** float decimals
+            Elementwise.round (x * p) / p
+        else
+            let p = 10.0 ** float -decimals
+            Elementwise.round (x / p) * p
     let trunc x = Elementwise.trunc x
     let expm1 x = Elementwise.expm1 x
     let log1p x = Elementwise.log1p x
