@@ -38,8 +38,8 @@ type Formatters =
                 both<Module> Render.moduleHtml (fun m -> m.ToString())
                 both<ModelSummary> Render.summaryHtml (fun s -> s.Text)
                 both<TorchOptimizer> Render.optimizerHtml (fun o -> o.ToString())
-                both<Figure> Render.figureHtml (fun f -> f.ToJson())
-                both<GenericChart> Render.chartHtml GenericChart.toJson)
+                both<Figure> Render.figureHtml (fun f -> Render.figureText (f.ToJson()))
+                both<GenericChart> Render.chartHtml (fun c -> Render.figureText (GenericChart.toJson c)))
 
     /// torchinfo's table for a model fed inputs of these sizes, as a value that displays as the table.
     static member Summary(model: Module, [<ParamArray>] inputSize: int[]) : ModelSummary =

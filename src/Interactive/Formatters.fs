@@ -123,6 +123,15 @@ module Render =
           .Append("})();\n</script></div>\n")
           .ToString()
 
+    /// The plain-text stand-in of a figure (a front end that cannot run scripts shows it): how many traces it draws.
+    let figureText (json: string) : string =
+        use doc = System.Text.Json.JsonDocument.Parse json
+        let traces =
+            match doc.RootElement.TryGetProperty "data" with
+            | true, data when data.ValueKind = System.Text.Json.JsonValueKind.Array -> data.GetArrayLength()
+            | _ -> 0
+        sprintf "Figure (plotly.js) with %d trace%s" traces (if traces = 1 then "" else "s")
+
     /// A Plotly.NET chart (e.g. from Fluxion.Plot.Figures) as a div that draws itself (see figureJsonHtml).
     let chartHtml (chart: GenericChart) : string =
         if isNull (box chart) then raise (ArgumentNullException("chart", "Render.chartHtml: the chart is null"))

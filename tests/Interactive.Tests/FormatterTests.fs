@@ -86,6 +86,8 @@ let tests =
             let ids = [ for h in [ first; second ] -> Regex.Match(h, "id=\"(fluxion-figure-[0-9a-f]+-[0-9]+)\"").Groups.[1].Value ]
             Expect.notEqual ids.[0] ids.[1] "each figure has its own div id"
             Expect.stringContains second (sprintf "document.getElementById('%s')" ids.[1]) "the script draws into its own div"
+            Formatters.Register()
+            Expect.equal (fig.ToDisplayString "text/plain") "Figure (plotly.js) with 1 trace" "the text stand-in names the traces, not the data"
 
         testCase "a title cannot close the figure's script early" <| fun () ->
             let html = Render.figureJsonHtml "{\"data\":[],\"layout\":{\"title\":\"</script><b>\"}}"
