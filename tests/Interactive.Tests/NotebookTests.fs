@@ -100,3 +100,41 @@ let tests =
                           "Iteration 4000 | Loss = 0.065949"; "start(3.0,0.0) RMSprop           steps= 22 stop@22" ] do
                 Expect.stringContains printed line "a line of PyTorch's printout"
     ]
+
+/// The executed C# notebook as one offline page: nbconvert's body-only template inside a small page of our own
+/// (the full templates load require.js and MathJax from the network).
+let private renderPage (executed: string) (page: string) =
+    let psi = ProcessStartInfo("/usr/bin/python3", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    for a in [ "-m"; "nbconvert"; "--to"; "html"; "--template"; "basic"; "--stdout"; executed ] do psi.ArgumentList.Add a
+    use p = Process.Start psi
+    let body = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    if not (p.WaitForExit 120_000) then (p.Kill true; failtest "nbconvert did not finish within 2 minutes")
+    Expect.equal p.ExitCode 0 (sprintf "nbconvert (Debian's python3-nbconvert) rendered the notebook: %s" err.Result)
+    let css =
+        "body{font-family:sans-serif;max-width:960px;margin:16px auto;color:#222}"
+        + ".jp-InputArea pre{background:#f4f5f7;border-left:3px solid #4a7bd0;padding:6px 10px;font-size:12px;overflow:hidden}"
+        + ".jp-OutputArea pre{font-size:12px;margin:4px 10px}.jp-InputPrompt,.jp-OutputPrompt{display:none}"
+        + "table.fluxion-tensor td{border:1px solid #ccc;padding:2px 8px;font-family:monospace}"
+    File.WriteAllText(page, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Unit05.ipynb</title><style>" + css
+                            + "</style></head><body>\n" + body.Result + "\n</body></html>\n")
+
+[<Tests>]
+let browserTests =
+    testSequenced <| testList "Interactive.NotebookPage" [
+        testCase "the executed Unit05.ipynb renders to a page whose 12 figures draw offline; a screenshot is kept in notebooks/out" <| fun () ->
+            executed "Unit05.ipynb" |> ignore
+            if not (Fluxion.Plot.PngExport.isAvailable ()) then failtest "headless Chromium is needed (Debian package 'chromium')"
+            let out = Path.Combine(repoRoot, "notebooks", "out")
+            let page = Path.Combine(out, "Unit05.html")
+            renderPage (Path.Combine(out, "Unit05.ipynb")) page
+            let html = File.ReadAllText page
+            Expect.isFalse (Text.RegularExpressions.Regex.IsMatch(html, "<script[^>]+src=\"https?:")) "no remote script in the page"
+            let dom = Fluxion.Plot.PngExport.runWith Fluxion.Plot.PngExport.chromiumPath
+                          [ "--dump-dom"; "--virtual-time-budget=20000"; "--host-resolver-rules=MAP * ~NOTFOUND" ] page
+            Expect.equal (Text.RegularExpressions.Regex.Matches(dom, "class=\"plot-container").Count) 12 "every figure drew its plot"
+            Expect.isFalse (dom.Contains "class=\"plotly-figure fluxion-plot-error\"") "no figure reports an error"
+            let png = Path.Combine(out, "Unit05.png")
+            Fluxion.Plot.PngExport.screenshotHtml page png 1000 2600
+            Expect.isGreaterThan (FileInfo(png).Length) 50_000L "a screenshot with content"
+    ]
