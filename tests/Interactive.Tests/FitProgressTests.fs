@@ -36,3 +36,19 @@ let tests =
             Expect.throwsT<ArgumentNullException> (fun () ->
                 Trainer.Fit(SGD([| w |], lr = 0.1), Func<Tensor>(fun () -> w.Value), 1, (null: IProgress<FitProgress>)) |> ignore) "a null sink"
     ]
+
+[<Tests>]
+let pureTests =
+    testList "Interactive.FitProgress.Pure" [
+        testCase "Fit.fitWithProgress reports the pure loop's iterations and losses" <| fun () ->
+            // loss(w) = (w - 3)² on the parameter tree {w}, w0 = 1, SGD lr 0.1: the losses 4, 2.56, 1.6384.
+            let p0 = Params.group [ "w", Params.leaf (Fluxion.CSharp.Torch.Tensor(1.0)) ]
+            let loss (p: Params) = let w = Layer.field "w" p in (w - 3.0) * (w - 3.0)
+            let sink = Collect()
+            let result = Fit.fitWithProgress (Optim.sgd 0.1) loss (FitOptions.Create 3) sink p0
+            Expect.equal [ for p in sink.Reports -> p.Iteration, p.Iterations ] [ 1, 3; 2, 3; 3, 3 ] "every iteration when ReportEvery is 0"
+            for p, expected in Seq.zip sink.Reports [ 4.0; 2.56; 1.6384 ] do
+                Expect.floatClose { absolute = 1e-5; relative = 1e-6 } p.Loss expected (sprintf "loss at iteration %d" p.Iteration)
+            Expect.sequenceEqual [ for p in sink.Reports -> p.Loss ] result.Losses "the reported losses are the result's"
+            Expect.throwsT<ArgumentNullException> (fun () -> Fit.fitWithProgress (Optim.sgd 0.1) loss (FitOptions.Create 1) null p0 |> ignore) "a null sink"
+    ]

@@ -70,6 +70,14 @@ module Fit =
             k <- k + 1
         { Params = p; State = s; Losses = losses.ToArray(); EarlyStopped = stop }
 
+    /// `fit` reporting every ReportEvery-th iteration (every one when ReportEvery is 0) to `progress` with the
+    /// run's length and the time since the start (a progress bar, or `Progress<T>` for a UI thread).
+    let fitWithProgress (opt: Optimizer) (loss: Params -> Tensor) (options: FitOptions) (progress: IProgress<FitProgress>) (init: Params) : FitResult =
+        if isNull progress then raise (ArgumentNullException("progress", "Fit.fitWithProgress: progress is null (use Fit.fit without one)"))
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let options = if options.ReportEvery = 0 then { options with ReportEvery = 1 } else options
+        fit opt loss options (fun k l -> progress.Report { Iteration = k; Iterations = options.Iterations; Loss = l; Elapsed = clock.Elapsed }) init
+
 /// The object-form training loop over a torch.optim-style optimizer (C#-friendly).
 [<AbstractClass; Sealed>]
 type Trainer =
