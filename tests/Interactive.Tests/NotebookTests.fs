@@ -75,8 +75,9 @@ let private checkNotebook (name: string) (figures: int) =
     Expect.equal withLibrary.Length 1 (sprintf "%s: plotly.js is inlined once" name)
     Expect.equal withLibrary.Head.Cell figureOutputs.Head.Cell "with the first figure"
     Expect.isFalse (outs |> List.exists (fun o -> Text.RegularExpressions.Regex.IsMatch(o.Html, "<script[^>]+src=\"https?:"))) "no script is fetched from the network"
-    // One live bar per training run (the six runs of the unit); nbclient's saved copy keeps each bar as first shown,
-    // since the kernel's in-place updates carry no display id that nbclient could match.
+    // One live bar per training run (the six runs of the unit). The saved copy keeps each bar as first shown: the
+    // kernel (dotnet-interactive 1.0.712001) sends Jupyter each update_display_data under a new display id, not the
+    // one of the display_data it updates, so no Jupyter client can apply the update.
     let bars = outs |> List.filter (fun o -> o.Html.StartsWith "<div class=\"fluxion-progress\"><progress max=\"")
     Expect.equal bars.Length 6 (sprintf "%s: a progress bar for each of the six training runs" name)
     outs
