@@ -36,14 +36,6 @@ public sealed class Notebook
         report.AddFigure(makeFigure());
     }
 
-    /// <summary>Progress on the terminal for long parts (never when output is redirected).</summary>
-    public static void Progress(string part, int done, int total)
-    {
-        if (Console.IsErrorRedirected) return;
-        if (done == total) Console.Error.Write($"\r{new string(' ', 60)}\r");
-        else if (done % 250 == 0) Console.Error.Write($"\r  {part}: {done}/{total} ({100 * done / total}%)");
-    }
-
     public void Save(string path)
     {
         if (report is null) return;

@@ -8,7 +8,7 @@ open System.Xml.Linq
 open Expecto
 open Processes
 
-let private packageIds = [ "Fluxion"; "Fluxion.CSharp"; "Fluxion.Plot"; "Fluxion.Torch" ]
+let private packageIds = [ "Fluxion"; "Fluxion.CSharp"; "Fluxion.Plot"; "Fluxion.Torch"; "Fluxion.Interactive" ]
 
 /// The pack folder, made once per run by `dotnet pack <solution> -c <configuration> --no-build -o <folder>`
 /// (the build that ran the tests made the outputs); deleted when the test process ends.
@@ -58,11 +58,11 @@ let private cacheWithoutFluxion (target: string) =
 [<Tests>]
 let tests =
     testList "Packaging.Pack" [
-        testCase "dotnet pack at the root makes exactly Fluxion, Fluxion.CSharp, Fluxion.Plot and Fluxion.Torch, each with a symbol package" <| fun () ->
+        testCase "dotnet pack at the root makes exactly Fluxion, Fluxion.CSharp, Fluxion.Plot, Fluxion.Torch and Fluxion.Interactive, each with a symbol package" <| fun () ->
             let v = ReadmeTests.version ()
             let files = Directory.GetFiles packFolder.Value |> Array.map Path.GetFileName |> Array.sort |> List.ofArray
             let expected = [ for id in packageIds do yield sprintf "%s.%s.nupkg" id v; yield sprintf "%s.%s.snupkg" id v ] |> List.sort
-            Expect.equal files expected "the pack folder holds the four packages and their symbol packages, nothing else"
+            Expect.equal files expected "the pack folder holds the five packages and their symbol packages, nothing else"
             for id in packageIds do
                 use symbols = ZipFile.OpenRead(Path.Combine(packFolder.Value, sprintf "%s.%s.snupkg" id v))
                 Expect.exists symbols.Entries (fun e -> e.FullName.StartsWith("lib/net10.0/", StringComparison.Ordinal) && e.FullName.EndsWith(".pdb", StringComparison.Ordinal))
@@ -70,9 +70,9 @@ let tests =
 
         testCase "every package has its id, version, licence, readme, description and XML docs" <| fun () ->
             let v = ReadmeTests.version ()
-            let assemblies = Map [ "Fluxion", "Fluxion"; "Fluxion.CSharp", "Fluxion.CSharp"; "Fluxion.Plot", "Fluxion.Plot"; "Fluxion.Torch", "Fluxion.Backends.Torch" ]
+            let assemblies = Map [ "Fluxion", "Fluxion"; "Fluxion.CSharp", "Fluxion.CSharp"; "Fluxion.Plot", "Fluxion.Plot"; "Fluxion.Torch", "Fluxion.Backends.Torch"; "Fluxion.Interactive", "Fluxion.Interactive" ]
             let descriptions = [ for id in packageIds -> (package id).Meta["description"].Value ]
-            Expect.equal (List.distinct descriptions).Length 4 "each package describes itself"
+            Expect.equal (List.distinct descriptions).Length 5 "each package describes itself"
             for id in packageIds do
                 let p = package id
                 Expect.equal (p.Id, p.Version) (id, v) "id and version"
@@ -97,6 +97,11 @@ let tests =
                 Expect.containsAll d.Keys needs (id + "'s own dependencies")
             for id in [ "Fluxion.CSharp"; "Fluxion.Torch" ] do
                 Expect.isFalse ((deps id).ContainsKey "Plotly.NET") (id + " does not depend on Plotly.NET")
+            let interactive = deps "Fluxion.Interactive"
+            Expect.containsAll interactive.Keys [ "Fluxion.CSharp"; "Fluxion.Plot" ] "Fluxion.Interactive's dependencies"
+            Expect.isFalse (interactive.ContainsKey "Microsoft.DotNet.Interactive") "the kernel supplies its own API: no dependency on it"
+            Expect.contains (package "Fluxion.Interactive").Files "interactive-extensions/dotnet/Fluxion.Interactive.dll"
+                "the kernel finds the extension in the package and registers the formatters at #r"
 
         testCase "a fresh console app outside the repository builds against Fluxion.CSharp from the pack folder, trains, and has no plotting assembly" <| fun () ->
             let v = ReadmeTests.version ()

@@ -15,6 +15,15 @@ type FitOptions =
     /// N iterations, no progress reports, no early stop, non-finite losses stop with an error.
     static member Create(iterations: int) = { Iterations = iterations; ReportEvery = 0; LossTol = 0.0; AllowNonFinite = false }
 
+/// One progress report of a training run: the iteration just done (1-based), the run's length, that
+/// iteration's loss and the time since the run started.
+[<Struct>]
+type FitProgress =
+    { Iteration: int
+      Iterations: int
+      Loss: float
+      Elapsed: TimeSpan }
+
 /// Outcome of the pure `Fit.fit`: final parameters and state, the loss of every iteration (before its update)
 /// and whether the loss tolerance stopped the run early.
 type FitResult =
@@ -61,6 +70,14 @@ module Fit =
             k <- k + 1
         { Params = p; State = s; Losses = losses.ToArray(); EarlyStopped = stop }
 
+    /// `fit` reporting every ReportEvery-th iteration (every one when ReportEvery is 0) to `progress` with the
+    /// run's length and the time since the start (a progress bar, or `Progress<T>` for a UI thread).
+    let fitWithProgress (opt: Optimizer) (loss: Params -> Tensor) (options: FitOptions) (progress: IProgress<FitProgress>) (init: Params) : FitResult =
+        if isNull progress then raise (ArgumentNullException("progress", "Fit.fitWithProgress: progress is null (use Fit.fit without one)"))
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let options = if options.ReportEvery = 0 then { options with ReportEvery = 1 } else options
+        fit opt loss options (fun k l -> progress.Report { Iteration = k; Iterations = options.Iterations; Loss = l; Elapsed = clock.Elapsed }) init
+
 /// The object-form training loop over a torch.optim-style optimizer (C#-friendly).
 [<AbstractClass; Sealed>]
 type Trainer =
@@ -94,3 +111,14 @@ type Trainer =
             if losses.Count > 1 && abs (lv - losses[losses.Count - 2]) < lossTol then stop <- true
             k <- k + 1
         losses.ToArray()
+
+    /// Runs like the other overload and reports each reportEvery-th iteration (every one by default) to `progress`
+    /// (a progress bar, `Progress<T>` for the UI thread) with the run's length and the time since the start.
+    static member Fit(optimizer: TorchOptimizer, computeLoss: Func<Tensor>, iterations: int, progress: IProgress<FitProgress>,
+                      [<Optional; DefaultParameterValue(1)>] reportEvery: int,
+                      [<Optional; DefaultParameterValue(0.0)>] lossTol: float,
+                      [<Optional; DefaultParameterValue(false)>] allowNonFinite: bool) : float[] =
+        if isNull progress then raise (ArgumentNullException("progress", "Trainer.Fit: progress is null (use the overload without it)"))
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let report = Action<int, float>(fun k loss -> progress.Report { Iteration = k; Iterations = iterations; Loss = loss; Elapsed = clock.Elapsed })
+        Trainer.Fit(optimizer, computeLoss, iterations, reportEvery, report, lossTol, allowNonFinite)

@@ -1,0 +1,58 @@
+"""Executes notebooks headless on the .NET Interactive Jupyter kernel and writes the executed copies.
+
+Usage: python3 run.py OUT_DIR NOTEBOOK...  (run by run.sh, which prepares the kernel specs).
+Exits 1 when any cell fails; the executed copy (with the error) is written all the same.
+"""
+import multiprocessing
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+
+def drop_kernel_bootstrap(nb):
+    """Removes the script the .NET kernel displays at its first cell to reach its live HTTP API: in a saved copy
+    it can only probe for a kernel that is gone."""
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs
+                            if "dotnet-interactive-this-cell" not in "".join(o.get("data", {}).get("text/html", ""))]
+
+
+def execute(job):
+    """Runs one notebook on its own kernel; returns (1 if a cell failed else 0, the report line)."""
+    out_dir, path = job
+    failed = 0
+    if True:
+        nb = nbformat.read(path, as_version=4)
+        kernel = nb.metadata.get("kernelspec", {}).get("name", ".net-csharp")
+        start = time.time()
+        client = NotebookClient(nb, kernel_name=kernel, timeout=600, startup_timeout=180,
+                                resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+        try:
+            client.execute()
+            status = "ok"
+        except CellExecutionError as e:
+            failed += 1
+            status = "FAILED\n" + str(e)[:4000]
+        drop_kernel_bootstrap(nb)
+        out = os.path.join(out_dir, os.path.basename(path))
+        nbformat.write(nb, out)
+        return failed, f"{os.path.basename(path)}: {status} ({time.time() - start:.1f} s) -> {out}"
+
+
+def main(out_dir, paths):
+    os.makedirs(out_dir, exist_ok=True)
+    # Each notebook has its own kernel process: running them side by side halves the wall time on two cores.
+    with multiprocessing.Pool(min(len(paths), 2) or 1) as pool:
+        results = pool.map(execute, [(out_dir, p) for p in paths])
+    for _, line in results:
+        print(line, flush=True)
+    return 1 if any(f for f, _ in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

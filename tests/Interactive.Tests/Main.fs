@@ -1,0 +1,8 @@
+module Main
+
+open Expecto
+
+[<EntryPoint>]
+let main argv =
+    PlainConsole.whenUncoloured argv
+    runTestsInAssemblyWithCLIArgs [] argv

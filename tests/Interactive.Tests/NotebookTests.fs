@@ -1,0 +1,141 @@
+/// The notebooks executed headless by notebooks/run.sh: no cell fails, the C# unit prints what PyTorch printed,
+/// every figure cell draws, and plotly.js travels once per notebook.
+module NotebookTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open Expecto
+
+open ExampleRunner
+
+/// One output of an executed notebook: its cell index, the cell's source, the output type, stream name and data.
+type Output = { Cell: int; Source: string; Kind: string; Stream: string; Text: string; Html: string }
+
+let private joined (e: JsonElement) =
+    if e.ValueKind = JsonValueKind.Array then String.Join("", [| for s in e.EnumerateArray() -> s.GetString() |])
+    elif e.ValueKind = JsonValueKind.String then e.GetString()
+    else ""
+
+let private prop (e: JsonElement) (name: string) =
+    match e.TryGetProperty name with
+    | true, v -> Some v
+    | _ -> None
+
+/// The code cells' outputs of an executed notebook, in order.
+let outputs (path: string) : Output list =
+    use doc = JsonDocument.Parse(File.ReadAllText path)
+    [ for i, cell in Seq.indexed (doc.RootElement.GetProperty("cells").EnumerateArray()) do
+        if cell.GetProperty("cell_type").GetString() = "code" then
+            let source = joined (cell.GetProperty "source")
+            for o in cell.GetProperty("outputs").EnumerateArray() do
+                let data = prop o "data"
+                let field name = data |> Option.bind (fun d -> prop d name) |> Option.map joined |> Option.defaultValue ""
+                yield { Cell = i; Source = source; Kind = o.GetProperty("output_type").GetString()
+                        Stream = prop o "name" |> Option.map (fun n -> n.GetString()) |> Option.defaultValue ""
+                        Text = (match prop o "text" with Some t -> joined t | None -> field "text/plain")
+                        Html = field "text/html" } ]
+
+/// Runs `bash notebooks/run.sh` once for all the tests: (exit code, its output).
+let private run =
+    lazy (
+        let psi = ProcessStartInfo("bash", "notebooks/run.sh", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+        psi.WorkingDirectory <- repoRoot
+        use p = Process.Start psi
+        let out = p.StandardOutput.ReadToEndAsync()
+        let err = p.StandardError.ReadToEndAsync()
+        if not (p.WaitForExit 600_000) then (p.Kill true; failtest "notebooks/run.sh did not finish within 10 minutes")
+        p.ExitCode, out.Result + err.Result)
+
+let private executed (name: string) =
+    let code, log = run.Force()
+    Expect.equal code 0 (sprintf "notebooks/run.sh failed:\n%s" log)
+    let path = Path.Combine(repoRoot, "notebooks", "out", name)
+    Expect.isTrue (File.Exists path) (sprintf "the executed copy %s exists" path)
+    outputs path
+
+/// Cells that make a figure: a line (not a binding) that starts with a figure of Plots (C#) or Figures (F#),
+/// shown as the cell's value or through display.
+let private isFigureCell (source: string) =
+    source.Split('\n') |> Array.exists (fun line ->
+        let l = line.Trim()
+        [ "Plots."; "Figures."; "display(Plots."; "display (Figures." ] |> List.exists (fun p -> l.StartsWith p))
+
+let private checkNotebook (name: string) (figures: int) =
+    let outs = executed name
+    let errors = outs |> List.filter (fun o -> o.Kind = "error" || o.Stream = "stderr")
+    Expect.isEmpty errors (sprintf "%s: no cell error (%A)" name (errors |> List.map (fun o -> o.Cell, o.Text)))
+    let figureOutputs = outs |> List.filter (fun o -> o.Html.Contains "class=\"plotly-figure\"")
+    Expect.equal figureOutputs.Length figures (sprintf "%s: %d figures drawn" name figures)
+    let figureCells = outs |> List.map (fun o -> o.Cell, o.Source) |> List.distinct |> List.filter (snd >> isFigureCell) |> List.map fst
+    for c in figureCells do
+        Expect.exists figureOutputs (fun o -> o.Cell = c) (sprintf "%s: cell %d made a figure and shows a plotly output" name c)
+    let withLibrary = outs |> List.filter (fun o -> o.Html.StartsWith "<script type=\"text/javascript\">(function () { var define = undefined; ")
+    Expect.equal withLibrary.Length 1 (sprintf "%s: plotly.js is inlined once" name)
+    Expect.equal withLibrary.Head.Cell figureOutputs.Head.Cell "with the first figure"
+    Expect.isFalse (outs |> List.exists (fun o -> Text.RegularExpressions.Regex.IsMatch(o.Html, "<script[^>]+src=\"https?:"))) "no script is fetched from the network"
+    // One live bar per training run (the six runs of the unit). The saved copy keeps each bar as first shown: the
+    // kernel (dotnet-interactive 1.0.712001) sends Jupyter each update_display_data under a new display id, not the
+    // one of the display_data it updates, so no Jupyter client can apply the update.
+    let bars = outs |> List.filter (fun o -> o.Html.StartsWith "<div class=\"fluxion-progress\"><progress max=\"")
+    Expect.equal bars.Length 6 (sprintf "%s: a progress bar for each of the six training runs" name)
+    outs
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "Interactive.Notebooks" [
+        testCase "Unit05.ipynb runs without error, prints PyTorch's printout line for line and draws its 12 figures" <| fun () ->
+            let outs = checkNotebook "Unit05.ipynb" 12
+            let printed = String.Join("", [| for o in outs do if o.Kind = "stream" && o.Stream = "stdout" then yield o.Text |])
+            compareWithGolden (printed.Replace("\r\n", "\n"))
+            let tables = outs |> List.filter (fun o -> o.Html.StartsWith "<table class=\"fluxion-tensor\">")
+            Expect.stringContains tables.Head.Html "<tr><td>-2.0275</td><td>1.7172</td></tr>" "the trained weight as a table"
+            Expect.exists outs (fun o -> o.Html.StartsWith "<pre class=\"fluxion-optimizer\">SGD (") "the optimizer's printout"
+            Expect.exists outs (fun o -> o.Html.StartsWith "<pre class=\"fluxion-summary\">") "the summary as a value"
+
+        testCase "Unit05.FSharp.ipynb runs without error, prints the course's losses and draws its 12 figures" <| fun () ->
+            let outs = checkNotebook "Unit05.FSharp.ipynb" 12
+            let printed = String.Join("", [| for o in outs do if o.Kind = "stream" && o.Stream = "stdout" then yield o.Text |])
+            for line in [ "Iteration 4000 | Loss: 0.0732"; "Learned parameters: a = 1.4412,  b = -2.0275,  c = 1.7172"
+                          "Iteration 4000 | Loss = 0.065949"; "start(3.0,0.0) RMSprop           steps= 22 stop@22" ] do
+                Expect.stringContains printed line "a line of PyTorch's printout"
+    ]
+
+/// The executed C# notebook as one offline page: nbconvert's body-only template inside a small page of our own
+/// (the full templates load require.js and MathJax from the network).
+let private renderPage (executed: string) (page: string) =
+    let psi = ProcessStartInfo("/usr/bin/python3", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    for a in [ "-m"; "nbconvert"; "--to"; "html"; "--template"; "basic"; "--stdout"; executed ] do psi.ArgumentList.Add a
+    use p = Process.Start psi
+    let body = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    if not (p.WaitForExit 120_000) then (p.Kill true; failtest "nbconvert did not finish within 2 minutes")
+    Expect.equal p.ExitCode 0 (sprintf "nbconvert (Debian's python3-nbconvert) rendered the notebook: %s" err.Result)
+    let css =
+        "body{font-family:sans-serif;max-width:960px;margin:16px auto;color:#222}"
+        + ".jp-InputArea pre{background:#f4f5f7;border-left:3px solid #4a7bd0;padding:6px 10px;font-size:12px;overflow:hidden}"
+        + ".jp-OutputArea pre{font-size:12px;margin:4px 10px}.jp-InputPrompt,.jp-OutputPrompt{display:none}"
+        + "table.fluxion-tensor td{border:1px solid #ccc;padding:2px 8px;font-family:monospace}"
+    File.WriteAllText(page, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Unit05.ipynb</title><style>" + css
+                            + "</style></head><body>\n" + body.Result + "\n</body></html>\n")
+
+[<Tests>]
+let browserTests =
+    testSequenced <| testList "Interactive.NotebookPage" [
+        testCase "the executed Unit05.ipynb renders to a page whose 12 figures draw offline; a screenshot is kept in notebooks/out" <| fun () ->
+            executed "Unit05.ipynb" |> ignore
+            if not (Fluxion.Plot.PngExport.isAvailable ()) then failtest "headless Chromium is needed (Debian package 'chromium')"
+            let out = Path.Combine(repoRoot, "notebooks", "out")
+            let page = Path.Combine(out, "Unit05.html")
+            renderPage (Path.Combine(out, "Unit05.ipynb")) page
+            let html = File.ReadAllText page
+            Expect.isFalse (Text.RegularExpressions.Regex.IsMatch(html, "<script[^>]+src=\"https?:")) "no remote script in the page"
+            let dom = Fluxion.Plot.PngExport.runWith Fluxion.Plot.PngExport.chromiumPath
+                          [ "--dump-dom"; "--virtual-time-budget=20000"; "--host-resolver-rules=MAP * ~NOTFOUND" ] page
+            Expect.equal (Text.RegularExpressions.Regex.Matches(dom, "class=\"plot-container").Count) 12 "every figure drew its plot"
+            Expect.isFalse (dom.Contains "class=\"plotly-figure fluxion-plot-error\"") "no figure reports an error"
+            let png = Path.Combine(out, "Unit05.png")
+            Fluxion.Plot.PngExport.screenshotHtml page png 1000 2600
+            Expect.isGreaterThan (FileInfo(png).Length) 50_000L "a screenshot with content"
+    ]
