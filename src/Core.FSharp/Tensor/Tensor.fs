@@ -94,7 +94,7 @@ type Tensor =
         let gradFn = match t.GradFnName with null -> None | n -> Some n
         let suffixes = Fluxion.Printing.TensorFormat.standardSuffixes (Dtype.name r.Dtype) r.Numel gradFn (t.RequiresGrad && t.IsLeaf)
         match r.Dtype with
-        | Dtype.Int64 -> Fluxion.Printing.TensorFormat.formatInts r.Shape (r.ToInt64Array()) suffixes
+        | Dtype.Int64 | Dtype.Int32 -> Fluxion.Printing.TensorFormat.formatInts r.Shape (r.ToInt64Array()) suffixes
         | Dtype.Bool -> Fluxion.Printing.TensorFormat.formatBools r.Shape (r.ToBoolArray()) suffixes
         | _ -> Fluxion.Printing.TensorFormat.formatFloats r.Shape (r.ToDoubleArray()) suffixes
 
