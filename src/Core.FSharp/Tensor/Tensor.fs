@@ -1108,6 +1108,8 @@ type Tensor =
     member x.ToFloat32Array() : float32[] = x.Raw.ToFloat32Array()
     /// All values as int64, row-major.
     member x.ToInt64Array() : int64[] = x.Raw.ToInt64Array()
+    /// The values as int32 (row-major copy); other dtypes convert as `Cast Dtype.Int32` does (floats truncate toward zero).
+    member x.ToInt32Array() : int[] = (if x.Dtype = Dtype.Int32 then x.Raw else x.Raw.Cast Dtype.Int32).ToInt64Array() |> Array.map int32
     /// All values as bools, row-major.
     member x.ToBoolArray() : bool[] = x.Raw.ToBoolArray()
 
