@@ -196,8 +196,12 @@ public static class TensorExtensions
     public static Tensor Double(this Tensor t) => t.Cast(Dtype.Float64);
     /// <summary>Converts to int64.</summary>
     public static Tensor Long(this Tensor t) => t.Cast(Dtype.Int64);
+    /// <summary>Converts to int32 (tensor.int()); floats truncate toward zero.</summary>
+    public static Tensor Int(this Tensor t) => t.Cast(Dtype.Int32);
     /// <summary>Converts to a dtype.</summary>
     public static Tensor To(this Tensor t, Dtype dtype) => t.Cast(dtype);
+    /// <summary>Converts to a dtype (tensor.type(dtype)), as <see cref="To(Tensor, Dtype)"/>.</summary>
+    public static Tensor Type(this Tensor t, Dtype dtype) => t.Cast(dtype);
     /// <summary>Values as float32, row-major.</summary>
     public static float[] ToArray(this Tensor t) => t.ToFloat32Array();
     /// <summary>A leaf tensor that records operations (tensor.requires_grad_()).</summary>

@@ -14,6 +14,8 @@ public static class Torch
     public const Dtype Float64 = Dtype.Float64;
     /// <summary>torch.int64.</summary>
     public const Dtype Int64 = Dtype.Int64;
+    /// <summary>torch.int32.</summary>
+    public const Dtype Int32 = Dtype.Int32;
     /// <summary>torch.bool.</summary>
     public const Dtype Bool = Dtype.Bool;
     /// <summary>π as a double (torch.pi).</summary>
@@ -61,6 +63,12 @@ public static class Torch
     public static Tensor Tensor(double[] values, Dtype dtype = Dtype.Float32) => Creation.ofDoubles(new[] { NotNull(values, nameof(values)).Length }, dtype, values);
     /// <summary>A 1-D int64 tensor.</summary>
     public static Tensor Tensor(long[] values) => Creation.ofInt64(new[] { NotNull(values, nameof(values)).Length }, values);
+    /// <summary>A 1-D tensor from C# ints: int32 by default (as TorchSharp), or the given dtype (torch.tensor(values, dtype=...)).</summary>
+    public static Tensor Tensor(int[] values, Dtype dtype = Dtype.Int32) => Creation.ofInt32(new[] { NotNull(values, nameof(values)).Length }, values).Cast(dtype);
+    /// <summary>A 1-D tensor from longs as the given dtype (torch.tensor([1, 2, 3], dtype=torch.int32)).</summary>
+    public static Tensor Tensor(long[] values, Dtype dtype) => Creation.ofInt64(new[] { NotNull(values, nameof(values)).Length }, values).Cast(dtype);
+    /// <summary>A 2-D tensor from rows of C# ints: int32 by default, or the given dtype.</summary>
+    public static Tensor Tensor(int[][] rows, Dtype dtype = Dtype.Int32) => Creation.ofNested(rows).Cast(dtype);
     /// <summary>A 2-D tensor from rows.</summary>
     public static Tensor Tensor(double[][] rows, Dtype dtype = Dtype.Float32) => Cast(Creation.ofNested(rows), dtype);
     /// <summary>A 2-D tensor from rows.</summary>
@@ -147,6 +155,8 @@ public static class Torch
     public static Tensor RandInt(long low, long high, params int[] shape) => RandomTensors.randint(Fluxion.Random.Generator.Default, low, high, shape);
     /// <summary>Integers drawn uniformly from [low, high) with the generator (null: the global one).</summary>
     public static Tensor RandInt(long low, long high, int[] shape, Generator? generator) => RandomTensors.randint(Gen(generator), low, high, shape);
+    /// <summary>Integers drawn uniformly from [low, high) as the given integer dtype (torch.randint(..., dtype=torch.int32)); the draws are those of int64, as in PyTorch.</summary>
+    public static Tensor RandInt(long low, long high, int[] shape, Dtype dtype, Generator? generator = null) => RandomTensors.randint(Gen(generator), low, high, shape).Cast(dtype);
     /// <summary>A random permutation of 0..n-1.</summary>
     public static Tensor RandPerm(int n, Generator? generator = null) => RandomTensors.randperm(Gen(generator), n);
     /// <summary>Uniform samples in [low, high) (torch.empty(shape).uniform_(low, high)).</summary>

@@ -53,6 +53,8 @@ module Backends =
             | Dtype.Float32 -> b.OfFloat32(r.ToFloat32Array(), Array.copy r.Shape)
             | Dtype.Float64 -> b.OfFloat64(r.ToDoubleArray(), Array.copy r.Shape)
             | Dtype.Int64 -> b.OfInt64(r.ToInt64Array(), Array.copy r.Shape)
+            // IBackend has no int32 constructor: int64 then a narrowing cast, exact for int32 values.
+            | Dtype.Int32 -> b.OfInt64(r.ToInt64Array(), Array.copy r.Shape).Cast Dtype.Int32
             | _ -> b.OfBool(r.ToBoolArray(), Array.copy r.Shape)
 
     /// The tensor with its data copied onto backend `b`; differentiable (gradients flow back to the source backend).

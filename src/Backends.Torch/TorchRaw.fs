@@ -14,6 +14,7 @@ module internal TorchTypes =
         | Dtype.Float32 -> torch.ScalarType.Float32
         | Dtype.Float64 -> torch.ScalarType.Float64
         | Dtype.Int64 -> torch.ScalarType.Int64
+        | Dtype.Int32 -> torch.ScalarType.Int32
         | Dtype.Bool -> torch.ScalarType.Bool
         | _ -> raise (ArgumentException(sprintf "torch backend: unknown dtype %A" d))
 
@@ -22,6 +23,7 @@ module internal TorchTypes =
         | torch.ScalarType.Float32 -> Dtype.Float32
         | torch.ScalarType.Float64 -> Dtype.Float64
         | torch.ScalarType.Int64 -> Dtype.Int64
+        | torch.ScalarType.Int32 -> Dtype.Int32
         | torch.ScalarType.Bool -> Dtype.Bool
         | other -> raise (NotSupportedException(sprintf "torch backend: libtorch dtype %A has no Fluxion counterpart" other))
 
@@ -34,6 +36,7 @@ module internal TorchTypes =
         | Dtype.Float32 -> torch.tensor(float32 v)
         | Dtype.Float64 -> torch.tensor(v)
         | Dtype.Int64 -> torch.tensor(int64 v)
+        | Dtype.Int32 -> torch.tensor(int32 (int64 v))
         | _ -> torch.tensor((v <> 0.0))
 
 /// A Fluxion raw tensor whose data and kernels are libtorch's (TorchSharp), used as plain kernels:
@@ -43,7 +46,7 @@ type TorchRaw(t: TT) =
     inherit RawTensor(TorchTypes.ints t.shape)
     static let wrap (x: TT) = TorchRaw(x) :> RawTensor
     static let unsupported (what: string) (d: Dtype) =
-        raise (NotSupportedException(sprintf "torch backend: %s is not supported for %s tensors; cast to float first" what (Dtype.name d)))
+        raise (NotSupportedException(sprintf "torch backend: %s is not supported for %s tensors; cast with .To(Dtype.Float32) first" what (Dtype.name d)))
     let dtype = TorchTypes.dtypeOf t.dtype
 
     /// The libtorch tensor (row-major; a permutation may be a strided view, which every kernel accepts).
@@ -59,6 +62,7 @@ type TorchRaw(t: TT) =
             | Dtype.Float32 -> torch.tensor(r.ToFloat32Array(), ReadOnlySpan<int64>(s))
             | Dtype.Float64 -> torch.tensor(r.ToDoubleArray(), ReadOnlySpan<int64>(s))
             | Dtype.Int64 -> torch.tensor(r.ToInt64Array(), ReadOnlySpan<int64>(s))
+            | Dtype.Int32 -> torch.tensor(r.ToInt64Array() |> Array.map int32, ReadOnlySpan<int64>(s))
             | _ -> torch.tensor(r.ToBoolArray(), ReadOnlySpan<int64>(s))
 
     member private x.Float() = if dtype = Dtype.Float32 || dtype = Dtype.Float64 then t else t.to_type(torch.ScalarType.Float32)
@@ -68,7 +72,7 @@ type TorchRaw(t: TT) =
     override _.Backend = TorchBackendCore.Instance
 
     override x.Unary(k) =
-        if dtype = Dtype.Int64 && (k = UnaryKind.Neg || k = UnaryKind.Abs || k = UnaryKind.Sign) then
+        if Dtype.isInteger dtype && (k = UnaryKind.Neg || k = UnaryKind.Abs || k = UnaryKind.Sign) then
             wrap (match k with
                   | UnaryKind.Neg -> t.neg()
                   | UnaryKind.Abs -> t.abs()
@@ -113,7 +117,7 @@ type TorchRaw(t: TT) =
 
     override x.UnaryParam(k, p) =
         if not (Dtype.isFloat dtype) then
-            if dtype = Dtype.Int64 then unsupported (string k) dtype else x.AsFloatRaw().UnaryParam(k, p)
+            if Dtype.isInteger dtype then unsupported (string k) dtype else x.AsFloatRaw().UnaryParam(k, p)
         else
             let r =
                 match k with
@@ -132,7 +136,7 @@ type TorchRaw(t: TT) =
             // Integer bounds keep an int64 result int64, as the managed backend does.
             let bound (v: float) (round: float -> float) : Scalar =
                 if Double.IsNaN v then null
-                elif dtype = Dtype.Int64 then (int64 (round v)).ToScalar()
+                elif Dtype.isInteger dtype then (int64 (round v)).ToScalar()
                 else v.ToScalar()
             wrap (t.clamp(bound lo ceil, bound hi floor))
 
@@ -144,7 +148,7 @@ type TorchRaw(t: TT) =
             | BinaryKind.Add | BinaryKind.Max -> wrap (t.logical_or b)
             | BinaryKind.Mul | BinaryKind.Min -> wrap (t.logical_and b)
             | _ -> x.AsFloatRaw().Binary(k, TorchRaw(b.to_type(torch.ScalarType.Float32)))
-        | Dtype.Int64 ->
+        | Dtype.Int64 | Dtype.Int32 ->
             match k with
             | BinaryKind.Add -> wrap (t.add b)
             | BinaryKind.Sub -> wrap (t.sub b)
@@ -169,7 +173,7 @@ type TorchRaw(t: TT) =
     override x.BinaryScalar(k, s, scalarFirst) =
         match dtype with
         | Dtype.Bool -> x.AsFloatRaw().BinaryScalar(k, s, scalarFirst)
-        | Dtype.Int64 when s <> Math.Floor s || not (k = BinaryKind.Add || k = BinaryKind.Mul || k = BinaryKind.Sub) ->
+        | Dtype.Int64 | Dtype.Int32 when s <> Math.Floor s || not (k = BinaryKind.Add || k = BinaryKind.Mul || k = BinaryKind.Sub) ->
             x.AsFloatRaw().BinaryScalar(k, s, scalarFirst)
         | _ ->
             use st = TorchTypes.scalarTensor s dtype
@@ -229,10 +233,10 @@ type TorchRaw(t: TT) =
     override x.MatMul(o, transA, transB) =
         match dtype with
         | Dtype.Bool -> x.AsFloatRaw().MatMul(TorchRaw((TorchRaw.ToTorch o).to_type(torch.ScalarType.Float32)), transA, transB)
-        | Dtype.Int64 ->
+        | Dtype.Int64 | Dtype.Int32 ->
             let a = TorchRaw(t.to_type(torch.ScalarType.Float64))
             let b = TorchRaw((TorchRaw.ToTorch o).to_type(torch.ScalarType.Float64))
-            (a.MatMul(b, transA, transB)).Cast Dtype.Int64
+            (a.MatMul(b, transA, transB)).Cast dtype
         | _ ->
             let b = TorchRaw.ToTorch o
             if transA && not transB && t.dim() = 2L then
@@ -299,7 +303,7 @@ type TorchRaw(t: TT) =
 
     override x.Conv1d(weight, stride, padding, dilation, groups) =
         if not (Dtype.isFloat dtype) then
-            if dtype = Dtype.Int64 then unsupported "conv1d" dtype else x.AsFloatRaw().Conv1d(weight, stride, padding, dilation, groups)
+            if Dtype.isInteger dtype then unsupported "conv1d" dtype else x.AsFloatRaw().Conv1d(weight, stride, padding, dilation, groups)
         else
             wrap (torch.nn.functional.conv1d(t, TorchRaw.ToTorch weight, null, int64 stride, int64 padding, int64 dilation, int64 groups))
 
@@ -387,6 +391,7 @@ type TorchRaw(t: TT) =
         | Dtype.Float32 -> float (e.item<float32>())
         | Dtype.Float64 -> e.item<float>()
         | Dtype.Int64 -> float (e.item<int64>())
+        | Dtype.Int32 -> float (e.item<int32>())
         | _ -> if e.item<bool>() then 1.0 else 0.0
 
     /// All elements converted to `target` and read out (TorchSharp's accessor cannot read empty tensors).
@@ -406,7 +411,7 @@ type TorchRaw(t: TT) =
         let b = TorchRaw.ToTorch o
         match dtype with
         | Dtype.Bool -> t.logical_or_(b) |> ignore
-        | Dtype.Int64 -> t.add_(b, (int64 alpha).ToScalar()) |> ignore
+        | Dtype.Int64 | Dtype.Int32 -> t.add_(b, (int64 alpha).ToScalar()) |> ignore
         | _ -> (if alpha = 1.0 then t.add_(b) else t.add_(b, alpha.ToScalar())) |> ignore
 
     override x.CopyFrom(o) = t.copy_(TorchRaw.ToTorch o) |> ignore
@@ -414,7 +419,7 @@ type TorchRaw(t: TT) =
     override x.FillInPlace(v) =
         match dtype with
         | Dtype.Bool -> t.fill_((v <> 0.0).ToScalar()) |> ignore
-        | Dtype.Int64 -> t.fill_((int64 v).ToScalar()) |> ignore
+        | Dtype.Int64 | Dtype.Int32 -> t.fill_((int64 v).ToScalar()) |> ignore
         | _ -> t.fill_(v.ToScalar()) |> ignore
 
     override x.ReluGrad(grad) =
@@ -462,7 +467,7 @@ and [<Sealed>] internal TorchBackendCore private () =
             let r =
                 match dtype with
                 | Dtype.Bool -> torch.full(s, (v <> 0.0).ToScalar(), st)
-                | Dtype.Int64 -> torch.full(s, (int64 v).ToScalar(), st)
+                | Dtype.Int64 | Dtype.Int32 -> torch.full(s, (int64 v).ToScalar(), st)
                 | _ -> torch.full(s, v.ToScalar(), st)
             TorchRaw(r) :> RawTensor
         member _.OfFloat32(d, s) =

@@ -226,4 +226,28 @@ let tests =
             Expect.equal (tb.OfBool([| true |], [| 1 |])).Backend.Name "torch" "backend"
             // Operands from another backend are copied across rather than rejected.
             sameOnBoth "foreign operand" (fun b -> (f32 b 38 -1.0 1.0 s23).Binary(BinaryKind.Add, f32 managed 39 -1.0 1.0 s23))
+
+        torchCase "int32 kernels agree with the managed backend, with PyTorch's result dtypes" <| fun () ->
+            let i32 (b: IBackend) (v: int64[]) = b.OfInt64(v, s23).Cast Dtype.Int32
+            let a b = i32 b [| 3L; -4L; 5L; 10L; 0L; -7L |]
+            let c b = i32 b [| 2L; 3L; -2L; 2L; 3L; -2L |]
+            let cases : (string * Dtype * (IBackend -> RawTensor)) list =
+                [ "add", Dtype.Int32, (fun b -> (a b).Binary(BinaryKind.Add, c b))
+                  "mul", Dtype.Int32, (fun b -> (a b).Binary(BinaryKind.Mul, c b))
+                  "max", Dtype.Int32, (fun b -> (a b).Binary(BinaryKind.Max, c b))
+                  "neg", Dtype.Int32, (fun b -> (a b).Unary UnaryKind.Neg)
+                  "abs", Dtype.Int32, (fun b -> (a b).Unary UnaryKind.Abs)
+                  "add 2", Dtype.Int32, (fun b -> (a b).BinaryScalar(BinaryKind.Add, 2.0, false))
+                  "add 2.5", Dtype.Float32, (fun b -> (a b).BinaryScalar(BinaryKind.Add, 2.5, false))
+                  "sum", Dtype.Int64, (fun b -> (a b).SumAll())
+                  "sum dim 1", Dtype.Int64, (fun b -> (a b).SumDims([| 1 |], false))
+                  "lt", Dtype.Bool, (fun b -> (a b).Compare(CompareKind.Lt, c b))
+                  "to float32", Dtype.Float32, (fun b -> (a b).Cast Dtype.Float32)
+                  "from float32 truncates", Dtype.Int32, (fun b -> (b.OfFloat32([| 1.9f; -1.9f; 2.5f; -0.5f; 7.0f; 0.0f |], s23)).Cast Dtype.Int32) ]
+            for name, dt, f in cases do
+                sameOnBoth ("int32 " + name) f
+                Expect.equal (f (torchB ())).Dtype dt ("int32 " + name + " dtype on torch")
+                Expect.equal (f managed).Dtype dt ("int32 " + name + " dtype on managed")
+            Expect.sequenceEqual ((i32 (torchB ()) [| 1L; 2L; 3L; 4L; 5L; 6L |]).ToInt64Array()) [| 1L; 2L; 3L; 4L; 5L; 6L |] "read back"
+            Expect.equal (string (Tensor.OfRaw(i32 (torchB ()) [| 1L; 2L; 3L; 4L; 5L; 6L |]))) "tensor([[1, 2, 3],\n        [4, 5, 6]], dtype=torch.int32)" "repr"
     ]

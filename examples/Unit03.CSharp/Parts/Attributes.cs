@@ -54,19 +54,18 @@ public static class Attributes
         // cell 19: inferred and requested dtypes
         nb.Print($"Data type: {Py.Str(Torch.Tensor(new long[] { 1, 2, 3 }).Dtype)}");
         nb.Print($"Data type: {Py.Str(Torch.Tensor(new double[] { 1, 2, 3 }, Torch.Float32).Dtype)}");
-        // Fluxion has no int32 dtype yet: the nearest integer dtype, int64, stands in (the golden line says torch.int32).
-        nb.Print($"Data type: {Py.Str(Torch.Tensor(new long[] { 1, 2, 3 }).Dtype)}");
+        nb.Print($"Data type: {Py.Str(Torch.Tensor(new long[] { 1, 2, 3 }, Torch.Int32).Dtype)}");
         nb.Print($"Data type: {Py.Str(Torch.Tensor(new double[] { 1, 2, 3 }).Dtype)}");
         nb.Print($"Data type: {Py.Str(Torch.Ones(1, 2).Dtype)}");
 
-        // cell 21: casting truncates the decimals (int64 stands in for int32, see cell 19)
+        // cell 21: casting truncates the decimals
         var xf = Torch.Tensor(new[] { 1.234, 2.1, 3.3 });
         nb.Print($"x  = {xf}");
         nb.Print($"Data type of x: {Py.Str(xf.Dtype)}");
-        var y1 = xf.To(Torch.Int64);
+        var y1 = xf.Type(Torch.Int32);
         nb.Print($"\ny1 = {y1}");
         nb.Print($"Data type of y1: {Py.Str(y1.Dtype)}");
-        var y2 = xf.To(Torch.Int64);
+        var y2 = xf.To(Torch.Int32);
         nb.Print($"\ny2 = {y2}");
         nb.Print($"Data type of y2: {Py.Str(y2.Dtype)}");
 

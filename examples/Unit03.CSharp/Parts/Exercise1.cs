@@ -10,9 +10,7 @@ public static class Exercise1
     {
         nb.Section("Exercise 1: preprocessing grayscale image tensors");
         Torch.ManualSeed(42);
-        // The course asks for int32; Fluxion has no int32 dtype yet, so int64 holds the same draws (PyTorch's randint
-        // draws the same values for both dtypes) and the repr lacks ", dtype=torch.int32".
-        var imgInt = Torch.RandInt(0, 256, 8, 8);
+        var imgInt = Torch.RandInt(0, 256, new[] { 8, 8 }, Torch.Int32);
         nb.Print("=== Original Integer Tensor ===");
         nb.Print(imgInt.ToString());
         nb.Print("\n--- Tensor Attributes ---");

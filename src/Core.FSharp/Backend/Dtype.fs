@@ -10,6 +10,8 @@ type Dtype =
     | Int64 = 2
     /// Boolean (torch.bool), used for masks.
     | Bool = 3
+    /// 32-bit signed integer (torch.int32), e.g. image pixels.
+    | Int32 = 4
 
 /// Helpers on dtypes.
 module Dtype =
@@ -19,6 +21,7 @@ module Dtype =
         | Dtype.Float32 -> "torch.float32"
         | Dtype.Float64 -> "torch.float64"
         | Dtype.Int64 -> "torch.int64"
+        | Dtype.Int32 -> "torch.int32"
         | Dtype.Bool -> "torch.bool"
         | _ -> "torch.unknown"
 
@@ -28,16 +31,20 @@ module Dtype =
     /// Bytes per element.
     let size (d: Dtype) =
         match d with
-        | Dtype.Float32 -> 4
+        | Dtype.Float32 | Dtype.Int32 -> 4
         | Dtype.Bool -> 1
         | _ -> 8
 
-    /// The dtype of a binary op's result under PyTorch's promotion (bool < int64 < float32 < float64).
+    /// True for int32 and int64.
+    let isInteger (d: Dtype) = d = Dtype.Int32 || d = Dtype.Int64
+
+    /// The dtype of a binary op's result under PyTorch's promotion (bool < int32 < int64 < float32 < float64).
     let promote (a: Dtype) (b: Dtype) =
         let rank d =
             match d with
             | Dtype.Bool -> 0
-            | Dtype.Int64 -> 1
-            | Dtype.Float32 -> 2
-            | _ -> 3
+            | Dtype.Int32 -> 1
+            | Dtype.Int64 -> 2
+            | Dtype.Float32 -> 3
+            | _ -> 4
         if rank a >= rank b then a else b

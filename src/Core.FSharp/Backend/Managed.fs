@@ -343,6 +343,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         | Dtype.Float32 -> RawFloat<float32>(Loops.map (fun (x: 'T) -> Single.CreateTruncating x) data, shape) :> RawTensor
         | Dtype.Float64 -> RawFloat<float>(Loops.map (fun (x: 'T) -> Double.CreateTruncating x) data, shape) :> RawTensor
         | Dtype.Int64 -> RawInt64(Loops.map (fun (x: 'T) -> Int64.CreateTruncating x) data, shape) :> RawTensor
+        // Truncation toward zero, then the low 32 bits: out-of-range values are undefined behaviour in PyTorch's C
+        // cast, so Fluxion picks a documented wrap (NaN gives 0; beyond the int64 range saturates first).
+        | Dtype.Int32 -> RawInt32(Loops.map (fun (x: 'T) -> int32 (Int64.CreateTruncating x)) data, shape) :> RawTensor
         | _ -> RawBool(Loops.map (fun (x: 'T) -> ne x 'T.Zero) data, shape) :> RawTensor
 
     override t.GetDouble(i) = Double.CreateTruncating data.[i]
@@ -447,6 +450,7 @@ and [<Sealed>] ManagedBackend private () =
             | Dtype.Float32 -> RawFloat<float32>(Array.create n (float32 v), shape) :> RawTensor
             | Dtype.Float64 -> RawFloat<float>(Array.create n v, shape) :> RawTensor
             | Dtype.Int64 -> RawInt64(Array.create n (int64 v), shape) :> RawTensor
+            | Dtype.Int32 -> RawInt32(Array.create n (int32 (int64 v)), shape) :> RawTensor
             | _ -> RawBool(Array.create n (v <> 0.0), shape) :> RawTensor
         member _.OfFloat32(d, s) = RawFloat<float32>(d, s) :> RawTensor
         member _.OfFloat64(d, s) = RawFloat<float>(d, s) :> RawTensor

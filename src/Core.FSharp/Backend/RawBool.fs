@@ -42,7 +42,8 @@ type RawBool(data: bool[], shape: int[]) =
         // Storages of later files come from the backend (see ManagedHome).
         | Dtype.Float32 -> t.Backend.OfFloat32(Loops.map (fun b -> if b then 1.0f else 0.0f) data, shape)
         | Dtype.Float64 -> t.Backend.OfFloat64(Loops.map (fun b -> if b then 1.0 else 0.0) data, shape)
-        | _ -> t.Backend.OfInt64(Loops.map (fun b -> if b then 1L else 0L) data, shape)
+        | Dtype.Int64 -> t.Backend.OfInt64(Loops.map (fun b -> if b then 1L else 0L) data, shape)
+        | _ -> t.Backend.OfInt64(Loops.map (fun b -> if b then 1L else 0L) data, shape).Cast d
     override t.GetDouble(i) = if data.[i] then 1.0 else 0.0
     override t.ToDoubleArray() = Loops.map (fun b -> if b then 1.0 else 0.0) data
     override t.ToFloat32Array() = Loops.map (fun b -> if b then 1.0f else 0.0f) data

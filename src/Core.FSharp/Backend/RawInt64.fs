@@ -82,6 +82,8 @@ type RawInt64(data: int64[], shape: int[]) =
         // The float storage is compiled later; the backend builds it (see ManagedHome).
         | Dtype.Float32 -> t.Backend.OfFloat32(Loops.map float32 data, shape)
         | Dtype.Float64 -> t.Backend.OfFloat64(Loops.map float data, shape)
+        // Narrowing keeps the low 32 bits (two's-complement wrap), as PyTorch's C cast does on its platforms.
+        | Dtype.Int32 -> RawInt32(Loops.map int32 data, shape) :> RawTensor
         | _ -> RawBool(Loops.map (fun x -> x <> 0L) data, shape) :> RawTensor
     override t.GetDouble(i) = float data.[i]
     override t.ToDoubleArray() = Loops.map float data

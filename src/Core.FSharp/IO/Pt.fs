@@ -19,6 +19,7 @@ module internal Storages =
         | Dtype.Float32 -> "FloatStorage"
         | Dtype.Float64 -> "DoubleStorage"
         | Dtype.Int64 -> "LongStorage"
+        | Dtype.Int32 -> "IntStorage"
         | _ -> "BoolStorage"
 
     /// The dtype of a storage class, or the PyTorch dtype name of one Fluxion cannot hold.
@@ -30,7 +31,7 @@ module internal Storages =
         | "BoolStorage" -> Ok Dtype.Bool
         | "HalfStorage" -> Error "torch.float16"
         | "BFloat16Storage" -> Error "torch.bfloat16"
-        | "IntStorage" -> Error "torch.int32"
+        | "IntStorage" -> Ok Dtype.Int32
         | "ShortStorage" -> Error "torch.int16"
         | "CharStorage" -> Error "torch.int8"
         | "ByteStorage" -> Error "torch.uint8"
@@ -44,6 +45,7 @@ module internal Storages =
         | Dtype.Float32 -> let a = t.ToFloat32Array() in let b = Array.zeroCreate (a.Length * 4) in Buffer.BlockCopy(a, 0, b, 0, b.Length); b
         | Dtype.Float64 -> let a = t.ToDoubleArray() in let b = Array.zeroCreate (a.Length * 8) in Buffer.BlockCopy(a, 0, b, 0, b.Length); b
         | Dtype.Int64 -> let a = t.ToInt64Array() in let b = Array.zeroCreate (a.Length * 8) in Buffer.BlockCopy(a, 0, b, 0, b.Length); b
+        | Dtype.Int32 -> let a = t.ToInt32Array() in let b = Array.zeroCreate (a.Length * 4) in Buffer.BlockCopy(a, 0, b, 0, b.Length); b
         | _ -> t.ToBoolArray() |> Array.map (fun v -> if v then 1uy else 0uy)
 
     /// A tensor of a shape from storage bytes read at element `offset + Σ index·stride` (views keep PyTorch's strides).
@@ -63,6 +65,7 @@ module internal Storages =
             match dtype with
             | Dtype.Float32 -> let a = Array.zeroCreate<float32> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 4); Creation.ofFloat32 shape a
             | Dtype.Float64 -> let a = Array.zeroCreate<float> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 8); Creation.ofFloat64 shape a
+            | Dtype.Int32 -> let a = Array.zeroCreate<int32> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 4); Creation.ofInt32 shape a
             | _ -> let a = Array.zeroCreate<int64> (int n) in Buffer.BlockCopy(bytes, start, a, 0, int n * 8); Creation.ofInt64 shape a
         else
             let positions = Array.zeroCreate<int64> (int n)
@@ -83,6 +86,7 @@ module internal Storages =
             | Dtype.Float32 -> Creation.ofFloat32 shape (positions |> Array.map (fun p -> BitConverter.ToSingle(bytes, int p * 4)))
             | Dtype.Float64 -> Creation.ofFloat64 shape (positions |> Array.map (fun p -> BitConverter.ToDouble(bytes, int p * 8)))
             | Dtype.Int64 -> Creation.ofInt64 shape (positions |> Array.map (fun p -> BitConverter.ToInt64(bytes, int p * 8)))
+            | Dtype.Int32 -> Creation.ofInt32 shape (positions |> Array.map (fun p -> BitConverter.ToInt32(bytes, int p * 4)))
             | _ -> Creation.ofBool shape (positions |> Array.map (fun p -> bytes.[int p] <> 0uy))
 
 /// A minimal zip writer for torch.save's layout: stored (uncompressed) entries whose data start at multiples
@@ -492,7 +496,7 @@ module Pt =
                 let dtype =
                     match Storages.ofClassName cls with
                     | Ok d -> d
-                    | Error name -> bad (sprintf "unsupported dtype %s (storage torch.%s); Fluxion reads float32, float64, int64 and bool" name cls)
+                    | Error name -> bad (sprintf "unsupported dtype %s (storage torch.%s); Fluxion reads float32, float64, int64, int32 and bool" name cls)
                 let key = string t.[2]
                 let numel = match t.[4] with :? int as n -> int64 n | :? int64 as n -> n | _ -> bad "a storage size is not an int"
                 match storages.TryGetValue key with

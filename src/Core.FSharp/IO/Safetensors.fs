@@ -16,6 +16,7 @@ module Safetensors =
         | Dtype.Float32 -> "F32"
         | Dtype.Float64 -> "F64"
         | Dtype.Int64 -> "I64"
+        | Dtype.Int32 -> "I32"
         | _ -> "BOOL"
 
     let private ofCode (file: string) (name: string) (c: string) =
@@ -23,8 +24,9 @@ module Safetensors =
         | "F32" -> Dtype.Float32
         | "F64" -> Dtype.Float64
         | "I64" -> Dtype.Int64
+        | "I32" -> Dtype.Int32
         | "BOOL" -> Dtype.Bool
-        | _ -> raise (InvalidDataException(sprintf "%s: tensor '%s' has unsupported dtype %s; Fluxion reads F32, F64, I64 and BOOL" file name c))
+        | _ -> raise (InvalidDataException(sprintf "%s: tensor '%s' has unsupported dtype %s; Fluxion reads F32, F64, I64, I32 and BOOL" file name c))
 
     /// Writes a state dict; `metadata` (may be null) goes to `__metadata__`.
     let writeWithMetadata (path: string) (stateDict: IReadOnlyDictionary<string, Tensor>) (metadata: IReadOnlyDictionary<string, string>) =

@@ -163,6 +163,7 @@ module internal AutogradText =
         | Dtype.Float32 -> "torch.FloatTensor"
         | Dtype.Float64 -> "torch.DoubleTensor"
         | Dtype.Int64 -> "torch.LongTensor"
+        | Dtype.Int32 -> "torch.IntTensor"
         | Dtype.Bool -> "torch.BoolTensor"
         | d -> sprintf "torch.%A" d
     /// A saved tensor modified in place between forward and backward.

@@ -47,6 +47,14 @@ module Creation =
         if Shape.numel shape <> data.Length then
             raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
         Tensor.OfRaw(defaultBackend.OfInt64(Array.copy data, shape))
+    /// An int32 tensor from data in row-major order (the array is copied).
+    let ofInt32 (shape: int[]) (data: int[]) =
+        checkShape "tensor" shape
+        if isNull data then raise (ArgumentNullException("data", "tensor: the data array is null"))
+        if Shape.numel shape <> data.Length then
+            raise (ShapeException(sprintf "tensor: %d values do not fill shape %s" data.Length (Shape.toString shape)))
+        // IBackend has no int32 constructor (keeping backends small): build int64 and narrow, exact for int32 values.
+        Tensor.OfRaw(defaultBackend.OfInt64(Array.map int64 data, shape).Cast Dtype.Int32)
     /// A bool tensor from data in row-major order (the array is copied).
     let ofBool (shape: int[]) (data: bool[]) =
         checkShape "tensor" shape
@@ -61,6 +69,7 @@ module Creation =
         | Dtype.Float32 -> ofFloat32 shape (Array.map float32 data)
         | Dtype.Float64 -> ofFloat64 shape data
         | Dtype.Int64 -> ofInt64 shape (Array.map int64 data)
+        | Dtype.Int32 -> ofInt32 shape (Array.map (fun v -> int32 (int64 v)) data)
         | _ -> ofBool shape (Array.map (fun v -> v <> 0.0) data)
 
     /// A tensor from a rectangular nested array (`float[]`, `float[][]`, `float32[][]`, `int[][][]`, ...):

@@ -58,7 +58,10 @@ module Elementwise =
             | _ -> composite ()
 
     /// Absolute value.
-    let abs x = unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
+    let abs (x: Tensor) =
+        // Integer tensors keep their dtype (PyTorch's abs of int32 is int32); they never require grad.
+        if not (isNull (box x)) && Dtype.isInteger x.Dtype then Tensor.OfRaw(x.Raw.Unary UnaryKind.Abs)
+        else unary "AbsBackward0" (k UnaryKind.Abs) (fun x _ -> mask x (fun r -> r.Unary UnaryKind.Sign)) x
     /// Sign (-1, 0 or 1); its derivative is zero.
     let sign x = unary "SignBackward0" (k UnaryKind.Sign) (fun x _ -> x.ZerosLike()) x
     /// e^x.

@@ -95,6 +95,7 @@ module Linalg =
     let private typeName (d: Dtype) =
         match d with
         | Dtype.Int64 -> "Long"
+        | Dtype.Int32 -> "Int"
         | Dtype.Bool -> "Bool"
         | d -> Dtype.name d
 

@@ -67,7 +67,7 @@ module RandomTensors =
         | Dtype.Float64 -> Creation.ofFloat64 [| steps |] (Grids.linspace64 start stop steps)
         | _ -> Creation.ofFloat32 [| steps |] (Grids.linspace32 start stop steps)
 
-    /// Values from start (inclusive) to stop (exclusive) by step, float32 or float64.
+    /// Values from start (inclusive) to stop (exclusive) by step, of the given dtype.
     let arange (start: float) (stop: float) (step: float) (dtype: Dtype) =
         if step = 0.0 then invalidArg "step" "arange: step must be nonzero"
         if not (Double.IsFinite start && Double.IsFinite stop) then invalidArg "stop" (sprintf "arange: unsupported range: %g -> %g" start stop)
@@ -75,4 +75,5 @@ module RandomTensors =
         match dtype with
         | Dtype.Float64 -> let d = Grids.arange64 start stop step in Creation.ofFloat64 [| d.Length |] d
         | Dtype.Int64 -> let d = Grids.arangeInt (int64 start) (int64 stop) (int64 step) in Creation.ofInt64 [| d.Length |] d
+        | Dtype.Int32 -> let d = Grids.arangeInt (int64 start) (int64 stop) (int64 step) in (Creation.ofInt64 [| d.Length |] d).Cast Dtype.Int32
         | _ -> let d = Grids.arange32 start stop step in Creation.ofFloat32 [| d.Length |] d

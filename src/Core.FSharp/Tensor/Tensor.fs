@@ -94,7 +94,7 @@ type Tensor =
         let gradFn = match t.GradFnName with null -> None | n -> Some n
         let suffixes = Fluxion.Printing.TensorFormat.standardSuffixes (Dtype.name r.Dtype) r.Numel gradFn (t.RequiresGrad && t.IsLeaf)
         match r.Dtype with
-        | Dtype.Int64 -> Fluxion.Printing.TensorFormat.formatInts r.Shape (r.ToInt64Array()) suffixes
+        | Dtype.Int64 | Dtype.Int32 -> Fluxion.Printing.TensorFormat.formatInts r.Shape (r.ToInt64Array()) suffixes
         | Dtype.Bool -> Fluxion.Printing.TensorFormat.formatBools r.Shape (r.ToBoolArray()) suffixes
         | _ -> Fluxion.Printing.TensorFormat.formatFloats r.Shape (r.ToDoubleArray()) suffixes
 
@@ -1108,6 +1108,8 @@ type Tensor =
     member x.ToFloat32Array() : float32[] = x.Raw.ToFloat32Array()
     /// All values as int64, row-major.
     member x.ToInt64Array() : int64[] = x.Raw.ToInt64Array()
+    /// The values as int32 (row-major copy); other dtypes convert as `Cast Dtype.Int32` does (floats truncate toward zero).
+    member x.ToInt32Array() : int[] = (if x.Dtype = Dtype.Int32 then x.Raw else x.Raw.Cast Dtype.Int32).ToInt64Array() |> Array.map int32
     /// All values as bools, row-major.
     member x.ToBoolArray() : bool[] = x.Raw.ToBoolArray()
 

@@ -15,12 +15,7 @@ let private golden () = File.ReadAllText(TestData.path "unit03_printed.txt").Rep
 
 /// Golden lines (1-based) that Fluxion does not print yet, with the reason; every other line must match exactly.
 let knownDifferences =
-    [ // Fluxion has no int32 dtype: int64 stands in, so the dtype reads torch.int64 and the repr has no dtype suffix.
-      44, "cell 19: torch.tensor([1, 2, 3], dtype=torch.int32).dtype"
-      50, "cell 21: x.type(torch.int32)"; 51, "cell 21: y1.dtype"
-      53, "cell 21: x.to(torch.int32)"; 54, "cell 21: y2.dtype"
-      228, "exercise 1: last row of the int32 image with its dtype suffix"; 232, "exercise 1: img_int.dtype"
-      // linalg.eig: Fluxion sorts eigenvalues ascending and fixes each vector's gauge itself; LAPACK's geev returned
+    [ // linalg.eig: Fluxion sorts eigenvalues ascending and fixes each vector's gauge itself; LAPACK's geev returned
       // (3, 1) for [[2, 1], [1, 2]], so the first eigenpair and the printed columns differ.
       180, "cell 50: eigenvalues in LAPACK's order"; 182, "cell 50: eigenvector row 1"; 183, "cell 50: eigenvector row 2"
       186, "cell 50: x @ v1 for LAPACK's first eigenvector"; 187, "cell 50: lambda1 * v1 for LAPACK's first eigenpair"
