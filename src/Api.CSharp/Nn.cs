@@ -83,10 +83,16 @@ public static partial class Nn
     public static Flatten Flatten(int startDim = 1, int endDim = -1) => new(startDim, endDim);
     /// <summary>Dropout with probability p (active in training mode); masks come from the generator (null: the global one).</summary>
     public static Dropout Dropout(double p = 0.5, Generator? generator = null) => new(p, generator!);
-    /// <summary>Batch normalisation over (N, C) or (N, C, L).</summary>
-    public static BatchNorm1d BatchNorm1d(int numFeatures) => new(numFeatures);
-    /// <summary>Max pooling over the last dimension.</summary>
+    /// <summary>Batch normalisation over (N, C) or (N, C, L), PyTorch 1.13's CPU bits; <c>momentum: null</c> is PyTorch's
+    /// <c>momentum=None</c> (a cumulative average of the batch statistics).</summary>
+    public static BatchNorm1d BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true) =>
+        new(numFeatures, eps, momentum ?? double.NaN, affine, trackRunningStats);
+    /// <summary>Max pooling over the last dimension (stride 0: the kernel size).</summary>
     public static MaxPool1d MaxPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
+    /// <summary>Adaptive average pooling of the last dimension to <paramref name="outputSize"/> cells (PyTorch's windows).</summary>
+    public static AdaptiveAvgPool1d AdaptiveAvgPool1d(int outputSize) => new(outputSize);
+    /// <summary>Splits dimension <paramref name="dim"/> into <paramref name="unflattenedSize"/> (one size may be -1, inferred).</summary>
+    public static Unflatten Unflatten(int dim, params int[] unflattenedSize) => new(dim, unflattenedSize);
     /// <summary>Average pooling over the last dimension.</summary>
     public static AvgPool1d AvgPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
     /// <summary>A container that applies modules in order.</summary>

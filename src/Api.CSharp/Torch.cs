@@ -29,6 +29,12 @@ public static class Torch
 
     /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
     public static IDisposable NoGrad() => GradMode.NoGrad();
+    /// <summary>A scope in which nothing is recorded, as <see cref="NoGrad"/> (torch.inference_mode); unlike PyTorch's inference tensors, tensors made inside may join autograd later. Dispose it to leave.</summary>
+    public static IDisposable InferenceMode() => GradMode.InferenceMode();
+    /// <summary>True inside an <see cref="InferenceMode"/> scope on this thread (torch.is_inference_mode_enabled).</summary>
+    public static bool IsInferenceModeEnabled => GradMode.IsInferenceModeEnabled;
+    /// <summary>True unless inside a <see cref="NoGrad"/> or <see cref="InferenceMode"/> scope on this thread (torch.is_grad_enabled).</summary>
+    public static bool IsGradEnabled => GradMode.IsEnabled;
 
     /// <summary>A scope in which every op checks its result for NaN and every backward node its gradients, raising an error that names the op (torch.autograd.detect_anomaly); per thread, nestable, dispose it to leave.</summary>
     public static IDisposable DetectAnomaly() => AnomalyMode.DetectAnomaly();

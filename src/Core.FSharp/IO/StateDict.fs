@@ -17,6 +17,12 @@ type StateDict() =
             if isNull entries then nullArg "entries"
             for kv in entries do this.Add(kv.Key, kv.Value)
 
+    /// PyTorch's `copy.deepcopy(model.state_dict())`: the same keys in order, each tensor with its own storage.
+    member _.DeepCopy() : StateDict =
+        let c = StateDict()
+        for k in keys do c.Add(k, Tensor.OfRaw(map.[k].Detach().Raw.Clone()))
+        c
+
     /// Adds an entry at the end; the key must be new.
     member _.Add(key: string, value: Tensor) =
         if isNull key then nullArg "key"

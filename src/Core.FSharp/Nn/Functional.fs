@@ -98,44 +98,274 @@ module Functional =
                 noise.[i] <- if noise.[i] < keep then scale else 0.0
             x * Creation.ofDoubles x.Shape x.Dtype noise
 
+    /// PyTorch's adaptive pooling window of output cell i: [floor(i·L/O), ceil((i+1)·L/O)).
+    let adaptiveWindow (inSize: int) (outSize: int) (i: int) : struct (int * int) =
+        let start = int ((int64 i * int64 inSize) / int64 outSize)
+        let stop = int ((int64 (i + 1) * int64 inSize + int64 outSize - 1L) / int64 outSize)
+        struct (start, stop)
+
+    /// Rounds to the tensor's precision: float32 ops done in double and rounded after each step give float32's
+    /// bits (double has more than twice float32's precision, so the double rounding is harmless).
+    let inline private roundTo (isF32: bool) (v: float) = if isF32 then float (float32 v) else v
+
+    /// The window sums over rows of length `inSize`, each divided by its width (PyTorch's `sum / kw`).
+    let private adaptivePoolRaw (outSize: int) (r: RawTensor) : RawTensor =
+        let s = r.Shape
+        let inSize = s.[s.Length - 1]
+        let rows = if inSize = 0 then 0 else r.Numel / inSize
+        let isF32 = r.Dtype = Dtype.Float32
+        let x = r.ToDoubleArray()
+        let y = Array.zeroCreate<float> (rows * outSize)
+        for row in 0 .. rows - 1 do
+            for o in 0 .. outSize - 1 do
+                let struct (a, b) = adaptiveWindow inSize outSize o
+                let mutable sum = 0.0
+                for i in a .. b - 1 do sum <- roundTo isF32 (sum + x.[row * inSize + i])
+                y.[row * outSize + o] <- roundTo isF32 (sum / float (b - a))
+        let shape = Array.append s.[.. s.Length - 2] [| outSize |]
+        if isF32 then r.Backend.OfFloat32(Array.map float32 y, shape) else r.Backend.OfFloat64(y, shape)
+
+    /// The adjoint: each output gradient divided by its window width, added to the window's inputs in output order.
+    let private adaptiveUnpoolRaw (inSize: int) (r: RawTensor) : RawTensor =
+        let s = r.Shape
+        let outSize = s.[s.Length - 1]
+        let rows = if outSize = 0 then 0 else r.Numel / outSize
+        let isF32 = r.Dtype = Dtype.Float32
+        let g = r.ToDoubleArray()
+        let x = Array.zeroCreate<float> (rows * inSize)
+        for row in 0 .. rows - 1 do
+            for o in 0 .. outSize - 1 do
+                let struct (a, b) = adaptiveWindow inSize outSize o
+                let share = roundTo isF32 (g.[row * outSize + o] / float (b - a))
+                for i in a .. b - 1 do x.[row * inSize + i] <- roundTo isF32 (x.[row * inSize + i] + share)
+        let shape = Array.append s.[.. s.Length - 2] [| inSize |]
+        if isF32 then r.Backend.OfFloat32(Array.map float32 x, shape) else r.Backend.OfFloat64(x, shape)
+
+    /// Adaptive average pooling of the last dimension to `outSize` cells (PyTorch 1.13's CPU bits); it and its
+    /// adjoint are linear, so each is the other's derivative to every order.
+    let rec adaptiveAvgPool1d (outSize: int) (x: Tensor) : Tensor =
+        let inSize = x.Shape.[x.Dim - 1]
+        Tensor.ApplyUnary({ new UnaryOp("AdaptiveAvgPool2DBackward0") with
+            member _.Forward r = adaptivePoolRaw outSize r
+            member _.Jvp(_, dx, _) = adaptiveAvgPool1d outSize dx
+            member _.Vjp(_, _, gy) = adaptiveAvgPool1dAdjoint inSize gy }, x)
+
+    /// The adjoint of adaptiveAvgPool1d: spreads (…, O) gradients back over (…, inSize).
+    and adaptiveAvgPool1dAdjoint (inSize: int) (g: Tensor) : Tensor =
+        let outSize = g.Shape.[g.Dim - 1]
+        Tensor.ApplyUnary({ new UnaryOp("AdaptiveAvgPool2DBackwardBackward0") with
+            member _.Forward r = adaptiveUnpoolRaw inSize r
+            member _.Jvp(_, dg, _) = adaptiveAvgPool1dAdjoint inSize dg
+            member _.Vjp(_, _, gy) = adaptiveAvgPool1d outSize gy }, g)
+
+    /// PyTorch 1.13's CPU batch-norm arithmetic (one intra-op thread), operation for operation: (N, C) and
+    /// (N, C, 1) inputs take the channels-last path (per-channel sums in the input's precision, the squared
+    /// deviations accumulated with fused multiply-adds), longer signals the contiguous path (double sums);
+    /// the output is fma(x, α, β) with α = invstd·γ and β = β₀ − mean·α fused, as the AVX2 build contracts them.
+    module private BatchNormKernel =
+        /// Per-channel (mean, sum of squared deviations) of a contiguous (N, C, L) float32 array.
+        let stats32 (x: float32[]) (n: int) (c: int) (l: int) =
+            let mean = Array.zeroCreate<float32> c
+            let vs = Array.zeroCreate<float32> c
+            if l = 1 then
+                let sum = Array.zeroCreate<float32> c
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do sum.[ch] <- sum.[ch] + x.[i * c + ch]
+                for ch in 0 .. c - 1 do mean.[ch] <- sum.[ch] / float32 n
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do
+                        let d = x.[i * c + ch] - mean.[ch]
+                        vs.[ch] <- MathF.FusedMultiplyAdd(d, d, vs.[ch])
+            else
+                for ch in 0 .. c - 1 do
+                    let mutable s = 0.0
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        for j in 0 .. l - 1 do s <- s + float x.[o + j]
+                    let m = float32 (s / float (n * l))
+                    mean.[ch] <- m
+                    let mutable v = 0.0
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        for j in 0 .. l - 1 do
+                            let d = x.[o + j] - m
+                            v <- v + float (d * d)
+                    vs.[ch] <- float32 v
+            mean, vs
+
+        /// The float64 statistics (PyTorch accumulates doubles in double on both paths).
+        let stats64 (x: float[]) (n: int) (c: int) (l: int) =
+            let mean = Array.zeroCreate<float> c
+            let vs = Array.zeroCreate<float> c
+            if l = 1 then
+                let sum = Array.zeroCreate<float> c
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do sum.[ch] <- sum.[ch] + x.[i * c + ch]
+                for ch in 0 .. c - 1 do mean.[ch] <- sum.[ch] / float n
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do
+                        let d = x.[i * c + ch] - mean.[ch]
+                        vs.[ch] <- Math.FusedMultiplyAdd(d, d, vs.[ch])
+            else
+                for ch in 0 .. c - 1 do
+                    let mutable s = 0.0
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        for j in 0 .. l - 1 do s <- s + x.[o + j]
+                    let m = s / float (n * l)
+                    mean.[ch] <- m
+                    let mutable v = 0.0
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        for j in 0 .. l - 1 do
+                            let d = x.[o + j] - m
+                            // The product and the double sum contract into one fma here (float32 rounds the product first).
+                            v <- Math.FusedMultiplyAdd(d, d, v)
+                    vs.[ch] <- v
+            mean, vs
+
+        /// y = fma(x, α, β) per channel over a contiguous (N, C, L) array.
+        let transform32 (x: float32[]) (n: int) (c: int) (l: int) (alpha: float32[]) (beta: float32[]) =
+            let y = Array.zeroCreate<float32> x.Length
+            for i in 0 .. n - 1 do
+                for ch in 0 .. c - 1 do
+                    let o = (i * c + ch) * l
+                    for j in 0 .. l - 1 do y.[o + j] <- MathF.FusedMultiplyAdd(x.[o + j], alpha.[ch], beta.[ch])
+            y
+
+        let transform64 (x: float[]) (n: int) (c: int) (l: int) (alpha: float[]) (beta: float[]) =
+            let y = Array.zeroCreate<float> x.Length
+            for i in 0 .. n - 1 do
+                for ch in 0 .. c - 1 do
+                    let o = (i * c + ch) * l
+                    for j in 0 .. l - 1 do y.[o + j] <- Math.FusedMultiplyAdd(x.[o + j], alpha.[ch], beta.[ch])
+            y
+
     /// Batch normalisation over (N, C) or (N, C, L): batch statistics in training (and the new running
-    /// mean/variance, updated with momentum and the unbiased variance), running statistics otherwise.
+    /// mean/variance, updated with momentum and the unbiased variance), running statistics otherwise. Float32
+    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); gradients of every order come
+    /// from the closed-form batch-norm derivatives.
     let batchNorm (weight: Tensor option) (bias: Tensor option) (runningMean: Tensor option) (runningVar: Tensor option)
                   (training: bool) (momentum: float) (eps: float) (x: Tensor) : Tensor * (Tensor * Tensor) option =
         let xs = x.Shape
         if xs.Length <> 2 && xs.Length <> 3 then
-            raise (ShapeException(sprintf "batch_norm: expected 2-D (N, C) or 3-D (N, C, L) input, got %s" (shp xs)))
+            raise (ShapeException(sprintf "expected 2D or 3D input (got %dD input)" xs.Length, "x"))
         let c = xs.[1]
+        match runningMean with
+        | Some rm when rm.Numel <> c -> raise (ShapeException(sprintf "running_mean should contain %d elements not %d" c rm.Numel, "x"))
+        | _ -> ()
         let bshape = if xs.Length = 2 then [| 1; c |] else [| 1; c; 1 |]
         let dims = if xs.Length = 2 then [| 0 |] else [| 0; 2 |]
+        let nb = xs.[0]
+        let l = if xs.Length = 2 then 1 else xs.[2]
+        let count = nb * l
+        let useBatch = training || runningMean.IsNone
+        if training && count = 1 then
+            raise (ShapeException(sprintf "Expected more than 1 value per channel when training, got input size torch.Size([%s])"
+                                      (String.Join(", ", xs)), "x"))
         let affine (y: Tensor) =
             let y = match weight with Some w -> y * w.Reshape bshape | None -> y
             match bias with Some b -> y + b.Reshape bshape | None -> y
-        let useBatch = training || runningMean.IsNone
-        if useBatch then
-            let n = if xs.Length = 2 then xs.[0] else xs.[0] * xs.[2]
-            if training && n = 1 then
-                raise (ShapeException(sprintf "batch_norm: expected more than 1 value per channel when training, got input size %s" (shp xs), "x"))
-            if x.Numel = 0 then
-                // PyTorch: an empty batch gives the (empty) affine output and leaves the running statistics as they were.
-                affine x, (match runningMean, runningVar with Some rm, Some rv when training -> Some(rm, rv) | _ -> None)
+        if x.Numel = 0 then
+            // PyTorch: an empty batch gives the (empty) affine output and leaves the running statistics as they were.
+            affine x, (match runningMean, runningVar with Some rm, Some rv when useBatch -> Some(rm, rv) | _ -> None)
+        else
+        let isF32 = x.Dtype = Dtype.Float32
+        if not isF32 && x.Dtype <> Dtype.Float64 then
+            invalidArg "x" (sprintf "batch_norm: input must be float32 or float64, got %s" (Dtype.name x.Dtype))
+        // The statistics PyTorch saves for its backward: batch mean and invstd, or the running ones.
+        let xd = x.Detach()
+        let meanD, varSumD =
+            if useBatch then
+                if isF32 then
+                    let m, v = BatchNormKernel.stats32 (xd.ToFloat32Array()) nb c l
+                    Array.map float m, Array.map float v
+                else BatchNormKernel.stats64 (xd.ToDoubleArray()) nb c l
+            else runningMean.Value.Detach().ToDoubleArray(), [||]
+        let invstdD =
+            if useBatch then
+                if isF32 then
+                    varSumD |> Array.map (fun vs ->
+                        let var = float32 vs / float32 count
+                        if var = 0.0f && eps = 0.0 then 0.0 else float (float32 (1.0 / Math.Sqrt(float var + eps))))
+                else varSumD |> Array.map (fun vs -> let var = vs / float count in if var = 0.0 && eps = 0.0 then 0.0 else 1.0 / Math.Sqrt(var + eps))
             else
+                let rv = runningVar.Value.Detach().ToDoubleArray()
+                if isF32 then rv |> Array.map (fun v -> float (1.0f / MathF.Sqrt(float32 v + float32 eps)))
+                else rv |> Array.map (fun v -> 1.0 / Math.Sqrt(v + eps))
+        let wD = weight |> Option.map (fun w -> w.Detach().ToDoubleArray())
+        let bD = bias |> Option.map (fun b -> b.Detach().ToDoubleArray())
+        let inputs = Array.concat [ [| x |]; Option.toArray weight; Option.toArray bias ]
+        let wIndex = if weight.IsSome then 1 else -1
+        let stat (values: float[]) = Creation.ofDoubles bshape x.Dtype values
+        // Differentiable views of the statistics for the closed-form derivatives (second order included).
+        let xhatOf (x: Tensor) =
+            if useBatch then
                 let mean = Reductions.meanDims dims true x
                 let d = x - mean
-                let var = Reductions.meanDims dims true (d * d)
-                let y = affine (d / Elementwise.sqrt (var + eps))
-                let updated =
-                    match runningMean, runningVar with
-                    | Some rm, Some rv when training ->
-                        let m = mean.Detach().Reshape [| c |]
-                        let v = (var.Detach() * (float n / float (n - 1))).Reshape [| c |]
-                        Some((rm * (1.0 - momentum) + m * momentum), (rv * (1.0 - momentum) + v * momentum))
-                    | _ -> None
-                y, updated
-        else
-            let rm = runningMean.Value.Reshape bshape
-            let rv = runningVar.Value.Reshape bshape
-            affine ((x - rm) / Elementwise.sqrt (rv + eps)), None
+                d / Elementwise.sqrt (Reductions.meanDims dims true (d * d) + eps)
+            else (x - stat meanD) * stat invstdD
+        let invstdOf (x: Tensor) =
+            if useBatch then
+                let d = x - Reductions.meanDims dims true x
+                1.0 / Elementwise.sqrt (Reductions.meanDims dims true (d * d) + eps)
+            else stat invstdD
+        let channelSum (t: Tensor) = t.Sum(dims, false)
+        let wOf (xs: Tensor[]) = if wIndex >= 0 then Some(xs.[wIndex].Reshape bshape) else None
+        let y =
+            Tensor.ApplyNary({ new NaryOp("NativeBatchNormBackward0") with
+                member _.Forward _ =
+                    let alphaOf (inv: float) (ch: int) = match wD with Some w -> inv * w.[ch] | None -> inv
+                    if isF32 then
+                        let alpha = Array.init c (fun ch -> match wD with Some w -> float32 invstdD.[ch] * float32 w.[ch] | None -> float32 invstdD.[ch])
+                        let beta = Array.init c (fun ch -> MathF.FusedMultiplyAdd(-(float32 meanD.[ch]), alpha.[ch], (match bD with Some b -> float32 b.[ch] | None -> 0.0f)))
+                        x.Raw.Backend.OfFloat32(BatchNormKernel.transform32 (xd.ToFloat32Array()) nb c l alpha beta, xs)
+                    else
+                        let alpha = Array.init c (fun ch -> alphaOf invstdD.[ch] ch)
+                        let beta = Array.init c (fun ch -> Math.FusedMultiplyAdd(-meanD.[ch], alpha.[ch], (match bD with Some b -> b.[ch] | None -> 0.0)))
+                        x.Raw.Backend.OfFloat64(BatchNormKernel.transform64 (xd.ToDoubleArray()) nb c l alpha beta, xs)
+                member _.Jvp(ins, i, d, _) =
+                    let x = ins.[0]
+                    if i = 0 then
+                        let inv = invstdOf x
+                        let dn =
+                            if useBatch then
+                                let xhat = xhatOf x
+                                (d - Reductions.meanDims dims true d - xhat * Reductions.meanDims dims true (d * xhat)) * inv
+                            else d * inv
+                        match wOf ins with Some w -> dn * w | None -> dn
+                    elif i = wIndex then xhatOf x * d.Reshape bshape
+                    else x.ZerosLike() + d.Reshape bshape
+                member _.Vjp(ins, i, _, g) =
+                    let x = ins.[0]
+                    if i = 0 then
+                        let gh = match wOf ins with Some w -> g * w | None -> g
+                        let inv = invstdOf x
+                        if useBatch then
+                            let xhat = xhatOf x
+                            (gh - Reductions.meanDims dims true gh - xhat * Reductions.meanDims dims true (gh * xhat)) * inv
+                        else gh * inv
+                    elif i = wIndex then channelSum (g * xhatOf x)
+                    else channelSum g }, inputs)
+        let updated =
+            match runningMean, runningVar with
+            | Some rm, Some rv when training ->
+                let rmD = rm.Detach().ToDoubleArray()
+                let rvD = rv.Detach().ToDoubleArray()
+                if isF32 then
+                    let mf = float32 momentum
+                    let om = 1.0f - mf
+                    let nm = Array.init c (fun ch -> float (mf * float32 meanD.[ch] + om * float32 rmD.[ch]))
+                    let nv = Array.init c (fun ch ->
+                        float (MathF.FusedMultiplyAdd(mf, float32 varSumD.[ch] / float32 (count - 1), om * float32 rvD.[ch])))
+                    Some(Creation.ofDoubles [| c |] rm.Dtype nm, Creation.ofDoubles [| c |] rv.Dtype nv)
+                else
+                    let om = 1.0 - momentum
+                    let nm = Array.init c (fun ch -> momentum * meanD.[ch] + om * rmD.[ch])
+                    let nv = Array.init c (fun ch -> momentum * (varSumD.[ch] / float (count - 1)) + om * rvD.[ch])
+                    Some(Creation.ofDoubles [| c |] rm.Dtype nm, Creation.ofDoubles [| c |] rv.Dtype nv)
+            | _ -> None
+        y, updated
 
     /// One tanh RNN step: tanh(x Wihᵀ + bih + h Whhᵀ + bhh).
     let rnnCell (wih: Tensor) (whh: Tensor) (bih: Tensor option) (bhh: Tensor option) (h: Tensor) (x: Tensor) : Tensor =

@@ -244,8 +244,12 @@ module Layer =
             else Params.empty
         let run (mode: Mode) p s (x: Tensor) =
             let xs = x.Shape
-            if not ((xs.Length = 2 || xs.Length = 3) && xs.[1] = numFeatures) then
-                raise (ShapeException(sprintf "%s expects input (N, %d) or (N, %d, L), got %s" title numFeatures numFeatures (shp xs)))
+            if xs.Length <> 2 && xs.Length <> 3 then
+                raise (ShapeException(sprintf "expected 2D or 3D input (got %dD input); %s expects input (N, %d) or (N, %d, L), got %s"
+                                          xs.Length title numFeatures numFeatures (shp xs), "x"))
+            if xs.[1] <> numFeatures then
+                raise (ShapeException(sprintf "running_mean should contain %d elements not %d; %s expects input (N, %d) or (N, %d, L), got %s"
+                                          xs.[1] numFeatures title numFeatures numFeatures (shp xs), "x"))
             let w, b = (if affine then Some(field "weight" p), Some(field "bias" p) else None, None)
             let rm, rv = (if trackRunningStats then Some(field "running_mean" s), Some(field "running_var" s) else None, None)
             let count = if trackRunningStats then (field "num_batches_tracked" s).ToDouble() + 1.0 else 1.0
@@ -514,6 +518,49 @@ module Layer =
             Convolution.avgPool1d kernel stride padding x)
     /// `nn.AvgPool1d(kernel)`: stride = kernel.
     let avgPool1d (kernel: int) = avgPool1dWith kernel kernel 0
+
+    /// `nn.AdaptiveAvgPool1d(outputSize)`: averages PyTorch's windows [⌊i·L/O⌋, ⌈(i+1)·L/O⌉) of (N, C, L) or (C, L) inputs.
+    let adaptiveAvgPool1d (outputSize: int) =
+        if outputSize < 0 then
+            raise (ArgumentOutOfRangeException("outputSize",
+                    sprintf "AdaptiveAvgPool1d: elements of output_size must be greater than or equal to 0 but received %d" outputSize))
+        stateless "AdaptiveAvgPool1d" (sprintf "output_size=%d" outputSize) NoKernel (fun _ x ->
+            if x.Dim <> 2 && x.Dim <> 3 then
+                raise (ShapeException(sprintf "Expected 2 to 3 dimensions, but got %d-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d); AdaptiveAvgPool1d(output_size=%d) expects input (N, C, L) or (C, L), got %s"
+                                          x.Dim outputSize (shp x.Shape), "x"))
+            let s = x.Shape
+            match s |> Array.tryFindIndexBack (fun d -> d = 0) with
+            | Some d when d > 0 || s.Length = 2 ->
+                raise (ShapeException(sprintf "adaptive_avg_pool1d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes [%s] with dimension %d being empty"
+                                          (String.Join(", ", s)) d, "x"))
+            | _ -> ()
+            Functional.adaptiveAvgPool1d outputSize x)
+
+    /// `nn.Unflatten(dim, unflattenedSize)`: splits dimension `dim` into the given sizes (one may be -1, inferred).
+    let unflatten (dim: int) (unflattenedSize: int[]) =
+        if isNull unflattenedSize then raise (ArgumentNullException("unflattenedSize", "Unflatten: unflattened_size is null; pass the sizes to split the dimension into"))
+        if unflattenedSize.Length = 0 then invalidArg "unflattenedSize" "Unflatten: unflattened_size must be a non-empty tuple of ints"
+        if (unflattenedSize |> Array.filter (fun v -> v = -1)).Length > 1 then
+            invalidArg "unflattenedSize" (sprintf "Unflatten: only one dimension can be inferred, got unflattened_size=%s" (shp unflattenedSize))
+        match unflattenedSize |> Array.tryFind (fun v -> v < -1) with
+        | Some v -> raise (ArgumentOutOfRangeException("unflattenedSize", sprintf "Unflatten: invalid size %d in unflattened_size=%s; sizes must be >= 0 or -1 (inferred)" v (shp unflattenedSize)))
+        | None -> ()
+        let sizesText = if unflattenedSize.Length = 1 then sprintf "(%d,)" unflattenedSize.[0] else shp unflattenedSize
+        stateless "Unflatten" (sprintf "dim=%d, unflattened_size=%s" dim sizesText) NoKernel (fun _ x ->
+            let nd = x.Dim
+            let d = if dim < 0 then dim + nd else dim
+            if d < 0 || d >= nd then
+                raise (ArgumentOutOfRangeException("dim", sprintf "Dimension out of range (expected to be in range of [%d, %d], but got %d)" (-nd) (nd - 1) dim))
+            let n = x.Shape.[d]
+            let known = unflattenedSize |> Array.fold (fun acc v -> if v = -1 then acc else acc * int64 v) 1L
+            let sizes =
+                if Array.contains -1 unflattenedSize && known <> 0L && int64 n % known = 0L then
+                    unflattenedSize |> Array.map (fun v -> if v = -1 then int (int64 n / known) else v)
+                else unflattenedSize
+            if Array.contains -1 sizes || (sizes |> Array.fold (fun acc v -> acc * int64 v) 1L) <> int64 n then
+                raise (ShapeException(sprintf "unflatten: Provided sizes [%s] don't multiply up to the size of dim %d (%d) in the input tensor"
+                                          (String.Join(", ", unflattenedSize)) dim n, "x"))
+            x.Reshape(Array.concat [ x.Shape.[.. d - 1]; sizes; x.Shape.[d + 1 ..] ]))
 
     // ------------------------------------------------------------------ running
 

@@ -46,6 +46,72 @@ type internal CallRecorder(depths: Dictionary<obj, struct (int * string)>) =
             r
         | _ -> null
 
+/// copy.deepcopy for object graphs of modules: every object reachable through fields is copied once (shared
+/// objects stay shared within the copy), tensors get their own storage. Generators, pure layers (immutable),
+/// strings and types are shared with the original, as are delegates without a target.
+module internal DeepCopier =
+    let private fieldsCache = Collections.Concurrent.ConcurrentDictionary<Type, FieldInfo[]>()
+    let private fieldsOf (t: Type) =
+        fieldsCache.GetOrAdd(t, fun t ->
+            [| let mutable c = t
+               while not (isNull c) do
+                   yield! c.GetFields(BindingFlags.Instance ||| BindingFlags.Public ||| BindingFlags.NonPublic ||| BindingFlags.DeclaredOnly)
+                   c <- c.BaseType |])
+
+    let private shared (t: Type) =
+        t.IsPrimitive || t.IsEnum || t = typeof<string> || t = typeof<decimal> || t = typeof<DateTime> || t = typeof<TimeSpan>
+        || typeof<Type>.IsAssignableFrom t || typeof<Fluxion.Random.Generator>.IsAssignableFrom t || t = typeof<Layer>
+        || typeof<Threading.Lock>.IsAssignableFrom t
+
+    /// A tensor with its own copy of the data, still a leaf that requires grad if the original was one.
+    let copyTensor (t: Tensor) : Tensor =
+        let c = Tensor.OfRaw(t.Detach().Raw.Clone())
+        if t.RequiresGrad && t.IsLeaf then c.RequiresGrad_() else c
+
+    let rec private copy (memo: Dictionary<obj, obj>) (o: obj) : obj =
+        if isNull o then null
+        else
+            let t = o.GetType()
+            if shared t then o
+            else
+                match memo.TryGetValue o with
+                | true, c -> c
+                | _ ->
+                    match o with
+                    | :? Tensor as x ->
+                        let c = copyTensor x
+                        memo.[o] <- box c
+                        box c
+                    | :? Delegate as d ->
+                        let c =
+                            if isNull d.Target || d.GetInvocationList().Length <> 1 then o
+                            else box (Delegate.CreateDelegate(t, copy memo d.Target, d.Method))
+                        memo.[o] <- c
+                        c
+                    | :? Array as a ->
+                        let c = a.Clone() :?> Array
+                        memo.[o] <- box c
+                        let et = t.GetElementType()
+                        if not (shared et) then
+                            if a.Rank = 1 then
+                                for i in 0 .. a.Length - 1 do c.SetValue(copy memo (a.GetValue i), i)
+                            else invalidOp (sprintf "DeepCopy: arrays of rank %d are not supported" a.Rank)
+                        box c
+                    | _ when t.IsValueType ->
+                        // A boxed struct: a fresh box whose fields are copies (no memo: value semantics).
+                        let c = Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject t
+                        for f in fieldsOf t do f.SetValue(c, copy memo (f.GetValue o))
+                        c
+                    | _ ->
+                        let c = Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject t
+                        memo.[o] <- c
+                        for f in fieldsOf t do
+                            if not f.IsLiteral then f.SetValue(c, copy memo (f.GetValue o))
+                        c
+
+    /// A deep copy of the graph reachable from `root`.
+    let deepCopy (root: obj) : obj = copy (Dictionary<obj, obj>(HashIdentity.Reference)) root
+
 /// The pure view of a module: its parameters as a tree and the forward pass as a function of them.
 type ModuleFunction =
     internal
@@ -69,7 +135,7 @@ type Module() =
     [<ThreadStatic; DefaultValue>]
     static val mutable private callStack: List<Module>
 
-    let id = Interlocked.Increment(&nextId)
+    let mutable id = Interlocked.Increment(&nextId)
     let explicitModules = List<string * Module>()
     let explicitParams = List<string * Parameter>()
     let buffers = List<string * Tensor>()
@@ -258,6 +324,20 @@ type Module() =
     /// Evaluation mode.
     member this.Eval() : Module = this.Train false
     member internal _.SetTrainingFlag(mode: bool) = training <- mode
+
+    /// PyTorch's `copy.deepcopy(model)`: the same structure with its own parameters and buffers (values, dtype,
+    /// requires_grad and training flags copied; gradients are not), so training the copy leaves this module as it
+    /// was. Objects shared inside the model stay shared inside the copy; generators are shared with the original.
+    member this.DeepCopy() : Module =
+        let c = DeepCopier.deepCopy this :?> Module
+        for _, m in c.ModulePairs() do m.RenewId()
+        c
+    member internal _.RenewId() = id <- Interlocked.Increment(&nextId)
+
+    /// `DeepCopy` keeping the module's type.
+    static member DeepCopy<'M when 'M :> Module>(m: 'M) : 'M =
+        if isNull (box m) then raise (ArgumentNullException("m", "Module.DeepCopy: the module is null"))
+        m.DeepCopy() :?> 'M
 
     /// Clears every parameter's gradient.
     member this.ZeroGrad() = for p in this.Parameters() do p.ZeroGrad()

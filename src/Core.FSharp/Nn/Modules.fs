@@ -169,6 +169,19 @@ type MaxPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: i
 type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
     inherit ModuleOfLayer(Layer.avgPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding)
 
+/// `nn.AdaptiveAvgPool1d(output_size)`: averages (N, C, L) or (C, L) inputs down to `outputSize` cells along L.
+type AdaptiveAvgPool1d(outputSize: int) =
+    inherit ModuleOfLayer(Layer.adaptiveAvgPool1d outputSize)
+    /// The number of output cells.
+    member _.OutputSize = outputSize
+/// `nn.Unflatten(dim, unflattened_size)`: splits one dimension into several (one size may be -1).
+type Unflatten(dim: int, unflattenedSize: int[]) =
+    inherit ModuleOfLayer(Layer.unflatten dim unflattenedSize)
+    /// The dimension split.
+    member _.Dim = dim
+    /// The sizes it is split into.
+    member _.UnflattenedSize = Array.copy unflattenedSize
+
 /// `nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh')`; parameters drawn from `generator`
 /// (null: global). `Call` starts from a zero hidden state; `Step` takes one.
 type RNNCell(inputSize: int, hiddenSize: int, [<Optional; DefaultParameterValue(true)>] bias: bool,

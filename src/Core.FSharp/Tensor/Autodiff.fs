@@ -23,15 +23,36 @@ type internal NoGradExit private () =
     interface IDisposable with
         member _.Dispose() = NoGradExit.depth <- NoGradExit.depth - 1
 
+/// The per-thread inference-mode depth; leaving an inference scope also leaves the no-grad scope it opened.
+[<Sealed>]
+type internal InferenceExit private () =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private depth: int
+    static member val Instance = new InferenceExit()
+    static member Depth with get () = InferenceExit.depth and set v = InferenceExit.depth <- v
+    interface IDisposable with
+        member _.Dispose() =
+            InferenceExit.depth <- InferenceExit.depth - 1
+            NoGradExit.Depth <- NoGradExit.Depth - 1
+
 /// Whether PyTorch-style (imperative) operations record a graph on this thread.
 [<AbstractClass; Sealed>]
 type GradMode =
-    /// True unless inside a `NoGrad` scope.
+    /// True unless inside a `NoGrad` (or `InferenceMode`) scope.
     static member IsEnabled = NoGradExit.Depth = 0
     /// Enters a scope in which imperative leaves are treated as constants; dispose it to leave.
     static member NoGrad() : IDisposable =
         NoGradExit.Depth <- NoGradExit.Depth + 1
         NoGradExit.Instance :> IDisposable
+    /// PyTorch's `torch.inference_mode()`: like `NoGrad`, nothing inside is recorded. Unlike PyTorch, tensors made
+    /// inside are ordinary tensors (PyTorch makes "inference tensors" that later autograd refuses to save and
+    /// in-place updates outside the scope reject); here they may be used with autograd after the scope ends.
+    static member InferenceMode() : IDisposable =
+        NoGradExit.Depth <- NoGradExit.Depth + 1
+        InferenceExit.Depth <- InferenceExit.Depth + 1
+        InferenceExit.Instance :> IDisposable
+    /// True inside an `InferenceMode` scope on this thread (`torch.is_inference_mode_enabled()`).
+    static member IsInferenceModeEnabled = InferenceExit.Depth > 0
 
 /// The per-thread anomaly-detection depth, and whether forward ops check their results on this thread
 /// (kept as one flag so the hot path reads a single thread-static field).

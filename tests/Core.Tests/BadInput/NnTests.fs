@@ -69,9 +69,29 @@ let layerTests =
             raises<ShapeException, _> (fun () -> (Conv1d(3, 2, 3)).Forward(z [| 1; 2; 5 |])) [ "Conv1d(3→2, kernel_size=3) expects input (N, 3, L) or unbatched (3, L), got (1, 2, 5)" ] |> ignore
             raises<ShapeException, _> (fun () -> (RNN(2, 3)).Forward(z [| 4; 1; 5 |])) [ "RNN(2→3) expects input (L, N, 2) or unbatched (L, 2), got (4, 1, 5)" ] |> ignore
             raises<ShapeException, _> (fun () -> (BatchNorm1d(3)).Forward(z [| 2; 4 |])) [ "BatchNorm1d(3) expects input (N, 3) or (N, 3, L), got (2, 4)" ] |> ignore
-            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 1; 3 |])) [ "batch_norm: expected more than 1 value per channel when training, got input size (1, 3)" ]
             raises<ShapeException, _> (fun () -> (Flatten(3, -1)).Forward(z [| 2; 3 |])) [ "flatten: dimension 3 is out of range" ] |> ignore
             raises<ShapeException, _> (fun () -> (Softmax(3)).Forward(z [| 2; 3 |])) [ "softmax: dimension 3 is out of range" ] |> ignore
+        // PyTorch 1.13's texts (tests/data/layers.json "messages"), then the layer, the expected shape and the actual one.
+        testCase "BatchNorm1d: a batch of one in training, wrong channel count, wrong number of dims" <| fun () ->
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 1; 3 |])) [ "Expected more than 1 value per channel when training, got input size torch.Size([1, 3])" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 1; 3; 1 |])) [ "Expected more than 1 value per channel when training, got input size torch.Size([1, 3, 1])" ]
+            Expect.equal ((BatchNorm1d(3)).Eval().Call(z [| 1; 3 |])).Shape [| 1; 3 |] "a batch of one is fine in eval"
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 2; 4 |])) [ "running_mean should contain 4 elements not 3"; "BatchNorm1d(3) expects input (N, 3) or (N, 3, L), got (2, 4)" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 2; 4; 5 |])) [ "running_mean should contain 4 elements not 3" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 2; 3; 4; 5 |])) [ "expected 2D or 3D input (got 4D input)"; "got (2, 3, 4, 5)" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (BatchNorm1d(3)).Forward(z [| 3 |])) [ "expected 2D or 3D input (got 1D input)" ]
+            raisesParam<ShapeException, _> "x" (fun () -> Functional.batchNorm None None None None true 0.1 1e-5 (z [| 1; 2 |])) [ "Expected more than 1 value per channel when training, got input size torch.Size([1, 2])" ]
+        testCase "Unflatten: sizes not multiplying to the dim, two inferred sizes, dim out of range" <| fun () ->
+            raisesParam<ShapeException, _> "x" (fun () -> (Unflatten(1, [| 2; 4 |])).Forward(z [| 2; 6 |])) [ "unflatten: Provided sizes [2, 4] don't multiply up to the size of dim 1 (6) in the input tensor" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (Unflatten(1, [| 4; -1 |])).Forward(z [| 2; 6 |])) [ "unflatten: Provided sizes [4, -1] don't multiply up to the size of dim 1 (6) in the input tensor" ]
+            raisesParam<ArgumentException, _> "unflattenedSize" (fun () -> Unflatten(1, [| -1; -1 |])) [ "only one dimension can be inferred" ]
+            raisesParam<ArgumentOutOfRangeException, _> "unflattenedSize" (fun () -> Unflatten(1, [| 2; -3 |])) [ "Unflatten: invalid size -3" ]
+            raisesParam<ArgumentOutOfRangeException, _> "dim" (fun () -> (Unflatten(2, [| 2; 3 |])).Forward(z [| 2; 6 |])) [ "Dimension out of range (expected to be in range of [-2, 1], but got 2)" ]
+            raisesNull "unflattenedSize" "Unflatten: unflattened_size is null" (fun () -> Unflatten(1, null))
+        testCase "AdaptiveAvgPool1d: negative output size, 4-D input, empty signal" <| fun () ->
+            raisesParam<ArgumentOutOfRangeException, _> "outputSize" (fun () -> AdaptiveAvgPool1d(-1)) [ "elements of output_size must be greater than or equal to 0 but received -1" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (AdaptiveAvgPool1d(2)).Forward(z [| 2; 3; 4; 5 |])) [ "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d)" ]
+            raisesParam<ShapeException, _> "x" (fun () -> (AdaptiveAvgPool1d(2)).Forward(z [| 2; 3; 0 |])) [ "Expected input to have non-zero size for non-batch dimensions, but input has sizes [2, 3, 0] with dimension 2 being empty" ]
         testCase "pooling modules with kernel 0 or negative stride fail at call with the functional's message" <| fun () ->
             raisesParam<ArgumentOutOfRangeException, _> "k" (fun () -> (MaxPool1d(0)).Forward(z [| 1; 1; 4 |])) [ "max_pool1d() kernel_size must be greater than zero, but got 0" ]
             raisesParam<ArgumentOutOfRangeException, _> "stride" (fun () -> (MaxPool1d(2, -1)).Forward(z [| 1; 1; 4 |])) [ "stride must be greater than zero, but got -1" ]
