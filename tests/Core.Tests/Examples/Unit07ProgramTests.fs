@@ -65,6 +65,29 @@ let tests =
             Expect.equal code 0 "exit code"
             Expect.equal (out.TrimEnd('\n')) "Test Accuracy: 91.90%" "cell 26 after replaying cells 6-23 silently"
 
+        testCase "the report holds the unit's 13 figures with every trace drawn offline" <| fun () ->
+            PlotBrowserTests.withTempDir (fun dir ->
+                let html = Path.Combine(dir, "unit07.html")
+                let code, _, err = runUnit07 (sprintf "--report \"%s\"" html)
+                Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
+                let page = File.ReadAllText html
+                Expect.isFalse (Regex.IsMatch(page, "<script[^>]+src=\"https?:")) "no remote scripts"
+                Expect.equal (Regex.Matches(page, "<div[^>]+id=\"figure-[0-9]+\"").Count) 13
+                    "figures: 24 signals, BCE losses; class histogram, CE losses; confusion matrix, signed distances, out-of-range signals; exercise 1's curves; exercise 3's confusion matrix; exercise 4's point cloud, losses, decision regions on training and new data"
+                Expect.stringContains page "Epoch 10/10 | Loss:  1.5769 | Accuracy: 99.70%" "printed blocks are in the page"
+                Expect.stringContains page "Test Accuracy: 91.90%" "cell 26's accuracy is in the page"
+                PlotBrowserTests.needBrowser ()
+                let dom, console, requests = PlotBrowserTests.openOffline dir html 30000
+                Expect.isEmpty console "no console messages from the page"
+                Expect.isEmpty requests "no request leaves the page"
+                let segs = PlotBrowserTests.figureSegments dom 13
+                // Scatter traces: 24 signal panels; loss curves 1; bars and heatmaps 0; correct/wrong 2; 8 signals;
+                // two BCE curves; three classes of points (the decision regions add a heatmap under them).
+                let scatters = [ 24; 1; 0; 1; 0; 2; 8; 2; 0; 3; 1; 3; 3 ]
+                for (k, seg) in List.indexed segs do
+                    Expect.equal (PlotBrowserTests.count seg "class=\"plot-container") 1 (sprintf "figure %d has its plot container" (k + 1))
+                    Expect.equal (PlotBrowserTests.count seg "class=\"trace scatter") scatters.[k] (sprintf "figure %d drew every scatter trace" (k + 1)))
+
         testCase "--list names the parts and an unknown part is a clear error" <| fun () ->
             let code, out, _ = runUnit07 "--list"
             Expect.equal code 0 "exit code"
