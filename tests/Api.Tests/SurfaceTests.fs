@@ -46,7 +46,7 @@ let tests =
 
         testCase "the C# plotting API of Fluxion.Plot (Plots, Figure, Report) exposes no F# type either" <| fun () ->
             let types = plotFacadeTypes ()
-            Expect.equal (types |> Array.map (fun t -> t.Name) |> Array.sort) [| "Figure"; "Plots"; "Report" |] "the C# plotting types"
+            Expect.equal (types |> Array.map (fun t -> t.Name) |> Array.sort) [| "ClassificationPlots"; "Figure"; "Plots"; "Report"; "SignalPlots" |] "the C# plotting types"
             let found = leaksOf types
             Expect.isEmpty found (sprintf "F# types leak into the C# plotting surface:\n%s" (String.Join("\n", found)))
 
