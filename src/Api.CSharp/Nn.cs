@@ -117,6 +117,15 @@ public static partial class Nn
     public static Fluxion.Optim.BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(weight!, reduction);
     /// <summary>The torchinfo summary table (runs one forward pass on torch.rand(inputSize), drawing from the global generator).</summary>
     public static string Summary(NnModule model, params int[] inputSize) => Fluxion.Nn.Summary.summary(model, inputSize);
+    /// <summary>The torchinfo summary table with columns <paramref name="colWidth"/> characters wide (<c>summary(model, input_size, col_width=...)</c>).</summary>
+    public static string Summary(NnModule model, int[] inputSize, int colWidth)
+    {
+        ArgumentNullException.ThrowIfNull(inputSize);
+        if (colWidth < 0) throw new ArgumentOutOfRangeException(nameof(colWidth), colWidth, "summary: col_width must be >= 0.");
+        var d = Fluxion.Printing.SummaryFormat.defaultOptions(true);
+        var options = new Fluxion.Printing.SummaryOptions(d.Columns, d.Depth, colWidth, d.RowSettings);
+        return Fluxion.Nn.ModuleSummaryExtensions.Summary(model, inputSize, options);
+    }
 }
 
 /// <summary>Composition and pure views of modules for C#.</summary>
