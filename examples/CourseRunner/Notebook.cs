@@ -8,9 +8,15 @@ public sealed class Notebook
 {
     private readonly StringBuilder block = new();
     private readonly Report? report;
+    private readonly bool quiet;
 
     /// <summary>A printer; with <paramref name="reportTitle"/> it also collects a report of that title.</summary>
-    public Notebook(string? reportTitle) => report = reportTitle is null ? null : new Report(reportTitle);
+    /// <param name="quiet">Print nothing: a part that replays earlier cells only for their state.</param>
+    public Notebook(string? reportTitle, bool quiet = false)
+    {
+        report = reportTitle is null ? null : new Report(reportTitle);
+        this.quiet = quiet;
+    }
 
     /// <summary>True when figures are wanted (building some figures costs time, so they are skipped without a report).</summary>
     public bool WantsFigures => report is not null;
@@ -18,7 +24,7 @@ public sealed class Notebook
     /// <summary>Python's print: the text and a newline.</summary>
     public void Print(string text = "")
     {
-        Console.WriteLine(text);
+        if (!quiet) Console.WriteLine(text);
         block.Append(text).Append('\n');
     }
 
@@ -29,12 +35,13 @@ public sealed class Notebook
         report?.AddHeading(title);
     }
 
-    /// <summary>Adds a figure after the text printed so far (the figure is only built when a report is collected).</summary>
-    public void Show(Func<Figure> makeFigure)
+    /// <summary>Adds a figure after the text printed so far (built only when a report is collected; a null figure adds nothing).</summary>
+    public void Show(Func<Figure?> makeFigure)
     {
         if (report is null) return;
         Flush();
-        report.AddFigure(makeFigure());
+        var figure = makeFigure();
+        if (figure is not null) report.AddFigure(figure);
     }
 
     /// <summary>Writes the report (a self-contained HTML page); nothing without a report.</summary>

@@ -75,7 +75,7 @@ public static class Evaluation
     public static void Prepare()
     {
         Multiclass.Prepare();
-        Multiclass.Run(new Notebook(withReport: false, quiet: true));
+        Multiclass.Run(new Notebook(reportTitle: null, quiet: true));
     }
 
     /// <summary>Cell 30's generate_single_waveform: one waveform with the given frequency, phase and noise.</summary>
