@@ -22,13 +22,23 @@ def drop_kernel_bootstrap(nb):
                             if "dotnet-interactive-this-cell" not in "".join(o.get("data", {}).get("text/html", ""))]
 
 
+SLOTS = 2
+_slot = None
+
+
+def take_slot(slots):
+    """Pool initializer: gives this worker a slot of its own (its kernels use that slot's kernel spec and ports)."""
+    global _slot
+    _slot = slots.get()
+
+
 def execute(job):
     """Runs one notebook on its own kernel; returns (1 if a cell failed else 0, the report line)."""
     out_dir, path = job
     failed = 0
     if True:
         nb = nbformat.read(path, as_version=4)
-        kernel = nb.metadata.get("kernelspec", {}).get("name", ".net-csharp")
+        kernel = nb.metadata.get("kernelspec", {}).get("name", ".net-csharp") + f"-{_slot}"
         start = time.time()
         client = NotebookClient(nb, kernel_name=kernel, timeout=600, startup_timeout=180,
                                 resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
@@ -47,8 +57,11 @@ def execute(job):
 def main(out_dir, paths):
     os.makedirs(out_dir, exist_ok=True)
     # Each notebook has its own kernel process: running them side by side halves the wall time on two cores.
-    with multiprocessing.Pool(min(len(paths), 2) or 1) as pool:
-        results = pool.map(execute, [(out_dir, p) for p in paths])
+    slots = multiprocessing.Queue()
+    for s in range(SLOTS):
+        slots.put(s)
+    with multiprocessing.Pool(min(len(paths), SLOTS) or 1, initializer=take_slot, initargs=(slots,)) as pool:
+        results = pool.map(execute, [(out_dir, p) for p in paths], chunksize=1)
     for _, line in results:
         print(line, flush=True)
     return 1 if any(f for f, _ in results) else 0
