@@ -3,6 +3,7 @@
 Usage: python3 run.py OUT_DIR NOTEBOOK...  (run by run.sh, which prepares the kernel specs).
 Exits 1 when any cell fails; the executed copy (with the error) is written all the same.
 """
+import json
 import multiprocessing
 import os
 import sys
@@ -51,20 +52,33 @@ def execute(job):
         drop_kernel_bootstrap(nb)
         out = os.path.join(out_dir, os.path.basename(path))
         nbformat.write(nb, out)
-        return failed, f"{os.path.basename(path)}: {status} ({time.time() - start:.1f} s) -> {out}"
+        seconds = time.time() - start
+        return failed, f"{os.path.basename(path)}: {status} ({seconds:.1f} s) -> {out}", seconds
 
 
 def main(out_dir, paths):
     os.makedirs(out_dir, exist_ok=True)
+    # Longest first (by the last run's times, kept in out/; unknown ones first): the short ones then fill in at the
+    # end instead of one long notebook running alone.
+    timings_file = os.path.join(out_dir, "timings.json")
+    try:
+        with open(timings_file) as f:
+            timings = json.load(f)
+    except (OSError, ValueError):
+        timings = {}
+    paths = sorted(paths, key=lambda p: -timings.get(os.path.basename(p), float("inf")))
     # Each notebook has its own kernel process: running them side by side halves the wall time on two cores.
     slots = multiprocessing.Queue()
     for s in range(SLOTS):
         slots.put(s)
     with multiprocessing.Pool(min(len(paths), SLOTS) or 1, initializer=take_slot, initargs=(slots,)) as pool:
         results = pool.map(execute, [(out_dir, p) for p in paths], chunksize=1)
-    for _, line in results:
+    for _, line, _ in results:
         print(line, flush=True)
-    return 1 if any(f for f, _ in results) else 0
+    timings.update({os.path.basename(p): seconds for p, (_, _, seconds) in zip(paths, results)})
+    with open(timings_file, "w") as f:
+        json.dump(timings, f, indent=1, sort_keys=True)
+    return 1 if any(f for f, _, _ in results) else 0
 
 
 if __name__ == "__main__":
