@@ -6,6 +6,6 @@ if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Backends.Enviro
     Backends.select(BackendKind.Torch);
 else
     Backends.fromEnvironment();
-var unit = typeof(Unit05.Notebook).Assembly.EntryPoint
+var unit = typeof(Unit05.Regression).Assembly.EntryPoint
     ?? throw new InvalidOperationException("the Unit05 assembly has no entry point");
 return (int)(unit.Invoke(null, new object[] { args }) ?? 0);

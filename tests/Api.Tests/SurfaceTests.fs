@@ -44,9 +44,9 @@ let tests =
             Expect.isTrue (isFSharpModule (core.GetType "Fluxion.Nn.ParamsModule")) "ParamsModule is a module"
             Expect.isFalse (isFSharpModule typeof<Nn.Params>) "Params is a union, not a module"
 
-        testCase "the C# plotting API of Fluxion.Plot (Plots, Figure, Report) exposes no F# type either" <| fun () ->
+        testCase "the C# plotting API of Fluxion.Plot (Plots, SignalPlots, Figure, Report) exposes no F# type either" <| fun () ->
             let types = plotFacadeTypes ()
-            Expect.equal (types |> Array.map (fun t -> t.Name) |> Array.sort) [| "Figure"; "Plots"; "Report" |] "the C# plotting types"
+            Expect.equal (types |> Array.map (fun t -> t.Name) |> Array.sort) [| "Figure"; "Plots"; "Report"; "SignalPlots" |] "the C# plotting types"
             let found = leaksOf types
             Expect.isEmpty found (sprintf "F# types leak into the C# plotting surface:\n%s" (String.Join("\n", found)))
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Fluxion.CSharp;
 
-namespace Unit05;
+namespace Fluxion.Examples;
 
 /// <summary>Prints like a notebook cell and keeps every printed block and figure for the HTML report.</summary>
 public sealed class Notebook
@@ -9,9 +9,10 @@ public sealed class Notebook
     private readonly StringBuilder block = new();
     private readonly Report? report;
 
-    public Notebook(bool withReport) => report = withReport ? new Report("PCPT Unit 5: torch.nn in Fluxion") : null;
+    /// <summary>A printer; with <paramref name="reportTitle"/> it also collects a report of that title.</summary>
+    public Notebook(string? reportTitle) => report = reportTitle is null ? null : new Report(reportTitle);
 
-    /// <summary>True when figures are wanted (building a heatmap costs time, so skip it without a report).</summary>
+    /// <summary>True when figures are wanted (building some figures costs time, so they are skipped without a report).</summary>
     public bool WantsFigures => report is not null;
 
     /// <summary>Python's print: the text and a newline.</summary>
@@ -28,7 +29,7 @@ public sealed class Notebook
         report?.AddHeading(title);
     }
 
-    /// <summary>Adds a figure after the text printed so far.</summary>
+    /// <summary>Adds a figure after the text printed so far (the figure is only built when a report is collected).</summary>
     public void Show(Func<Figure> makeFigure)
     {
         if (report is null) return;
@@ -36,6 +37,7 @@ public sealed class Notebook
         report.AddFigure(makeFigure());
     }
 
+    /// <summary>Writes the report (a self-contained HTML page); nothing without a report.</summary>
     public void Save(string path)
     {
         if (report is null) return;
