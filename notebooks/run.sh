@@ -20,13 +20,15 @@ dotnet build examples/Course -c Release -nologo -clp:ErrorsOnly >/dev/null
 
 # Kernel specs that start the local tool; kept under out/ so nothing is installed for the user.
 out=notebooks/out
-# Each language gets its own range of ports for the kernel's HTTP API (on loopback only), so that two kernels
-# starting side by side never race for the same port.
-for lang in csharp fsharp; do
-  ports=$([ "$lang" = csharp ] && echo 2048-2499 || echo 2500-2999)
-  spec="$out/jupyter/kernels/.net-$lang"
-  mkdir -p "$spec"
-  cat >"$spec/kernel.json" <<JSON
+# run.py executes two notebooks at a time, each in its own worker slot; a kernel's HTTP API (on loopback only)
+# takes a port from its slot's range, so that two kernels starting side by side never race for the same port.
+rm -rf "$out/jupyter/kernels"
+for slot in 0 1; do
+  ports=$([ "$slot" = 0 ] && echo 2048-2499 || echo 2500-2999)
+  for lang in csharp fsharp; do
+    spec="$out/jupyter/kernels/.net-$lang-$slot"
+    mkdir -p "$spec"
+    cat >"$spec/kernel.json" <<JSON
 {
   "argv": ["dotnet", "tool", "run", "dotnet-interactive", "--", "jupyter", "--default-kernel", "$lang",
            "--http-local-only", "--http-port-range", "$ports", "{connection_file}"],
@@ -34,6 +36,7 @@ for lang in csharp fsharp; do
   "language": "$lang"
 }
 JSON
+  done
 done
 export JUPYTER_PATH="$root/$out/jupyter"
 export JUPYTER_RUNTIME_DIR="$root/$out/jupyter/runtime"
