@@ -188,16 +188,24 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 let dst = Array.zeroCreate<float> rows
                 Reduce.sumCols64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
                 RawFloat<float>(dst, outShape) :> RawTensor
-        elif nd = 2 && dims.Length = 1 && dims.[0] = 0 then
-            // Sum over the rows of a matrix, in PyTorch's column-reduction order.
-            let rows, cols = shape.[0], shape.[1]
+        elif nd >= 2 && dims.Length = 1 then
+            // Sum over one inner dimension: the dims after it coalesce into columns, so each outer slice is a
+            // (rows, cols) matrix summed over its rows in PyTorch's column-reduction order.
+            let d = dims.[0]
+            let rows = shape.[d]
+            let cols = Shape.numel shape.[d + 1 ..]
+            let outer = Shape.numel shape.[.. d - 1]
             if isF32 then
-                let dst = Array.zeroCreate<float32> cols
-                Reduce.sumRows32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
+                let src = box data :?> float32[]
+                let dst = Array.zeroCreate<float32> (outer * cols)
+                for o in 0 .. outer - 1 do
+                    Reduce.sumRows32 (ReadOnlySpan(src, o * rows * cols, rows * cols)) rows cols (Span(dst, o * cols, cols))
                 RawFloat<float32>(dst, outShape) :> RawTensor
             else
-                let dst = Array.zeroCreate<float> cols
-                Reduce.sumRows64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
+                let src = box data :?> float[]
+                let dst = Array.zeroCreate<float> (outer * cols)
+                for o in 0 .. outer - 1 do
+                    Reduce.sumRows64 (ReadOnlySpan(src, o * rows * cols, rows * cols)) rows cols (Span(dst, o * cols, cols))
                 RawFloat<float>(dst, outShape) :> RawTensor
         else
             let r : 'T[] = Array.zeroCreate (Shape.numel kept)

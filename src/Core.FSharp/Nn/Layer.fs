@@ -271,18 +271,9 @@ module Layer =
         let k = if hidden > 0 then 1.0 / Math.Sqrt(float hidden) else 0.0
         paramGroup (List.map2 (fun n (s: int[]) -> n, Creation.ofFloat32 s (Sampling.uniform32 g (Shape.numel s) (-k) k)) names shapes)
 
-    /// tanh whose gradient rounds as PyTorch's CPU kernel does: g·(1 − y²) with 1 − y² fused into one rounding
-    /// (float32; Elementwise.tanh rounds y² first, which moves RNN gradients by an ulp).
-    let private tanhFusedGrad (x: Tensor) =
-        Elementwise.unary "TanhBackward0" (fun r -> r.Unary Fluxion.Backend.UnaryKind.Tanh) (fun _ y ->
-            if y.Dtype = Dtype.Float32 then
-                let y64 = y.Cast Dtype.Float64
-                (1.0 - y64 * y64).Cast Dtype.Float32
-            else 1.0 - y * y) x
-
     let private rnnActivation (op: string) (nonlinearity: string) : Tensor -> Tensor =
         match nonlinearity with
-        | "tanh" -> tanhFusedGrad
+        | "tanh" -> Elementwise.tanh
         | "relu" -> Elementwise.relu
         | null -> raise (ArgumentNullException("nonlinearity", op + ": nonlinearity is null; pass \"tanh\" or \"relu\""))
         | other -> invalidArg "nonlinearity" (sprintf "Unknown nonlinearity '%s' (%s supports \"tanh\" and \"relu\")" other op)

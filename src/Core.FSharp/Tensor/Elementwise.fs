@@ -97,7 +97,11 @@ module Elementwise =
             perElement d [| y |]
                 (fun d y _ -> d * MathF.FusedMultiplyAdd(-y, y, 1.0f))
                 (fun d y _ -> d * Math.FusedMultiplyAdd(-y, y, 1.0))
-                (fun () -> d * (1.0 - y * y))
+                (fun () ->
+                    // Recorded (higher-order) or broadcast: still one rounding of 1 - y*y in float32, via the
+                    // exact float64 square.
+                    if y.Dtype = Dtype.Float32 then (let y64 = y.Cast Dtype.Float64 in d * (1.0 - y64 * y64).Cast Dtype.Float32)
+                    else d * (1.0 - y * y))
         Tensor.ApplyUnary({ new UnaryOp("TanhBackward0") with
             member _.Forward r = r.Unary UnaryKind.Tanh
             member _.Jvp(_, dx, y) = rule dx y

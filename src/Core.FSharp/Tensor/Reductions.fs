@@ -30,9 +30,10 @@ module Reductions =
     /// Mean over one dimension.
     let meanDim (dim: int) (keepDim: bool) (x: Tensor) = meanDims [| dim |] keepDim x
 
-    /// Variance over dimensions with Bessel's correction by default (`correction` = 1).
-    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
-        if isNull (box x) then raise (ArgumentNullException("x", "var: the input tensor is null"))
+    // Variance, or with `root` the standard deviation as one op: PyTorch takes the square root of the double
+    // variance before rounding to float32, and std's derivatives are var's with g / (2 * std) (0 where std is 0).
+    let private varOrStd (root: bool) (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
+        if isNull (box x) then raise (ArgumentNullException("x", (if root then "std" else "var") + ": the input tensor is null"))
         let x = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
         let nd = dims |> Array.map (fun d -> Shape.normDim "var" x.Dim d)
         let n = nd |> Array.map (fun d -> x.Shape.[d]) |> Array.fold (*) 1
@@ -42,7 +43,11 @@ module Reductions =
         // Over every element the mean is PyTorch's full mean (one whole-tensor sum), not a sum over listed dims.
         let meanOf (x: Tensor) = if nd.Length = x.Dim then (mean x).Reshape kept else meanDims dims true x
         let backward (x: Tensor) (g: Tensor) = (g * (2.0 / dof)) * (x - meanOf x)
-        Tensor.ApplyUnary({ new UnaryOp("VarBackward0") with
+        let rooted (v: Tensor) = if root then Elementwise.sqrt v else v
+        // g / (2 * std), 0 where the std is 0 (PyTorch's masked_fill).
+        let overTwoStd (y: Tensor) (g: Tensor) =
+            Tensor.Where(y.Detach().CompareScalar(CompareKind.Eq, 0.0), g.ZerosLike(), g / (y * 2.0))
+        Tensor.ApplyUnary({ new UnaryOp(if root then "StdBackward0" else "VarBackward0") with
             member _.Forward r =
                 let x = Tensor.OfRaw r
                 if r.Dtype = Dtype.Float32 then
@@ -51,21 +56,25 @@ module Reductions =
                     let wide = x.Cast Dtype.Float64
                     let mu = if nd.Length = x.Dim then (meanOf x).Cast Dtype.Float64 else meanDims dims true wide
                     let d = wide - mu
-                    ((d * d).Sum(dims, keepDim) / dof).Cast(Dtype.Float32).Raw
+                    (rooted ((d * d).Sum(dims, keepDim) / dof)).Cast(Dtype.Float32).Raw
                 else
                     let d = x - meanOf x
-                    ((d * d).Sum(dims, keepDim) / dof).Raw
-            member _.Jvp(x, dx, _) =
+                    (rooted ((d * d).Sum(dims, keepDim) / dof)).Raw
+            member _.Jvp(x, dx, y) =
                 let b = backward x dx
-                if nd.Length = x.Dim then (let s = b.Sum() in if keepDim then s.Reshape kept else s) else b.Sum(dims, keepDim)
-            member _.Vjp(x, _, g) = backward x (g.Reshape kept) }, x)
+                let v = if nd.Length = x.Dim then (let s = b.Sum() in if keepDim then s.Reshape kept else s) else b.Sum(dims, keepDim)
+                if root then Tensor.Where(y.Detach().CompareScalar(CompareKind.Eq, 0.0), v.ZerosLike(), v / (y * 2.0)) else v
+            member _.Vjp(x, y, g) = backward x ((if root then overTwoStd y g else g).Reshape kept) }, x)
+
+    /// Variance over dimensions with Bessel's correction by default (`correction` = 1).
+    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = varOrStd false dims correction keepDim x
 
     /// Variance of all elements (unbiased by default: correction 1).
     let var (correction: int) (x: Tensor) = varDims (Array.init x.Dim id) correction false x
     /// Standard deviation of all elements.
-    let std (correction: int) (x: Tensor) = Elementwise.sqrt (var correction x)
+    let std (correction: int) (x: Tensor) = varOrStd true (Array.init x.Dim id) correction false x
     /// Standard deviation over dimensions.
-    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = Elementwise.sqrt (varDims dims correction keepDim x)
+    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = varOrStd true dims correction keepDim x
 
     // PyTorch refuses a whole-tensor extreme of nothing (there is no identity element to return).
     let private nonEmpty (op: string) (x: Tensor) =
@@ -142,15 +151,47 @@ module Reductions =
                     (e * dx).Sum([| d |], keepDim) / e.Sum([| d |], keepDim)
                 member _.Vjp(x, y, g) = g.Reshape kept * Elementwise.exp (x - y.Reshape kept) }, x)
 
-    /// Softmax along a dimension.
-    let softmax (dim: int) (x: Tensor) =
-        Shape.normDim "softmax" x.Dim dim |> ignore
-        // An empty tensor has no max to shift by (and nothing that could overflow).
-        let e = if x.Numel = 0 then Elementwise.exp x else (let struct (m, _) = maxDim dim true x in Elementwise.exp (x - m.Detach()))
-        e / e.Sum([| dim |], true)
+    // softmax/log_softmax as one op each, PyTorch's fused CPU kernels in float32 (Kernels/Softmax.fs); other dtypes
+    // and empty tensors compose. Forward mode follows derivatives.yaml: both use logsumexp's JVP,
+    // sum(e * dx) / sum(e) with e = exp(x - max), computed as PyTorch computes it.
+    let private lseJvp (d: int) (x: Tensor) (dx: Tensor) =
+        let struct (m, _) = maxDim d true x
+        let e = Elementwise.exp (x - m.Detach())
+        (e * dx).Sum([| d |], true) / e.Sum([| d |], true)
 
-    /// Log-softmax along a dimension: (x - max) - log(sum(exp(x - max))), PyTorch's order.
-    let logSoftmax (dim: int) (x: Tensor) =
-        Shape.normDim "log_softmax" x.Dim dim |> ignore
-        let shifted = if x.Numel = 0 then x else (let struct (m, _) = maxDim dim true x in x - m.Detach())
-        shifted - Elementwise.log ((Elementwise.exp shifted).Sum([| dim |], true))
+    let private softmaxOp (log: bool) (dim: int) (x: Tensor) =
+        let name = if log then "log_softmax" else "softmax"
+        let d = Shape.normDim name x.Dim dim
+        let shape = x.Shape
+        let size = if shape.Length = 0 then 1 else shape.[d]
+        let outer = if shape.Length = 0 then 1 else Array.fold (*) 1 shape.[.. d - 1]
+        let inner = if shape.Length = 0 then 1 else Array.fold (*) 1 shape.[d + 1 ..]
+        let composed (x: Tensor) =
+            let shifted = if x.Numel = 0 then x else (let struct (m, _) = maxDim d true x in x - m.Detach())
+            if log then shifted - Elementwise.log ((Elementwise.exp shifted).Sum([| d |], true))
+            else (let e = Elementwise.exp shifted in e / e.Sum([| d |], true))
+        Tensor.ApplyUnary({ new UnaryOp(if log then "LogSoftmaxBackward0" else "SoftmaxBackward0") with
+            member _.Forward r =
+                if r.Dtype = Dtype.Float32 && r.Numel > 0 then
+                    let dst = Array.zeroCreate r.Numel
+                    (if log then Fluxion.Kernels.SoftmaxKernels.logSoftmax32 else Fluxion.Kernels.SoftmaxKernels.softmax32)
+                        (r.ToFloat32Array()) outer size inner dst
+                    r.Backend.OfFloat32(dst, shape)
+                else (composed (Tensor.OfRaw r)).Raw
+            member _.Jvp(x, dx, y) = if log then dx - lseJvp d x dx else y * (dx - lseJvp d x dx)
+            member _.Vjp(_, y, g) =
+                match y, g with
+                | TC ry, TC rg when ry.Dtype = Dtype.Float32 && rg.Dtype = Dtype.Float32 && ry.Numel > 0 ->
+                    let dst = Array.zeroCreate ry.Numel
+                    (if log then Fluxion.Kernels.SoftmaxKernels.logSoftmaxBackward32 else Fluxion.Kernels.SoftmaxKernels.softmaxBackward32)
+                        (ry.ToFloat32Array()) (rg.ToFloat32Array()) outer size inner dst
+                    Tensor.OfRaw(ry.Backend.OfFloat32(dst, shape))
+                | _ ->
+                    if log then g - Elementwise.exp y * g.Sum([| d |], true)
+                    else y * (g - (g * y).Sum([| d |], true)) }, x)
+
+    /// Softmax along a dimension (PyTorch's fused kernel in float32).
+    let softmax (dim: int) (x: Tensor) = softmaxOp false dim x
+
+    /// Log-softmax along a dimension: (x - max) - log(sum(exp(x - max))), PyTorch's fused kernel in float32.
+    let logSoftmax (dim: int) (x: Tensor) = softmaxOp true dim x

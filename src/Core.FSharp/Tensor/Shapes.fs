@@ -132,6 +132,7 @@ module Shapes =
     let repeat (repeats: int[]) (x: Tensor) =
         if isNull repeats then raise (ArgumentNullException("repeats", "repeat: the repeats array is null"))
         let s = x.Shape
+        let orig = s
         if repeats.Length < s.Length then
             raise (ShapeException(sprintf "repeat: number of repeats %d cannot be smaller than the number of dimensions %d" repeats.Length s.Length))
         let s = Array.append (Array.create (repeats.Length - s.Length) 1) s
@@ -144,7 +145,28 @@ module Shapes =
             raise (ShapeException(sprintf "repeat: repeating %s by %s gives %s elements; a tensor holds at most %d" (Shape.toString x.Shape) (Shape.toString repeats) (total.ToString()) Shape.MaxNumel))
         let final = Array.map int big
         Shape.validate "repeat" final |> ignore
-        x.Reshape(inter).Expand(target).Reshape final
+        let tile (t: Tensor) = t.Reshape(inter).Expand(target).Reshape final
+        let lead = repeats.Length - orig.Length
+        Tensor.ApplyUnary({ new UnaryOp("RepeatBackward0") with
+            member _.Forward r = (tile (Tensor.OfRaw r)).Raw
+            member _.Jvp(_, dx, _) = tile dx
+            member _.Vjp(_, _, g) =
+                // PyTorch's repeat_backward: the added leading dims summed one at a time, then every repeated
+                // dim split into (repeat, size) and the repeat axes summed together.
+                if Array.contains 0 repeats then Tensor.SumToShape(g.Reshape target, inter).Reshape s
+                else
+                    let mutable g = g
+                    for _ in 1 .. lead do g <- g.Sum([| 0 |], false)
+                    let sizes = ResizeArray<int>()
+                    let sumDims = ResizeArray<int>()
+                    for i in 0 .. orig.Length - 1 do
+                        let rep = repeats.[i + lead]
+                        if rep <> 1 then
+                            sizes.Add rep
+                            sumDims.Add(sizes.Count - 1)
+                        sizes.Add orig.[i]
+                    let g = g.Reshape(sizes.ToArray())
+                    (if sumDims.Count = 0 then g else g.Sum(sumDims.ToArray(), false)).Reshape s }, x)
 
     /// Constant padding of the last dimensions: `pads` = (left_last, right_last, left_prev, right_prev, ...).
     let pad (pads: int[]) (value: float) (x: Tensor) =

@@ -422,11 +422,15 @@ type Tensor =
             member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, true)
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }, a)
+    // PyTorch's forward mode meets the Python scalar as a float64 0-dim tensor: against a 0-dim float32 tangent it
+    // wins type promotion, so the product or quotient is taken in float64 and rounded once.
+    static member private ScalarTangent(dx: Tensor, f: Tensor -> Tensor) : Tensor =
+        if dx.Dim = 0 && dx.Dtype = Dtype.Float32 then (f (dx.Cast Dtype.Float64)).Cast Dtype.Float32 else f dx
     /// Multiplies by a scalar.
     static member (*) (a: Tensor, s: float) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("MulBackward0") with
             member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
-            member _.Jvp(_, dx, _) = dx * s
+            member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t * s))
             member _.Vjp(_, _, g) = g * s }, a)
     /// Multiplies by a scalar.
     static member (*) (s: float, a: Tensor) : Tensor = a * s
@@ -435,7 +439,7 @@ type Tensor =
         let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
         Tensor.ApplyUnary({ new UnaryOp("DivBackward0") with
             member _.Forward r = r.BinaryScalar(BinaryKind.Div, s, false)
-            member _.Jvp(_, dx, _) = dx / s
+            member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t / s))
             member _.Vjp(_, _, g) = g / s }, a)
     /// Divides a scalar by a tensor.
     static member (/) (s: float, a: Tensor) : Tensor =
