@@ -24,7 +24,7 @@ public static class DataParts
         ValLoader = new DataLoader(ValDs, batchSize: 32, shuffle: false);
         var t = Enumerable.Range(0, 128).Select(i => (double)i).ToArray();
         nb.Show(() => SignalPlots.PairsGrid("First 24 Training Pairs (Input: gray, Target: black)", 4, 6, t,
-            Rows(TrainDs.X, 24), Rows(TrainDs.Y, 24)));
+            Rows(TrainDs.X, 24), Rows(TrainDs.Y, 24), null!, "Input", "Target", ""));
         var (x, y) = TrainDs[2];
         var xNp = x.ToDoubleArray();
         nb.Show(() => SignalPlots.IndexedSignals("Training Sample 2", new (string, string, double[])[]

@@ -7,22 +7,10 @@ namespace Unit09;
 /// <summary>Cells 33–39: precision, recall and F-measure with a tolerance, per sample and macro-averaged.</summary>
 public static class PrfParts
 {
-    internal static void ShowPeaks(Notebook nb, Course.PeakEval e, double height)
-    {
-        if (!nb.WantsFigures) return;
-        var refMarks = new double[e.YRef.Length];
-        var predMarks = new double[e.YPred.Length];
-        foreach (var p in e.PeaksRef) refMarks[p] = e.YRef[p];
-        foreach (var p in e.PeaksPred) predMarks[p] = e.YPred[p];
-        nb.Show(() => SignalPlots.IndexedSignals(
+    internal static void ShowPeaks(Notebook nb, Course.PeakEval e, double height) =>
+        nb.Show(() => SignalPlots.PeakPicks(
             $"[idx={e.Idx}] P={F(e.P, 3)} | R={F(e.R, 3)} | F={F(e.F, 3)} | cond_ref={B(e.CondRef)} | cond_pred={B(e.CondPred)}",
-            new ValueTuple<string, string, double[]>[]
-            {
-                ("reference", "black", e.YRef), ("prediction", "red", e.YPred),
-                ("reference peaks", "blue", refMarks), ("predicted peaks", "orange", predMarks),
-                ($"height {height}", "gray", Enumerable.Repeat(height, e.YRef.Length).ToArray()),
-            }));
-    }
+            e.YRef, e.PeaksRef, e.YPred, e.PeaksPred, height));
 
     public static void Run(Notebook nb)
     {

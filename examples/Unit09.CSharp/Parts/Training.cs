@@ -22,6 +22,11 @@ public static class MseTraining
         var xFixNp = xFix.ToDoubleArray();
         var yFixNp = yFix.ToDoubleArray();
         var yFixRef = ChangeDetectorRecursive(xFixNp, rInit, kInit);
+        double[] yFixPred;
+        using (Torch.NoGrad())
+            yFixPred = model.Call(xFix.Unsqueeze(0)).ToDoubleArray();
+        nb.Show(() => SignalPlots.IndexedSignals("Training Sample 2", new ValueTuple<string, string, double[]>[]
+            { ("input", "gray", xFixNp), ("target", "black", yFixNp), ("RNN prediction", "red", yFixPred), ("recursive filter", "blue", yFixRef) }));
 
         model = new ChangeDetectorRNN(k: kInit, r: rInit, alpha: alpha, batchFirst: true);
         lossFn = Nn.MSELoss();
@@ -57,18 +62,22 @@ public static class MseTraining
             }
         }
         nb.Show(() => Plots.LossCurves(new[] { ("train loss (MSE)", trainCurve.ToArray()), ("validation loss (MSE)", valCurve.ToArray()) }));
-        Snapshots(nb, "Training Sample 2", xFixNp, yFixNp, snapshots, yFixRef);
+        Snapshots(nb, "Training Sample 2", xFixNp, yFixNp, snapshots);
     }
 
-    internal static void Snapshots(Notebook nb, string title, double[] x, double[] y, List<(int Epoch, double[] Pred)> snaps, double[]? yRef)
+    /// <summary>plot_prediction_examples: one panel per reported epoch (input, target, prediction), two columns.</summary>
+    internal static void Snapshots(Notebook nb, string title, double[] x, double[] y, List<(int Epoch, double[] Pred)> snaps)
     {
-        if (!nb.WantsFigures) return;
-        foreach (var (epoch, pred) in snaps)
-        {
-            var series = new List<ValueTuple<string, string, double[]>> { ("input", "gray", x), ("target", "black", y), ($"prediction (epoch {epoch})", "red", pred) };
-            if (yRef is not null) series.Add(("recursive filter", "blue", yRef));
-            nb.Show(() => SignalPlots.IndexedSignals($"{title}, epoch {epoch}", series));
-        }
+        if (!nb.WantsFigures || snaps.Count == 0) return;
+        int cols = 2, rows = (snaps.Count + cols - 1) / cols;
+        var t = Enumerable.Range(0, x.Length).Select(i => (double)i).ToArray();
+        var n = rows * cols;
+        // An odd count leaves the last panel showing the last snapshot again, as the grid needs full rows.
+        var pick = Enumerable.Range(0, n).Select(k => snaps[Math.Min(k, snaps.Count - 1)]).ToArray();
+        string epochs = string.Join(", ", snaps.Select(s => s.Epoch));
+        nb.Show(() => SignalPlots.PairsGrid($"{title}: predictions after epochs {epochs}", rows, cols, t,
+            pick.Select(_ => x).ToArray(), pick.Select(_ => y).ToArray(), pick.Select(s => s.Pred).ToArray(),
+            "Input", "Target", "Prediction"));
     }
 }
 
@@ -128,7 +137,9 @@ public static class BceTraining
             }
         }
         nb.Show(() => Plots.LossCurves(new[] { ("train loss (BCE)", trainCurve.ToArray()), ("validation loss (BCE)", valCurve.ToArray()) }));
-        MseTraining.Snapshots(nb, $"Training Sample {snapshotIdx}", xFix.ToDoubleArray(), yFix.ToDoubleArray(), snapshots, null);
+        // Exercise 3 keeps its snapshots without plotting them, as the course's solution does.
+        if (prf is null)
+            MseTraining.Snapshots(nb, $"Training Sample {snapshotIdx}", xFix.ToDoubleArray(), yFix.ToDoubleArray(), snapshots);
         return model;
     }
 
@@ -155,7 +166,7 @@ public static class BceTraining
             var pred = ComputePredictionDataset(Model, ds, indices);
             var t = Enumerable.Range(0, 128).Select(i => (double)i).ToArray();
             nb.Show(() => SignalPlots.PairsGrid(label, 1, n, t, pred.Select(p => p.X).ToArray(), pred.Select(p => p.Y).ToArray(),
-                pred.Select(p => p.Pred).ToArray()));
+                pred.Select(p => p.Pred).ToArray(), "Input", "Target", "Prediction (probability)"));
         }
         TestDs = testSets[^1].Item2;
     }
