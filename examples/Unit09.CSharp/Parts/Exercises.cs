@@ -22,8 +22,7 @@ public static class Exercise1
             ("Running Sum with Decay", RunningSumDecay(xImp, 0.8, lengthOut)),
         };
         foreach (var (name, h) in responses)
-            nb.Show(() => SignalPlots.IndexedSignals($"Impulse Response: {name}",
-                new ValueTuple<string, string, double[]>[] { ("x (impulse)", "gray", xImp), ("h", "black", h) }));
+            nb.Show(() => Filters.Io($"Impulse Response: {name}", xImp, h));
 
         nb.Print("\n== Change detector impulse responses for different (r, k) settings ==");
         var x12 = new double[lengthOut];
@@ -31,8 +30,7 @@ public static class Exercise1
         foreach (var (r, k) in new[] { (0.6, 1.0), (0.9, 1.0), (1.2, 1.0), (0.6, 2.5) })
         {
             var h = ChangeDetectorRecursive(x12, r, k, lengthOut);
-            nb.Show(() => SignalPlots.IndexedSignals($"Change Detector: r={PyFormat.floatRepr(r)}, k={PyFormat.floatRepr(k)}",
-                new ValueTuple<string, string, double[]>[] { ("x (impulse)", "gray", x12), ("h", "black", h) }));
+            nb.Show(() => Filters.Io($"Change Detector: r={PyFormat.floatRepr(r)}, k={PyFormat.floatRepr(k)}", x12, h));
         }
     }
 }

@@ -7,10 +7,9 @@ namespace Unit09;
 /// <summary>Cells 5–15: four recursive filters, then the change detector realised by an nn.RNN.</summary>
 public static class Filters
 {
-    private static Figure Io(string title, double[] x, double[] y) =>
-        SignalPlots.IndexedSignals(title, new[] { struct_("x (input)", "gray", x), struct_("y (output)", "black", y) });
-
-    private static System.ValueTuple<string, string, double[]> struct_(string n, string c, double[] v) => (n, c, v);
+    /// <summary>plot_io: input and output of a filter over the sample index.</summary>
+    internal static Figure Io(string title, double[] x, double[] y) =>
+        SignalPlots.IndexedSignals(title, new ValueTuple<string, string, double[]>[] { ("x (input)", "gray", x), ("y (output)", "black", y) });
 
     public static void Run(Notebook nb)
     {
@@ -41,6 +40,6 @@ public static class Filters
         double maxDiff = yPred.Zip(yRef, (a, b) => Math.Abs(a - b)).Max();
         nb.Print($"\nMax abs. difference: {Fluxion.Printing.PyFormat.toSci(4, maxDiff)}");
         nb.Show(() => SignalPlots.IndexedSignals("Change detector: RNN vs. recursion",
-            new[] { struct_("x", "gray", x), struct_("RNN y_pred", "red", yPred), struct_("recursion y_ref", "blue", yRef) }));
+            new ValueTuple<string, string, double[]>[] { ("x", "gray", x), ("RNN y_pred", "red", yPred), ("recursion y_ref", "blue", yRef) }));
     }
 }

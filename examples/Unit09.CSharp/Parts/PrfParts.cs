@@ -25,6 +25,14 @@ public static class PrfParts
 
         double height = 0.4;
         int tolerance = 2;
+        // Cell 35: the extreme test set again; one sample's picked peaks (no plateau sizes, same peaks).
+        var testDs = Novelty(4, 128, 1.0, seed: 2, minGap: 6, nPeaksRange: (5, 10), noiseStd: 0.06, riseLenRange: (6, 10));
+        var one = ComputePredictionDataset(BceTraining.Model, testDs)[1];
+        var peaksRef = SciPy.Signal.FindPeaks(one.Y, height: height, distance: 2 * tolerance + 1).Peaks;
+        var peaksPred = SciPy.Signal.FindPeaks(one.Pred, height: height, distance: 2 * tolerance + 1).Peaks;
+        var (p1, r1, f1, cr1, cp1) = PeakEvaluation.EvalPrf(peaksRef, peaksPred, tolerance);
+        ShowPeaks(nb, new Course.PeakEval(1, p1, r1, f1, cr1, cp1, peaksRef, peaksPred, one.Y, one.Pred), height);
+
         var predDs = ComputePredictionDataset(BceTraining.Model, BceTraining.TestDs);
         var evalDs = EvalPeaksDataset(predDs, tolerance, height);
         foreach (var e in evalDs) ShowPeaks(nb, e, height);

@@ -53,7 +53,7 @@ let tests =
             Expect.stringContains err "Unknown part 'nope'" "names the bad part"
             Expect.stringContains err "filters" "lists the parts"
 
-        testCase "the report holds the unit's 35 figures with every trace drawn offline" <| fun () ->
+        testCase "the report holds the unit's 36 figures with every trace drawn offline" <| fun () ->
             PlotBrowserTests.withTempDir (fun dir ->
                 let html = Path.Combine(dir, "unit09.html")
                 let code, out, err = runUnit09 (sprintf "--report \"%s\"" html)
@@ -61,19 +61,19 @@ let tests =
                 compareWithUnit09Golden out
                 let page = File.ReadAllText html
                 Expect.isFalse (Regex.IsMatch(page, "<script[^>]+src=\"https?:")) "no remote scripts"
-                Expect.equal (Regex.Matches(page, "<div[^>]+id=\"figure-[0-9]+\"").Count) 35
-                    "figures: 4 filters and the RNN check; 24 pairs and sample 2; cell 23's sample, cell 25's losses and snapshots; cell 28's losses and snapshots and 5 test sets; 4 picked-peak plots; exercise 1's 8 impulse responses; exercise 3's 2 loss curves and 4 picked-peak plots"
+                Expect.equal (Regex.Matches(page, "<div[^>]+id=\"figure-[0-9]+\"").Count) 36
+                    "figures: 4 filters and the RNN check; 24 pairs and sample 2; cell 23's sample, cell 25's losses and snapshots; cell 28's losses and snapshots and 5 test sets; cell 35's and cell 37's 5 picked-peak plots; exercise 1's 8 impulse responses; exercise 3's 2 loss curves and 4 picked-peak plots"
                 Expect.stringContains page "Max abs. difference: 1.9069e-03" "printed blocks are in the page"
                 PlotBrowserTests.needBrowser ()
                 let dom, console, requests = PlotBrowserTests.openOffline dir html 30000
                 Expect.isEmpty console "no console messages from the page"
                 Expect.isEmpty requests "no request leaves the page"
-                let segs = PlotBrowserTests.figureSegments dom 35
+                let segs = PlotBrowserTests.figureSegments dom 36
                 // io plots 2 lines; RNN check 3; pairs grid 2 per panel; sample 4; losses 2; snapshot grids 3 per panel;
                 // test sets 4 panels x 3; picked peaks: 2 curves, 2 marker sets, the height line.
                 let peaks = List.replicate 4 5
                 let scatters =
-                    [ 2; 2; 2; 2; 3; 48; 3; 4; 2; 12; 2; 12 ] @ List.replicate 5 12 @ peaks @ List.replicate 8 2 @ [ 2 ] @ List.take 2 peaks @ [ 2 ] @ List.take 2 peaks
+                    [ 2; 2; 2; 2; 3; 48; 3; 4; 2; 12; 2; 12 ] @ List.replicate 5 12 @ [ 5 ] @ peaks @ List.replicate 8 2 @ [ 2 ] @ List.take 2 peaks @ [ 2 ] @ List.take 2 peaks
                 for (k, seg) in List.indexed segs do
                     Expect.equal (PlotBrowserTests.count seg "class=\"plot-container") 1 (sprintf "figure %d has its plot container" (k + 1))
                     Expect.equal (PlotBrowserTests.count seg "class=\"trace scatter") scatters.[k] (sprintf "figure %d drew every scatter trace" (k + 1)))
