@@ -30,9 +30,10 @@ module SignalFigures =
         |> Chart.withMarginSize (Top = 20, Bottom = 40)
         |> Chart.withSize (720, 290)
 
-    /// A grid of small panels with shared axes (visualize_pairs_24, visualize_further_examples_6): each panel
-    /// draws its input (grey), target (black) and, when given, prediction (red).
-    let pairsGrid (title: string) (rows: int) (cols: int) (t: float[]) (inputs: float[][]) (targets: float[][]) (predictions: float[][] option) : GenericChart =
+    /// A grid of small panels with shared axes whose legend names the input, target and prediction lines
+    /// (visualize_training_pairs, plot_prediction_examples of Unit 9).
+    let pairsGridLabelled (labels: string * string * string) (title: string) (rows: int) (cols: int) (t: float[]) (inputs: float[][]) (targets: float[][]) (predictions: float[][] option) : GenericChart =
+        let inputName, targetName, predictionName = labels
         let fn = "pairsGrid"
         let n = rows * cols
         if rows < 1 || cols < 1 then fail fn (sprintf "rows and cols must be positive, got %d x %d" rows cols)
@@ -41,16 +42,47 @@ module SignalFigures =
         let panel k =
             check fn "input" t inputs[k]
             check fn "target" t targets[k]
-            [ yield line t inputs[k] "Noisy input" "gray" 0.5 (k = 0)
-              yield line t targets[k] "Clean target" "black" 1.0 (k = 0)
+            [ yield line t inputs[k] inputName "gray" 0.5 (k = 0)
+              yield line t targets[k] targetName "black" 1.0 (k = 0)
               match predictions with
-              | Some p -> check fn "prediction" t p[k]; yield line t p[k] "Predicted output" "red" 1.0 (k = 0)
+              | Some p -> check fn "prediction" t p[k]; yield line t p[k] predictionName "red" 1.0 (k = 0)
               | None -> () ]
             |> Chart.combine
         Chart.Grid(rows, cols, Pattern = StyleParam.LayoutGridPattern.Coupled, XGap = 0.05, YGap = 0.08) [ for k in 0 .. n - 1 -> panel k ]
         |> Chart.withTitle (if isNull title then "" else title)
         |> Chart.withMarginSize (Top = 50, Bottom = 30)
         |> Chart.withSize (900, (if rows > 2 then 460 else 400))
+
+    /// A grid of small panels with shared axes (visualize_pairs_24, visualize_further_examples_6): each panel
+    /// draws its input (grey), target (black) and, when given, prediction (red).
+    let pairsGrid (title: string) (rows: int) (cols: int) (t: float[]) (inputs: float[][]) (targets: float[][]) (predictions: float[][] option) : GenericChart =
+        pairsGridLabelled ("Noisy input", "Clean target", "Predicted output") title rows cols t inputs targets predictions
+
+    /// plot_peaks_stem (Unit 9): reference (black) and predicted (red) curves, their picked peaks as markers,
+    /// and the minimum peak height as a dashed line.
+    let peakPicks (title: string) (yRef: float[]) (peaksRef: int64[]) (yPred: float[]) (peaksPred: int64[]) (height: float) : GenericChart =
+        let fn = "peakPicks"
+        if isNull yRef || isNull yPred || isNull peaksRef || isNull peaksPred then fail fn "curves and peak indices must not be null"
+        if yRef.Length <> yPred.Length then
+            fail fn (sprintf "the reference has %d values but the prediction has %d; they must have the same length" yRef.Length yPred.Length)
+        let t = Array.init yRef.Length float
+        let marks (y: float[]) (peaks: int64[]) name colour symbol =
+            for p in peaks do
+                if p < 0L || p >= int64 y.Length then fail fn (sprintf "peak index %d is outside 0..%d" p (y.Length - 1))
+            Chart.Point(x = (peaks |> Array.map float), y = (peaks |> Array.map (fun p -> y[int p])), Name = name,
+                        MarkerColor = Color.fromString colour, MarkerSymbol = symbol)
+        [ line t yRef "Reference" "black" 1.2 true
+          line t yPred "Prediction" "red" 1.2 true
+          marks yRef peaksRef "Reference peaks" "black" StyleParam.MarkerSymbol.Circle
+          marks yPred peaksPred "Predicted peaks" "red" StyleParam.MarkerSymbol.X
+          Chart.Line(x = [| 0.0; float (yRef.Length - 1) |], y = [| height; height |], Name = "Minimum height",
+                     LineColor = Color.fromString "gray", LineDash = StyleParam.DrawingStyle.Dash) ]
+        |> Chart.combine
+        |> Chart.withTitle (if isNull title then "" else title)
+        |> Chart.withXAxisStyle (TitleText = "Time index")
+        |> Chart.withLegendStyle (X = 0.99, Y = 0.99, XAnchor = StyleParam.XAnchorPosition.Right, YAnchor = StyleParam.YAnchorPosition.Top)
+        |> Chart.withMarginSize (Top = 40, Bottom = 50)
+        |> Chart.withSize (720, 290)
 
     /// plot_filter_kernel: the taps as a stem plot (a vertical line from 0 and a marker per tap).
     let kernelStem (title: string) (weights: float[]) : GenericChart =
@@ -104,6 +136,15 @@ type SignalPlots private () =
     static member PairsGrid(title: string, rows: int, cols: int, t: float[], inputs: float[][], targets: float[][],
                             [<Optional; DefaultParameterValue(null: float[][])>] predictions: float[][]) : Figure =
         Fluxion.CSharp.Figure(SignalFigures.pairsGrid title rows cols t inputs targets (optRows predictions))
+
+    /// <summary>A rows × cols grid of (input, target[, prediction]) panels whose legend uses the given line names.</summary>
+    static member PairsGrid(title: string, rows: int, cols: int, t: float[], inputs: float[][], targets: float[][],
+                            predictions: float[][], inputName: string, targetName: string, predictionName: string) : Figure =
+        Fluxion.CSharp.Figure(SignalFigures.pairsGridLabelled (inputName, targetName, predictionName) title rows cols t inputs targets (optRows predictions))
+
+    /// <summary>Reference and predicted curves with their picked peaks and the minimum peak height (plot_peaks_stem).</summary>
+    static member PeakPicks(title: string, reference: float[], peaksRef: int64[], prediction: float[], peaksPred: int64[], height: float) : Figure =
+        Fluxion.CSharp.Figure(SignalFigures.peakPicks title reference peaksRef prediction peaksPred height)
 
     /// <summary>A filter kernel as a stem plot.</summary>
     static member KernelStem(weights: float[], [<Optional; DefaultParameterValue("Learned Filter Kernel")>] title: string) : Figure =

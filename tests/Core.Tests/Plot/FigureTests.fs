@@ -178,4 +178,26 @@ let tests =
 
         testCase "widen converts float32 values exactly" <| fun () ->
             Expect.equal (Figures.widen [| 0.1f; -2.5f |]) [| float 0.1f; -2.5 |] "exact widening"
+
+        testCase "peakPicks: both curves, markers at the picked peaks' values, and the height line" <| fun () ->
+            let yRef = [| 0.0; 1.0; 0.2; 0.0; 0.9 |]
+            let yPred = [| 0.1; 0.7; 0.3; 0.6; 0.2 |]
+            let fig = parse (SignalFigures.peakPicks "t" yRef [| 1L; 4L |] yPred [| 1L; 3L |] 0.4)
+            let ts = traces fig
+            Expect.equal ts.Length 5 "reference, prediction, two marker sets, height line"
+            Expect.equal (arr ts.[0] "y") yRef "reference curve"
+            Expect.equal (arr ts.[1] "y") yPred "prediction curve"
+            Expect.equal (arr ts.[2] "x") [| 1.0; 4.0 |] "reference peak positions"
+            Expect.equal (arr ts.[2] "y") [| 1.0; 0.9 |] "reference peak heights"
+            Expect.equal (arr ts.[3] "x") [| 1.0; 3.0 |] "predicted peak positions"
+            Expect.equal (arr ts.[3] "y") [| 0.7; 0.6 |] "predicted peak heights"
+            Expect.equal (arr ts.[4] "y") [| 0.4; 0.4 |] "minimum height"
+            Expect.equal (arr ts.[4] "x") [| 0.0; 4.0 |] "height line spans the curve"
+
+        testCase "peakPicks rejects curves of different lengths and a peak outside the curve" <| fun () ->
+            let m = argMessage (fun () -> SignalFigures.peakPicks "t" [| 0.0; 1.0 |] [||] [| 0.0 |] [||] 0.5)
+            Expect.stringContains m "SignalFigures.peakPicks" "names the function"
+            Expect.stringContains m "2 values but the prediction has 1" "names the lengths"
+            let m = argMessage (fun () -> SignalFigures.peakPicks "t" [| 0.0; 1.0 |] [| 2L |] [| 0.0; 1.0 |] [||] 0.5)
+            Expect.stringContains m "peak index 2 is outside 0..1" "names the bad index"
     ]
