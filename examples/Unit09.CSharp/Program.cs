@@ -1,12 +1,9 @@
-using System.Globalization;
+using Fluxion.Examples;
 using Unit09;
 
 // The PCPT unit 9 (recursion and RNNs) in C#: every cell of the course in order, printing what PyTorch 1.13 prints.
 // Usage: Unit09 [--part NAME] [--list] [--report PATH | --no-report]
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-
-var parts = new (string Name, string Title, Action<Notebook> Run)[]
+var cells = new (string Name, string Title, Action<Notebook> Run)[]
 {
     ("filters", "cells 5-15: recursive filters and the change detector as an nn.RNN", Filters.Run),
     ("data", "cells 19-21: synthetic novelty curves, datasets and loaders", DataParts.Run),
@@ -18,53 +15,13 @@ var parts = new (string Name, string Title, Action<Notebook> Run)[]
     ("ex3", "exercise 3: training with PRF reporting", Exercise3.Run),
 };
 
-string? only = null;
-string? reportPath = Path.Combine("out", "unit09.html");
-for (int i = 0; i < args.Length; i++)
+// The cells share PyTorch's default generator (model initialisation, DataLoader seeds), so a single part first
+// replays the cells before it without printing, as the notebook's kernel would have run them.
+var parts = cells.Select((c, k) => new Part(c.Name, c.Title, c.Run, () =>
 {
-    switch (args[i])
-    {
-        case "--list":
-            foreach (var p in parts) Console.WriteLine($"{p.Name,-9} {p.Title}");
-            return 0;
-        case "--part" when i + 1 < args.Length:
-            only = args[++i];
-            if (!parts.Any(p => p.Name == only))
-            {
-                Console.Error.WriteLine($"Unknown part '{only}'. Parts: {string.Join(", ", parts.Select(p => p.Name))}");
-                return 2;
-            }
-            break;
-        case "--report" when i + 1 < args.Length:
-            reportPath = args[++i];
-            break;
-        case "--no-report":
-            reportPath = null;
-            break;
-        default:
-            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: Unit09 [--part NAME] [--list] [--report PATH | --no-report]");
-            return 2;
-    }
-}
+    var silent = new Notebook(reportTitle: null, quiet: true);
+    foreach (var earlier in cells.Take(k))
+        if (!earlier.Name.StartsWith("ex")) earlier.Run(silent);
+})).ToArray();
 
-var nb = new Notebook(withReport: reportPath is not null);
-// The cells share PyTorch's default generator (model initialisation, DataLoader seeds), so a single part
-// replays the parts before it without printing, as the notebook's kernel would have run them.
-var silent = new Notebook(withReport: false, quiet: true);
-int last = only is null ? parts.Length - 1 : Array.FindIndex(parts, p => p.Name == only);
-for (int k = 0; k <= last; k++)
-{
-    var part = parts[k];
-    if (only is not null && part.Name != only)
-    {
-        if (!part.Name.StartsWith("ex")) part.Run(silent);
-        continue;
-    }
-    part.Run(nb);
-}
-if (reportPath is not null)
-{
-    nb.Save(reportPath);
-    Console.Error.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
-}
-return 0;
+return UnitProgram.Run(args, "Unit09", "PCPT Unit 9: recursion and RNNs in Fluxion", "unit09.html", parts);
