@@ -441,7 +441,7 @@ module Linalg =
                 let vals = Array.zeroCreate (batch * n)
                 let vecs = Array.zeroCreate (batch * n * n)
                 for b in 0 .. batch - 1 do
-                    let l, v = LinalgKernels.eighJacobi n d (b * n * n)
+                    let l, v = LinalgKernels.eighLapack n d (b * n * n)
                     Array.blit l 0 vals (b * n) n
                     Array.blit v 0 vecs (b * n * n) (n * n)
                 [| raw r (r.Shape.[.. r.Dim - 2]) vals; raw r r.Shape vecs |])
@@ -473,13 +473,24 @@ module Linalg =
                 let wr = Array.zeroCreate (batch * n * n)
                 let wi = Array.zeroCreate (batch * n * n)
                 for b in 0 .. batch - 1 do
-                    let vals, vecs = LinalgKernels.eig n d (b * n * n)
+                    let er, ei, v = LinalgKernels.eigLapack n d (b * n * n)
                     for i in 0 .. n - 1 do
-                        vr.[b * n + i] <- vals.[i].Real
-                        vi.[b * n + i] <- vals.[i].Imaginary
-                    for i in 0 .. n * n - 1 do
-                        wr.[b * n * n + i] <- vecs.[i].Real
-                        wi.[b * n * n + i] <- vecs.[i].Imaginary
+                        vr.[b * n + i] <- er.[i]
+                        vi.[b * n + i] <- ei.[i]
+                    // LAPACK packs the vector of a pair (λ, conj λ) as columns (re, im): unpack to x and conj x.
+                    let mutable c = 0
+                    while c < n do
+                        if ei.[c] = 0.0 then
+                            for r in 0 .. n - 1 do wr.[b * n * n + r * n + c] <- v.[r * n + c]
+                            c <- c + 1
+                        else
+                            for r in 0 .. n - 1 do
+                                let re, im = v.[r * n + c], v.[r * n + c + 1]
+                                wr.[b * n * n + r * n + c] <- re
+                                wi.[b * n * n + r * n + c] <- im
+                                wr.[b * n * n + r * n + c + 1] <- re
+                                wi.[b * n * n + r * n + c + 1] <- -im
+                            c <- c + 2
                 let vshape = r.Shape.[.. r.Dim - 2]
                 [| raw r vshape vr; raw r vshape vi; raw r r.Shape wr; raw r r.Shape wi |])
         // Derivatives raise rather than silently giving zero.

@@ -314,3 +314,44 @@ let errors =
             throwsExactly<InvalidOperationException> (fun () -> Diff.grad (fun a -> (L.qr QrMode.Complete a).Q.Sum()) (Tensor.ones [| 3; 2 |] |> Tensor.cast Dtype.Float64))
                 "linalg.qr: The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
     ]
+
+// ---------------------------------------------------------------- LAPACK's eigen order and signs
+
+let private lapackEigen = lazy (TestData.json "linalg_lapack_eigen.json")
+
+/// Largest |a - e| / (1 + |e|) between Fluxion's values and torch's, element for element (no reordering or
+/// sign alignment, so a different order or sign fails).
+let private maxRel (actual: Tensor) (expected: float[]) =
+    let a = vals actual
+    Expect.equal a.Length expected.Length "element count"
+    Array.fold2 (fun m x e -> max m (abs (x - e) / (1.0 + abs e))) 0.0 a expected
+
+/// Measured against torch 1.13 on tests/data/linalg_lapack_eigen.json (Fluxion computes in float64 and rounds,
+/// torch's float32 path computes in float32); bounds leave a small margin over the worst case.
+let private eigenTol (dtype: Dtype) = if dtype = Dtype.Float32 then 5e-6 else 1e-13
+
+[<Tests>]
+let lapackEigenOrder =
+    testList "Linalg.LapackEigen" [
+        for i, c in Seq.indexed (lapackEigen.Value.EnumerateArray()) do
+            let op = c.GetProperty("op").GetString()
+            let dtype = dtypeOf c
+            let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+            let name = sprintf "%s %s %s %A #%d" op (c.GetProperty("kind").GetString()) (c.GetProperty("dtype").GetString()) shape i
+            yield testCase name <| fun () ->
+                let a = Creation.ofDoubles shape dtype (TestData.nums (c.GetProperty "input"))
+                let field (s: string) = TestData.nums (c.GetProperty s)
+                let check (what: string) (actual: Tensor) (expected: float[]) =
+                    let err = maxRel actual expected
+                    Expect.isLessThanOrEqual err (eigenTol dtype) (sprintf "%s: relative error %.3g" what err)
+                if op = "eigh" then
+                    let r = L.eigh a
+                    check "eigenvalues" r.Eigenvalues (field "values")
+                    check "eigenvectors (signs as LAPACK's)" r.Eigenvectors (field "vectors")
+                else
+                    let r = L.eig a
+                    check "eigenvalues (real, LAPACK's order)" r.Eigenvalues.Real (field "values_real")
+                    check "eigenvalues (imag)" r.Eigenvalues.Imag (field "values_imag")
+                    check "eigenvectors (real)" r.Eigenvectors.Real (field "vectors_real")
+                    check "eigenvectors (imag)" r.Eigenvectors.Imag (field "vectors_imag")
+    ]
