@@ -441,7 +441,11 @@ module Linalg =
                 let vals = Array.zeroCreate (batch * n)
                 let vecs = Array.zeroCreate (batch * n * n)
                 for b in 0 .. batch - 1 do
-                    let l, v = LinalgKernels.eighLapack n d (b * n * n)
+                    let l, v =
+                        if r.Dtype = Dtype.Float32 then
+                            let l, v = LinalgKernels.Single.eighLapack n (Array.init (n * n) (fun i -> float32 d.[b * n * n + i])) 0
+                            Array.map float l, Array.map float v
+                        else LinalgKernels.eighLapack n d (b * n * n)
                     Array.blit l 0 vals (b * n) n
                     Array.blit v 0 vecs (b * n * n) (n * n)
                 [| raw r (r.Shape.[.. r.Dim - 2]) vals; raw r r.Shape vecs |])
@@ -473,7 +477,11 @@ module Linalg =
                 let wr = Array.zeroCreate (batch * n * n)
                 let wi = Array.zeroCreate (batch * n * n)
                 for b in 0 .. batch - 1 do
-                    let er, ei, v = LinalgKernels.eigLapack n d (b * n * n)
+                    let er, ei, v =
+                        if r.Dtype = Dtype.Float32 then
+                            let er, ei, v = LinalgKernels.Single.eigLapack n (Array.init (n * n) (fun i -> float32 d.[b * n * n + i])) 0
+                            Array.map float er, Array.map float ei, Array.map float v
+                        else LinalgKernels.eigLapack n d (b * n * n)
                     for i in 0 .. n - 1 do
                         vr.[b * n + i] <- er.[i]
                         vi.[b * n + i] <- ei.[i]
