@@ -20,12 +20,7 @@ let knownDifferences =
       50, "cell 21: x.type(torch.int32)"; 51, "cell 21: y1.dtype"
       53, "cell 21: x.to(torch.int32)"; 54, "cell 21: y2.dtype"
       228, "exercise 1: last row of the int32 image with its dtype suffix"; 232, "exercise 1: img_int.dtype"
-      // linalg.eig: Fluxion sorts eigenvalues ascending and fixes each vector's gauge itself; LAPACK's geev returned
-      // (3, 1) for [[2, 1], [1, 2]], so the first eigenpair and the printed columns differ.
-      180, "cell 50: eigenvalues in LAPACK's order"; 182, "cell 50: eigenvector row 1"; 183, "cell 50: eigenvector row 2"
-      186, "cell 50: x @ v1 for LAPACK's first eigenvector"; 187, "cell 50: lambda1 * v1 for LAPACK's first eigenpair"
-      // linalg.eigh: eigenvector signs are arbitrary; Fluxion's Jacobi solver picks the opposite signs of LAPACK's syevd.
-      276, "exercise 3: eigenvector row 1 signs"; 277, "exercise 3: eigenvector row 2 signs" ]
+    ]
     |> Map.ofList
 
 /// Each part with the first golden line of its printout (searched in order, after the previous part's start).
