@@ -430,8 +430,8 @@ module Linalg =
     /// `linalg.eigh`, reading the lower triangle). Follows reference LAPACK's dsyevd/ssyevd for n ≤ 25 (syevd
     /// hands such matrices to steqr): Householder tridiagonalisation, implicit QL/QR with LAPACK's rotations and
     /// back-transform, in the input's dtype, so eigenvector signs are LAPACK's; measured against torch 1.13 on
-    /// 2×2 to 8×8 inputs (tests/data/linalg_lapack_eigen.json): same signs everywhere, values within 1e-13
-    /// (float64) and 5e-6 (float32) relative. Larger matrices (LAPACK's divide and conquer) may differ in signs.
+    /// 2×2 to 8×8 inputs (tests/data/linalg_lapack_eigen.json): equal to PyTorch bit for bit, eigenvalues and
+    /// eigenvectors, in float32 and float64. Larger matrices (LAPACK's divide and conquer) may differ in signs.
     /// Eigenvector derivatives assume distinct eigenvalues (they divide by λⱼ - λᵢ) and, like
     /// PyTorch's, are symmetric: differentiate functions invariant to the vectors' signs.
     let eigh (a: Tensor) : EighResult =
