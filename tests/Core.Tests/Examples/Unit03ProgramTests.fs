@@ -13,16 +13,6 @@ let private runUnit03 (args: string) = runExample "Unit03.CSharp" "Unit03" args
 
 let private golden () = File.ReadAllText(TestData.path "unit03_printed.txt").Replace("\r\n", "\n").TrimEnd('\n').Split('\n')
 
-/// Golden lines (1-based) that Fluxion does not print yet, with the reason; every other line must match exactly.
-let knownDifferences =
-    [ // linalg.eig: Fluxion sorts eigenvalues ascending and fixes each vector's gauge itself; LAPACK's geev returned
-      // (3, 1) for [[2, 1], [1, 2]], so the first eigenpair and the printed columns differ.
-      180, "cell 50: eigenvalues in LAPACK's order"; 182, "cell 50: eigenvector row 1"; 183, "cell 50: eigenvector row 2"
-      186, "cell 50: x @ v1 for LAPACK's first eigenvector"; 187, "cell 50: lambda1 * v1 for LAPACK's first eigenpair"
-      // linalg.eigh: eigenvector signs are arbitrary; Fluxion's Jacobi solver picks the opposite signs of LAPACK's syevd.
-      276, "exercise 3: eigenvector row 1 signs"; 277, "exercise 3: eigenvector row 2 signs" ]
-    |> Map.ofList
-
 /// Each part with the first golden line of its printout (searched in order, after the previous part's start).
 let private parts =
     [ "creation", "Python list:"
@@ -48,20 +38,19 @@ let private partRanges () =
         let e = if k + 1 < starts.Length then snd starts.[k + 1] else g.Length
         name, s, e - s ]
 
-/// Compares printed lines with golden lines [first, first + count), skipping the documented differences.
+/// Compares printed lines with golden lines [first, first + count).
 let private compareRange (actual: string) (first: int) (count: int) =
     let a = actual.TrimEnd('\n').Split('\n')
     let g = golden ()
     Expect.equal a.Length count (sprintf "line count: got %d, golden %d" a.Length count)
     for i in 0 .. count - 1 do
         let line = first + i + 1
-        if not (knownDifferences.ContainsKey line) then
-            Expect.equal a.[i] g.[first + i] (sprintf "golden line %d differs" line)
+        Expect.equal a.[i] g.[first + i] (sprintf "golden line %d differs" line)
 
 [<Tests>]
 let tests =
     testSequenced <| testList "Examples.Unit03Program" [
-        testCase "the whole program prints PyTorch 1.13's printout, line for line, apart from the documented lines" <| fun () ->
+        testCase "the whole program prints PyTorch 1.13's printout, line for line" <| fun () ->
             let code, out, err = runUnit03 "--no-report"
             Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
             compareRange out 0 (golden ()).Length
@@ -75,16 +64,7 @@ let tests =
                     compareRange out first count
         ]
 
-        testCase "the parts without documented differences cover the storage cells, cell 10's print precision and exercise 2" <| fun () ->
-            let ranges = partRanges ()
-            for name in [ "creation"; "storage"; "ex2" ] do
-                let _, first, count = ranges |> List.find (fun (n, _, _) -> n = name)
-                let inPart = knownDifferences |> Map.exists (fun line _ -> line > first && line <= first + count)
-                Expect.isFalse inPart (sprintf "part %s matches PyTorch exactly" name)
-            let g = golden ()
-            Expect.contains g "tensor([[0.96, 0.39, 0.60]," "cell 10 prints rand_like under precision 2"
-
-        testCase "the F# script examples/Unit03.fsx prints the same printout, apart from the same documented lines" <| fun () ->
+        testCase "the F# script examples/Unit03.fsx prints the same printout" <| fun () ->
             let library = Path.Combine(repoRoot, "src", "Plot", "bin", "Release", "net10.0", "Fluxion.dll")
             if not (File.Exists library) then failtestf "%s is missing: the script references the Release build; run `dotnet build -c Release` first" library
             let psi = Diagnostics.ProcessStartInfo(dotnetHost (), WorkingDirectory = repoRoot, RedirectStandardOutput = true,

@@ -70,6 +70,26 @@ let private ordOf (s: string) =
     | "-inf" -> -infinity
     | s -> float s
 
+/// One n×n eig result in gen_linalg.py's gauge: eigenpairs sorted by real part ascending, then imaginary part
+/// descending; each vector scaled to unit norm with its largest-modulus component real and positive.
+let private eigGauge (r: EigResult) =
+    let wr, wi = vals r.Eigenvalues.Real, vals r.Eigenvalues.Imag
+    let vr, vi = vals r.Eigenvectors.Real, vals r.Eigenvectors.Imag
+    let n = wr.Length
+    let order = Array.init n id |> Array.sortWith (fun a b -> compare (wr.[a], -wi.[a]) (wr.[b], -wi.[b]))
+    let outR = Array.zeroCreate (n * n)
+    let outI = Array.zeroCreate (n * n)
+    order |> Array.iteri (fun j src ->
+        let col = Array.init n (fun i -> Numerics.Complex(vr.[i * n + src], vi.[i * n + src]))
+        let nrm = sqrt (col |> Array.sumBy (fun z -> z.Magnitude * z.Magnitude))
+        let k = col |> Array.mapi (fun i z -> i, z.Magnitude) |> Array.maxBy snd |> fst
+        let phase = Numerics.Complex.Conjugate col.[k] / Numerics.Complex(col.[k].Magnitude * nrm, 0.0)
+        col |> Array.iteri (fun i z ->
+            let g = z * phase
+            outR.[i * n + j] <- g.Real
+            outI.[i * n + j] <- if i = k then 0.0 else g.Imaginary))
+    Array.map (fun i -> wr.[i]) order, Array.map (fun i -> wi.[i]) order, outR, outI
+
 [<Tests>]
 let torchVectors =
     testList "Linalg.Torch" [
@@ -92,14 +112,19 @@ let torchVectors =
             let e = expected c "eigenvectors"
             agree "eigenvectors (column signs aligned)" (dtypeOf c) (alignColumns r.Eigenvectors e) e)
         yield! vectorTests "eig" (fun c ->
+            // linalg.json stores eig in a fixed gauge (gen_linalg.py's eig_gauge); LAPACK's own order and signs
+            // are checked element for element in Linalg.LapackEigen.
             let dt = dtypeOf c
             let r = L.eig (input c 0)
-            agree "eigenvalues (real)" dt r.Eigenvalues.Real (expected c "values_real")
-            agree "eigenvalues (imag)" dt r.Eigenvalues.Imag (expected c "values_imag")
-            agree "eigenvalues vs torch in the dtype (real)" dt r.Eigenvalues.Real (expected c "values_real_torch_dtype")
-            agree "eigenvalues vs torch in the dtype (imag)" dt r.Eigenvalues.Imag (expected c "values_imag_torch_dtype")
-            agree "eigenvectors (real)" dt r.Eigenvectors.Real (expected c "vectors_real")
-            agree "eigenvectors (imag)" dt r.Eigenvectors.Imag (expected c "vectors_imag"))
+            let wr, wi, vr, vi = eigGauge r
+            let n = wr.Length
+            let t (shape: int[]) (x: float[]) = Creation.ofDoubles shape dt x
+            agree "eigenvalues (real)" dt (t [| n |] wr) (expected c "values_real")
+            agree "eigenvalues (imag)" dt (t [| n |] wi) (expected c "values_imag")
+            agree "eigenvalues vs torch in the dtype (real)" dt (t [| n |] wr) (expected c "values_real_torch_dtype")
+            agree "eigenvalues vs torch in the dtype (imag)" dt (t [| n |] wi) (expected c "values_imag_torch_dtype")
+            agree "eigenvectors (real)" dt (t [| n; n |] vr) (expected c "vectors_real")
+            agree "eigenvectors (imag)" dt (t [| n; n |] vi) (expected c "vectors_imag"))
         yield! vectorTests "svd" (fun c ->
             let dt = dtypeOf c
             let r = L.svd (c.GetProperty("full_matrices").GetBoolean()) (input c 0)
@@ -207,7 +232,7 @@ let identities =
         testCase "eig of a rotation-like matrix: a conjugate pair, exact conjugates, unit eigenvectors" <| fun () ->
             let a = t64 [| 2; 2 |] [| 0.0; 1.0; -2.0; 0.5 |]
             let r = L.eig a
-            Expect.sequenceEqual (vals r.Eigenvalues.Real) [| 0.25; 0.25 |] "real parts"
+            for x in vals r.Eigenvalues.Real do Expect.floatClose Accuracy.high x 0.25 "real parts"
             let im = vals r.Eigenvalues.Imag
             Expect.floatClose Accuracy.high im.[0] (sqrt (2.0 - 0.0625)) "positive imaginary part first"
             Expect.equal im.[1] (-im.[0]) "exact conjugate"
@@ -216,16 +241,18 @@ let identities =
             let lr, li = Shapes.unsqueeze 0 r.Eigenvalues.Real, Shapes.unsqueeze 0 r.Eigenvalues.Imag
             close 1e-12 "A v = λ v (real)" (Tensor.matmul a vr) (vr * lr - vi * li)
             close 1e-12 "A v = λ v (imag)" (Tensor.matmul a vi) (vr * li + vi * lr)
-        testCase "eig of a batch: A v = λ v for every element, in sorted order" <| fun () ->
+        testCase "eig of a batch: A v = λ v for every element, each as computed alone" <| fun () ->
             let a = uniform -1.0 1.0 [| 3; 4; 4 |] (Random 11)
             let r = L.eig a
             let vr, vi = r.Eigenvectors.Real, r.Eigenvectors.Imag
             let lr, li = Shapes.unsqueeze -2 r.Eigenvalues.Real, Shapes.unsqueeze -2 r.Eigenvalues.Imag
             close 1e-12 "A v = λ v (real)" (Tensor.matmul a vr) (vr * lr - vi * li)
             close 1e-12 "A v = λ v (imag)" (Tensor.matmul a vi) (vr * li + vi * lr)
-            let re = vals r.Eigenvalues.Real
+            // Each batch element equals the unbatched result (LAPACK's order, element by element).
             for b in 0 .. 2 do
-                for i in 0 .. 2 do Expect.isLessThanOrEqual re.[b * 4 + i] re.[b * 4 + i + 1] "real parts ascend"
+                let one = L.eig (a.Select(0, b))
+                Expect.sequenceEqual (vals one.Eigenvalues.Real) (vals (r.Eigenvalues.Real.Select(0, b))) "batch element values"
+                Expect.sequenceEqual (vals one.Eigenvectors.Imag) (vals (r.Eigenvectors.Imag.Select(0, b))) "batch element vectors"
         testCase "eig refuses to differentiate rather than give zero" <| fun () ->
             let a = t64 [| 2; 2 |] [| 1.0; 2.0; 0.5; 3.0 |]
             Expect.throwsT<NotSupportedException> (fun () -> Diff.grad (fun a -> (L.eig a).Eigenvalues.Real.Sum()) a |> ignore) "reverse mode"
@@ -313,4 +340,46 @@ let errors =
         testCase "qr complete with more rows than columns is not differentiable" <| fun () ->
             throwsExactly<InvalidOperationException> (fun () -> Diff.grad (fun a -> (L.qr QrMode.Complete a).Q.Sum()) (Tensor.ones [| 3; 2 |] |> Tensor.cast Dtype.Float64))
                 "linalg.qr: The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+    ]
+
+// ---------------------------------------------------------------- LAPACK's eigen order and signs
+
+let private lapackEigen = lazy (TestData.json "linalg_lapack_eigen.json")
+
+/// Largest |a - e| / (1 + |e|) between Fluxion's values and torch's, element for element (no reordering or
+/// sign alignment, so a different order or sign fails).
+let private maxRel (actual: Tensor) (expected: float[]) =
+    let a = vals actual
+    Expect.equal a.Length expected.Length "element count"
+    Array.fold2 (fun m x e -> max m (abs (x - e) / (1.0 + abs e))) 0.0 a expected
+
+/// eig's bound against torch 1.13 on tests/data/linalg_lapack_eigen.json (7 of 49 cases per dtype are bit-exact;
+/// the rest differ in rounding, e.g. the back-substitution's complex division and summation order).
+let private eigenTol (dtype: Dtype) = if dtype = Dtype.Float32 then 5e-6 else 1e-13
+
+[<Tests>]
+let lapackEigenOrder =
+    testList "Linalg.LapackEigen" [
+        for i, c in Seq.indexed (lapackEigen.Value.EnumerateArray()) do
+            let op = c.GetProperty("op").GetString()
+            let dtype = dtypeOf c
+            let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+            let name = sprintf "%s %s %s %A #%d" op (c.GetProperty("kind").GetString()) (c.GetProperty("dtype").GetString()) shape i
+            yield testCase name <| fun () ->
+                let a = Creation.ofDoubles shape dtype (TestData.nums (c.GetProperty "input"))
+                let field (s: string) = TestData.nums (c.GetProperty s)
+                let check (what: string) (actual: Tensor) (expected: float[]) =
+                    let err = maxRel actual expected
+                    Expect.isLessThanOrEqual err (eigenTol dtype) (sprintf "%s: relative error %.3g" what err)
+                if op = "eigh" then
+                    // eigh replays ssyevd/dsyevd operation for operation: torch's bits, values and vectors.
+                    let r = L.eigh a
+                    Expect.sequenceEqual (vals r.Eigenvalues) (field "values") "eigenvalues bit for bit"
+                    Expect.sequenceEqual (vals r.Eigenvectors) (field "vectors") "eigenvectors bit for bit (LAPACK's signs)"
+                else
+                    let r = L.eig a
+                    check "eigenvalues (real, LAPACK's order)" r.Eigenvalues.Real (field "values_real")
+                    check "eigenvalues (imag)" r.Eigenvalues.Imag (field "values_imag")
+                    check "eigenvectors (real)" r.Eigenvectors.Real (field "vectors_real")
+                    check "eigenvectors (imag)" r.Eigenvectors.Imag (field "vectors_imag")
     ]
