@@ -88,7 +88,8 @@ public static partial class Nn
     public static BatchNorm1d BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true) =>
         new(numFeatures, eps, momentum ?? double.NaN, affine, trackRunningStats);
     /// <summary>Max pooling over the last dimension (stride 0: the kernel size).</summary>
-    public static MaxPool1d MaxPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
+    public static MaxPool1d MaxPool1d(int kernelSize, int stride = 0, int padding = 0, int dilation = 1, bool ceilMode = false) =>
+        new(kernelSize, stride, padding, dilation, ceilMode);
     /// <summary>Adaptive average pooling of the last dimension to <paramref name="outputSize"/> cells (PyTorch's windows).</summary>
     public static AdaptiveAvgPool1d AdaptiveAvgPool1d(int outputSize) => new(outputSize);
     /// <summary>Splits dimension <paramref name="dim"/> into <paramref name="unflattenedSize"/> (one size may be -1, inferred).</summary>

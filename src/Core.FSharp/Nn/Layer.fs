@@ -492,13 +492,12 @@ module Layer =
     let dropout (p: float) =
         if not (p >= 0.0 && p <= 1.0) then raise (ArgumentOutOfRangeException("p", sprintf "Dropout: dropout probability has to be between 0 and 1, but got %g" p))
         stateless "Dropout" (ModuleFormat.dropoutExtra p false) NoKernel (fun mode x -> Functional.dropout mode.Generator p mode.Training x)
-    /// `nn.MaxPool1d(kernel, stride, padding, dilation)` (ceil_mode is printed but only False runs).
+    /// `nn.MaxPool1d(kernel, stride, padding, dilation, ceil_mode)`.
     let maxPool1dWith (kernel: int) (stride: int) (padding: int) (dilation: int) (ceilMode: bool) =
         stateless "MaxPool1d" (ModuleFormat.maxPool1dExtra kernel stride padding dilation ceilMode) (KernelInt kernel) (fun _ x ->
-            if ceilMode then raise (NotSupportedException "MaxPool1d: ceil_mode=True is not supported")
             if x.Dim <> 2 && x.Dim <> 3 then
                 raise (ShapeException(sprintf "MaxPool1d(kernel_size=%d) expects input (N, C, L) or (C, L), got %s" kernel (shp x.Shape)))
-            Convolution.maxPool1d kernel stride padding dilation x)
+            Convolution.maxPool1dCeil kernel stride padding dilation ceilMode x)
     /// `nn.MaxPool1d(kernel)`: stride = kernel.
     let maxPool1d (kernel: int) = maxPool1dWith kernel kernel 0 1 false
     /// `nn.AvgPool1d(kernel, stride, padding)`.

@@ -25,6 +25,8 @@ type ParamGroup(parameters: seq<Parameter>,
     member val WeightDecay: float = (if weightDecay.HasValue then weightDecay.Value else nan) with get, set
     /// The learning rate when a scheduler was attached (PyTorch's `initial_lr`), NaN before.
     member val InitialLr: float = nan with get, set
+    /// The group's momentum (SGD, RMSprop) or first beta (Adam, AdamW) when a scheduler cycles it; NaN takes the optimizer's value.
+    member val Momentum: float = nan with get, set
 
 /// How an optimizer writes `step` in its per-parameter state (as PyTorch 1.13 does).
 type StepFormat =
@@ -211,6 +213,9 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     /// The group's hyper-parameters as PyTorch's `param_groups` entry holds them, in its order (without
     /// `params`); `lr`, `weight_decay` and `initial_lr` are per group, the others fixed at construction.
     abstract GroupEntries: group: ParamGroup -> KeyValuePair<string, obj>[]
+    /// The hyper-parameter a momentum-cycling scheduler changes (`momentum` or `betas`, PyTorch's defaults key), null when none.
+    abstract MomentumKey: string
+    default _.MomentumKey = null
     default _.GroupEntries g = [| KeyValuePair("lr", box g.Lr); KeyValuePair("weight_decay", box g.WeightDecay) |]
     /// How `step` appears in the per-parameter state.
     abstract StepFormat: StepFormat
@@ -355,6 +360,7 @@ module internal Repr =
 /// torch.optim.SGD over parameters (lr is required, as in PyTorch).
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =
     inherit TorchOptimizer("SGD", groups, lr, weightDecay)
+    let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then momentum else g.Momentum
     do for g in this.ParamGroups do Check.sgd "SGD" (this.Hyper g)
     /// SGD over parameters.
     new(parameters: seq<Parameter>, lr: float,
@@ -370,7 +376,7 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
         SGD(Repr.groupsOfSeq groups, lr, momentum, dampening, weightDecay, nesterov, maximize)
     /// The kernel hyper-parameters of a group.
     member _.Hyper(g: ParamGroup) : SgdHyper =
-        { Lr = g.Lr; Momentum = momentum; Dampening = dampening; WeightDecay = g.WeightDecay; Nesterov = nesterov; Maximize = maximize }
+        { Lr = g.Lr; Momentum = mom g; Dampening = dampening; WeightDecay = g.WeightDecay; Nesterov = nesterov; Maximize = maximize }
     override this.Pure g = Optim.sgdWith (this.Hyper g)
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
@@ -382,19 +388,21 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
             | _ -> false
     override _.ReprEntries g =
         [ "dampening", Repr.num dampening; "differentiable", "False"; "foreach", "None"; "lr", Repr.flt g.Lr
-          "maximize", Repr.b maximize; "momentum", Repr.num momentum; "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
+          "maximize", Repr.b maximize; "momentum", Repr.num (mom g); "nesterov", Repr.b nesterov; "weight_decay", Repr.num g.WeightDecay ]
         |> Repr.kvs
     override _.GroupEntries g =
-        [ "lr", box g.Lr; "momentum", box momentum; "dampening", box dampening; "weight_decay", box g.WeightDecay
+        [ "lr", box g.Lr; "momentum", box (mom g); "dampening", box dampening; "weight_decay", box g.WeightDecay
           "nesterov", box nesterov; "maximize", box maximize; "foreach", null; "differentiable", box false ]
         |> Repr.kvs
     override _.StepFormat = StepFormat.NoStep
+    override _.MomentumKey = "momentum"
     override _.SavedBuffers = if momentum <> 0.0 then [| "momentum_buffer" |] else [||]
     override _.NoneEntries = if momentum <> 0.0 then [||] else [| "momentum_buffer" |]
 
 /// torch.optim.Adam.
 type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
     inherit TorchOptimizer("Adam", groups, lr, weightDecay)
+    let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then beta1 else g.Momentum
     do for g in this.ParamGroups do Check.adam "Adam" (this.Hyper g)
     /// Adam over parameters with PyTorch's defaults.
     new(parameters: seq<Parameter>, [<Optional; DefaultParameterValue(1e-3)>] lr: float,
@@ -410,7 +418,7 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
         Adam(Repr.groupsOfSeq groups, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     /// The kernel hyper-parameters of a group.
     member _.Hyper(g: ParamGroup) : AdamHyper =
-        { AdamHyper.Adam with Lr = g.Lr; Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
+        { AdamHyper.Adam with Lr = g.Lr; Beta1 = mom g; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
     override this.Pure g = Optim.adamWith (this.Hyper g)
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
@@ -421,12 +429,13 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
             | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, false, hp)
             | _ -> false
     override _.ReprEntries g =
-        [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
+        [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ mom g; beta2 ]; "capturable", "False"
           "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"; "fused", "False"; "lr", Repr.flt g.Lr
           "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
         |> Repr.kvs
+    override _.MomentumKey = "betas"
     override _.GroupEntries g =
-        [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
+        [ "lr", box g.Lr; "betas", box [| box (mom g); box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
           "amsgrad", box amsgrad; "maximize", box maximize; "foreach", null; "capturable", box false
           "differentiable", box false; "fused", box false ]
         |> Repr.kvs
@@ -435,6 +444,7 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
 /// torch.optim.AdamW (decoupled weight decay, default 1e-2).
 type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
     inherit TorchOptimizer("AdamW", groups, lr, weightDecay)
+    let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then beta1 else g.Momentum
     do for g in this.ParamGroups do Check.adam "AdamW" (this.Hyper g)
     /// AdamW over parameters with PyTorch's defaults.
     new(parameters: seq<Parameter>, [<Optional; DefaultParameterValue(1e-3)>] lr: float,
@@ -450,7 +460,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
         AdamW(Repr.groupsOfSeq groups, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     /// The kernel hyper-parameters of a group.
     member _.Hyper(g: ParamGroup) : AdamHyper =
-        { AdamHyper.AdamW with Lr = g.Lr; Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
+        { AdamHyper.AdamW with Lr = g.Lr; Beta1 = mom g; Beta2 = beta2; Eps = eps; WeightDecay = g.WeightDecay; Amsgrad = amsgrad; Maximize = maximize }
     override this.Pure g = Optim.adamWWith (this.Hyper g)
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
@@ -461,11 +471,12 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
             | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, true, hp)
             | _ -> false
     override _.ReprEntries g =
-        [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ beta1; beta2 ]; "capturable", "False"
+        [ "amsgrad", Repr.b amsgrad; "betas", OptimizerFormat.floatTuple [ mom g; beta2 ]; "capturable", "False"
           "eps", Repr.flt eps; "foreach", "None"; "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "weight_decay", Repr.num g.WeightDecay ]
         |> Repr.kvs
+    override _.MomentumKey = "betas"
     override _.GroupEntries g =
-        [ "lr", box g.Lr; "betas", box [| box beta1; box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
+        [ "lr", box g.Lr; "betas", box [| box (mom g); box beta2 |]; "eps", box eps; "weight_decay", box g.WeightDecay
           "amsgrad", box amsgrad; "foreach", null; "maximize", box maximize; "capturable", box false ]
         |> Repr.kvs
     override _.SavedBuffers = if amsgrad then [| "exp_avg"; "exp_avg_sq"; "max_exp_avg_sq" |] else [| "exp_avg"; "exp_avg_sq" |]
@@ -473,6 +484,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
 /// torch.optim.RMSprop.
 type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float, weightDecay: float, momentum: float, centered: bool, maximize: bool) as this =
     inherit TorchOptimizer("RMSprop", groups, lr, weightDecay)
+    let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then momentum else g.Momentum
     do for g in this.ParamGroups do Check.rmsprop "RMSprop" (this.Hyper g)
     /// RMSprop over parameters with PyTorch's defaults.
     new(parameters: seq<Parameter>, [<Optional; DefaultParameterValue(1e-2)>] lr: float,
@@ -488,7 +500,7 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
         RMSprop(Repr.groupsOfSeq groups, lr, alpha, eps, weightDecay, momentum, centered, maximize)
     /// The kernel hyper-parameters of a group.
     member _.Hyper(g: ParamGroup) : RmspropHyper =
-        { RmspropHyper.Default with Lr = g.Lr; Alpha = alpha; Eps = eps; WeightDecay = g.WeightDecay; Momentum = momentum; Centered = centered; Maximize = maximize }
+        { RmspropHyper.Default with Lr = g.Lr; Alpha = alpha; Eps = eps; WeightDecay = g.WeightDecay; Momentum = mom g; Centered = centered; Maximize = maximize }
     override this.Pure g = Optim.rmspropWith (this.Hyper g)
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
@@ -500,10 +512,11 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
             | _ -> false
     override _.ReprEntries g =
         [ "alpha", Repr.flt alpha; "centered", Repr.b centered; "differentiable", "False"; "eps", Repr.flt eps; "foreach", "None"
-          "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "momentum", Repr.num momentum; "weight_decay", Repr.num g.WeightDecay ]
+          "lr", Repr.flt g.Lr; "maximize", Repr.b maximize; "momentum", Repr.num (mom g); "weight_decay", Repr.num g.WeightDecay ]
         |> Repr.kvs
+    override _.MomentumKey = "momentum"
     override _.GroupEntries g =
-        [ "lr", box g.Lr; "momentum", box momentum; "alpha", box alpha; "eps", box eps; "centered", box centered
+        [ "lr", box g.Lr; "momentum", box (mom g); "alpha", box alpha; "eps", box eps; "centered", box centered
           "weight_decay", box g.WeightDecay; "foreach", null; "maximize", box maximize; "differentiable", box false ]
         |> Repr.kvs
     override _.StepFormat = StepFormat.IntStep

@@ -101,6 +101,25 @@ module Convolution =
         let y = Indexing.gather 2 (Tensor.OfRaw idx) x
         if unbatched then Shapes.squeezeDim 0 y else y
 
+    /// Max pooling with PyTorch's ceil_mode: the output length rounds up (a last window may hang over the right
+    /// edge but starts inside the input or the left padding); the overhang reads as -inf, so it never wins.
+    let maxPool1dCeil (k: int) (stride: int) (padding: int) (dilation: int) (ceilMode: bool) (x: Tensor) =
+        if not ceilMode || x.Dim < 1 || k < 1 || stride < 1 || dilation < 1 then maxPool1d k stride padding dilation x
+        else
+            let len = x.Shape.[x.Dim - 1]
+            let span = len + 2 * padding - dilation * (k - 1) - 1
+            let floorLen = if span < 0 then 0 else span / stride + 1
+            let mutable ceilLen = if span < 0 then 0 else (span + stride - 1) / stride + 1
+            if ceilLen > 0 && (ceilLen - 1) * stride >= len + padding then ceilLen <- ceilLen - 1
+            if ceilLen <= floorLen then maxPool1d k stride padding dilation x
+            else
+                // Extra right cells so the floor-mode kernel produces ceilLen windows.
+                let extra = (ceilLen - 1) * stride + dilation * (k - 1) + 1 - (len + 2 * padding)
+                let padShape = Array.copy x.Shape
+                padShape.[padShape.Length - 1] <- extra
+                let fill = Creation.full padShape Double.NegativeInfinity x.Dtype
+                maxPool1d k stride padding dilation (Shapes.cat (x.Dim - 1) [| x; fill |])
+
     /// Average pooling of (N, C, L) and its adjoint: a pair of linear ops, each the other's derivative.
     let rec internal avgPoolOp (k: int) (stride: int) (padding: int) (x: Tensor) : Tensor =
         let xs = x.Shape

@@ -10,19 +10,23 @@ open Fluxion.Optim
 open OptimTestUtil
 
 let private data = lazy (TestData.json "optim_himmelblau_torch1.13.json")
+/// Weight decay in the settings the main file lacks (nesterov, maximize, amsgrad, custom betas, plain RMSprop...).
+let private decayData = lazy (TestData.json "optim_weight_decay_torch1.13.json")
 
 type private Traj =
     { Name: string; Opt: string; Kwargs: JsonElement; Start: float[]; Dtype: Dtype
       Loss: string[]; Grad: string[][]; Params: string[][] }
 
-let private trajectories () =
-    [ for t in data.Force().GetProperty("trajectories").EnumerateArray() ->
+let private trajectoriesOf (file: Lazy<JsonElement>) =
+    [ for t in file.Force().GetProperty("trajectories").EnumerateArray() ->
         let pairs (name: string) = [| for e in t.GetProperty(name).GetProperty("hex").EnumerateArray() -> [| for h in e.EnumerateArray() -> h.GetString() |] |]
         { Name = t.GetProperty("name").GetString(); Opt = t.GetProperty("optimizer").GetString(); Kwargs = t.GetProperty "kwargs"
           Start = TestData.nums (t.GetProperty "start")
           Dtype = (if t.GetProperty("dtype").GetString() = "float32" then Dtype.Float32 else Dtype.Float64)
           Loss = [| for e in t.GetProperty("loss").GetProperty("hex").EnumerateArray() -> e.GetString() |]
           Grad = pairs "grad"; Params = pairs "params" } ]
+
+let private trajectories () = trajectoriesOf data
 
 let private startTensor (t: Traj) =
     if t.Dtype = Dtype.Float32 then Tensor.ofArray [| 2 |] (Array.map float32 t.Start) else Tensor.ofArray64 [| 2 |] t.Start
@@ -84,6 +88,14 @@ let tests =
             for t in trajectories () do runObject t
         testCase "pure optimizers with Params.valueAndGrad reproduce every PyTorch trajectory bit for bit" <| fun () ->
             for t in trajectories () do runPure t
+        testCase "weight decay: object and pure optimizers reproduce torch 1.13 in every remaining setting bit for bit" <| fun () ->
+            let ts = trajectoriesOf decayData
+            Expect.equal ts.Length 36 "9 configurations x 2 starts x 2 dtypes"
+            let decays = ts |> List.map (fun t -> t.Kwargs.GetProperty("weight_decay").GetDouble())
+            Expect.isTrue (decays |> List.forall (fun d -> d > 0.0)) "every trajectory decays"
+            for t in ts do
+                runObject t
+                runPure t
         testCase "the pure update leaves its input parameters, gradients and state untouched" <| fun () ->
             let opt = Optim.adam 0.03
             let p = Params.leaf (Tensor.ofArray [| 2 |] [| 3.0f; 0.0f |])
