@@ -144,7 +144,10 @@ module Shapes =
             raise (ShapeException(sprintf "repeat: repeating %s by %s gives %s elements; a tensor holds at most %d" (Shape.toString x.Shape) (Shape.toString repeats) (total.ToString()) Shape.MaxNumel))
         let final = Array.map int big
         Shape.validate "repeat" final |> ignore
-        x.Reshape(inter).Expand(target).Reshape final
+        // PyTorch's repeat always copies; the reshape of an expanded view may stay a view (stride 0), and
+        // writes into one would reach every repetition.
+        let y = x.Reshape(inter).Expand(target).Reshape final
+        if y.SharesStorageWith x then y.Clone() else y
 
     /// Constant padding of the last dimensions: `pads` = (left_last, right_last, left_prev, right_prev, ...).
     let pad (pads: int[]) (value: float) (x: Tensor) =
