@@ -97,6 +97,8 @@ public static class TensorExtensions
     public static Tensor Mean(this Tensor t, int dim, bool keepDim = false) => Reductions.meanDim(dim, keepDim, t);
     /// <summary>Variance (unbiased).</summary>
     public static Tensor Var(this Tensor t) => Reductions.var(1, t);
+    /// <summary>Variance over all elements, divided by n - 1 when <paramref name="unbiased"/> and by n otherwise (x.var(unbiased=False)).</summary>
+    public static Tensor Var(this Tensor t, bool unbiased) => Reductions.var(unbiased ? 1 : 0, t);
     /// <summary>Standard deviation (unbiased).</summary>
     public static Tensor Std(this Tensor t) => Reductions.std(1, t);
     /// <summary>The unbiased variance along a dimension (x.var(dim)).</summary>
@@ -129,6 +131,22 @@ public static class TensorExtensions
     /// <summary>Dot product of 1-D tensors.</summary>
     public static Tensor Dot(this Tensor a, Tensor b) => Tensor.MatMul(a, b);
 
+    /// <summary>Bytes per element of the tensor's dtype (tensor.element_size()): 4 for float32, 8 for float64 and int64.</summary>
+    public static int ElementSize(this Tensor t) => DtypeModule.size(t.Dtype);
+    /// <summary>True when |a - b| &lt;= atol + rtol * |b| holds for every element after broadcasting, computed in the tensors' dtype (torch.allclose); NaNs are equal only with <paramref name="equalNan"/>.</summary>
+    public static bool AllClose(this Tensor a, Tensor b, double rtol = 1e-5, double atol = 1e-8, bool equalNan = false)
+    {
+        System.ArgumentNullException.ThrowIfNull(a);
+        System.ArgumentNullException.ThrowIfNull(b);
+        var diff = a - b;
+        var close = diff.Abs().Le(b.Abs() * rtol + atol).ToBoolArray();
+        if (!equalNan) return System.Array.TrueForAll(close, c => c);
+        var aw = a.Expand(diff.ShapeArray).Contiguous().ToDoubleArray();
+        var bw = b.Expand(diff.ShapeArray).Contiguous().ToDoubleArray();
+        for (int i = 0; i < close.Length; i++)
+            if (!close[i] && !(double.IsNaN(aw[i]) && double.IsNaN(bw[i]))) return false;
+        return true;
+    }
     /// <summary>Reshape (one size may be -1).</summary>
     public static Tensor Reshape(this Tensor t, params int[] shape) => t.Reshape(shape);
     /// <summary>View (same as reshape: storage is contiguous).</summary>

@@ -148,7 +148,12 @@ module Shapes =
         let tile (t: Tensor) = t.Reshape(inter).Expand(target).Reshape final
         let lead = repeats.Length - orig.Length
         Tensor.ApplyUnary({ new UnaryOp("RepeatBackward0") with
-            member _.Forward r = (tile (Tensor.OfRaw r)).Raw
+            member _.Forward r =
+                // PyTorch's repeat always copies; the reshape of an expanded view may stay a view (stride 0), and
+                // writes into one would reach every repetition.
+                let t = Tensor.OfRaw r
+                let y = tile t
+                if y.SharesStorageWith t then y.Raw.Clone() else y.Raw
             member _.Jvp(_, dx, _) = tile dx
             member _.Vjp(_, _, g) =
                 // PyTorch's repeat_backward: the added leading dims summed one at a time, then every repeated

@@ -267,6 +267,18 @@ let tests =
             using (GradMode.NoGrad()) (fun _ -> w.[0] <- t64 [||] [| 1.0 |])
             Expect.sequenceEqual (w.ToDoubleArray()) [| 1.; 1.; 1.; 0.; 0.; 0. |] "written in NoGrad"
 
+        testCase "repeat copies as in PyTorch, expand shares (Unit 10, cell 9)" <| fun () ->
+            let b = RandomTensors.linspace 0.0 1.0 4 Dtype.Float32
+            let row = Shapes.unsqueeze 0 b
+            let rep = Shapes.repeat [| 3; 1 |] row
+            Expect.notEqual (rep.DataPtr()) (b.DataPtr()) "repeat has its own storage"
+            Expect.isFalse (rep.SharesStorageWith b) "no shared storage"
+            Expect.isTrue (rep.IsContiguous()) "contiguous like PyTorch's result"
+            Expect.equal (row.Expand([| 3; -1 |]).DataPtr()) (b.DataPtr()) "expand is a view"
+            let one = Shapes.repeat [| 1; 1 |] row
+            Expect.isFalse (one.SharesStorageWith b) "even repeats of 1 copy"
+            Expect.sequenceEqual (rep.ToFloat32Array()) [| for _ in 1 .. 3 do yield! b.ToFloat32Array() |] "values tiled"
+
         testCase "UntypedStorage is the whole storage, shared" <| fun () ->
             let x = (RandomTensors.arange 0.0 6.0 1.0 Dtype.Float64).View [| 2; 3 |]
             let s = x.T.[1].UntypedStorage()
