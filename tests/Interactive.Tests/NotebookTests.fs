@@ -171,6 +171,13 @@ let tests =
             let byForm = compareWithProgram printed (goldenLines "unit10_printed.txt") "Unit10.CSharp" "Unit10"
             Expect.isLessThanOrEqual byForm 18 "at most cell 9's four timings and the 14 BatchNorm lines of cells 23-24 by form"
             Expect.contains printed "detach = True  -> loss = 72.0, grad = 36.0" "cell 12's gradient"
+
+        testCase "Unit09.ipynb runs without error, prints PyTorch's printout line for line and draws its 36 figures" <| fun () ->
+            let outs = checkNotebook "Unit09.ipynb" 36 0
+            let printed = printedLines outs
+            let byForm = compareWithProgram printed (goldenLines "unit09_printed.txt") "Unit09.CSharp" "Unit09"
+            // The program's test compares every line of Unit 9 exactly, the four trainings included.
+            Expect.equal byForm 0 "no line by form only"
     ]
 
 /// The executed C# notebook as one offline page: nbconvert's body-only template inside a small page of our own
