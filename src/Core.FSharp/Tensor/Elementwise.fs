@@ -218,15 +218,15 @@ module Elementwise =
         if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the second tensor is null" op))
         if not (Shape.equal a.Shape b.Shape) then Shape.broadcast op a.Shape b.Shape |> ignore
 
-    /// Elementwise maximum of two tensors with broadcasting (ties split the gradient evenly).
-    let maximum (a: Tensor) (b: Tensor) =
-        checkPair "maximum" a b
+    /// maximum and minimum: one rule, the winning side (`wins`) taking the gradient and ties splitting it evenly.
+    let private extremum (op: string) (name: string) (kind: BinaryKind) (wins: CompareKind) (a: Tensor) (b: Tensor) =
+        checkPair op a b
         let weights (a: Tensor) (b: Tensor) =
-            let gt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Gt, b.Raw).Cast a.Dtype)
+            let win = Tensor.OfRaw(a.Raw.Compare(wins, b.Raw).Cast a.Dtype)
             let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
-            gt + eq * 0.5
-        Tensor.ApplyBinary({ new BinaryOp("MaximumBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Max, rb)
+            win + eq * 0.5
+        Tensor.ApplyBinary({ new BinaryOp(name) with
+            member _.Forward(ra, rb) = ra.Binary(kind, rb)
             member _.JvpA(a, b, da, _) = da * weights a b
             member _.JvpB(a, b, db, _) = db * weights b a
             // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
@@ -234,21 +234,11 @@ module Elementwise =
             member _.VjpA(a, b, _, g) = g * weights a b
             member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
 
+    /// Elementwise maximum of two tensors with broadcasting (ties split the gradient evenly).
+    let maximum (a: Tensor) (b: Tensor) = extremum "maximum" "MaximumBackward0" BinaryKind.Max CompareKind.Gt a b
+
     /// Elementwise minimum of two tensors with broadcasting (ties split the gradient evenly).
-    let minimum (a: Tensor) (b: Tensor) =
-        checkPair "minimum" a b
-        let weights (a: Tensor) (b: Tensor) =
-            let lt = Tensor.OfRaw(a.Raw.Compare(CompareKind.Lt, b.Raw).Cast a.Dtype)
-            let eq = Tensor.OfRaw(a.Raw.Compare(CompareKind.Eq, b.Raw).Cast a.Dtype)
-            lt + eq * 0.5
-        Tensor.ApplyBinary({ new BinaryOp("MinimumBackward0") with
-            member _.Forward(ra, rb) = ra.Binary(BinaryKind.Min, rb)
-            member _.JvpA(a, b, da, _) = da * weights a b
-            member _.JvpB(a, b, db, _) = db * weights b a
-            // PyTorch's forward formula: db + w * (da - db), with w the weight of a.
-            override _.JvpBoth(a, b, da, db, _) = db + weights a b * (da - db)
-            member _.VjpA(a, b, _, g) = g * weights a b
-            member _.VjpB(a, b, _, g) = g * weights b a }, a, b)
+    let minimum (a: Tensor) (b: Tensor) = extremum "minimum" "MinimumBackward0" BinaryKind.Min CompareKind.Lt a b
 
     /// Arc sine.
     let asin x = unary "AsinBackward0" (k UnaryKind.Asin) (fun x _ -> 1.0 / sqrt (1.0 - x * x)) x
