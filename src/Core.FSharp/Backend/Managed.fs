@@ -29,7 +29,9 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     override t.Unary(k) =
-        if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos) then
+        if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos
+                     || k = UnaryKind.Tan || k = UnaryKind.Atan || k = UnaryKind.Asin || k = UnaryKind.Acos || k = UnaryKind.Erf
+                     || k = UnaryKind.Sinh || k = UnaryKind.Cosh) then
             // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
             let src = box data :?> float32[]
             let dst = Array.zeroCreate<float32> src.Length
@@ -39,6 +41,13 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | UnaryKind.Tanh -> Sleef.tanh32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Sigmoid -> Sleef.sigmoid32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Sin -> Fluxion.Random.SleefTrig.sinInto (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Tan -> SleefMath.tan32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Atan -> SleefMath.atan32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Asin -> SleefMath.asin32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Acos -> SleefMath.acos32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Erf -> SleefMath.erf32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Sinh -> SleefMath.sinh32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Cosh -> SleefMath.cosh32 (ReadOnlySpan src) (Span dst)
             | _ -> Fluxion.Random.SleefTrig.cosInto (ReadOnlySpan src) (Span dst)
             RawFloat<float32>(dst, shape) :> RawTensor
         else
@@ -91,6 +100,14 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 // PyTorch's CPU pow special-cases these exponents (x*x*x, rsqrt as 1/sqrt).
                 elif p = 3.0 then Loops.map (fun (x: 'T) -> let sq: 'T = x * x in sq * x) data
                 elif p = -0.5 then (let one = 'T.One in Loops.map (fun (x: 'T) -> one / 'T.Sqrt x) data)
+                elif p = -1.0 then (let one = 'T.One in Loops.map (fun (x: 'T) -> one / x) data)
+                elif p = -2.0 then (let one = 'T.One in Loops.map (fun (x: 'T) -> one / (x * x)) data)
+                elif isF32 then
+                    // PyTorch's generic pow kernel: SLEEF powf on full vectors, libm's double pow on the tail.
+                    let src = box data :?> float32[]
+                    let dst = Array.zeroCreate<float32> src.Length
+                    SleefMath.powScalar32 p (ReadOnlySpan src) (Span dst)
+                    box dst :?> 'T[]
                 else Loops.map (fun x -> 'T.Pow(x, pv)) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: parametrised kernel %A" k))
         RawFloat<'T>(f, shape) :> RawTensor

@@ -123,16 +123,6 @@ let private ops : Map<string, JsonElement -> Tensor[] -> Tensor> =
 /// README's "Derivatives, bit for bit" section.
 let private tolerance : Map<string, int64 * float> =
     Map.ofList [
-        // Forward kernels that are not PyTorch's (tan, erf, sinh, cosh, atan, asin, acos, pow with a non-integer
-        // exponent): .NET's float math differs from glibc/SLEEF in the last ulp, and the derivative inherits it.
-        "tan", (4L, 0.0)
-        "erf", (1L, 0.0)
-        "sinh", (1L, 0.0)
-        "cosh", (2L, 0.0)
-        "atan", (1L, 0.0)
-        "asin", (1L, 0.0)
-        "acos", (1L, 0.0)
-        "pow_scalar", (2L, 0.0)
         // PyTorch's scalar tail (fewer than 8 elements left) calls glibc's expf where our exp is SLEEF's.
         "softplus", (1L, 0.0)
         // PyTorch 1.13 runs float32 gelu (value and backward) through oneDNN's eltwise_gelu_erf, whose erf and exp

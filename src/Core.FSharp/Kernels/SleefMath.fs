@@ -1,0 +1,383 @@
+/// More SLEEF 3.5.1 float32 functions as PyTorch 1.13's AVX2 kernels call them (tan, atan, asin, acos, sinh, cosh,
+/// erf, pow, log1p), with each torch kernel's split between vectorised and scalar elements.
+/// Why: the managed backend's values and derivatives of these ops equal torch's bit for bit (measured against
+/// derivatives.json and sleef_functions.json); .NET's own float math differs from SLEEF in the last ulp.
+module Fluxion.Kernels.SleefMath
+
+open System
+
+let inline private bitsToF (b: int) = BitConverter.Int32BitsToSingle b
+let inline private fToBits (f: float32) = BitConverter.SingleToInt32Bits f
+let inline private fma (a: float32) (b: float32) (c: float32) = MathF.FusedMultiplyAdd(a, b, c)
+// x with its sign flipped where y is negative (SLEEF's vmulsign).
+let inline private mulsign (x: float32) (y: float32) = bitsToF (fToBits x ^^^ (fToBits y &&& 0x80000000))
+// AVX2's cvtps2dq / cvttps2dq: out-of-range and NaN give 0x80000000 (.NET's conversion saturates instead).
+let inline private rintToInt (f: float32) =
+    if Single.IsNaN f || MathF.Abs f >= 2147483648.0f then Int32.MinValue else int (MathF.Round(f, MidpointRounding.ToEven))
+let inline private truncToInt (f: float32) =
+    if Single.IsNaN f || MathF.Abs f >= 2147483648.0f then Int32.MinValue else int f
+let inline private pow2i (k: int) = bitsToF ((k + 127) <<< 23)
+let inline private ldexp2 (x: float32) (q: int) = (x * pow2i (q >>> 1)) * pow2i (q - (q >>> 1))
+// SLEEF's vldexp_vf_vf_vi2: four scalings by a clamped power of two, then the remainder.
+let private ldexp (x: float32) (q: int) =
+    let m = q >>> 31
+    let m = (((m + q) >>> 6) - m) <<< 4
+    let q = q - (m <<< 2)
+    let m = m + 0x7f
+    let m = if m > 0 then m else 0
+    let m = if m > 0xff then 0xff else m
+    let u = bitsToF (m <<< 23)
+    let x = x * u * u * u * u
+    x * bitsToF ((q + 0x7f) <<< 23)
+let inline private ilogb2k (d: float32) = ((fToBits d >>> 23) &&& 0xff) - 0x7f
+let inline private ldexp3 (d: float32) (q: int) = bitsToF (fToBits d + (q <<< 23))
+// A double constant as SLEEF's vcast_vf2_d splits it into two floats.
+let inline private castD (d: float) = struct (float32 d, float32 (d - float (float32 d)))
+
+// Double-float arithmetic of SLEEF's df.h with ENABLE_FMA_SP (AVX2); a pair (h, l) stands for h + l.
+let inline private dfNormalize (struct (h: float32, l: float32)) = let s = h + l in struct (s, (h - s) + l)
+let inline private dfScale (struct (h: float32, l: float32)) (s: float32) = struct (h * s, l * s)
+let inline private dfNeg (struct (h: float32, l: float32)) = struct (-h, -l)
+let inline private dfAddFF (x: float32) (y: float32) = let s = x + y in struct (s, (x - s) + y)
+let inline private dfAdd2FF (x: float32) (y: float32) =
+    let s = x + y
+    let v = s - x
+    struct (s, (x - (s - v)) + (y - v))
+let inline private dfAdd2FD (x: float32) (struct (yh: float32, yl: float32)) =
+    let s = x + yh
+    let v = s - x
+    struct (s, ((x - (s - v)) + (yh - v)) + yl)
+let inline private dfAddDF (struct (xh: float32, xl: float32)) (y: float32) =
+    let s = xh + y
+    struct (s, ((xh - s) + y) + xl)
+let inline private dfSubDF (struct (xh: float32, xl: float32)) (y: float32) =
+    let s = xh - y
+    struct (s, ((xh - s) - y) + xl)
+let inline private dfAdd2DF (struct (xh: float32, xl: float32)) (y: float32) =
+    let s = xh + y
+    let v = s - xh
+    struct (s, ((xh - (s - v)) + (y - v)) + xl)
+let inline private dfAddFD (x: float32) (struct (yh: float32, yl: float32)) =
+    let s = x + yh
+    struct (s, ((x - s) + yh) + yl)
+let inline private dfAddDD (struct (xh: float32, xl: float32)) (struct (yh: float32, yl: float32)) =
+    let s = xh + yh
+    struct (s, (((xh - s) + yh) + xl) + yl)
+let inline private dfAdd2DD (struct (xh: float32, xl: float32)) (struct (yh: float32, yl: float32)) =
+    let s = xh + yh
+    let v = s - xh
+    struct (s, ((xh - (s - v)) + (yh - v)) + (xl + yl))
+let inline private dfSubDD (struct (xh: float32, xl: float32)) (struct (yh: float32, yl: float32)) =
+    let s = xh - yh
+    struct (s, (((xh - s) - yh) + xl) - yl)
+let inline private dfDiv (struct (nh: float32, nl: float32)) (struct (dh: float32, dl: float32)) =
+    let t = 1.0f / dh
+    let s = nh * t
+    let u = fma t nh (-s)
+    let v = fma (-dl) t (fma (-dh) t 1.0f)
+    struct (s, fma s v (fma nl t u))
+let inline private dfMulFF (x: float32) (y: float32) = let s = x * y in struct (s, fma x y (-s))
+let inline private dfSqu (struct (h: float32, l: float32)) =
+    let s = h * h
+    struct (s, fma (h + h) l (fma h h (-s)))
+let inline private dfMulDD (struct (xh: float32, xl: float32)) (struct (yh: float32, yl: float32)) =
+    let s = xh * yh
+    struct (s, fma xh yl (fma xl yh (fma xh yh (-s))))
+let inline private dfMulDF (struct (xh: float32, xl: float32)) (y: float32) =
+    let s = xh * y
+    struct (s, fma xl y (fma xh y (-s)))
+let inline private dfRecF (d: float32) = let s = 1.0f / d in struct (s, s * fma (-d) s 1.0f)
+let inline private dfRecD (struct (dh: float32, dl: float32)) =
+    let s = 1.0f / dh
+    struct (s, s * fma (-dl) s (fma (-dh) s 1.0f))
+let inline private dfSqrtF (d: float32) =
+    let t = MathF.Sqrt d
+    dfScale (dfMulDD (dfAdd2FD d (dfMulFF t t)) (dfRecF t)) 0.5f
+let inline private sum (struct (h: float32, l: float32)) = h + l
+
+let private rln2 = 1.442695040888963407359924681001892137426645954152985934135449406931f
+let private l2u = 0.693145751953125f
+let private l2l = 1.428606765330187045e-06f
+
+/// e^(h + l) as a double-float (SLEEF's expk2f); zero below -104.
+let private expk2 (d: struct (float32 * float32)) =
+    let struct (dh, _) = d
+    let q = rintToInt (sum d * rln2)
+    let qf = float32 q
+    let s = dfAdd2DF d (qf * -l2u)
+    let s = dfAdd2DF s (qf * -l2l)
+    let struct (sh, _) = s
+    let mutable u = 0.1980960224e-3f
+    u <- fma u sh 0.1394256484e-2f
+    u <- fma u sh 0.8333456703e-2f
+    u <- fma u sh 0.4166637361e-1f
+    let t = dfAdd2DF (dfMulDF s u) 0.166666659414234244790680580464e+0f
+    let t = dfAdd2DF (dfMulDD s t) 0.5f
+    let t = dfAdd2DD s (dfMulDD (dfSqu s) t)
+    let struct (th, tl) = dfAddFD 1.0f t
+    if dh < -104.0f then struct (0.0f, 0.0f) else struct (ldexp2 th q, ldexp2 tl q)
+
+/// SLEEF sinhf_u10: (e - 1/e) / 2 with e = exp|x| in double-float; infinity beyond 89.
+let sinhf_u10 (x: float32) : float32 =
+    if Single.IsNaN x then Single.NaN
+    else
+        let d = expk2 (struct (MathF.Abs x, 0.0f))
+        let y = sum (dfSubDD d (dfRecD d)) * 0.5f
+        let y = if MathF.Abs x > 89.0f || Single.IsNaN y then Single.PositiveInfinity else y
+        mulsign y x
+
+/// SLEEF coshf_u10: (e + 1/e) / 2 with e = exp|x| in double-float; infinity beyond 89.
+let coshf_u10 (x: float32) : float32 =
+    if Single.IsNaN x then Single.NaN
+    else
+        let d = expk2 (struct (MathF.Abs x, 0.0f))
+        let y = sum (dfAddDD d (dfRecD d)) * 0.5f
+        if MathF.Abs x > 89.0f || Single.IsNaN y then Single.PositiveInfinity else y
+
+/// SLEEF atanf_u1 (atan2kf_u1 with x = 1: argument halving by the reciprocal above 1, degree-8 polynomial in
+/// double-float).
+let atanf_u1 (d: float32) : float32 =
+    let y = MathF.Abs d
+    // atan2kf_u1((|d|, 0), (1, 0)): x = 1 is positive, so only the y > x swap applies.
+    let p = 1.0f < y
+    let q = if p then 1 else 0
+    let s = if p then struct (-1.0f, -0.0f) else struct (y, 0.0f)
+    let t = if p then struct (y, 0.0f) else struct (1.0f, 0.0f)
+    let s = dfDiv s t
+    let t = dfNormalize (dfSqu s)
+    let struct (th, _) = t
+    let mutable u = -0.00176397908944636583328247f
+    u <- fma u th 0.0107900900766253471374512f
+    u <- fma u th -0.0309564601629972457885742f
+    u <- fma u th 0.0577365085482597351074219f
+    u <- fma u th -0.0838950723409652709960938f
+    u <- fma u th 0.109463557600975036621094f
+    u <- fma u th -0.142626821994781494140625f
+    u <- fma u th 0.199983194470405578613281f
+    let t = dfMulDD t (dfAddFF -0.333332866430282592773438f (u * th))
+    let t = dfMulDD s (dfAddFD 1.0f t)
+    let t = dfAddDD (dfMulDF (struct (1.5707963705062866211f, -4.3711388286737928865e-08f)) (float32 q)) t
+    let r = sum t
+    let r = if Single.IsInfinity d then float32 1.570796326794896557998982 else r
+    mulsign r d
+
+// The shared polynomial part of asinf_u1 / acosf_u1 (x2 = x² near 0, (1 - |d|)/2 beyond 0.5).
+let inline private asinCore (d: float32) =
+    let a = MathF.Abs d
+    let o = a < 0.5f
+    let x2 = if o then d * d else (1.0f - a) * 0.5f
+    let x = if o then struct (a, 0.0f) else dfSqrtF x2
+    let x = if a = 1.0f then struct (0.0f, 0.0f) else x
+    let mutable u = float32 0.4197454825e-1
+    u <- fma u x2 (float32 0.2424046025e-1)
+    u <- fma u x2 (float32 0.4547423869e-1)
+    u <- fma u x2 (float32 0.7495029271e-1)
+    u <- fma u x2 (float32 0.1666677296e+0)
+    let struct (xh, _) = x
+    struct (o, x, u * (x2 * xh))
+
+/// SLEEF asinf_u1.
+let asinf_u1 (d: float32) : float32 =
+    let struct (o, x, u) = asinCore d
+    let struct (xh, _) = x
+    let y = dfSubDF (dfSubDD (struct (3.1415927410125732422f / 4.0f, -8.7422776573475857731e-08f / 4.0f)) x) u
+    let r = if o then u + xh else sum y * 2.0f
+    mulsign r d
+
+/// SLEEF acosf_u1.
+let acosf_u1 (d: float32) : float32 =
+    let struct (o, x, u) = asinCore d
+    let struct (xh, _) = x
+    let y = dfSubDD (struct (3.1415927410125732422f / 2.0f, -8.7422776573475857731e-08f / 2.0f)) (dfAddFF (mulsign xh d) (mulsign u d))
+    let x = dfAddDF x u
+    let y = if o then y else dfScale x 2.0f
+    let y = if not o && d < 0.0f then dfSubDD (struct (3.1415927410125732422f, -8.7422776573475857731e-08f)) y else y
+    sum y
+
+let private piA2 = 3.1414794921875f
+let private piB2 = 0.00011315941810607910156f
+let private piC2 = 1.9841872589410058936e-09f
+/// SLEEF leaves its Cody-Waite reduction when any lane of the vector has |x| >= 125 (or is not finite).
+let tanRangeMax = 125.0f
+
+/// SLEEF tanf_u1 in its fast branch (every lane of the vector below 125 in magnitude).
+let tanf_u1 (d: float32) : float32 =
+    let u = MathF.Round(d * float32 (2.0 * (1.0 / Math.PI)), MidpointRounding.ToEven)
+    let q = rintToInt u
+    let v = fma u (-piA2 * 0.5f) d
+    let s = dfAdd2FF v (u * (-piB2 * 0.5f))
+    let s = dfAddDF s (u * (-piC2 * 0.5f))
+    let o = q &&& 1 = 1
+    let s = if o then dfNeg s else s
+    let t = s
+    let s = dfNormalize (dfSqu s)
+    let struct (sh, _) = s
+    let mutable u = 0.00446636462584137916564941f
+    u <- fma u sh -8.3920182078145444393158e-05f
+    u <- fma u sh 0.0109639242291450500488281f
+    u <- fma u sh 0.0212360303848981857299805f
+    u <- fma u sh 0.0540687143802642822265625f
+    let x = dfAddFF 0.133325666189193725585938f (u * sh)
+    let x = dfAddFD 1.0f (dfMulDD (dfAddFD 0.33333361148834228515625f (dfMulDD s x)) s)
+    let x = dfMulDD t x
+    let x = if o then dfRecD x else x
+    let r = sum x
+    if d = 0.0f && fToBits d <> 0 then d else r
+
+// Lanes of a vector that leaves the fast branch take SLEEF's Payne-Hanek reduction, not ported here (as in
+// SleefTrig): they are rounded from the double result.
+let private tanSlow (d: float32) = if Single.IsFinite d then float32 (Math.Tan(float d)) else Single.NaN
+
+/// SLEEF erff_u1: three polynomial ranges split at 1.1 and 2.4, 1 - exp(...) beyond 1.1, 1 from 4 on.
+let erff_u1 (x: float32) : float32 =
+    let a = MathF.Abs x
+    if Single.IsNaN a then Single.NaN
+    else
+        let o0 = a < float32 1.1
+        let o1 = a < float32 2.4
+        let o2 = a < float32 4.0
+        let inline sel (c0: float32) (c1: float32) (c2: float32) = if o0 then c0 elif o1 then c1 else c2
+        let inline selD (c0: float) (c1: float) (c2: float) = castD (if o0 then c0 elif o1 then c1 else c2)
+        let u = if o0 then a * a else a
+        let mutable t = sel +0.7089292194e-4f -0.1792667899e-4f -0.9495757695e-5f
+        t <- fma t u (sel -0.7768311189e-3f +0.3937633010e-3f +0.2481465926e-3f)
+        t <- fma t u (sel +0.5159463733e-2f -0.3949181177e-2f -0.2918176819e-2f)
+        t <- fma t u (sel -0.2683781274e-1f +0.2445474640e-1f +0.2059706673e-1f)
+        t <- fma t u (sel +0.1128318012e+0f -0.1070996150e+0f -0.9901899844e-1f)
+        let d = dfMulFF t u
+        let d = dfAdd2DD d (selD -0.376125876000657465175213237214e+0 -0.634588905908410389971210809210e+0 -0.643598050547891613081201721633e+0)
+        let d = dfMulDF d u
+        let d = dfAdd2DD d (selD +0.112837916021059138255978217023e+1 -0.112879855826694507209862753992e+1 -0.112461487742845562801052956293e+1)
+        let d = dfMulDF d a
+        let d = if o0 then d else dfAddFD 1.0f (dfNeg (expk2 d))
+        mulsign (if o2 then sum d else 1.0f) x
+
+/// ln|x| as a double-float (SLEEF's logkf).
+let private logk (d: float32) =
+    let o = d < bitsToF 0x00800000
+    let d = if o then d * (4294967296.0f * 4294967296.0f) else d
+    let e = ilogb2k (d * (1.0f / 0.75f))
+    let m = ldexp3 d (-e)
+    let e = if o then e - 64 else e
+    let x = dfDiv (dfAdd2FF -1.0f m) (dfAdd2FF 1.0f m)
+    let x2 = dfSqu x
+    let struct (x2h, _) = x2
+    let mutable t = float32 0.240320354700088500976562
+    t <- fma t x2h (float32 0.285112679004669189453125)
+    t <- fma t x2h (float32 0.400007992982864379882812)
+    let c = struct (0.66666662693023681640625f, 3.69183861259614332084311e-09f)
+    let s = dfMulDF (struct (0.69314718246459960938f, -1.904654323148236017e-09f)) (float32 e)
+    let s = dfAddDD s (dfScale x 2.0f)
+    dfAddDD s (dfMulDD (dfMulDD x2 x) (dfAdd2DD (dfMulDF x2 t) c))
+
+/// e^(h + l) rounded to float (SLEEF's expkf); zero below -104.
+let private expk (d: struct (float32 * float32)) =
+    let struct (dh, _) = d
+    let q = rintToInt (sum d * rln2)
+    let qf = float32 q
+    let s = dfAdd2DF d (qf * -l2u)
+    let s = dfAdd2DF s (qf * -l2l)
+    let s = dfNormalize s
+    let struct (sh, _) = s
+    let mutable u = 0.00136324646882712841033936f
+    u <- fma u sh 0.00836596917361021041870117f
+    u <- fma u sh 0.0416710823774337768554688f
+    u <- fma u sh 0.166665524244308471679688f
+    u <- fma u sh 0.499999850988388061523438f
+    let t = dfAddDD s (dfMulDF (dfSqu s) u)
+    let t = dfAddFD 1.0f t
+    let u = ldexp (sum t) q
+    if dh < -104.0f then 0.0f else u
+
+/// SLEEF powf_u10: exp(y * log|x|) in double-float, then the sign and the IEEE special cases.
+let powf_u10 (x: float32) (y: float32) : float32 =
+    let ay = MathF.Abs y
+    let yisint = MathF.Truncate y = y || ay > 16777216.0f
+    let yisodd = (truncToInt y &&& 1) = 1 && yisint && ay < 16777216.0f
+    let mutable result = expk (dfMulDF (logk (MathF.Abs x)) y)
+    if Single.IsNaN result then result <- Single.PositiveInfinity
+    result <- result * (if x > 0.0f then 1.0f elif yisint then (if yisodd then -1.0f else 1.0f) else Single.NaN)
+    let efx = mulsign (MathF.Abs x - 1.0f) y
+    if Single.IsInfinity y then
+        result <- if efx < 0.0f then 0.0f elif efx = 0.0f then 1.0f else Single.PositiveInfinity
+    if Single.IsInfinity x || x = 0.0f then
+        let sign = if yisodd then mulsign 1.0f x else 1.0f
+        let e = if x = 0.0f then -y else y
+        result <- sign * (if e < 0.0f then 0.0f else Single.PositiveInfinity)
+    if Single.IsNaN x || Single.IsNaN y then result <- Single.NaN
+    if y = 0.0f || x = 1.0f then 1.0f else result
+
+/// SLEEF log1pf_u10: log(1 + d) with the reduction taken on d itself, double-float core.
+let log1pf_u10 (d: float32) : float32 =
+    let dp1 = d + 1.0f
+    let o = dp1 < bitsToF 0x00800000
+    let dp1 = if o then dp1 * (4294967296.0f * 4294967296.0f) else dp1
+    let e = ilogb2k (dp1 * (1.0f / 0.75f))
+    let t = ldexp3 1.0f (-e)
+    let m = fma d t (t - 1.0f)
+    let e = if o then e - 64 else e
+    let s = dfMulDF (struct (0.69314718246459960938f, -1.904654323148236017e-09f)) (float32 e)
+    let x = dfDiv (struct (m, 0.0f)) (dfAddFF 2.0f m)
+    let struct (xh, _) = x
+    let x2 = xh * xh
+    let mutable t = 0.3027294874e+0f
+    t <- fma t x2 0.3996108174e+0f
+    t <- fma t x2 0.6666694880e+0f
+    let s = dfAddDD s (dfScale x 2.0f)
+    let s = dfAddDF s ((x2 * xh) * t)
+    let r = sum s
+    if d > 1e+38f then Single.PositiveInfinity
+    elif -1.0f > d || Single.IsNaN d then Single.NaN
+    elif d = -1.0f then Single.NegativeInfinity
+    elif d = 0.0f && fToBits d <> 0 then d
+    else r
+
+// ---- torch 1.13's loops around them ----
+
+let private check (fn: string) (n: int) (m: int) =
+    if n <> m then invalidArg "dst" (sprintf "%s: dst length %d must equal src length %d" fn m n)
+
+// cpu_kernel_vec: the vector op on full chunks of 2 x 8 floats, the scalar (libm) op on the rest.
+let inline private split (fn: string) (src: ReadOnlySpan<float32>) (dst: Span<float32>)
+                         ([<InlineIfLambda>] vec: float32 -> float32) ([<InlineIfLambda>] scalar: float32 -> float32) =
+    check fn src.Length dst.Length
+    let full = (src.Length / 16) * 16
+    for i in 0 .. full - 1 do dst[i] <- vec src[i]
+    for i in full .. src.Length - 1 do dst[i] <- scalar src[i]
+
+// vml map (IMPLEMENT_VML ops): SLEEF on every element, the partial last vector too.
+let inline private every (fn: string) (src: ReadOnlySpan<float32>) (dst: Span<float32>) ([<InlineIfLambda>] f: float32 -> float32) =
+    check fn src.Length dst.Length
+    for i in 0 .. src.Length - 1 do dst[i] <- f src[i]
+
+/// torch.tan (vml map, vectors of 8; a vector with any lane at or beyond 125 leaves the fast reduction).
+let tan32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
+    check "SleefMath.tan32" src.Length dst.Length
+    let mutable i = 0
+    while i < src.Length do
+        let w = min 8 (src.Length - i)
+        let mutable fast = true
+        for l in 0 .. w - 1 do
+            if not (MathF.Abs src[i + l] < tanRangeMax) then fast <- false
+        for l in 0 .. w - 1 do
+            dst[i + l] <- if fast then tanf_u1 src[i + l] else tanSlow src[i + l]
+        i <- i + w
+
+/// torch.atan (vml map: SLEEF on every element).
+let atan32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = every "SleefMath.atan32" src dst atanf_u1
+/// torch.asin (vml map).
+let asin32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = every "SleefMath.asin32" src dst asinf_u1
+/// torch.acos (vml map).
+let acos32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = every "SleefMath.acos32" src dst acosf_u1
+/// torch.erf (vml map).
+let erf32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = every "SleefMath.erf32" src dst erff_u1
+/// torch.sinh (cpu_kernel_vec: SLEEF in chunks of 16, glibc sinhf on the tail).
+let sinh32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = split "SleefMath.sinh32" src dst sinhf_u10 MathF.Sinh
+/// torch.cosh (cpu_kernel_vec: SLEEF in chunks of 16, glibc coshf on the tail).
+let cosh32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = split "SleefMath.cosh32" src dst coshf_u10 MathF.Cosh
+
+/// torch.pow(x, e) for an exponent without a special kernel: SLEEF powf with e as a float in chunks of 16, the
+/// double pow of libm (std::pow(float, double)) rounded to float on the tail.
+let powScalar32 (e: float) (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
+    let ef = float32 e
+    split "SleefMath.powScalar32" src dst (fun x -> powf_u10 x ef) (fun x -> float32 (Math.Pow(float x, e)))
