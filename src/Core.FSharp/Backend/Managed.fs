@@ -31,7 +31,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     override t.Unary(k) =
         if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos
                      || k = UnaryKind.Tan || k = UnaryKind.Atan || k = UnaryKind.Asin || k = UnaryKind.Acos || k = UnaryKind.Erf
-                     || k = UnaryKind.Sinh || k = UnaryKind.Cosh) then
+                     || k = UnaryKind.Sinh || k = UnaryKind.Cosh || k = UnaryKind.Softplus) then
             // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
             let src = box data :?> float32[]
             let dst = Array.zeroCreate<float32> src.Length
@@ -48,6 +48,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | UnaryKind.Erf -> SleefMath.erf32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Sinh -> SleefMath.sinh32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Cosh -> SleefMath.cosh32 (ReadOnlySpan src) (Span dst)
+            | UnaryKind.Softplus -> SleefMath.softplus32 (ReadOnlySpan src) (Span dst)
             | _ -> Fluxion.Random.SleefTrig.cosInto (ReadOnlySpan src) (Span dst)
             RawFloat<float32>(dst, shape) :> RawTensor
         else

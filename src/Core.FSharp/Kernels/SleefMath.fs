@@ -381,3 +381,65 @@ let cosh32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit = split "Sle
 let powScalar32 (e: float) (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
     let ef = float32 e
     split "SleefMath.powScalar32" src dst (fun x -> powf_u10 x ef) (fun x -> float32 (Math.Pow(float x, e)))
+
+/// glibc 2.36's log1pf (the fdlibm algorithm in float: reduction to [sqrt2/2, sqrt2] with a correction term,
+/// s = f/(2+f), degree-7 polynomial in s²), which torch's scalar tails reach through std::log1p.
+let log1pfLibm (x: float32) : float32 =
+    let hx = fToBits x
+    let ax = hx &&& 0x7fffffff
+    let ln2Hi = bitsToF 0x3f317180
+    let ln2Lo = bitsToF 0x3717f7d1
+    if hx < 0x3ed413d7 && ax >= 0x3f800000 then (if x = -1.0f then Single.NegativeInfinity else Single.NaN)
+    elif hx < 0x3ed413d7 && ax < 0x31000000 then (if ax < 0x24800000 then x else x - x * x * 0.5f)
+    elif hx >= 0x7f800000 then x + x
+    else
+        let mutable k = 1
+        let mutable f = 0.0f
+        let mutable hu = 0
+        let mutable c = 0.0f
+        if hx < 0x3ed413d7 && (hx > 0 || hx <= int 0xbe95f61fu) then
+            k <- 0
+            f <- x
+            hu <- 1
+        else
+            let mutable u = x
+            if hx < 0x5a000000 then
+                u <- 1.0f + x
+                hu <- fToBits u
+                k <- (hu >>> 23) - 127
+                c <- (if k > 0 then 1.0f - (u - x) else x - (u - 1.0f)) / u
+            else
+                hu <- fToBits u
+                k <- (hu >>> 23) - 127
+            hu <- hu &&& 0x007fffff
+            if hu < 0x3504f7 then u <- bitsToF (hu ||| 0x3f800000)
+            else
+                k <- k + 1
+                u <- bitsToF (hu ||| 0x3f000000)
+                hu <- (0x00800000 - hu) >>> 2
+            f <- u - 1.0f
+        let kf = float32 k
+        let hfsq = 0.5f * f * f
+        if hu = 0 then
+            if f = 0.0f then (if k = 0 then 0.0f else kf * ln2Hi + (c + kf * ln2Lo))
+            else
+                let r = hfsq * (1.0f - float32 0.66666666666666666 * f)
+                if k = 0 then f - r else kf * ln2Hi - ((r - (kf * ln2Lo + c)) - f)
+        else
+            let s = f / (2.0f + f)
+            let z = s * s
+            let r = z * (bitsToF 0x3f2aaaab + z * (bitsToF 0x3ecccccd + z * (bitsToF 0x3e924925 + z * (bitsToF 0x3e638e29
+                        + z * (bitsToF 0x3e3a3325 + z * (bitsToF 0x3e1cd04f + z * bitsToF 0x3e178897))))))
+            if k = 0 then f - (hfsq - s * (hfsq + r))
+            else kf * ln2Hi - ((hfsq - (s * (hfsq + r) + (kf * ln2Lo + c))) - f)
+
+/// F.softplus(x) with beta 1 and threshold 20 (cpu_kernel_vec: SLEEF log1p(exp x) in chunks of 16, glibc's
+/// log1pf(expf x) on the tail; x itself above 20).
+let softplus32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
+    split "SleefMath.softplus32" src dst
+        (fun x -> if x > 20.0f then x else log1pf_u10 (Sleef.expf_u10 x))
+        (fun x -> if x > 20.0f then x else log1pfLibm (MathF.Exp x))
+
+/// The e^x that softplus_backward (beta 1) multiplies by: SLEEF's in chunks of 16, glibc's on the tail.
+let softplusExp32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
+    split "SleefMath.softplusExp32" src dst Sleef.expf_u10 MathF.Exp

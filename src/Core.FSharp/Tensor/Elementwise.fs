@@ -148,7 +148,15 @@ module Elementwise =
     let softplus (x: Tensor) : Tensor =
         // PyTorch's softplus_backward: z = exp(x); d where x > 20, else d * z / (z + 1) in that order.
         let rule (d: Tensor) (x: Tensor) =
-            let z = Tensor.OfRaw(x.Raw.Unary UnaryKind.Exp)
+            let z =
+                let r = x.Raw
+                if r.Dtype = Dtype.Float32 && (r.Backend :? ManagedBackend) then
+                    // Its exp is SLEEF's on full vectors and glibc's on the tail (not torch.exp's all-SLEEF map).
+                    let xs = r.ToFloat32Array()
+                    let zs = Array.zeroCreate xs.Length
+                    Fluxion.Kernels.SleefMath.softplusExp32 (ReadOnlySpan xs) (Span zs)
+                    Tensor.OfRaw(r.Backend.OfFloat32(zs, r.Shape))
+                else Tensor.OfRaw(r.Unary UnaryKind.Exp)
             perElement d [| x; z |]
                 (fun d x z -> if x > 20.0f then d else d * z / (z + 1.0f))
                 (fun d x z -> if x > 20.0 then d else d * z / (z + 1.0))
