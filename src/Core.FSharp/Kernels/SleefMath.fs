@@ -200,13 +200,153 @@ let private piC2 = 1.9841872589410058936e-09f
 /// SLEEF leaves its Cody-Waite reduction when any lane of the vector has |x| >= 125 (or is not finite).
 let tanRangeMax = 125.0f
 
-/// SLEEF tanf_u1 in its fast branch (every lane of the vector below 125 in magnitude).
-let tanf_u1 (d: float32) : float32 =
+// SLEEF's Sleef_rempitabsp: for each exponent band, 1/(2 pi) scaled to it, split over four floats.
+let private rempitab : float32[] =
+    [|
+        0.159154892f; 5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f
+        0.03415493667f; 6.420638243e-09f; 7.342738037e-17f; 8.135951656e-24f
+        0.03415493667f; 6.420638243e-09f; 7.342738037e-17f; 8.135951656e-24f
+        0.002904943191f; -9.861969574e-11f; -9.839336547e-18f; -1.790215892e-24f
+        0.002904943191f; -9.861969574e-11f; -9.839336547e-18f; -1.790215892e-24f
+        0.002904943191f; -9.861969574e-11f; -9.839336547e-18f; -1.790215892e-24f
+        0.002904943191f; -9.861969574e-11f; -9.839336547e-18f; -1.790215892e-24f
+        0.0009518179577f; 1.342109202e-10f; 1.791623576e-17f; 1.518506657e-24f
+        0.0009518179577f; 1.342109202e-10f; 1.791623576e-17f; 1.518506657e-24f
+        0.0004635368241f; 1.779561221e-11f; 4.038449606e-18f; -1.358546052e-25f
+        0.0002193961991f; 1.779561221e-11f; 4.038449606e-18f; -1.358546052e-25f
+        9.73258866e-05f; 1.779561221e-11f; 4.038449606e-18f; -1.358546052e-25f
+        3.62907449e-05f; 3.243700447e-12f; 5.690024473e-19f; 7.09405479e-26f
+        5.773168596e-06f; 1.424711477e-12f; 1.3532163e-19f; 1.92417627e-26f
+        5.773168596e-06f; 1.424711477e-12f; 1.3532163e-19f; 1.92417627e-26f
+        5.773168596e-06f; 1.424711477e-12f; 1.3532163e-19f; 1.92417627e-26f
+        1.958472239e-06f; 5.152167755e-13f; 1.3532163e-19f; 1.92417627e-26f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        5.112411827e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        2.132179588e-08f; 3.626141271e-15f; -2.036222915e-22f; 6.177847236e-30f
+        6.420638243e-09f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        6.420638243e-09f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        2.695347945e-09f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        8.327027956e-10f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        8.327027956e-10f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        3.670415083e-10f; 7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f
+        1.342109202e-10f; 1.791623576e-17f; 1.518506361e-24f; 2.613904e-31f
+        1.779561221e-11f; 4.038449606e-18f; -1.358545683e-25f; -3.443243946e-32f
+        1.779561221e-11f; 4.038449606e-18f; -1.358545683e-25f; -3.443243946e-32f
+        1.779561221e-11f; 4.038449606e-18f; -1.358545683e-25f; -3.443243946e-32f
+        3.243700447e-12f; 5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f
+        3.243700447e-12f; 5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f
+        3.243700447e-12f; 5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f
+        1.424711477e-12f; 1.3532163e-19f; 1.924175961e-26f; 2.545416018e-33f
+        5.152167755e-13f; 1.3532163e-19f; 1.924175961e-26f; 2.545416018e-33f
+        6.046956013e-14f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        6.046956013e-14f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        6.046956013e-14f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        3.626141271e-15f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        3.626141271e-15f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        3.626141271e-15f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        3.626141271e-15f; -2.036222915e-22f; 6.177846108e-30f; 1.082084378e-36f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        7.342738037e-17f; 8.135951656e-24f; -1.330400526e-31f; 6.296048013e-40f
+        1.791623576e-17f; 1.518506361e-24f; 2.61390353e-31f; 4.764937743e-38f
+        1.791623576e-17f; 1.518506361e-24f; 2.61390353e-31f; 4.764937743e-38f
+        4.038449606e-18f; -1.358545683e-25f; -3.443243946e-32f; 6.296048013e-40f
+        4.038449606e-18f; -1.358545683e-25f; -3.443243946e-32f; 6.296048013e-40f
+        5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f; 6.296048013e-40f
+        5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f; 6.296048013e-40f
+        5.690024473e-19f; 7.094053557e-26f; 1.487136711e-32f; 6.296048013e-40f
+        1.3532163e-19f; 1.924175961e-26f; 2.545415467e-33f; 6.296048013e-40f
+        1.3532163e-19f; 1.924175961e-26f; 2.545415467e-33f; 6.296048013e-40f
+        2.690143217e-20f; -1.452834402e-28f; -6.441077673e-36f; -1.764234767e-42f
+        2.690143217e-20f; -1.452834402e-28f; -6.441077673e-36f; -1.764234767e-42f
+        2.690143217e-20f; -1.452834402e-28f; -6.441077673e-36f; -1.764234767e-42f
+        1.334890502e-20f; -1.452834402e-28f; -6.441077673e-36f; -1.764234767e-42f
+        6.572641438e-21f; -1.452834402e-28f; -6.441077673e-36f; -1.764234767e-42f
+        0.05874381959f; 1.222115387e-08f; 7.693612965e-16f; 1.792054435e-22f
+        0.02749382704f; 4.77057327e-09f; 7.693612965e-16f; 1.792054435e-22f
+        0.01186883077f; 1.045283415e-09f; 3.252721926e-16f; 7.332633139e-23f
+        0.00405633077f; 1.045283415e-09f; 3.252721926e-16f; 7.332633139e-23f
+        0.000150081818f; -2.454155802e-12f; 1.161414894e-20f; 1.291319272e-27f
+        0.000150081818f; -2.454155802e-12f; 1.161414894e-20f; 1.291319272e-27f
+        0.000150081818f; -2.454155802e-12f; 1.161414894e-20f; 1.291319272e-27f
+        0.000150081818f; -2.454155802e-12f; 1.161414894e-20f; 1.291319272e-27f
+        0.000150081818f; -2.454155802e-12f; 1.161414894e-20f; 1.291319272e-27f
+        2.801149822e-05f; 4.821800945e-12f; 8.789757674e-19f; 1.208447639e-25f
+        2.801149822e-05f; 4.821800945e-12f; 8.789757674e-19f; 1.208447639e-25f
+        2.801149822e-05f; 4.821800945e-12f; 8.789757674e-19f; 1.208447639e-25f
+        1.275271279e-05f; 1.183823005e-12f; 1.161414894e-20f; 1.291319272e-27f
+        5.12331826e-06f; 1.183823005e-12f; 1.161414894e-20f; 1.291319272e-27f
+        1.308621904e-06f; 2.743283031e-13f; 1.161414894e-20f; 1.291319272e-27f
+        1.308621904e-06f; 2.743283031e-13f; 1.161414894e-20f; 1.291319272e-27f
+        3.549478151e-07f; 4.695462769e-14f; 1.161414894e-20f; 1.291319272e-27f
+        3.549478151e-07f; 4.695462769e-14f; 1.161414894e-20f; 1.291319272e-27f
+        1.165292645e-07f; 1.853292503e-14f; 4.837885366e-21f; 1.291319272e-27f
+        1.165292645e-07f; 1.853292503e-14f; 4.837885366e-21f; 1.291319272e-27f
+        5.69246339e-08f; 4.322073705e-15f; 1.449754789e-21f; 7.962890365e-29f
+        2.712231151e-08f; 4.322073705e-15f; 1.449754789e-21f; 7.962890365e-29f
+        1.222115387e-08f; 7.693612965e-16f; 1.792054182e-22f; 2.91418027e-29f
+        4.77057327e-09f; 7.693612965e-16f; 1.792054182e-22f; 2.91418027e-29f
+        1.045283415e-09f; 3.252721926e-16f; 7.332632508e-23f; 3.898253736e-30f
+        1.045283415e-09f; 3.252721926e-16f; 7.332632508e-23f; 3.898253736e-30f
+        1.139611461e-10f; 1.996093359e-17f; 5.344349223e-25f; 1.511644828e-31f
+        1.139611461e-10f; 1.996093359e-17f; 5.344349223e-25f; 1.511644828e-31f
+        1.139611461e-10f; 1.996093359e-17f; 5.344349223e-25f; 1.511644828e-31f
+        1.139611461e-10f; 1.996093359e-17f; 5.344349223e-25f; 1.511644828e-31f
+        5.575349904e-11f; 6.083145782e-18f; 5.344349223e-25f; 1.511644828e-31f
+        2.664967552e-11f; -8.557475018e-19f; -8.595036458e-26f; -2.139883875e-32f
+        1.209775682e-11f; 2.61369883e-18f; 5.344349223e-25f; 1.511644828e-31f
+        4.821800945e-12f; 8.789757674e-19f; 1.208447639e-25f; 3.253064536e-33f
+        1.183823005e-12f; 1.161414894e-20f; 1.29131908e-27f; 1.715766248e-34f
+        1.183823005e-12f; 1.161414894e-20f; 1.29131908e-27f; 1.715766248e-34f
+        2.743283031e-13f; 1.161414894e-20f; 1.29131908e-27f; 1.715766248e-34f
+    |]
+
+// Argument reduction x mod pi/2 of tanf_u1's fast branch (Cody-Waite by pi/2 in three parts).
+let inline private reduceFast (d: float32) =
     let u = MathF.Round(d * float32 (2.0 * (1.0 / Math.PI)), MidpointRounding.ToEven)
     let q = rintToInt u
     let v = fma u (-piA2 * 0.5f) d
     let s = dfAdd2FF v (u * (-piB2 * 0.5f))
-    let s = dfAddDF s (u * (-piC2 * 0.5f))
+    struct (q, dfAddDF s (u * (-piC2 * 0.5f)))
+
+// SLEEF's rempisubf (FULL_FP_ROUNDING): x minus its nearest quarter, and that quarter's count mod 4.
+let inline private rempisub (x: float32) =
+    let y = MathF.Round(x * 4.0f, MidpointRounding.ToEven)
+    let vi = truncToInt (y - MathF.Round(x, MidpointRounding.ToEven) * 4.0f)
+    struct (x - y * 0.25f, vi)
+
+// SLEEF's rempif: Payne-Hanek reduction by 2 pi / 4 with the table above, for vectors with a lane at or beyond 125.
+let private rempi (a: float32) =
+    let ex = ilogb2k a - 25
+    let q = if ex > 90 - 25 then -64 else 0
+    let a = ldexp3 a q
+    let ex = (if ex < 0 then 0 else ex) <<< 2
+    // A non-finite lane reads past the table in SLEEF; its result is NaN whatever it reads.
+    let ex = min ex (rempitab.Length - 4)
+    let x = dfMulFF a rempitab[ex]
+    let struct (xh, xl) = x
+    let struct (xh, q) = rempisub xh
+    let x = dfNormalize (struct (xh, xl))
+    let y = dfMulFF a rempitab[ex + 1]
+    let struct (xh, xl) = dfAdd2DD x y
+    let struct (xh, q2) = rempisub xh
+    let q = q + q2
+    let x = dfNormalize (struct (xh, xl))
+    let y = dfMulDF (struct (rempitab[ex + 2], rempitab[ex + 3])) a
+    let x = dfNormalize (dfAdd2DD x y)
+    let x = dfMulDD x (struct (3.1415927410125732422f * 2.0f, -8.7422776573475857731e-08f * 2.0f))
+    let x = if MathF.Abs a < 0.7f then struct (a, 0.0f) else x
+    struct (q, x)
+
+// tanf_u1 after the reduction: tan of the reduced double-float s, the reciprocal for odd quadrants.
+let private tanCore (d: float32) (q: int) (s: struct (float32 * float32)) =
     let o = q &&& 1 = 1
     let s = if o then dfNeg s else s
     let t = s
@@ -224,9 +364,18 @@ let tanf_u1 (d: float32) : float32 =
     let r = sum x
     if d = 0.0f && fToBits d <> 0 then d else r
 
-// Lanes of a vector that leaves the fast branch take SLEEF's Payne-Hanek reduction, not ported here (as in
-// SleefTrig): they are rounded from the double result.
-let private tanSlow (d: float32) = if Single.IsFinite d then float32 (Math.Tan(float d)) else Single.NaN
+/// SLEEF tanf_u1 in its fast branch (every lane of the vector below 125 in magnitude).
+let tanf_u1 (d: float32) : float32 =
+    let struct (q, s) = reduceFast d
+    tanCore d q s
+
+/// SLEEF tanf_u1 in its Payne-Hanek branch (taken by every lane of a vector with a lane at or beyond 125, or
+/// not finite).
+let tanf_u1_wide (d: float32) : float32 =
+    if not (Single.IsFinite d) then Single.NaN
+    else
+        let struct (q, s) = rempi d
+        tanCore d q s
 
 /// SLEEF erff_u1: three polynomial ranges split at 1.1 and 2.4, 1 - exp(...) beyond 1.1, 1 from 4 on.
 let erff_u1 (x: float32) : float32 =
@@ -360,7 +509,7 @@ let tan32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
         for l in 0 .. w - 1 do
             if not (MathF.Abs src[i + l] < tanRangeMax) then fast <- false
         for l in 0 .. w - 1 do
-            dst[i + l] <- if fast then tanf_u1 src[i + l] else tanSlow src[i + l]
+            dst[i + l] <- if fast then tanf_u1 src[i + l] else tanf_u1_wide src[i + l]
         i <- i + w
 
 /// torch.atan (vml map: SLEEF on every element).
