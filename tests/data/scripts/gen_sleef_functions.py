@@ -28,7 +28,8 @@ PIECE = 15
 
 
 def hx(t):
-    return "".join("%08x" % struct.unpack("<I", struct.pack("<f", float(v)))[0] for v in t.detach().reshape(-1).tolist())
+    values = t.detach().reshape(-1).tolist()
+    return "".join("%08x" % struct.unpack("<I", struct.pack("<f", float(v)))[0] for v in values)
 
 
 def uniform(n, lo, hi):
@@ -66,32 +67,33 @@ GENERAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 1e-3, -1e-3, 1e-7, 1e-30,
            1.1754944e-38, 3.0, -3.0, 10.0, -10.0]
 NONFINITE = [math.inf, -math.inf, math.nan]
 
+# Random parts, each a function of the count it is asked for.
+def U(lo, hi): return lambda m: uniform(m, lo, hi)
+def L(lo_exp, hi_exp, signed=True): return lambda m: log_uniform(m, lo_exp, hi_exp, signed)
+def G(scale): return lambda m: normal(m, scale)
+def near(one): return lambda m: (one - math.copysign(1.0, one) * log_uniform(m, -7, -0.5, signed=False).double()).float()
+
+
+EDGES_ASIN = [0.49999997, 0.50000006, 0.99999994, -0.99999994, 1.0000001]
+EDGES_HYP = [88.7, 89.0, 89.00001, -89.0, 90.0, 1e-20]
 ops = {
     # A lane at or beyond 125 (or not finite) sends its whole vector of 8 to SLEEF's Payne-Hanek reduction.
     "tan": build(GENERAL + NONFINITE + [1.5707963, -1.5707963, 4.712389, 124.9, -124.9, 125.0, 100.0, 0.7853982, 3e38],
-                 lambda m: uniform(m, -124.0, 124.0), lambda m: log_uniform(m, -30, 38), lambda m: normal(m, 2.0),
-                 lambda m: uniform(m, -3.2, 3.2)),
-    "atan": build(GENERAL + NONFINITE + [3e38, -3e38, 1e20, 0.9999999, 1.0000001],
-                  lambda m: log_uniform(m, -40, 38), lambda m: normal(m, 3.0), lambda m: uniform(m, -2.0, 2.0), lambda m: log_uniform(m, -3, 3)),
-    "asin": build(GENERAL + NONFINITE + [0.49999997, 0.50000006, 0.99999994, -0.99999994, 1.0000001],
-                  lambda m: uniform(m, -1.0, 1.0), lambda m: (1.0 - log_uniform(m, -7, -0.5, signed=False).double()).float(),
-                  lambda m: log_uniform(m, -40, 0), lambda m: uniform(m, -0.6, 0.6)),
-    "acos": build(GENERAL + NONFINITE + [0.49999997, 0.50000006, 0.99999994, -0.99999994, 1.0000001],
-                  lambda m: uniform(m, -1.0, 1.0), lambda m: (-1.0 + log_uniform(m, -7, -0.5, signed=False).double()).float(),
-                  lambda m: log_uniform(m, -40, 0), lambda m: uniform(m, -0.6, 0.6)),
+                 U(-124.0, 124.0), L(-30, 38), G(2.0), U(-3.2, 3.2)),
+    "atan": build(GENERAL + NONFINITE + [3e38, -3e38, 1e20, 0.9999999, 1.0000001], L(-40, 38), G(3.0), U(-2.0, 2.0), L(-3, 3)),
+    "asin": build(GENERAL + NONFINITE + EDGES_ASIN, U(-1.0, 1.0), near(1.0), L(-40, 0), U(-0.6, 0.6)),
+    "acos": build(GENERAL + NONFINITE + EDGES_ASIN, U(-1.0, 1.0), near(-1.0), L(-40, 0), U(-0.6, 0.6)),
     "erf": build(GENERAL + NONFINITE + [1.0999999, 1.1, 1.1000001, 2.3999999, 2.4, 2.4000001, 3.9999998, 4.0, 4.0000005, 9.5],
-                 lambda m: normal(m, 2.0), lambda m: uniform(m, -5.0, 5.0), lambda m: log_uniform(m, -40, 0.7), lambda m: uniform(m, -1.2, 1.2)),
-    "sinh": build(GENERAL + NONFINITE + [88.7, 89.0, 89.00001, -89.0, 90.0, 1e-20],
-                  lambda m: uniform(m, -95.0, 95.0), lambda m: normal(m, 3.0), lambda m: log_uniform(m, -40, 0), lambda m: uniform(m, -9.0, 9.0)),
-    "cosh": build(GENERAL + NONFINITE + [88.7, 89.0, 89.00001, -89.0, 90.0, 1e-20],
-                  lambda m: uniform(m, -95.0, 95.0), lambda m: normal(m, 3.0), lambda m: log_uniform(m, -40, 0), lambda m: uniform(m, -9.0, 9.0)),
+                 G(2.0), U(-5.0, 5.0), L(-40, 0.7), U(-1.2, 1.2)),
+    "sinh": build(GENERAL + NONFINITE + EDGES_HYP, U(-95.0, 95.0), G(3.0), L(-40, 0), U(-9.0, 9.0)),
+    "cosh": build(GENERAL + NONFINITE + EDGES_HYP, U(-95.0, 95.0), G(3.0), L(-40, 0), U(-9.0, 9.0)),
     "softplus": build(GENERAL + NONFINITE + [19.999998, 20.0, 20.000002, 21.0, -80.0, -88.0, -90.0, -103.9, -104.1, -200.0],
-                      lambda m: normal(m, 8.0), lambda m: uniform(m, -100.0, 30.0), lambda m: log_uniform(m, -40, 1), lambda m: uniform(m, -3.0, 3.0)),
+                      G(8.0), U(-100.0, 30.0), L(-40, 1), U(-3.0, 3.0)),
 }
 
 POW_EXPONENTS = [1.7, -1.5, 0.3, 2.5, -0.7, 4.0, -3.0, -2.0]
 pow_x = build([0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, 1e-40, 1.1754944e-38, 3e38] + NONFINITE,
-              lambda m: log_uniform(m, -20, 20, signed=False), lambda m: uniform(m, 0.0, 4.0), lambda m: uniform(m, -3.0, 3.0), lambda m: log_uniform(m, -3, 3))
+              L(-20, 20, signed=False), U(0.0, 4.0), U(-3.0, 3.0), L(-3, 3))
 
 FNS = {
     "tan": torch.tan, "atan": torch.atan, "asin": torch.asin, "acos": torch.acos, "erf": torch.erf,
