@@ -128,3 +128,10 @@ type TrainingBar =
         if iterations < 0 then raise (ArgumentOutOfRangeException("iterations", sprintf "TrainingBar.Run: iterations must be >= 0, got %d" iterations))
         use progress = TrainingBar.Start(console, ProgressMode.Auto, label, iterations)
         body.Invoke progress
+
+    /// Runs `body` with the progress of `Start(label, iterations)` (standard error, the FLUXION_PROGRESS mode) and
+    /// completes it when `body` returns. Returns what `body` returns.
+    static member Run<'T>(label: string, iterations: int, body: Func<IProgress<FitProgress>, 'T>) : 'T =
+        if isNull body then raise (ArgumentNullException("body", "TrainingBar.Run: body is null"))
+        use progress = TrainingBar.Start(label, iterations)
+        body.Invoke progress
