@@ -41,7 +41,14 @@ type LiveProgress(iterations: int) =
             last <- Some p
             let html = HtmlString(ProgressHtml.render p)
             if isNull shown then
-                shown <- Kernel.display(html, [| "text/html" |])
+                // Not Kernel.display (= object.Display()): in dotnet-interactive 1.0.712001 that publishes one
+                // DisplayedValue and returns another, whose Update then goes out under a new display id that no
+                // Jupyter client can match. The context's Display returns the very value it published, so every
+                // update_display_data carries the display_data's id and the bar is redrawn in place.
+                shown <-
+                    match KernelInvocationContext.Current with
+                    | null -> Kernel.display(html, [| "text/html" |])
+                    | context -> context.Display(html, [| "text/html" |])
                 lastUpdate <- p.Elapsed
             elif p.Iteration >= p.Iterations || (p.Elapsed - lastUpdate).TotalMilliseconds >= 100.0 then
                 shown.Update html

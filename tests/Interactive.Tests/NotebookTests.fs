@@ -78,11 +78,26 @@ let private checkNotebook (name: string) (figures: int) (bars: int) =
     Expect.equal withLibrary.Length 1 (sprintf "%s: plotly.js is inlined once" name)
     Expect.equal withLibrary.Head.Cell figureOutputs.Head.Cell "with the first figure"
     Expect.isFalse (outs |> List.exists (fun o -> Text.RegularExpressions.Regex.IsMatch(o.Html, "<script[^>]+src=\"https?:"))) "no script is fetched from the network"
-    // One live bar per training run that shows one. The saved copy keeps each bar as first shown: the kernel
-    // (dotnet-interactive 1.0.712001) sends Jupyter each update_display_data under a new display id, not the one of
-    // the display_data it updates, so no Jupyter client can apply the update.
+    // One live bar per training run that shows one, updated in place: nbclient applies each update_display_data to
+    // the output with its display id, so the saved bar is the last frame sent, the run's last iteration. Its loss is
+    // the one the cell printed for that iteration ("Iteration N | Loss = L", six decimals as in the bar).
     let shown = outs |> List.filter (fun o -> o.Html.StartsWith "<div class=\"fluxion-progress\"><progress max=\"")
     Expect.equal shown.Length bars (sprintf "%s: %d progress bars" name bars)
+    for cell, cellBars in shown |> List.groupBy (fun o -> o.Cell) do
+        let frames =
+            [ for o in cellBars ->
+                let m = Text.RegularExpressions.Regex.Match(o.Html, "<progress max=\"([0-9]+)\" value=\"([0-9]+)\"></progress> <span>([0-9]+)/([0-9]+)</span> <span>loss ([0-9.]+)</span>")
+                Expect.isTrue m.Success (sprintf "%s: cell %d's bar has the expected form (%s)" name cell o.Html)
+                let n = m.Groups.[1].Value
+                Expect.equal [ m.Groups.[2].Value; m.Groups.[3].Value; m.Groups.[4].Value ] [ n; n; n ]
+                    (sprintf "%s: cell %d's bar shows its last frame, %s/%s (%s)" name cell n n o.Html)
+                n, m.Groups.[5].Value ]
+        let lengths = frames |> List.map fst |> set
+        let printed = String.Join("", [| for o in outs do if o.Cell = cell && o.Kind = "stream" && o.Stream = "stdout" then yield o.Text |])
+        let finals =
+            [ for m in Text.RegularExpressions.Regex.Matches(printed, "(?m)^Iteration +([0-9]+) \\| Loss = ([0-9.]+)$") do
+                if lengths.Contains m.Groups.[1].Value then yield m.Groups.[1].Value, m.Groups.[2].Value ]
+        Expect.equal frames finals (sprintf "%s: cell %d's bars end at the iteration and loss the cell printed last" name cell)
     outs
 
 /// What a notebook's cells printed on stdout, as lines.

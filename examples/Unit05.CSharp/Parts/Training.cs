@@ -3,7 +3,6 @@ using Fluxion.CSharp;
 using Fluxion.Nn;
 using Fluxion.Optim;
 using Fluxion.Examples;
-using Spectre.Console;
 using System.Diagnostics;
 
 namespace Unit05;
@@ -11,11 +10,8 @@ namespace Unit05;
 /// <summary>The course's training_loop: forward, loss, zero_grad, backward, step; prints every 1000 iterations.</summary>
 public static class Training
 {
-    /// <summary>The console of the progress bar (standard error; a bar only on an interactive terminal).</summary>
-    private static readonly Lazy<IAnsiConsole> BarConsole = new(TrainingBar.StandardError);
-
     public static double[] Loop(string part, int numIterations, TorchOptimizer optimizer, Module model, LossModule lossFn, Tensor xTrain, Tensor yTrain, Notebook nb) =>
-        TrainingBar.Run(BarConsole.Value, part, numIterations, progress =>
+        TrainingBar.Run(part, numIterations, progress =>
         {
             var clock = Stopwatch.StartNew();
             var losses = new double[numIterations];

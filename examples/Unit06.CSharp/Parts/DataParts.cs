@@ -36,6 +36,7 @@ public static class DataParts
         var optimizer = new SGD(model.Parameters(), lr: 0.01);
         int nEpochs = 50;
         var epochLosses = new double[nEpochs];
+        using var progress = TrainingBar.Start("data: DataLoader", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             double epochLoss = 0.0;
@@ -49,9 +50,11 @@ public static class DataParts
                 epochLoss += loss.Item();
             }
             epochLosses[epoch] = epochLoss / dataloader.Count;
+            progress.Report(epoch + 1, epochLosses[epoch]);
             if ((epoch + 1) % 10 == 0 || epoch == 0)
                 nb.Print($"Epoch {epoch + 1,2}/{nEpochs} | Avg. Loss: {epochLoss / dataloader.Count:F6}");
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("average loss per epoch (DataLoader)", epochLosses) }));
     }
 }

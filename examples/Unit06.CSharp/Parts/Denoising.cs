@@ -93,6 +93,7 @@ public static class Denoising
         int numSamples = xTensor.Size(0);
         int numBatches = numSamples / batchSize;
         var epochLosses = new double[nEpochs];
+        using var progress = TrainingBar.Start("denoise: learnable low-pass", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             var permutation = Torch.RandPerm(numSamples);
@@ -112,9 +113,11 @@ public static class Denoising
                 epochLoss += loss.Item();
             }
             epochLosses[epoch] = epochLoss / numBatches;
+            progress.Report(epoch + 1, epochLosses[epoch]);
             if ((epoch + 1) % 10 == 0 || epoch == 0)
                 nb.Print($"Epoch {epoch + 1,2}/{nEpochs} | Avg. Loss: {epochLoss / numBatches:F6}");
         }
+        progress.Complete();
         XTensor = xTensor;
         YTensor = yTensor;
         // The course prints the averages only; the report also draws them.

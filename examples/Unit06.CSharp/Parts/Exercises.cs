@@ -97,6 +97,7 @@ public static class Exercise3
         var optimizer = new SGD(model.Parameters(), lr: 0.01);
         int nEpochs = 50;
         var epochLosses = new double[nEpochs];
+        using var progress = TrainingBar.Start("ex3: learnable high-pass", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             double totalLoss = 0.0;
@@ -109,9 +110,11 @@ public static class Exercise3
                 totalLoss += loss.Item();
             }
             epochLosses[epoch] = totalLoss / dataloader.Count;
+            progress.Report(epoch + 1, epochLosses[epoch]);
             if (epoch == 0 || (epoch + 1) % 10 == 0)
                 nb.Print($"Epoch {epoch + 1,2}/50 | Avg. Loss: {totalLoss / dataloader.Count:F6}");
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("average loss per epoch (high-pass)", epochLosses) }));
         var kernelWeights = Wide(model.Conv.Weight.Data);
         nb.Show(() => SignalPlots.KernelStem(kernelWeights));

@@ -61,6 +61,7 @@ public static class Binary
         nb.Print(Nn.Summary(model, [32, 1, 256], colWidth: 20));
         int nEpochs = 10;
         var losses = new double[nEpochs];
+        using var progress = TrainingBar.Start("binary: SmallCNN", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             double totalLoss = 0;
@@ -81,8 +82,10 @@ public static class Binary
             }
             double acc = 100 * correct / total;
             losses[epoch] = totalLoss;
+            progress.Report(epoch + 1, totalLoss);
             nb.Print($"Epoch {epoch + 1,2}/{nEpochs} | Loss: {totalLoss,7:F4} | Accuracy: {acc:F2}%");
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("SmallCNN: summed BCE loss per epoch", losses) }));
 
         NumPy.Random.Seed(10);

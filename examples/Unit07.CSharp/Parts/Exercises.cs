@@ -105,6 +105,7 @@ public static class Exercise3
         nb.Print(Nn.Summary(model, [32, 1, 40], colWidth: 20));
         nb.Print("\nTraining model...\n");
         int nEpochs = 10;
+        using var progress = TrainingBar.Start("ex3: FFTClassifier", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             model.Train();
@@ -121,8 +122,10 @@ public static class Exercise3
                 correct += logits.ArgMax(1).Eq(yBatch).Sum().Item();
             }
             double acc = 100 * correct / dataset.Count;
+            progress.Report(epoch + 1, totalLoss);
             nb.Print($"Epoch {epoch + 1,2}/{nEpochs} | Loss: {totalLoss,7:F4} | Accuracy: {acc:F2}%");
         }
+        progress.Complete();
 
         NumPy.Random.Seed(10);
         var (_, xTest, yTest) = Unit07Datasets.Waveforms(256, 1000);
@@ -166,6 +169,7 @@ public static class Exercise4
         var optimizer = new Adam(model.Parameters(), lr: 0.01);
         int nEpochs = 100;
         var losses = new double[nEpochs];
+        using var progress = TrainingBar.Start("ex4: SimpleMLP", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             double totalLoss = 0, correct = 0;
@@ -182,9 +186,11 @@ public static class Exercise4
                 total += yBatch.Size(0);
             }
             losses[epoch] = totalLoss;
+            progress.Report(epoch + 1, totalLoss);
             if ((epoch + 1) % 10 == 0 || epoch == 0)
                 nb.Print($"Epoch {epoch + 1,3}/{nEpochs} | Loss: {totalLoss,7:F4} | Accuracy: {100 * correct / total:F2}%");
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("SimpleMLP: summed cross-entropy per epoch", losses) }));
         model.Eval();
         double accuracy = ClassPlots.Accuracy(model, points, labels);

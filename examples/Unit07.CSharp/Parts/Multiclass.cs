@@ -44,6 +44,7 @@ public static class Multiclass
         Model.Train();
         int nEpochs = 10;
         var losses = new double[nEpochs];
+        using var progress = TrainingBar.Start("multiclass: FrequencyClassifier", nEpochs);
         for (int epoch = 0; epoch < nEpochs; epoch++)
         {
             double totalLoss = 0;
@@ -63,8 +64,10 @@ public static class Multiclass
             }
             double acc = 100 * correct / total;
             losses[epoch] = totalLoss;
+            progress.Report(epoch + 1, totalLoss);
             nb.Print($"Epoch {epoch + 1,2}/{nEpochs} | Loss: {totalLoss,7:F4} | Accuracy: {acc:F2}%");
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("FrequencyClassifier: summed cross-entropy per epoch", losses) }));
     }
 }

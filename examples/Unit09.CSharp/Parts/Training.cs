@@ -35,6 +35,7 @@ public static class MseTraining
         var trainCurve = new List<double>();
         var valCurve = new List<double>();
         int epochs = 30;
+        using var progress = TrainingBar.Start("mse: ChangeDetectorRNN", epochs);
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             model.Train();
@@ -53,6 +54,7 @@ public static class MseTraining
             valLoss = EvaluateModelLoader(model, DataParts.ValLoader, lossFn);
             trainCurve.Add(trainLoss);
             valCurve.Add(valLoss);
+            progress.Report(epoch, trainLoss);
             if (epoch % 10 == 0 || epoch == 1 || epoch == epochs)
             {
                 nb.Print($"Epoch {epoch,2} | Train Loss: {F(trainLoss, 4)} | Val Loss: {F(valLoss, 4)}");
@@ -61,6 +63,7 @@ public static class MseTraining
                     snapshots.Add((epoch, model.Call(xFix.Unsqueeze(0)).ToDoubleArray()));
             }
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("train loss (MSE)", trainCurve.ToArray()), ("validation loss (MSE)", valCurve.ToArray()) }));
         Snapshots(nb, "Training Sample 2", xFixNp, yFixNp, snapshots);
     }
@@ -101,6 +104,7 @@ public static class BceTraining
         var snapshots = new List<(int, double[])>();
         var trainCurve = new List<double>();
         var valCurve = new List<double>();
+        using var progress = TrainingBar.Start(prf is null ? "bce: SimpleTanhRNN" : "ex3: SimpleTanhRNN with PRF", epochs);
         for (int ep = 1; ep <= epochs; ep++)
         {
             model.Train();
@@ -120,6 +124,7 @@ public static class BceTraining
             double valLoss = EvaluateModelLoader(model, valLoader, lossFn);
             trainCurve.Add(trainLoss);
             valCurve.Add(valLoss);
+            progress.Report(ep, trainLoss);
             string line;
             if (prf is { } s)
             {
@@ -136,6 +141,7 @@ public static class BceTraining
                     snapshots.Add((ep, model.Call(xFix.Unsqueeze(0)).Sigmoid().ToDoubleArray()));
             }
         }
+        progress.Complete();
         nb.Show(() => Plots.LossCurves(new[] { ("train loss (BCE)", trainCurve.ToArray()), ("validation loss (BCE)", valCurve.ToArray()) }));
         // Exercise 3 keeps its snapshots without plotting them, as the course's solution does.
         if (prf is null)

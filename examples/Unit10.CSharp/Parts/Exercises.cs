@@ -135,13 +135,16 @@ public static class Exercise3
                 var model = new KernelLearner(k);
                 var opt = new Adam(model.Parameters(), lr: 0.05);
                 var lossCurve = new double[epochs];
+                using var progress = TrainingBar.Start($"ex3: {lossName}", epochs);
                 for (int e = 0; e < epochs; e++)
                 {
                     var yHat = model.Call(x);
                     var loss = lossFn(yHat, yTarget);
                     opt.ZeroGrad(); loss.Backward(); opt.Step();
                     lossCurve[e] = loss.Item();
+                    progress.Report(e + 1, lossCurve[e]);
                 }
+                progress.Complete();
                 Tensor yEst, hEst;
                 using (Torch.NoGrad())
                 {

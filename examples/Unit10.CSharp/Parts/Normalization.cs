@@ -28,12 +28,16 @@ public static class Normalization
         var model = new Linear(2, 1);
         var opt = new SGD(model.Parameters(), lr: lr);
         var lossFn = Nn.BCEWithLogitsLoss();
+        using var progress = TrainingBar.Start("normalize: logistic regression", epochs);
         for (int i = 0; i < epochs; i++)
         {
             opt.ZeroGrad();
-            lossFn.Invoke(model.Call(X), y).Backward();
+            var loss = lossFn.Invoke(model.Call(X), y);
+            loss.Backward();
             opt.Step();
+            progress.Report(i + 1, loss.Item());
         }
+        progress.Complete();
         return model;
     }
 
@@ -48,6 +52,7 @@ public static class Normalization
         var loader = new DataLoader(dataset, batchSize: batchSize, shuffle: true);
         var losses = new double[epochs];
         model.Train();
+        using var progress = TrainingBar.Start($"normalize: MLP {(withBn ? "with" : "without")} BatchNorm", epochs);
         for (int e = 0; e < epochs; e++)
         {
             double epochLoss = 0.0;
@@ -61,7 +66,9 @@ public static class Normalization
                 epochLoss += loss.Item() * xb.Size(0);
             }
             losses[e] = epochLoss / dataset.Count;
+            progress.Report(e + 1, losses[e]);
         }
+        progress.Complete();
         return (model, losses);
     }
 

@@ -12,13 +12,16 @@ public static class Regularization
     {
         var opt = new Adam(model.Parameters(), lr: lr, weightDecay: weightDecay);
         var lossFn = Nn.MSELoss();
+        using var progress = TrainingBar.Start($"regularize: weight decay {weightDecay}", epochs);
         for (int i = 0; i < epochs; i++)
         {
             opt.ZeroGrad();
             var loss = lossFn.Invoke(model.Call(X), y);
             loss.Backward();
             opt.Step();
+            progress.Report(i + 1, loss.Item());
         }
+        progress.Complete();
         return model;
     }
 
@@ -29,6 +32,7 @@ public static class Regularization
         var opt = new Adam(model.Parameters(), lr: lr);
         var lossFn = Nn.BCEWithLogitsLoss();
         var losses = new double[epochs];
+        using var progress = TrainingBar.Start($"regularize: dropout {(useDropout ? "on" : "off")}", epochs);
         for (int e = 0; e < epochs; e++)
         {
             model.Train();
@@ -37,7 +41,9 @@ public static class Regularization
             loss.Backward();
             opt.Step();
             losses[e] = loss.Item();
+            progress.Report(e + 1, losses[e]);
         }
+        progress.Complete();
         return losses;
     }
 
