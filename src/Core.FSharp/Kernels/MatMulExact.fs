@@ -10,8 +10,10 @@ type internal ExactMatMulScratch<'T> =
     [<ThreadStatic; DefaultValue>] static val mutable private buffer: 'T[]
     static member Buffer with get () = ExactMatMulScratch<'T>.buffer and set (v: 'T[]) = ExactMatMulScratch<'T>.buffer <- v
 
-/// Small matrix products in the order of the reference BLAS behind Debian's PyTorch: every output element is an
-/// in-order, unfused dot product, so tiny networks train to PyTorch's bits. A is (ar x ac) and B (br x bc), row-major,
+/// Matrix products in the order of the reference BLAS behind Debian's PyTorch (netlib sgemm, which PyTorch 1.13 calls
+/// for every float32 mm/addmm/bmm item whatever the transposition, and whose loops add each product to the running
+/// sum in p order without fusing): every output element is an in-order, unfused dot product, so small networks
+/// train to PyTorch's bits. A is (ar x ac) and B (br x bc), row-major,
 /// per batch entry; `transA`/`transB` read them transposed; the result is (batch x m x n).
 module internal ExactMatMul =
     /// Products on vectors: a 6-row tile per step, 2·vw columns wide (16 float32) where the width allows, then one
