@@ -22,8 +22,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     static let ne (x: 'T) (y: 'T) = 'T.op_Inequality(x, y)
     static let neg (x: 'T) = 'T.op_UnaryNegation x
     member _.IsFloat32 = isF32
-    /// Products with at most this many multiply-adds use the in-order (PyTorch-exact) loop.
-    static member val ExactMatMulWork = 32768L with get, set
+    /// Products with at most this many multiply-adds (per batch item) use the in-order (PyTorch-exact) loop.
+    // Debian's PyTorch sends every float32 product, whatever its size, to the reference BLAS (in-order, unfused
+    // sums), so the exact loop is right for all sizes; up to 2^21 (128^3, where the blocked kernel starts to use
+    // threads) it is about as fast as the blocked FMA kernel and covers course-sized networks (a 64 x 32 x 32
+    // Linear is 65536), above it the blocked kernel is several times faster and its bits are its own.
+    static member val ExactMatMulWork = 2097152L with get, set
     override _.Make(d, s) = RawFloat<'T>(d, s) :> RawTensor
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
@@ -279,8 +283,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
             RawFloat<'T>(ExactMatMul.vectorised (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
-            // Small products: each element is an in-order, unfused dot product, the order of the
-            // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
+            // Each element is an in-order, unfused dot product, the order of the reference BLAS behind
+            // Debian's PyTorch, so small networks train to PyTorch's bits.
             RawFloat<'T>(ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif isF32 then
             let r = Array.zeroCreate<float32> (batch * m * n)

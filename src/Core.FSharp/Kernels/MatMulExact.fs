@@ -10,17 +10,22 @@ type internal ExactMatMulScratch<'T> =
     [<ThreadStatic; DefaultValue>] static val mutable private buffer: 'T[]
     static member Buffer with get () = ExactMatMulScratch<'T>.buffer and set (v: 'T[]) = ExactMatMulScratch<'T>.buffer <- v
 
-/// Small matrix products in the order of the reference BLAS behind Debian's PyTorch: every output element is an
-/// in-order, unfused dot product, so tiny networks train to PyTorch's bits. A is (ar x ac) and B (br x bc), row-major,
+/// Matrix products in the order of the reference BLAS behind Debian's PyTorch (netlib sgemm, which PyTorch 1.13 calls
+/// for every float32 mm/addmm/bmm item whatever the transposition, and whose loops add each product to the running
+/// sum in p order without fusing): every output element is an in-order, unfused dot product, so small networks
+/// train to PyTorch's bits. A is (ar x ac) and B (br x bc), row-major,
 /// per batch entry; `transA`/`transB` read them transposed; the result is (batch x m x n).
 module internal ExactMatMul =
-    /// Small products on vectors: a 4-row by 8-column (float32) tile per step, each lane an in-order, unfused
-    /// dot product (multiply, then add; p ascending), exactly the scalar loop's arithmetic. B is repacked with
-    /// rows padded to whole vectors when it is transposed or its width is not a multiple of the vector width.
+    /// Products on vectors: a 6-row tile per step, 2·vw columns wide (16 float32) where the width allows, then one
+    /// vector (8 float32) and a half vector. Every lane is an in-order, unfused dot product (multiply, then add; p
+    /// ascending), exactly the scalar loop's arithmetic; the 12 independent sums of a wide tile keep the adders busy
+    /// where a single chain would wait on each add's latency. B is repacked with rows padded to whole vectors when
+    /// it is transposed or its width is not a multiple of the vector width.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let vectorised<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
             (a: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int, transA: bool, transB: bool) : 'T[] =
         let vw = Vector256<'T>.Count
+        let hw = Vector128<'T>.Count
         let r : 'T[] = Array.zeroCreate (batch * m * n)
         let aRow = if transA then 1 else k
         let aP = if transA then m else 1
@@ -40,45 +45,115 @@ module internal ExactMatMul =
             let bo = bi * br * bc
             let ro = bi * m * n
             if not direct then
-                for p in 0 .. k - 1 do
+                if transB then
                     for j in 0 .. n - 1 do
-                        packed.[p * nPad + j] <- (if transB then b.[bo + j * k + p] else b.[bo + p * n + j])
+                        let src = bo + j * k
+                        let mutable d = j
+                        for p in 0 .. k - 1 do
+                            packed.[d] <- b.[src + p]
+                            d <- d + nPad
+                else
+                    for p in 0 .. k - 1 do
+                        Array.Copy(b, bo + p * n, packed, p * nPad, n)
             let vb = if direct then b else packed
             let vbo = if direct then bo else 0
             let vs = if direct then n else nPad
             let mutable i = 0
             while i < m do
-                let rows = min 4 (m - i)
+                let rows = min 6 (m - i)
+                // Missing rows of a short last tile repeat row 0: computed, never stored.
                 let a0 = ao + i * aRow
                 let a1 = a0 + (if rows > 1 then aRow else 0)
                 let a2 = a0 + (if rows > 2 then 2 * aRow else 0)
                 let a3 = a0 + (if rows > 3 then 3 * aRow else 0)
+                let a4 = a0 + (if rows > 4 then 4 * aRow else 0)
+                let a5 = a0 + (if rows > 5 then 5 * aRow else 0)
+                let rb = ro + i * n
                 let mutable j = 0
+                while n - j >= 2 * vw do
+                    let mutable c0 = Vector256<'T>.Zero
+                    let mutable d0 = Vector256<'T>.Zero
+                    let mutable c1 = Vector256<'T>.Zero
+                    let mutable d1 = Vector256<'T>.Zero
+                    let mutable c2 = Vector256<'T>.Zero
+                    let mutable d2 = Vector256<'T>.Zero
+                    let mutable c3 = Vector256<'T>.Zero
+                    let mutable d3 = Vector256<'T>.Zero
+                    let mutable c4 = Vector256<'T>.Zero
+                    let mutable d4 = Vector256<'T>.Zero
+                    let mutable c5 = Vector256<'T>.Zero
+                    let mutable d5 = Vector256<'T>.Zero
+                    let mutable pa = 0
+                    let mutable pb = vbo + j
+                    for _ in 0 .. k - 1 do
+                        let bv = Vector256.LoadUnsafe(&vb.[pb])
+                        let bw = Vector256.LoadUnsafe(&vb.[pb + vw])
+                        let x0 = Vector256.Create<'T>(a.[a0 + pa])
+                        c0 <- Vector256.Add(c0, Vector256.Multiply(x0, bv))
+                        d0 <- Vector256.Add(d0, Vector256.Multiply(x0, bw))
+                        let x1 = Vector256.Create<'T>(a.[a1 + pa])
+                        c1 <- Vector256.Add(c1, Vector256.Multiply(x1, bv))
+                        d1 <- Vector256.Add(d1, Vector256.Multiply(x1, bw))
+                        let x2 = Vector256.Create<'T>(a.[a2 + pa])
+                        c2 <- Vector256.Add(c2, Vector256.Multiply(x2, bv))
+                        d2 <- Vector256.Add(d2, Vector256.Multiply(x2, bw))
+                        let x3 = Vector256.Create<'T>(a.[a3 + pa])
+                        c3 <- Vector256.Add(c3, Vector256.Multiply(x3, bv))
+                        d3 <- Vector256.Add(d3, Vector256.Multiply(x3, bw))
+                        let x4 = Vector256.Create<'T>(a.[a4 + pa])
+                        c4 <- Vector256.Add(c4, Vector256.Multiply(x4, bv))
+                        d4 <- Vector256.Add(d4, Vector256.Multiply(x4, bw))
+                        let x5 = Vector256.Create<'T>(a.[a5 + pa])
+                        c5 <- Vector256.Add(c5, Vector256.Multiply(x5, bv))
+                        d5 <- Vector256.Add(d5, Vector256.Multiply(x5, bw))
+                        pa <- pa + aP
+                        pb <- pb + vs
+                    let dst = rb + j
+                    c0.StoreUnsafe(&r.[dst])
+                    d0.StoreUnsafe(&r.[dst + vw])
+                    if rows > 1 then
+                        c1.StoreUnsafe(&r.[dst + n])
+                        d1.StoreUnsafe(&r.[dst + n + vw])
+                    if rows > 2 then
+                        c2.StoreUnsafe(&r.[dst + 2 * n])
+                        d2.StoreUnsafe(&r.[dst + 2 * n + vw])
+                    if rows > 3 then
+                        c3.StoreUnsafe(&r.[dst + 3 * n])
+                        d3.StoreUnsafe(&r.[dst + 3 * n + vw])
+                    if rows > 4 then
+                        c4.StoreUnsafe(&r.[dst + 4 * n])
+                        d4.StoreUnsafe(&r.[dst + 4 * n + vw])
+                    if rows > 5 then
+                        c5.StoreUnsafe(&r.[dst + 5 * n])
+                        d5.StoreUnsafe(&r.[dst + 5 * n + vw])
+                    j <- j + 2 * vw
                 while j < n do
-                  if n - j <= Vector128<'T>.Count then
-                    // A narrow last column block (n = 3, or 10 = 8 + 2) takes half-width vectors; lanes stay
-                    // in-order unfused sums, and the packed rows are padded to vw so the loads stay in bounds.
-                    let hw = Vector128<'T>.Count
+                  if n - j <= hw then
+                    // A narrow last column block (n = 3, or 10 = 8 + 2) takes half-width vectors; the packed rows
+                    // are padded to vw so the loads stay in bounds.
                     let mutable c0 = Vector128<'T>.Zero
                     let mutable c1 = Vector128<'T>.Zero
                     let mutable c2 = Vector128<'T>.Zero
                     let mutable c3 = Vector128<'T>.Zero
+                    let mutable c4 = Vector128<'T>.Zero
+                    let mutable c5 = Vector128<'T>.Zero
                     let mutable pa = 0
                     let mutable pb = vbo + j
                     for _ in 0 .. k - 1 do
-                        let bv = Vector128.Create<'T>(ReadOnlySpan<'T>(vb, pb, hw))
+                        let bv = Vector128.LoadUnsafe(&vb.[pb])
                         c0 <- Vector128.Add(c0, Vector128.Multiply(Vector128.Create<'T>(a.[a0 + pa]), bv))
                         c1 <- Vector128.Add(c1, Vector128.Multiply(Vector128.Create<'T>(a.[a1 + pa]), bv))
                         c2 <- Vector128.Add(c2, Vector128.Multiply(Vector128.Create<'T>(a.[a2 + pa]), bv))
                         c3 <- Vector128.Add(c3, Vector128.Multiply(Vector128.Create<'T>(a.[a3 + pa]), bv))
+                        c4 <- Vector128.Add(c4, Vector128.Multiply(Vector128.Create<'T>(a.[a4 + pa]), bv))
+                        c5 <- Vector128.Add(c5, Vector128.Multiply(Vector128.Create<'T>(a.[a5 + pa]), bv))
                         pa <- pa + aP
                         pb <- pb + vs
                     let cnt = n - j
-                    let rb = ro + i * n + j
                     for row in 0 .. rows - 1 do
-                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
-                        c.CopyTo(Span<'T>(scratch, tmpAt, hw))
-                        let dst = rb + row * n
+                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | 3 -> c3 | 4 -> c4 | _ -> c5
+                        c.StoreUnsafe(&scratch.[tmpAt])
+                        let dst = rb + row * n + j
                         for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
                     j <- n
                   else
@@ -86,28 +161,31 @@ module internal ExactMatMul =
                     let mutable c1 = Vector256<'T>.Zero
                     let mutable c2 = Vector256<'T>.Zero
                     let mutable c3 = Vector256<'T>.Zero
+                    let mutable c4 = Vector256<'T>.Zero
+                    let mutable c5 = Vector256<'T>.Zero
                     let mutable pa = 0
                     let mutable pb = vbo + j
                     for _ in 0 .. k - 1 do
-                        let bv = Vector256.Create<'T>(ReadOnlySpan<'T>(vb, pb, vw))
+                        let bv = Vector256.LoadUnsafe(&vb.[pb])
                         c0 <- Vector256.Add(c0, Vector256.Multiply(Vector256.Create<'T>(a.[a0 + pa]), bv))
                         c1 <- Vector256.Add(c1, Vector256.Multiply(Vector256.Create<'T>(a.[a1 + pa]), bv))
                         c2 <- Vector256.Add(c2, Vector256.Multiply(Vector256.Create<'T>(a.[a2 + pa]), bv))
                         c3 <- Vector256.Add(c3, Vector256.Multiply(Vector256.Create<'T>(a.[a3 + pa]), bv))
+                        c4 <- Vector256.Add(c4, Vector256.Multiply(Vector256.Create<'T>(a.[a4 + pa]), bv))
+                        c5 <- Vector256.Add(c5, Vector256.Multiply(Vector256.Create<'T>(a.[a5 + pa]), bv))
                         pa <- pa + aP
                         pb <- pb + vs
                     let cnt = min vw (n - j)
-                    let rb = ro + i * n + j
                     for row in 0 .. rows - 1 do
-                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | _ -> c3
-                        if cnt = vw then c.CopyTo(Span<'T>(r, rb + row * n, vw))
+                        let c = match row with 0 -> c0 | 1 -> c1 | 2 -> c2 | 3 -> c3 | 4 -> c4 | _ -> c5
+                        let dst = rb + row * n + j
+                        if cnt = vw then c.StoreUnsafe(&r.[dst])
                         else
                             // A plain loop: Array.Copy's call overhead dominated narrow products (n < 8).
-                            c.CopyTo(Span<'T>(scratch, tmpAt, vw))
-                            let dst = rb + row * n
+                            c.StoreUnsafe(&scratch.[tmpAt])
                             for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
                     j <- j + vw
-                i <- i + 4
+                i <- i + 6
         r
 
     /// The same products without vectors. Four outputs of a row run side by side so independent sums overlap in

@@ -684,6 +684,18 @@ type Tensor =
             member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
             member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }, a, b)
 
+    /// The dot product of two 1-D tensors as PyTorch computes it (BLAS sdot: one in-order sum), with its
+    /// derivatives: gradients are the other operand times the cotangent, tangents two dot products.
+    static member private Dot(a: Tensor, b: Tensor) : Tensor =
+        Tensor.ApplyBinary({ new BinaryOp("DotBackward0") with
+            member _.Forward(ra, rb) =
+                let k = ra.Shape.[0]
+                (ra.Reshape [| 1; k |]).MatMul(rb.Reshape [| k; 1 |], false, false).Reshape [||]
+            member _.JvpA(_, b, da, _) = Tensor.Dot(da, b)
+            member _.JvpB(a, _, db, _) = Tensor.Dot(a, db)
+            member _.VjpA(_, b, _, g) = g * b
+            member _.VjpB(a, _, _, g) = g * a }, a, b)
+
     /// Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
     static member MatMul(a: Tensor, b: Tensor) : Tensor =
         if isNull (box a) then raise (ArgumentNullException("a", "matmul: the left operand is null"))
@@ -699,10 +711,28 @@ type Tensor =
         let kb = if sb.Length = 1 then sb.[0] else sb.[sb.Length - 2]
         if k <> kb then fail ()
         match sa.Length, sb.Length with
-        | 1, 1 -> (a * b).Sum()
+        | 1, 1 -> Tensor.Dot(a, b)
         | 2, 1 -> Tensor.MM(a, b.Reshape [| k; 1 |], false, false).Reshape [| sa.[0] |]
         | 1, 2 -> Tensor.MM(a.Reshape [| 1; k |], b, false, false).Reshape [| sb.[1] |]
         | 2, 2 -> Tensor.MM(a, b, false, false)
+        | la, lb when la >= 3 && lb <= 2 ->
+            // PyTorch folds the batch into the rows of one product (mm or mv), so b's gradient is a single
+            // in-order sum over every row, not per-batch sums added afterwards.
+            let rows = Shape.numel sa.[.. la - 2]
+            let b2 = if lb = 1 then b.Reshape [| k; 1 |] else b
+            let r = Tensor.MM(a.Reshape [| rows; k |], b2, false, false)
+            r.Reshape(if lb = 1 then sa.[.. la - 2] else Array.append sa.[.. la - 2] [| sb.[1] |])
+        | la, lb when la <= 2 && lb >= 3 ->
+            // The mirror image: PyTorch folds b's batch into the rows of bᵀ and multiplies by aᵀ, so a's gradient
+            // is one in-order sum over every (batch, column) of b.
+            let m = sb.[lb - 1]
+            let lead = sb.[.. lb - 3]
+            let rows = Shape.numel lead * m
+            let bt = b.Transpose(-2, -1).Reshape [| rows; k |]
+            let a2 = if la = 1 then a.Reshape [| 1; k |] else a
+            let r = Tensor.MM(bt, a2, false, true)
+            if la = 1 then r.Reshape(Array.append lead [| m |])
+            else r.Reshape(Array.append lead [| m; sa.[0] |]).Transpose(-2, -1).Contiguous()
         | _ ->
             let a2 = if sa.Length = 1 then a.Reshape [| 1; k |] else a
             let b2 = if sb.Length = 1 then b.Reshape [| k; 1 |] else b

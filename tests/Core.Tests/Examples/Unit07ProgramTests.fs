@@ -13,29 +13,17 @@ let private runUnit07 (args: string) = runExample "Unit07.CSharp" "Unit07" args
 
 let private golden () = File.ReadAllText(TestData.path "unit07_printed.txt").Replace("\r\n", "\n")
 
-let private ex4Epoch = Regex(@"^Epoch +(\d+)/100 \| Loss: +\d+\.\d{4} \| Accuracy: \d+\.\d{2}%$")
-let private ex4Final = Regex(@"^Final accuracy \(entire training set; not averaged over batches\): \d+\.\d{2}%$")
-
-/// Every line equals PyTorch's with one documented exception: exercise 4's MLP (batch 64, Adam lr 0.01,
-/// 1500 steps) is chaotic. Its Linear layers' gradients are summed in another order than PyTorch's CPU
-/// kernels (bias and weight gradients differ in the last bit from the first step), so the step losses
-/// drift: measured relative deviation <= 2.7e-7 over the first 150 steps, <= 1.9e-6 over 600 steps
-/// (epochs 1-40, whose lines match exactly), 5.9e-3 by step 750 and O(1) by step 900. Epochs 50-100 and
-/// the final accuracy must therefore only have the right form.
+/// Every line equals PyTorch's, exercise 4 included. Its MLP (batch 64, Adam lr 0.01, 1500 steps) is chaotic:
+/// measured in PyTorch, raising one weight of the initial model by one ulp changes the loss from step 6 on, by at
+/// most 3.9e-6 (relative) over the first 600 steps, 7.6e-4 by step 750 and 0.54 by step 900. Its later epochs
+/// match only because every product, reduction and optimizer step rounds as PyTorch's CPU kernels do (all 1500
+/// step losses were measured equal to PyTorch's bits), so this comparison guards those orders.
 let private compareWithUnit07Golden (actual: string) =
     let a = actual.TrimEnd('\n').Split('\n')
     let g = (golden ()).TrimEnd('\n').Split('\n')
     Expect.equal a.Length g.Length (sprintf "line count: got %d, golden %d" a.Length g.Length)
     for i in 0 .. g.Length - 1 do
-        let m = ex4Epoch.Match g.[i]
-        if m.Success && int m.Groups.[1].Value > 40 then
-            let am = ex4Epoch.Match a.[i]
-            Expect.isTrue (am.Success && am.Groups.[1].Value = m.Groups.[1].Value)
-                (sprintf "line %d: expected exercise 4's line for epoch %s, got %s" (i + 1) m.Groups.[1].Value a.[i])
-        elif ex4Final.IsMatch g.[i] then
-            Expect.isTrue (ex4Final.IsMatch a.[i]) (sprintf "line %d: expected exercise 4's final accuracy, got %s" (i + 1) a.[i])
-        else
-            Expect.equal a.[i] g.[i] (sprintf "line %d differs" (i + 1))
+        Expect.equal a.[i] g.[i] (sprintf "line %d differs" (i + 1))
 
 [<Tests>]
 let tests =
@@ -45,13 +33,17 @@ let tests =
             Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
             compareWithUnit07Golden out
 
-        testCase "the golden file's exercise 4 lines that must match exactly are PyTorch's" <| fun () ->
-            // Guards the exception above: epochs 1-40 of exercise 4 are compared exactly.
+        testCase "exercise 4 alone ends where PyTorch's chaotic training ends" <| fun () ->
+            // Epoch 100 is step 1500: any last-bit difference in a gradient on the way shows here.
             let g = golden ()
-            Expect.stringContains g "Epoch  40/100 | Loss:  3.6938 | Accuracy: 89.11%" "epoch 40 is in the golden file"
+            let last = "Epoch 100/100 | Loss:  3.6840 | Accuracy: 91.89%"
+            let final = "Final accuracy (entire training set; not averaged over batches): 91.89%"
+            Expect.stringContains g last "epoch 100 is in the golden file"
+            Expect.stringContains g final "the final accuracy is in the golden file"
             let code, out, _ = runUnit07 "--part ex4 --no-report"
             Expect.equal code 0 "exit code"
-            Expect.stringContains out "Epoch  40/100 | Loss:  3.6938 | Accuracy: 89.11%" "exercise 4 alone: epoch 40 as PyTorch"
+            Expect.stringContains out last "exercise 4 alone: epoch 100 as PyTorch"
+            Expect.stringContains out final "exercise 4 alone: final accuracy as PyTorch"
 
         testCase "parts run alone replay the draws before them and print the course's numbers" <| fun () ->
             let code, out, _ = runUnit07 "--part sequential --no-report"

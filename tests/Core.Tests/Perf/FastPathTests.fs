@@ -98,7 +98,10 @@ let private sameAsPure (make: Parameter -> TorchOptimizer) =
 let tests =
     testList "Perf.FastPaths" [
         testCase "small float32 matmuls equal in-order scalar dot products bit for bit, for every transposition" <| fun () ->
-            for (m, n, k) in [ (37, 11, 13); (5, 16, 3); (16, 10, 10); (3, 1, 100); (1, 24, 16); (100, 3, 1); (7, 3, 9) ] do
+            // Shapes for every tile edge: 6-row tiles with 1-5 rows left, 16/8/4-wide column blocks and their
+            // partial stores, and sizes past 2^15 multiply-adds (a 64 x 32 x 32 Linear).
+            for (m, n, k) in [ (37, 11, 13); (5, 16, 3); (16, 10, 10); (3, 1, 100); (1, 24, 16); (100, 3, 1); (7, 3, 9)
+                               (64, 32, 32); (13, 35, 7); (70, 17, 40); (6, 16, 1); (11, 48, 5); (1, 100, 3); (9, 40, 130) ] do
                 for ta in [ false; true ] do
                     for tb in [ false; true ] do
                         let a = rand32 (m * 1000 + k) (m * k)
@@ -109,7 +112,7 @@ let tests =
                         Expect.equal (bits32 got) (bits32 (refMatMul32 a b m n k ta tb)) (sprintf "%dx%dx%d ta=%b tb=%b" m n k ta tb)
 
         testCase "small float64 matmuls equal in-order scalar dot products bit for bit" <| fun () ->
-            for (m, n, k) in [ (9, 7, 5); (6, 4, 30); (5, 6, 7) ] do
+            for (m, n, k) in [ (9, 7, 5); (6, 4, 30); (5, 6, 7); (13, 19, 11); (8, 8, 3) ] do
                 for ta in [ false; true ] do
                     for tb in [ false; true ] do
                         let a = rand32 (m + k) (m * k) |> Array.map (fun v -> float v / 3.0)
