@@ -239,7 +239,8 @@ module Loss =
                     let dst = Array.zeroCreate (rows * cols)
                     LossKernels.logSoftmaxRows64 (r.ToDoubleArray()) rows cols dst
                     r.Backend.OfFloat64(dst, shape)
-            member _.Jvp(_, dx, y) = dx - Elementwise.exp y * (Elementwise.exp y * dx).Sum([| last |], true)
+            // d log_softmax(x) = dx − Σ softmax(x)·dx over the classes (softmax = exp y).
+            member _.Jvp(_, dx, y) = dx - (Elementwise.exp y * dx).Sum([| last |], true)
             member _.Vjp(_, y, g) =
                 match y, g with
                 | TC ry, TC rg when ry.Dtype = Dtype.Float32 && rg.Dtype = Dtype.Float32 ->
