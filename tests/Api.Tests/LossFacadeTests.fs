@@ -70,3 +70,20 @@ let tests =
             Expect.isTrue (m.GetParameters() |> Array.forall (fun p -> p.IsOptional)) "optional"
             Expect.isEmpty (leaksOf [ typeof<Nn> ]) "no F# type in Nn's members"
     ]
+
+[<Tests>]
+let poolTests =
+    testList "Api.Pool" [
+        testCase "Nn.AvgPool1d and F.AvgPool1d take ceilMode and countIncludePad (torch 1.13's values; its repr shows neither)" <| fun () ->
+            // torch: F.avg_pool1d(torch.arange(1., 7.).view(1, 1, 6), 3, 2, 1, ceil_mode, count_include_pad)
+            let x = Torch.Tensor([| 1.0f; 2.0f; 3.0f; 4.0f; 5.0f; 6.0f |]).Reshape([| 1; 1; 6 |])
+            Expect.equal ((F.AvgPool1d(x, 3, 2, 1, ceilMode = true)).ToFloat32Array()) [| 1.0f; 3.0f; 5.0f; 3.0f |] "ceil_mode, padding counted"
+            Expect.equal ((F.AvgPool1d(x, 3, 2, 1, ceilMode = true, countIncludePad = false)).ToFloat32Array()) [| 1.5f; 3.0f; 5.0f; 6.0f |] "ceil_mode, padding not counted"
+            Expect.equal ((F.AvgPool1d(x, 3, 2, 1)).ToFloat32Array()) [| 1.0f; 3.0f; 5.0f |] "the defaults"
+            let m = Nn.AvgPool1d(3, 2, 1, ceilMode = true, countIncludePad = false)
+            Expect.equal ((m.Forward x).ToFloat32Array()) [| 1.5f; 3.0f; 5.0f; 6.0f |] "module"
+            Expect.equal (string m) "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(1,))" "repr"
+            let ex = Expect.throwsC (fun () -> F.AvgPool1d(x, 3, 2, 2) |> ignore) id
+            Expect.isTrue (ex :? ArgumentOutOfRangeException) "ArgumentOutOfRangeException"
+            Expect.stringContains ex.Message "pad should be at most half of kernel size, but got pad=2 and kernel_size=3" "PyTorch's message"
+    ]
