@@ -1,6 +1,7 @@
 namespace Fluxion.Course
 
 open System
+open System.Runtime.InteropServices
 open Fluxion
 open Fluxion.Compat
 open Fluxion.Data
@@ -111,3 +112,22 @@ type NoveltyCurveDataset(options: NoveltyCurveOptions) =
     override _.Count = o.NSamples
     /// (x, y) of sequence i, each (T, 1).
     override _.Item with get (i: int) = [| xs[i]; ys[i] |]
+
+    /// NoveltyCurveDataset(n_samples, seq_len, ...) with the course's keywords in C#'s shape (nullable values, value
+    /// tuples), so C# never builds the options record's F# options; settings not named keep their defaults.
+    static member Create(nSamples: int, [<Optional; DefaultParameterValue(128)>] seqLen: int, [<Optional>] sigmaTarget: Nullable<float>,
+                         [<Optional; DefaultParameterValue(0L)>] seed: int64, [<Optional; DefaultParameterValue(10)>] minGap: int,
+                         [<Optional>] nPeaksRange: Nullable<struct (int * int)>, [<Optional; DefaultParameterValue(0.02)>] noiseStd: float,
+                         [<Optional>] riseLenRange: Nullable<struct (int * int)>) =
+        let d = NoveltyCurveOptions.Default
+        let pair (r: Nullable<struct (int * int)>) (fallback: int * int) = if r.HasValue then (let struct (a, b) = r.Value in a, b) else fallback
+        NoveltyCurveDataset(
+            { d with
+                NSamples = nSamples
+                SeqLen = seqLen
+                SigmaTarget = Option.ofNullable sigmaTarget
+                Seed = seed
+                MinGap = minGap
+                NPeaksRange = pair nPeaksRange d.NPeaksRange
+                NoiseStd = noiseStd
+                RiseLenRange = pair riseLenRange d.RiseLenRange })

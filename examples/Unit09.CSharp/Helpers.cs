@@ -55,17 +55,10 @@ public static class Course
     /// <summary>Python's str(bool).</summary>
     public static string B(bool b) => b ? "True" : "False";
 
+    /// <summary>NoveltyCurveDataset(...) with the course's keyword arguments; the other settings keep their defaults.</summary>
     public static NoveltyCurveDataset Novelty(int nSamples, int seqLen = 128, double? sigmaTarget = null, long seed = 0,
-        int minGap = 10, (int, int)? nPeaksRange = null, double noiseStd = 0.02, (int, int)? riseLenRange = null)
-    {
-        var d = NoveltyCurveOptions.Default;
-        var o = new NoveltyCurveOptions(nSamples, seqLen, d.XMax, minGap, d.AmpRange, d.TauRange,
-            sigmaTarget is null ? null : Microsoft.FSharp.Core.FSharpOption<double>.Some(sigmaTarget.Value),
-            noiseStd, nPeaksRange.HasValue ? nPeaksRange.Value.ToTuple() : d.NPeaksRange, d.Combine,
-            riseLenRange.HasValue ? riseLenRange.Value.ToTuple() : d.RiseLenRange, d.RiseJitterStd,
-            d.SmoothSigmaRange, d.SmoothRadius, seed);
-        return new NoveltyCurveDataset(o);
-    }
+        int minGap = 10, (int, int)? nPeaksRange = null, double noiseStd = 0.02, (int, int)? riseLenRange = null) =>
+        NoveltyCurveDataset.Create(nSamples, seqLen, sigmaTarget, seed, minGap, nPeaksRange, noiseStd, riseLenRange);
 
     /// <summary>evaluate_model_loader: the average per-sample loss over a loader, without gradients.</summary>
     public static double EvaluateModelLoader(Module model, DataLoader loader, LossModule lossFn, bool useSigmoid = false)
@@ -91,7 +84,7 @@ public static class Course
     {
         double posFrac = PosFrac(ds);
         var pw = Torch.FromArray(new[] { (float)((1.0 - posFrac) / Math.Max(posFrac, 1e-6)) }, 1);
-        return (new BCEWithLogitsLoss(null!, Reduction.Mean, pw), pw);
+        return (Nn.BCEWithLogitsLoss(posWeight: pw), pw);
     }
 
     /// <summary>(ds.Y &gt; 0.5).float().mean().item(): a float32 mean, widened to a Python float.</summary>

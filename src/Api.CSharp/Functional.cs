@@ -111,9 +111,9 @@ public static class F
     /// <summary>Max pooling over the last dimension (stride defaults to the kernel size).</summary>
     public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1) =>
         Convolution.maxPool1d(kernelSize, stride ?? kernelSize, padding, dilation, input);
-    /// <summary>Average pooling over the last dimension (stride defaults to the kernel size).</summary>
-    public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0) =>
-        Convolution.avgPool1d(kernelSize, stride ?? kernelSize, padding, input);
+    /// <summary>Average pooling over the last dimension (stride defaults to the kernel size); <c>ceil_mode</c> and <c>count_include_pad</c> as in PyTorch.</summary>
+    public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true) =>
+        Convolution.avgPool1dWith(kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, input);
     /// <summary>Pads the last dimensions by (left, right, left, right, ...); mode "constant", or "reflect"/"replicate"/"circular" for the last dimension.</summary>
     public static Tensor Pad(Tensor input, int[] pad, string mode = "constant", double value = 0.0)
     {

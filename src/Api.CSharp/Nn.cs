@@ -94,8 +94,9 @@ public static partial class Nn
     public static AdaptiveAvgPool1d AdaptiveAvgPool1d(int outputSize) => new(outputSize);
     /// <summary>Splits dimension <paramref name="dim"/> into <paramref name="unflattenedSize"/> (one size may be -1, inferred).</summary>
     public static Unflatten Unflatten(int dim, params int[] unflattenedSize) => new(dim, unflattenedSize);
-    /// <summary>Average pooling over the last dimension.</summary>
-    public static AvgPool1d AvgPool1d(int kernelSize, int stride = 0, int padding = 0) => new(kernelSize, stride, padding);
+    /// <summary>Average pooling over the last dimension (stride 0: the kernel size); <c>ceil_mode</c> and <c>count_include_pad</c> as in PyTorch.</summary>
+    public static AvgPool1d AvgPool1d(int kernelSize, int stride = 0, int padding = 0, bool ceilMode = false, bool countIncludePad = true) =>
+        new(kernelSize, stride, padding, ceilMode, countIncludePad);
     /// <summary>A container that applies modules in order.</summary>
     public static Sequential Sequential(params NnModule[] modules) => new(modules);
     /// <summary>Mean squared error loss.</summary>
@@ -114,8 +115,9 @@ public static partial class Nn
         new(weight!, ignoreIndex, reduction);
     /// <summary>Binary cross-entropy of probabilities.</summary>
     public static Fluxion.Optim.BCELoss BCELoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(weight!, reduction);
-    /// <summary>Binary cross-entropy of logits.</summary>
-    public static Fluxion.Optim.BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean) => new(weight!, reduction);
+    /// <summary>Binary cross-entropy of logits; <paramref name="posWeight"/> (one weight per class, broadcast over the last dimension) scales the positive term, <paramref name="weight"/> each element.</summary>
+    public static Fluxion.Optim.BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Fluxion.Optim.Reduction reduction = Fluxion.Optim.Reduction.Mean, Tensor? posWeight = null) =>
+        new(weight!, reduction, posWeight!);
     /// <summary>The torchinfo summary table (runs one forward pass on torch.rand(inputSize), drawing from the global generator).</summary>
     public static string Summary(NnModule model, params int[] inputSize) => Fluxion.Nn.Summary.summary(model, inputSize);
     /// <summary>The torchinfo summary table with columns <paramref name="colWidth"/> characters wide (<c>summary(model, input_size, col_width=...)</c>).</summary>

@@ -500,12 +500,14 @@ module Layer =
             Convolution.maxPool1dCeil kernel stride padding dilation ceilMode x)
     /// `nn.MaxPool1d(kernel)`: stride = kernel.
     let maxPool1d (kernel: int) = maxPool1dWith kernel kernel 0 1 false
-    /// `nn.AvgPool1d(kernel, stride, padding)`.
-    let avgPool1dWith (kernel: int) (stride: int) (padding: int) =
+    /// `nn.AvgPool1d(kernel, stride, padding, ceil_mode, count_include_pad)` (PyTorch's repr shows neither flag).
+    let avgPool1dModes (kernel: int) (stride: int) (padding: int) (ceilMode: bool) (countIncludePad: bool) =
         stateless "AvgPool1d" (ModuleFormat.avgPool1dExtra kernel stride padding) (KernelList [| kernel |]) (fun _ x ->
             if x.Dim <> 2 && x.Dim <> 3 then
                 raise (ShapeException(sprintf "AvgPool1d(kernel_size=%d) expects input (N, C, L) or (C, L), got %s" kernel (shp x.Shape)))
-            Convolution.avgPool1d kernel stride padding x)
+            Convolution.avgPool1dWith kernel stride padding ceilMode countIncludePad x)
+    /// `nn.AvgPool1d(kernel, stride, padding)`.
+    let avgPool1dWith (kernel: int) (stride: int) (padding: int) = avgPool1dModes kernel stride padding false true
     /// `nn.AvgPool1d(kernel)`: stride = kernel.
     let avgPool1d (kernel: int) = avgPool1dWith kernel kernel 0
 

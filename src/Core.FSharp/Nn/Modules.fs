@@ -165,9 +165,10 @@ type BatchNorm1d(numFeatures: int, [<Optional; DefaultParameterValue(1e-5)>] eps
 type MaxPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
                [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(false)>] ceilMode: bool) =
     inherit ModuleOfLayer(Layer.maxPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding dilation ceilMode)
-/// `nn.AvgPool1d(kernel_size, stride=kernel_size, padding=0)`; stride 0 means the kernel size.
-type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
-    inherit ModuleOfLayer(Layer.avgPool1dWith kernelSize (if stride = 0 then kernelSize else stride) padding)
+/// `nn.AvgPool1d(kernel_size, stride=kernel_size, padding=0, ceil_mode=False, count_include_pad=True)`; stride 0 means the kernel size.
+type AvgPool1d(kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
+               [<Optional; DefaultParameterValue(false)>] ceilMode: bool, [<Optional; DefaultParameterValue(true)>] countIncludePad: bool) =
+    inherit ModuleOfLayer(Layer.avgPool1dModes kernelSize (if stride = 0 then kernelSize else stride) padding ceilMode countIncludePad)
 
 /// `nn.AdaptiveAvgPool1d(output_size)`: averages (N, C, L) or (C, L) inputs down to `outputSize` cells along L.
 type AdaptiveAvgPool1d(outputSize: int) =

@@ -45,13 +45,8 @@ module Utils =
         elif p = 1.0 then x |> Array.sumBy abs
         else Math.Pow(x |> Array.sumBy (fun v -> Math.Pow(abs v, p)), 1.0 / p)
 
-    /// Scales all gradients together so their joint `normType`-norm is at most `maxNorm`; returns the norm before
-    /// clipping (a 0-d tensor). Parameters without a gradient are skipped; `errorIfNonfinite` raises on a NaN/inf norm.
-    let clipGradNormWith (normType: float) (errorIfNonfinite: bool) (maxNorm: float) (parameters: seq<Parameter>) : Tensor =
-        if isNull parameters then raise (ArgumentNullException "parameters")
-        if Double.IsNaN normType || normType <= 0.0 then
-            raise (ArgumentOutOfRangeException("normType", normType, sprintf "clip_grad_norm_: norm_type must be positive (or infinity), got %g" normType))
-        let grads = [| for p in parameters do if not (isNull (box p)) && not (isNull (box p.Grad)) then yield p.Grad |]
+    /// Scales the gradients in place so their joint norm is at most maxNorm; returns the norm before clipping.
+    let private clipTensors (normType: float) (errorIfNonfinite: bool) (maxNorm: float) (grads: Tensor[]) : Tensor =
         if grads.Length = 0 then Tensor.scalar 0.0
         else
             let dtype = grads[0].Dtype
@@ -74,9 +69,25 @@ module Utils =
                 for g in grads do g.Mul_(coef) |> ignore
                 Creation.scalar total dtype
 
+    /// Scales all gradients together so their joint `normType`-norm is at most `maxNorm`; returns the norm before
+    /// clipping (a 0-d tensor). Parameters without a gradient are skipped; `errorIfNonfinite` raises on a NaN/inf norm.
+    let clipGradNormWith (normType: float) (errorIfNonfinite: bool) (maxNorm: float) (parameters: seq<Parameter>) : Tensor =
+        if isNull parameters then raise (ArgumentNullException "parameters")
+        if Double.IsNaN normType || normType <= 0.0 then
+            raise (ArgumentOutOfRangeException("normType", normType, sprintf "clip_grad_norm_: norm_type must be positive (or infinity), got %g" normType))
+        let grads = [| for p in parameters do if not (isNull (box p)) && not (isNull (box p.Grad)) then yield p.Grad |]
+        clipTensors normType errorIfNonfinite maxNorm grads
+
     /// `clip_grad_norm_(parameters, max_norm)` with the Euclidean norm; returns the total norm before clipping.
     let clipGradNorm (maxNorm: float) (parameters: seq<Parameter>) : Tensor =
         clipGradNormWith 2.0 false maxNorm parameters
+
+    /// clip_grad_norm_ for gradients held as a Params tree (a pure training loop): new gradients scaled exactly as
+    /// clip_grad_norm_ scales them in place, and the Euclidean norm before clipping.
+    let clipGradNormOf (maxNorm: float) (grads: Params) : Params * Tensor =
+        let copies = Params.leaves grads |> Array.map (fun g -> g.Detach().Clone())
+        let total = clipTensors 2.0 false maxNorm copies
+        Params.withLeaves grads copies, total
 
     /// Clamps every gradient element into [−clipValue, clipValue] in place (PyTorch's `clip_grad_value_`).
     let clipGradValue (clipValue: float) (parameters: seq<Parameter>) : unit =

@@ -115,6 +115,17 @@ module Loss =
 
     let private requiresGrad (t: Tensor) = not (isNull (box t)) && t.RequiresGrad
 
+    /// PyTorch's text when tensor a (shape a) cannot join b in an elementwise op whose output has b's shape: the
+    /// first mismatching size from the right, or the broadcast shape that would outgrow the output.
+    let private broadcastText (a: int[]) (b: int[]) =
+        let n = max a.Length b.Length
+        let at (s: int[]) i = let j = i - (n - s.Length) in if j < 0 then 1 else s[j]
+        match [ n - 1 .. -1 .. 0 ] |> List.tryFind (fun i -> let x, y = at a i, at b i in x <> y && x <> 1 && y <> 1) with
+        | Some i -> sprintf "The size of tensor a (%d) must match the size of tensor b (%d) at non-singleton dimension %d" (at a i) (at b i) i
+        | None ->
+            let list (s: int[]) = "[" + String.Join(", ", s) + "]"
+            sprintf "output with shape %s doesn't match the broadcast shape %s" (list b) (list (Array.init n (fun i -> max (at a i) (at b i))))
+
     /// Mean absolute error |x − y|.
     let l1 (reduction: Reduction) (input: Tensor) (target: Tensor) : Tensor =
         checkSameShape "L1Loss" input target
@@ -228,7 +239,8 @@ module Loss =
                     let dst = Array.zeroCreate (rows * cols)
                     LossKernels.logSoftmaxRows64 (r.ToDoubleArray()) rows cols dst
                     r.Backend.OfFloat64(dst, shape)
-            member _.Jvp(_, dx, y) = dx - Elementwise.exp y * (Elementwise.exp y * dx).Sum([| last |], true)
+            // d log_softmax(x) = dx − Σ softmax(x)·dx over the classes (softmax = exp y).
+            member _.Jvp(_, dx, y) = dx - (Elementwise.exp y * dx).Sum([| last |], true)
             member _.Vjp(_, y, g) =
                 match y, g with
                 | TC ry, TC rg when ry.Dtype = Dtype.Float32 && rg.Dtype = Dtype.Float32 ->
@@ -469,9 +481,11 @@ module Loss =
         let target = sameDtype input target
         if not (isNull (box posWeight)) && not (broadcastsTo posWeight.Shape input.Shape) then
             let last = if input.Dim = 0 then 1 else input.Shape[input.Dim - 1]
-            shapeFail (sprintf "BCEWithLogitsLoss: pos_weight of shape %s does not broadcast to the input's shape %s; it needs one entry per class (%d)" (shapeText posWeight.Shape) (shapeText input.Shape) last)
+            shapeFail (sprintf "%s (BCEWithLogitsLoss: pos_weight of shape %s does not broadcast to the input's shape %s; it needs one entry per class (%d))"
+                           (broadcastText posWeight.Shape input.Shape) (shapeText posWeight.Shape) (shapeText input.Shape) last)
         if not (isNull (box weight)) && not (broadcastsTo weight.Shape input.Shape) then
-            shapeFail (sprintf "BCEWithLogitsLoss: weight of shape %s does not broadcast to the input's shape %s" (shapeText weight.Shape) (shapeText input.Shape))
+            shapeFail (sprintf "%s (BCEWithLogitsLoss: weight of shape %s does not broadcast to the input's shape %s)"
+                           (broadcastText input.Shape weight.Shape) (shapeText weight.Shape) (shapeText input.Shape))
         let pw () = posWeight.Cast(input.Dtype).Detach()
         let w () = weight.Cast(input.Dtype).Detach()
         let perElement (x: Tensor) (t: Tensor) =

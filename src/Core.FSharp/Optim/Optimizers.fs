@@ -27,6 +27,19 @@ type ParamGroup(parameters: seq<Parameter>,
     member val InitialLr: float = nan with get, set
     /// The group's momentum (SGD, RMSprop) or first beta (Adam, AdamW) when a scheduler cycles it; NaN takes the optimizer's value.
     member val Momentum: float = nan with get, set
+    /// Numbers a scheduler keeps in the group (OneCycleLR's `max_lr`, `min_lr`, `max_momentum`, `base_momentum`), in
+    /// the order PyTorch adds them: they show in the state dict after `initial_lr` and in the repr.
+    member val internal Extras = Collections.Generic.List<KeyValuePair<string, float>>() with get
+    /// Sets a scheduler's number in the group, keeping the first-set order.
+    member internal g.SetExtra(key: string, value: float) =
+        match Seq.tryFindIndex (fun (kv: KeyValuePair<string, float>) -> kv.Key = key) g.Extras with
+        | Some i -> g.Extras[i] <- KeyValuePair(key, value)
+        | None -> g.Extras.Add(KeyValuePair(key, value))
+    /// A scheduler's number by PyTorch's key (`max_lr`, `min_lr`, ...), or NaN when the group has none.
+    member g.GetExtra(key: string) : float =
+        match Seq.tryFind (fun (kv: KeyValuePair<string, float>) -> kv.Key = key) g.Extras with
+        | Some kv -> kv.Value
+        | None -> nan
 
 /// How an optimizer writes `step` in its per-parameter state (as PyTorch 1.13 does).
 type StepFormat =
@@ -259,6 +272,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             let d = Dictionary<string, obj>()
             for KeyValue(k, v) in this.GroupEntries g do d.[k] <- v
             if not (Double.IsNaN g.InitialLr) then d.["initial_lr"] <- box g.InitialLr
+            for KeyValue(k, v) in g.Extras do d.[k] <- box v
             d.["params"] <- box ids
             gs.Add(box d)
         let result = Dictionary<string, obj>()
@@ -287,10 +301,17 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             if ids.Length <> groups.[gi].Parameters.Length then
                 fail (sprintf "loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group %d has %d parameters in the state dict, %d here)" gi ids.Length groups.[gi].Parameters.Length)
             Array.iteri (fun j id -> idToParam.[id] <- groups.[gi].Parameters.[j]) ids
+            // A momentum-cycling scheduler (OneCycleLR) leaves base_momentum in the group: its momentum, or the first
+            // beta, is the scheduler's current value and comes back with the group; the second beta must still match.
+            let cycled = (OptDict.tryGet sg "base_momentum").IsSome && not (isNull this.MomentumKey)
+            let withoutCycled (k: string) (v: obj) =
+                if not cycled || k <> this.MomentumKey then v
+                elif k = "betas" then (match v with :? Collections.IEnumerable as e -> box (Array.skip 1 [| for x in e -> x |]) | _ -> v)
+                else null
             for KeyValue(k, mine) in this.GroupEntries groups.[gi] do
                 if k <> "lr" && k <> "weight_decay" && k <> "foreach" && k <> "differentiable" && k <> "capturable" && k <> "fused" then
-                    match OptDict.tryGet sg k with
-                    | Some v when not (OptDict.same v mine) ->
+                    match OptDict.tryGet sg k |> Option.map (withoutCycled k) with
+                    | Some v when not (OptDict.same v (withoutCycled k mine)) ->
                         fail (sprintf "param_groups[%d] has %s=%s but this optimizer has %s=%s; construct the optimizer with the saved value" gi k (OptDict.repr v) k (OptDict.repr mine))
                     | _ -> ()
             for k in [ "lr"; "weight_decay" ] do
@@ -336,12 +357,29 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             g.Lr <- (OptDict.tryGet sg "lr" |> Option.bind OptDict.asFloat).Value
             g.WeightDecay <- (OptDict.tryGet sg "weight_decay" |> Option.bind OptDict.asFloat).Value
             g.InitialLr <- (match OptDict.tryGet sg "initial_lr" |> Option.bind OptDict.asFloat with Some v -> v | None -> nan)
+            if (OptDict.tryGet sg "base_momentum").IsSome && not (isNull this.MomentumKey) then
+                match OptDict.tryGet sg this.MomentumKey with
+                | Some(:? Collections.IEnumerable as e) when this.MomentumKey = "betas" ->
+                    g.Momentum <- (Seq.cast<obj> e |> Seq.head |> OptDict.asFloat).Value
+                | Some v -> g.Momentum <- (OptDict.asFloat v).Value
+                | None -> ()
+            // A scheduler's numbers (OneCycleLR's max_lr, ...) come back as PyTorch restores every group key.
+            let known = set [ "params"; "lr"; "weight_decay"; "initial_lr" ] + set [ for KeyValue(k, _) in this.GroupEntries g -> k ]
+            g.Extras.Clear()
+            for k, v in OptDict.entries sg do
+                match k with
+                | :? string as key when not (known.Contains key) && not (v :? bool) ->
+                    match OptDict.asFloat v with
+                    | Some f -> g.Extras.Add(KeyValuePair(key, f))
+                    | None -> ()
+                | _ -> ()
 
     /// PyTorch 1.13's repr: one block per group, keys sorted.
     override this.ToString() =
         let entries (g: ParamGroup) =
             let e = this.ReprEntries g |> Array.map (fun (KeyValue(k, v)) -> k, v) |> List.ofArray
-            if Double.IsNaN g.InitialLr then e else ("initial_lr", PyFormat.floatRepr g.InitialLr) :: e
+            let e = if Double.IsNaN g.InitialLr then e else ("initial_lr", PyFormat.floatRepr g.InitialLr) :: e
+            e @ [ for KeyValue(k, v) in g.Extras -> k, PyFormat.floatRepr v ]
         OptimizerFormat.optimizerRepr name (groups |> Array.map entries |> List.ofArray)
 
 /// Python-style rendering of hyper-parameters whose PyTorch defaults are ints (0 prints as `0`, not `0.0`).

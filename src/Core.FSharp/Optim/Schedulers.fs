@@ -160,7 +160,15 @@ type OneCycleLR(optimizer: TorchOptimizer, maxLr: float[], [<Optional; DefaultPa
             raise (ArgumentException("optimizer must support momentum with `cycle_momentum` option enabled", "optimizer"))
     let maxMoms = perGroup "max_momentum" maxMomentum 0.95
     let baseMoms = perGroup "base_momentum" baseMomentum 0.85
-    do if cycleMomentum then groups |> Array.iteri (fun i g -> g.Momentum <- maxMoms[i])
+    do
+        // PyTorch keeps these in each param group (after initial_lr), where state_dict() and the repr show them.
+        groups |> Array.iteri (fun i g ->
+            g.SetExtra("max_lr", maxLrs[i])
+            g.SetExtra("min_lr", minLrs[i])
+            if cycleMomentum then
+                g.SetExtra("max_momentum", maxMoms[i])
+                g.SetExtra("base_momentum", baseMoms[i])
+                g.Momentum <- maxMoms[i])
     // Phase ends as PyTorch computes them (floats), with which end of each interpolation is which.
     let phases : (float * int * int) list =
         // 0 = initial/max momentum, 1 = max lr/base momentum, 2 = min lr/max momentum

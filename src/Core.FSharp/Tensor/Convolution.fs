@@ -134,15 +134,104 @@ module Convolution =
             member _.Jvp(_, dg, _) = avgPoolAdjointOp k stride padding inputShape dg
             member _.Vjp(_, _, a) = avgPoolOp k stride padding a }, g)
 
-    /// Average pooling over the last dimension (zero padding counted, PyTorch's default).
-    let avgPool1d (k: int) (stride: int) (padding: int) (x: Tensor) =
-        if k < 1 then raise (ArgumentOutOfRangeException("k", sprintf "avg_pool1d() kernel_size must be greater than zero, but got %d" k))
-        if stride < 1 then raise (ArgumentOutOfRangeException("stride", sprintf "avg_pool1d() stride must be greater than zero, but got %d" stride))
-        if padding < 0 || padding * 2 > k then
-            raise (ArgumentOutOfRangeException("padding", sprintf "avg_pool1d: pad should be at most half of kernel size and non-negative, but got pad = %d, kernel_size = %d" padding k))
+    /// PyTorch's pooling_output_shape (dilation 1): floor division of the span; ceil mode adds a last partial
+    /// window unless that window would start inside the right padding.
+    let internal poolOutLength (len: int) (k: int) (stride: int) (padding: int) (ceilMode: bool) =
+        let span = len + 2 * padding - (k - 1) - 1 + (if ceilMode then stride - 1 else 0)
+        let floorDiv = if span >= 0 then span / stride else -((-span + stride - 1) / stride)
+        let l = floorDiv + 1
+        if ceilMode && (l - 1) * stride >= len + padding then l - 1 else l
+
+    /// Window of output cell o as PyTorch's CPU kernel sees it: [start, stop) clipped to the input, and the divisor
+    /// (the window's length up to the right padding when padding counts, else the clipped length).
+    let inline private avgWindow (len: int) (k: int) (stride: int) (padding: int) (countIncludePad: bool) (o: int) =
+        let a0 = o * stride - padding
+        let b0 = min (a0 + k) (len + padding)
+        let a, b = max a0 0, min b0 len
+        struct (a, b, (if countIncludePad then b0 - a0 else b - a))
+
+    /// float32 ops done in double and rounded after each step give float32's bits (double has more than twice
+    /// float32's precision, so rounding twice is harmless).
+    let inline private roundTo (isF32: bool) (v: float) = if isF32 then float (float32 v) else v
+
+    /// Window sums divided by each window's divisor, over rows of (…, len); empty windows give 0, as in PyTorch.
+    let private avgPoolModesRaw (k: int) (stride: int) (padding: int) (countIncludePad: bool) (lout: int) (r: RawTensor) : RawTensor =
+        let s = r.Shape
+        let len = s.[s.Length - 1]
+        let rows = if len = 0 then 0 else r.Numel / len
+        let isF32 = r.Dtype = Dtype.Float32
+        let x = r.ToDoubleArray()
+        let y = Array.zeroCreate<float> (rows * lout)
+        for row in 0 .. rows - 1 do
+            for o in 0 .. lout - 1 do
+                let struct (a, b, d) = avgWindow len k stride padding countIncludePad o
+                if a < b then
+                    let mutable sum = 0.0
+                    for i in a .. b - 1 do sum <- roundTo isF32 (sum + x.[row * len + i])
+                    y.[row * lout + o] <- roundTo isF32 (sum / float d)
+        let shape = Array.append s.[.. s.Length - 2] [| lout |]
+        if isF32 then r.Backend.OfFloat32(Array.map float32 y, shape) else r.Backend.OfFloat64(y, shape)
+
+    /// The adjoint: each output gradient divided by its divisor, added to its window's inputs in output order.
+    let private avgUnpoolModesRaw (k: int) (stride: int) (padding: int) (countIncludePad: bool) (len: int) (r: RawTensor) : RawTensor =
+        let s = r.Shape
+        let lout = s.[s.Length - 1]
+        let rows = if lout = 0 then 0 else r.Numel / lout
+        let isF32 = r.Dtype = Dtype.Float32
+        let g = r.ToDoubleArray()
+        let x = Array.zeroCreate<float> (rows * len)
+        for row in 0 .. rows - 1 do
+            for o in 0 .. lout - 1 do
+                let struct (a, b, d) = avgWindow len k stride padding countIncludePad o
+                if a < b then
+                    let share = roundTo isF32 (g.[row * lout + o] / float d)
+                    for i in a .. b - 1 do x.[row * len + i] <- roundTo isF32 (x.[row * len + i] + share)
+        let shape = Array.append s.[.. s.Length - 2] [| len |]
+        if isF32 then r.Backend.OfFloat32(Array.map float32 x, shape) else r.Backend.OfFloat64(x, shape)
+
+    /// Average pooling with ceil mode or without counting the padding, and its adjoint: linear ops, each the
+    /// other's derivative to every order.
+    let rec internal avgPoolModesOp (k: int) (stride: int) (padding: int) (countIncludePad: bool) (lout: int) (x: Tensor) : Tensor =
+        let len = x.Shape.[x.Dim - 1]
+        Tensor.ApplyUnary({ new UnaryOp("AvgPool2DBackward0") with
+            member _.Forward r = avgPoolModesRaw k stride padding countIncludePad lout r
+            member _.Jvp(_, dx, _) = avgPoolModesOp k stride padding countIncludePad lout dx
+            member _.Vjp(_, _, g) = avgPoolModesAdjointOp k stride padding countIncludePad len g }, x)
+
+    and internal avgPoolModesAdjointOp (k: int) (stride: int) (padding: int) (countIncludePad: bool) (len: int) (g: Tensor) : Tensor =
+        let lout = g.Shape.[g.Dim - 1]
+        Tensor.ApplyUnary({ new UnaryOp("AvgPool2DBackwardBackward0") with
+            member _.Forward r = avgUnpoolModesRaw k stride padding countIncludePad len r
+            member _.Jvp(_, dg, _) = avgPoolModesAdjointOp k stride padding countIncludePad len dg
+            member _.Vjp(_, _, a) = avgPoolModesOp k stride padding countIncludePad lout a }, g)
+
+    /// `F.avg_pool1d(x, k, stride, padding, ceil_mode, count_include_pad)` over the last dimension of (N, C, L) or
+    /// (C, L), with PyTorch 1.13's checks in its order and its messages.
+    let avgPool1dWith (k: int) (stride: int) (padding: int) (ceilMode: bool) (countIncludePad: bool) (x: Tensor) =
+        if x.Dim <> 2 && x.Dim <> 3 then
+            raise (ShapeException(sprintf "Expected 2 to 3 dimensions, but got %d-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)" x.Dim))
+        if stride = 0 then raise (ArgumentOutOfRangeException("stride", "stride should not be zero"))
+        if padding < 0 then raise (ArgumentOutOfRangeException("padding", sprintf "pad must be non-negative, but got pad: %d" padding))
+        // C's truncating division, as PyTorch's check: a kernel of -1 still admits padding 0.
+        if padding > ((k - 1) + 1) / 2 then
+            raise (ArgumentOutOfRangeException("padding", sprintf "pad should be at most half of kernel size, but got pad=%d and kernel_size=%d" padding k))
+        if k <= 0 then raise (ArgumentOutOfRangeException("k", sprintf "kernel size should be greater than zero, but got kH: 1 kW: %d" k))
+        if stride < 0 then raise (ArgumentOutOfRangeException("stride", sprintf "stride should be greater than zero, but got dH: 1 dW: %d" stride))
         let unbatched = x.Dim = 2
         let x = if unbatched then Shapes.unsqueeze 0 x else x
-        if x.Dim <> 3 then raise (ShapeException(sprintf "avg_pool1d: expected a 2-D or 3-D input, got shape %s" (Shape.toString x.Shape)))
-        outLength "avg_pool1d" x.Shape.[2] k stride padding 1 |> ignore
-        let y = avgPoolOp k stride padding (if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32)
+        let len = x.Shape.[2]
+        let lout = poolOutLength len k stride padding ceilMode
+        if lout < 1 && len > 0 then
+            raise (ShapeException(sprintf "Given input size: (%dx1x%d). Calculated output size: (%dx1x%d). Output size is too small"
+                                      x.Shape.[1] len x.Shape.[1] lout))
+        let xf = if Dtype.isFloat x.Dtype then x else x.Cast Dtype.Float32
+        let y =
+            // The default modes keep the backend's kernel; the others only change the windows' ends and divisors.
+            if countIncludePad && lout = (if len + 2 * padding < k then 0 else (len + 2 * padding - k) / stride + 1) then
+                outLength "avg_pool1d" len k stride padding 1 |> ignore
+                avgPoolOp k stride padding xf
+            else avgPoolModesOp k stride padding countIncludePad lout xf
         if unbatched then Shapes.squeezeDim 0 y else y
+
+    /// Average pooling over the last dimension (zero padding counted, PyTorch's default).
+    let avgPool1d (k: int) (stride: int) (padding: int) (x: Tensor) = avgPool1dWith k stride padding false true x

@@ -34,12 +34,12 @@ let functionalTests =
             raisesParam<ArgumentOutOfRangeException, _> "padding" (fun () -> Tensor.maxPool1d 2 1 -1 (z [| 1; 1; 3 |])) [ "padding must be non-negative, but got -1" ]
             raisesParam<ArgumentException, _> "padding" (fun () -> Tensor.maxPool1d 2 1 2 (z [| 1; 1; 3 |])) [ "max_pool1d: padding 2 should be at most half of kernel size 2" ]
             raises<ShapeException, _> (fun () -> Tensor.maxPool1d 5 1 0 (z [| 1; 1; 3 |])) [ "max_pool1d: input length 3 with padding 0 is too short for kernel size 5" ] |> ignore
-        testCase "avg_pool1d: kernel 0, stride 0, padding beyond half the kernel, 1-D input" <| fun () ->
-            raisesParam<ArgumentOutOfRangeException, _> "k" (fun () -> Tensor.avgPool1d 0 1 0 (z [| 1; 1; 3 |])) [ "avg_pool1d() kernel_size must be greater than zero, but got 0" ]
-            raisesParam<ArgumentOutOfRangeException, _> "stride" (fun () -> Tensor.avgPool1d 2 0 0 (z [| 1; 1; 3 |])) [ "avg_pool1d() stride must be greater than zero, but got 0" ]
-            raisesParam<ArgumentOutOfRangeException, _> "padding" (fun () -> Tensor.avgPool1d 2 1 2 (z [| 1; 1; 3 |])) [ "pad should be at most half of kernel size"; "pad = 2, kernel_size = 2" ]
-            raises<ShapeException, _> (fun () -> Tensor.avgPool1d 5 1 0 (z [| 1; 1; 3 |])) [ "avg_pool1d: input length 3 with padding 0 is too short for kernel size 5" ] |> ignore
-            raises<ShapeException, _> (fun () -> Tensor.avgPool1d 2 1 0 (z [| 3 |])) [ "avg_pool1d: expected a 2-D or 3-D input, got shape (3,)" ] |> ignore
+        testCase "avg_pool1d: kernel 0, stride 0, padding beyond half the kernel, 1-D input (PyTorch 1.13's messages)" <| fun () ->
+            raisesParam<ArgumentOutOfRangeException, _> "k" (fun () -> Tensor.avgPool1d 0 1 0 (z [| 1; 1; 3 |])) [ "kernel size should be greater than zero, but got kH: 1 kW: 0" ]
+            raisesParam<ArgumentOutOfRangeException, _> "stride" (fun () -> Tensor.avgPool1d 2 0 0 (z [| 1; 1; 3 |])) [ "stride should not be zero" ]
+            raisesParam<ArgumentOutOfRangeException, _> "padding" (fun () -> Tensor.avgPool1d 2 1 2 (z [| 1; 1; 3 |])) [ "pad should be at most half of kernel size, but got pad=2 and kernel_size=2" ]
+            raises<ShapeException, _> (fun () -> Tensor.avgPool1d 5 1 0 (z [| 1; 1; 3 |])) [ "Given input size: (1x1x3). Calculated output size: (1x1x-1). Output size is too small" ] |> ignore
+            raises<ShapeException, _> (fun () -> Tensor.avgPool1d 2 1 0 (z [| 3 |])) [ "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)" ] |> ignore
     ]
 
 /// Layer constructors draw their initial weights from the process-wide generator: run in sequence.
@@ -95,7 +95,8 @@ let layerTests =
         testCase "pooling modules with kernel 0 or negative stride fail at call with the functional's message" <| fun () ->
             raisesParam<ArgumentOutOfRangeException, _> "k" (fun () -> (MaxPool1d(0)).Forward(z [| 1; 1; 4 |])) [ "max_pool1d() kernel_size must be greater than zero, but got 0" ]
             raisesParam<ArgumentOutOfRangeException, _> "stride" (fun () -> (MaxPool1d(2, -1)).Forward(z [| 1; 1; 4 |])) [ "stride must be greater than zero, but got -1" ]
-            raisesParam<ArgumentOutOfRangeException, _> "k" (fun () -> (AvgPool1d(-2)).Forward(z [| 1; 1; 4 |])) [ "avg_pool1d() kernel_size must be greater than zero, but got -2" ]
+            // nn.AvgPool1d(-2): stride -2 too, and PyTorch's padding check (0 ≤ -2 / 2) fails first.
+            raisesParam<ArgumentOutOfRangeException, _> "padding" (fun () -> (AvgPool1d(-2)).Forward(z [| 1; 1; 4 |])) [ "pad should be at most half of kernel size, but got pad=0 and kernel_size=-2" ]
         testCase "Sequential with a null array or a null module; GELU with an unknown approximation" <| fun () ->
             raisesNull "modules" "Sequential" (fun () -> Sequential(null))
             raisesParam<ArgumentException, _> "m" (fun () -> Sequential([| (Linear(1, 1) :> Module); Unchecked.defaultof<Module> |])) [ "Sequential.RegisterModule: module '1' is null" ]

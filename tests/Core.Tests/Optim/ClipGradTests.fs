@@ -38,6 +38,23 @@ let tests =
                 for i in 0 .. ps.Length - 1 do
                     Expect.equal (hex32 ps[i].Grad) clipped[i] (sprintf "clipped grad %d p=%g max=%g" i nt mx)
 
+        testCase "clipGradNormOf on a Params tree gives PyTorch's Euclidean total and clipped gradients, leaving its input alone" <| fun () ->
+            let mutable checkedCases = 0
+            for c in data.Force().GetProperty("clip_grad_norm").EnumerateArray() do
+                let nt = c.GetProperty "norm_type"
+                if nt.ValueKind = JsonValueKind.Number && nt.GetDouble() = 2.0 then
+                    checkedCases <- checkedCases + 1
+                    let shapes = [| for s in c.GetProperty("shapes").EnumerateArray() -> ints s |]
+                    let grads = [| for g in c.GetProperty("grads").EnumerateArray() -> f32s g |]
+                    let tree = Params.group [ for i in 0 .. shapes.Length - 1 -> sprintf "p%d" i, Params.leaf (Tensor.ofArray shapes[i] grads[i]) ]
+                    let clipped, total = Utils.clipGradNormOf (c.GetProperty("max_norm").GetDouble()) tree
+                    Expect.equal (hex32 total) (hexes (c.GetProperty "total")) "total norm"
+                    let expected = [| for e in c.GetProperty("clipped").EnumerateArray() -> hexes e |]
+                    Expect.equal (Params.leaves clipped |> Array.map hex32) expected "clipped gradients"
+                    Expect.equal (Params.leaves tree |> Array.map (fun t -> t.ToFloat32Array())) grads "the input tree is unchanged"
+                    Expect.equal (Params.flatten clipped |> Array.map fst) (Params.flatten tree |> Array.map fst) "same names"
+            Expect.isGreaterThan checkedCases 0 "some cases use the Euclidean norm"
+
         testCase "clipGradValue clamps each gradient element like PyTorch" <| fun () ->
             for c in data.Force().GetProperty("clip_grad_value").EnumerateArray() do
                 let g = f32s (c.GetProperty "grad")

@@ -92,7 +92,12 @@ let tests =
             throwsWith "needs targets of shape (2, 3), got (2, 2)" (fun () -> NLLLoss().Forward(Tensor.zeros [| 2; 5; 3 |], (Tensor.create [| 0L; 0L; 0L; 0L |]).Reshape [| 2; 2 |]) |> ignore)
             throwsWith "all elements of input should be between 0 and 1" (fun () -> BCELoss().Forward(Tensor.full [| 2 |] -0.5, Tensor.zeros [| 2 |]) |> ignore)
             throwsWith "all elements of target should be between 0 and 1" (fun () -> BCELoss().Forward(Tensor.full [| 2 |] 0.5, Tensor.full [| 2 |] 2.0) |> ignore)
-            throwsWith "pos_weight of shape (3,) does not broadcast to the input's shape (4, 5); it needs one entry per class (5)"
+            throwsWith "The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 1 (BCEWithLogitsLoss: pos_weight of shape (3,) does not broadcast to the input's shape (4, 5); it needs one entry per class (5))"
                 (fun () -> BCEWithLogitsLoss(posWeight = Tensor.ones [| 3 |]).Forward(x, x) |> ignore)
+            // torch: a pos_weight that broadcasts past the input's shape cannot be written into the output.
+            throwsWith "output with shape [4, 5] doesn't match the broadcast shape [2, 4, 5]"
+                (fun () -> BCEWithLogitsLoss(posWeight = Tensor.ones [| 2; 1; 1 |]).Forward(x, x) |> ignore)
+            throwsWith "The size of tensor a (5) must match the size of tensor b (2) at non-singleton dimension 1 (BCEWithLogitsLoss: weight of shape (2,)"
+                (fun () -> BCEWithLogitsLoss(Tensor.ones [| 2 |]).Forward(x, x) |> ignore)
             throwsWith "BCEWithLogitsLoss: input (4, 5) and target (4, 1) differ" (fun () -> BCEWithLogitsLoss().Forward(x, Tensor.zeros [| 4; 1 |]) |> ignore)
     ]

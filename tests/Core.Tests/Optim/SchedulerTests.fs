@@ -36,6 +36,40 @@ let private momentumOf (o: TorchOptimizer) =
         | Some kv -> unbox<float> kv.Value
         | None -> nan |]
 
+/// OneCycleLR with the case's keyword arguments.
+let private oneCycle (c: JsonElement) (o: TorchOptimizer) =
+    OneCycleLR(o, flt c "max_lr" nan, totalSteps = int c "total_steps" 0, epochs = int c "epochs" 0,
+               stepsPerEpoch = int c "steps_per_epoch" 0, pctStart = flt c "pct_start" 0.3,
+               annealStrategy = (if str c "anneal_strategy" "cos" = "linear" then AnnealStrategy.Linear else AnnealStrategy.Cos),
+               cycleMomentum = (match (args c).TryGetProperty "cycle_momentum" with | true, e -> e.GetBoolean() | _ -> true),
+               baseMomentum = flt c "base_momentum" 0.85, maxMomentum = flt c "max_momentum" 0.95,
+               divFactor = flt c "div_factor" 25.0, finalDivFactor = flt c "final_div_factor" 1e4,
+               threePhase = (match (args c).TryGetProperty "three_phase" with | true, e -> e.GetBoolean() | _ -> false))
+
+/// A param_groups value as comparable text: numbers by their bits (ints as doubles), None, True/False, tuples.
+let rec private canonJson (e: JsonElement) =
+    match e.ValueKind with
+    | JsonValueKind.Null -> "None"
+    | JsonValueKind.True -> "True"
+    | JsonValueKind.False -> "False"
+    | JsonValueKind.Number -> sprintf "%016x" (BitConverter.DoubleToUInt64Bits(e.GetDouble()))
+    | JsonValueKind.Array -> "(" + String.Join(", ", [ for x in e.EnumerateArray() -> canonJson x ]) + ")"
+    | _ -> e.GetRawText()
+let rec private canonObj (v: obj) =
+    match v with
+    | null -> "None"
+    | :? bool as b -> if b then "True" else "False"
+    | :? float as f -> sprintf "%016x" (BitConverter.DoubleToUInt64Bits f)
+    | :? int as i -> sprintf "%016x" (BitConverter.DoubleToUInt64Bits(float i))
+    | :? int64 as i -> sprintf "%016x" (BitConverter.DoubleToUInt64Bits(float i))
+    | :? (obj[]) as a -> "(" + String.Join(", ", a |> Array.map canonObj) + ")"
+    | _ -> string v
+/// PyTorch's state_dict()['param_groups'] of the case (keys in order, without params) and Fluxion's.
+let private groupsJson (e: JsonElement) = [ for g in e.EnumerateArray() -> [ for p in g.EnumerateObject() -> p.Name, canonJson p.Value ] ]
+let private groupsOf (o: TorchOptimizer) =
+    [ for g in (o.StateDict()["param_groups"] :?> Collections.Generic.List<obj>) ->
+        [ for KeyValue(k, v) in (g :?> Collections.Generic.Dictionary<string, obj>) do if k <> "params" then yield k, canonObj v ] ]
+
 let private raisesMsg<'e when 'e :> exn> (msg: string) (f: unit -> obj) =
     let ex = Expect.throwsC (f >> ignore) id
     Expect.isTrue (ex :? 'e) (sprintf "%s expected, got %s: %s" typeof<'e>.Name (ex.GetType().Name) ex.Message)
@@ -60,14 +94,7 @@ let tests =
                 let okw = c.GetProperty "optimizer_args"
                 let mom = match okw.TryGetProperty "momentum" with | true, e -> e.GetDouble() | _ -> 0.0
                 let o = optimizer (c.GetProperty("optimizer").GetString()) [ 0.1 ] mom
-                let s =
-                    OneCycleLR(o, flt c "max_lr" nan, totalSteps = int c "total_steps" 0, epochs = int c "epochs" 0,
-                               stepsPerEpoch = int c "steps_per_epoch" 0, pctStart = flt c "pct_start" 0.3,
-                               annealStrategy = (if str c "anneal_strategy" "cos" = "linear" then AnnealStrategy.Linear else AnnealStrategy.Cos),
-                               cycleMomentum = (match (args c).TryGetProperty "cycle_momentum" with | true, e -> e.GetBoolean() | _ -> true),
-                               baseMomentum = flt c "base_momentum" 0.85, maxMomentum = flt c "max_momentum" 0.95,
-                               divFactor = flt c "div_factor" 25.0, finalDivFactor = flt c "final_div_factor" 1e4,
-                               threePhase = (match (args c).TryGetProperty "three_phase" with | true, e -> e.GetBoolean() | _ -> false))
+                let s = oneCycle c o
                 let lrs = rows (c.GetProperty "lrs")
                 let moms = rows (c.GetProperty "momenta")
                 let gotLr = ResizeArray [ s.GetLastLr() ]
@@ -82,6 +109,27 @@ let tests =
                 let ex = Expect.throwsC (fun () -> s.Step()) id
                 Expect.isTrue (ex :? InvalidOperationException) "overstepping is an InvalidOperationException"
                 Expect.equal ex.Message (c.GetProperty("overstep_error").GetString()) "PyTorch's message"
+
+        for name in [ "cos_sgd"; "linear_sgd"; "three_phase_sgd"; "epochs_adam"; "no_momentum_adagrad"; "rmsprop_custom_momentum" ] do
+            testCase (sprintf "OneCycleLR %s: param_groups hold initial_lr, max_lr, min_lr and the cycled momentum as torch 1.13's state_dict and repr" name) <| fun () ->
+                let c = case name
+                let okw = c.GetProperty "optimizer_args"
+                let mom = match okw.TryGetProperty "momentum" with | true, e -> e.GetDouble() | _ -> 0.0
+                let o = optimizer (c.GetProperty("optimizer").GetString()) [ 0.1 ] mom
+                let s = oneCycle c o
+                Expect.equal (groupsOf o) (groupsJson (c.GetProperty "param_groups_start")) "state_dict param_groups after construction"
+                Expect.equal (string o) (c.GetProperty("repr_start").GetString()) "repr after construction"
+                for _ in 1 .. s.TotalSteps do s.Step()
+                Expect.equal (groupsOf o) (groupsJson (c.GetProperty "param_groups_end")) "state_dict param_groups after total_steps steps"
+                Expect.equal (string o) (c.GetProperty("repr_end").GetString()) "repr after total_steps steps"
+                let cycles = (match (args c).TryGetProperty "cycle_momentum" with | true, e -> e.GetBoolean() | _ -> true)
+                let g = o.ParamGroups[0]
+                Expect.equal (g.GetExtra "max_lr") (flt c "max_lr" nan) "GetExtra max_lr"
+                Expect.equal (Double.IsNaN(g.GetExtra "max_momentum")) (not cycles) "max_momentum only when the momentum cycles"
+                // load_state_dict restores the scheduler's keys with the rest of the group.
+                let fresh = optimizer (c.GetProperty("optimizer").GetString()) [ 0.1 ] mom
+                fresh.LoadStateDict(o.StateDict())
+                Expect.equal (groupsOf fresh) (groupsOf o) "param_groups after a state_dict round trip"
 
         testCase "OneCycleLR's cycled momentum drives the SGD update" <| fun () ->
             // With momentum cycled to 0.95 at step 0, the second update uses buffer*0.95 + grad.

@@ -1,5 +1,6 @@
 """Learning-rate (and momentum) sequences of torch 1.13's CosineAnnealingWarmRestarts, OneCycleLR and
-ReduceLROnPlateau, plus their argument-check messages.  Usage: gen_schedulers.py OUT.json"""
+ReduceLROnPlateau, OneCycleLR's param_groups (state_dict and repr, at construction and at the end), plus their
+argument-check messages.  Usage: gen_schedulers.py OUT.json"""
 import json
 import sys
 
@@ -52,18 +53,27 @@ onecycle = [
     ('no_momentum_adagrad', 'adagrad', dict(), dict(max_lr=0.3, total_steps=15, cycle_momentum=False)),
     ('rmsprop_custom_momentum', 'rmsprop', dict(momentum=0.5), dict(max_lr=0.05, total_steps=12, base_momentum=0.8, max_momentum=0.9, pct_start=0.4)),
 ]
+def groups_of(o):
+    """state_dict()['param_groups'] without the parameter indices: PyTorch's keys in its order (tuples as lists)."""
+    return [{k: v for k, v in g.items() if k != 'params'} for g in o.state_dict()['param_groups']]
+
+
 for name, kind, okw, kw in onecycle:
     o = opt(kind, (0.1,), **okw)
     s = OneCycleLR(o, **kw)
     steps = s.total_steps
+    start_groups, start_repr = groups_of(o), repr(o)
     lrs, mom = trace(o, s, steps)  # PyTorch allows total_steps Step() calls after construction
+    end_groups, end_repr = groups_of(o), repr(o)
     try:
         o.step(); s.step()
         err = None
     except ValueError as e:
         err = str(e)
     cases.append({'name': name, 'kind': 'onecycle', 'args': kw, 'optimizer': kind, 'optimizer_args': okw,
-                  'lrs': lrs, 'momenta': mom, 'overstep_error': err})
+                  'lrs': lrs, 'momenta': mom, 'overstep_error': err,
+                  'param_groups_start': start_groups, 'repr_start': start_repr,
+                  'param_groups_end': end_groups, 'repr_end': end_repr})
 
 metrics = [1.0, 0.9, 0.95, 0.95, 0.96, 0.89, 0.9, 0.91, 0.92, 0.93, 0.88, 0.88, 0.885, 0.9, 0.9, 0.9, 0.9, 0.9, 0.87, 0.9,
            0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]
