@@ -391,13 +391,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     // false when a buffer the settings need is missing or of another kind.
     interface IOptimizerStorage with
         member _.SgdStep(grad, momentumBuffer, hasBuffer, hp) =
-            let b = if hp.Momentum <> 0.0 then RawFloat<'T>.Buf momentumBuffer else [||]
+            let b = if hp.Momentum <> 0.0 then RawFloat<'T>.Buf momentumBuffer else Array.Empty<'T>()
             let g = RawFloat<'T>.Buf grad
             if isNull b || isNull g then false
             else
-                let st : SgdState<'T> = { MomentumBuffer = b; HasBuffer = hasBuffer }
-                if isF32 then sgdStep32 (box data :?> float32[]) (box g :?> float32[]) (box st :?> SgdState<float32>) hp
-                else sgdStep64 (box data :?> float[]) (box g :?> float[]) (box st :?> SgdState<float>) hp
+                if isF32 then sgdStepBuffer32 (box data :?> float32[]) (box g :?> float32[]) (box b :?> float32[]) hasBuffer hp
+                else sgdStepBuffer64 (box data :?> float[]) (box g :?> float[]) (box b :?> float[]) hasBuffer hp
                 true
         member _.AdamStep(grad, expAvg, expAvgSq, maxExpAvgSq, step, decoupled, hp) =
             let m, v = RawFloat<'T>.Buf expAvg, RawFloat<'T>.Buf expAvgSq
