@@ -265,12 +265,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // reference BLAS behind Debian's PyTorch, so tiny networks train to PyTorch's bits.
             RawFloat<'T>(ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif isF32 then
-            let r = Array.zeroCreate<float32> (batch * m * n)
+            let r = SweepBuffers.Take<float32> (batch * m * n)
             MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
                 (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
             RawFloat<float32>(r, outShape) :> RawTensor
         else
-            let r = Array.zeroCreate<float> (batch * m * n)
+            let r = SweepBuffers.Take<float> (batch * m * n)
             MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
                 (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
             RawFloat<float>(r, outShape) :> RawTensor
@@ -375,7 +375,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         | :? RawFloat<'T> as g when Shape.equal g.Shape shape ->
             // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
             let gd = g.Data
-            let r = Array.zeroCreate<'T> data.Length
+            let r = SweepBuffers.Take<'T> data.Length
             for i in 0 .. data.Length - 1 do
                 if not (le data.[i] 'T.Zero) then r.[i] <- gd.[i]
             RawFloat<'T>(r, shape) :> RawTensor
@@ -437,7 +437,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | (:? RawFloat<float32> as fb), (:? RawFloat<float32> as fg)
                 when isF32 && Shape.equal shape fb.Shape && (fg.Numel = 1 && fg.Shape.Length = 0 || Shape.equal fg.Shape shape) ->
                 let a = box data :?> float32[]
-                let dst = Array.zeroCreate<float32> a.Length
+                let dst = SweepBuffers.Take<float32> a.Length
                 LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
                 RawFloat<float32>(dst, shape) :> RawTensor
             | _ -> Unchecked.defaultof<RawTensor>
