@@ -179,7 +179,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // Sum over the last dimension: one PyTorch 1-D cascade per row.
             let cols = shape.[nd - 1]
             // From the shape, not data.Length / cols: a (2, 0) tensor still has 2 (empty, zero-sum) rows.
-            let rows = Shape.numel shape.[.. nd - 2]
+            let rows = Loops.sizeProduct shape 0 (nd - 1)
             if isF32 then
                 let dst = Array.zeroCreate<float32> rows
                 Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
@@ -193,8 +193,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // (rows, cols) matrix summed over its rows in PyTorch's column-reduction order.
             let d = dims.[0]
             let rows = shape.[d]
-            let cols = Shape.numel shape.[d + 1 ..]
-            let outer = Shape.numel shape.[.. d - 1]
+            let cols = Loops.sizeProduct shape (d + 1) nd
+            let outer = Loops.sizeProduct shape 0 d
             if isF32 then
                 let src = box data :?> float32[]
                 let dst = Array.zeroCreate<float32> (outer * cols)

@@ -28,6 +28,12 @@ module Functional =
             for j in 0 .. n - 1 do y.[o + j] <- y.[o + j] + b.[j]
             o <- o + n
 
+    /// The product of all sizes but the last (no slice copy; not a captured mutable, which would be a ref cell).
+    let private leadingRows (xs: int[]) =
+        let mutable rows = 1
+        for i in 0 .. xs.Length - 2 do rows <- rows * xs.[i]
+        rows
+
     /// x @ Wᵀ (+ b) as one op whose grad_fn is PyTorch's: AddmmBackward0 (2-D input with bias),
     /// MmBackward0 (2-D, no bias), AddBackward0 / SqueezeBackward3 (1-D), ViewBackward0 / UnsafeViewBackward0 (N-D).
     let rec linear (weight: Tensor) (bias: Tensor option) (x: Tensor) : Tensor =
@@ -44,9 +50,10 @@ module Functional =
             raise (ShapeException(sprintf "linear: bias must have shape (%d), got %s" outF (shp b.Shape)))
         | _ -> ()
         // From the leading sizes, not numel / inF: in_features may be 0 (nn.Linear(0, n) gives bias rows).
-        let rows = if xs.Length = 1 then 1 else Shape.numel xs.[.. xs.Length - 2]
+        let rows = leadingRows xs
         let is2d = xs.Length = 2
-        let outShape = if is2d then [| rows; outF |] else Array.append xs.[.. xs.Length - 2] [| outF |]
+        // The product makes its own (rows, out) shape; only an N-D input needs the output shape kept.
+        let outShape = if is2d then null else Array.append xs.[.. xs.Length - 2] [| outF |]
         let hasBias = bias.IsSome
         let name =
             match xs.Length, hasBias with
@@ -69,11 +76,24 @@ module Functional =
                 | 1 -> linear d None xs.[0]
                 | _ -> d
             member _.Vjp(xs, i, _, g) =
+                let other = match i with 0 -> xs.[1] | 1 -> xs.[0] | _ -> g
+                match g, other with
+                | TC rg, TC ro when is2d ->
+                    // The first-order backward of a 2-D input: the same kernels as the composite below, called
+                    // directly on the constants (no op objects, no dimension lists).
+                    match i with
+                    | 0 -> TC(rg.MatMul(ro, false, false))
+                    | 1 -> TC(rg.MatMul(ro, true, false))
+                    | _ -> TC(rg.SumDims(rowDim, false))
+                | _ ->
                 let g2 = if is2d then g else g.Reshape [| rows; outF |]
                 match i with
                 | 0 -> let r = Tensor.MM(g2, xs.[1], false, false) in if is2d then r else r.Reshape(xs.[0].Shape)
                 | 1 -> Tensor.MM(g2, (if is2d then xs.[0] else xs.[0].Reshape [| rows; inF |]), true, false)
                 | _ -> g2.Sum([| 0 |], false) }, inputs)
+
+    /// The dimension list of a bias gradient (the sum over rows), shared by every call.
+    and private rowDim : int[] = [| 0 |]
 
     /// y + b for a fresh (rows, n) product y and a bias (n): added into y's storage when both are managed
     /// arrays of one type (each element rounds once, as the broadcast add does).

@@ -23,6 +23,9 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     // Outside a pure call the parameters' leaves never change, so their tree is built once.
     let mutable ownTree = Unchecked.defaultof<Params>
     let stateTree = lazy (Params.withLeaves s0 (buffers |> Array.map snd))
+    // The two modes a forward can run in, made once (a record per call was garbage of every forward).
+    let trainMode = { Training = true; Generator = generator }
+    let evalMode = { Training = false; Generator = generator }
     do
         this.DisableDiscovery()
         for n, p in parameters do this.RegisterParameter(n, p)
@@ -58,7 +61,7 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
         let s = stateTree.Force()
-        let y, s' = layer.RunFn { Training = this.Training; Generator = generator } p s x
+        let y, s' = layer.RunFn (if this.Training then trainMode else evalMode) p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
             Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')

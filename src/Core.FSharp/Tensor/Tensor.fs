@@ -708,13 +708,7 @@ type Tensor =
 
     /// op(a) @ op(b) for 2-D (or equal-batch 3-D) operands, optionally transposed without copies.
     static member internal MM(a: Tensor, b: Tensor, ta: bool, tb: bool) : Tensor =
-        let name = if a.Dim = 3 then "BmmBackward0" else "MmBackward0"
-        Tensor.ApplyBinary({ new BinaryOp(name) with
-            member _.Forward(ra, rb) = ra.MatMul(rb, ta, tb)
-            member _.JvpA(_, b, da, _) = Tensor.MM(da, b, ta, tb)
-            member _.JvpB(a, _, db, _) = Tensor.MM(a, db, ta, tb)
-            member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
-            member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }, a, b)
+        Tensor.ApplyBinary(MmOps.Get(a.Dim = 3, ta, tb), a, b)
 
     /// Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
     static member MatMul(a: Tensor, b: Tensor) : Tensor =
@@ -1511,6 +1505,22 @@ and [<Sealed; AbstractClass>] internal CoreOps =
             member _.Forward r = r.Unary UnaryKind.Neg
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }
+
+/// The eight matrix-product ops (batched or not, each operand transposed or not), made once.
+and [<Sealed; AbstractClass>] internal MmOps =
+    static member private Make(i: int) : BinaryOp =
+        let ta = i &&& 2 <> 0
+        let tb = i &&& 1 <> 0
+        { new BinaryOp(if i &&& 4 <> 0 then "BmmBackward0" else "MmBackward0") with
+            member _.Forward(ra, rb) = ra.MatMul(rb, ta, tb)
+            member _.JvpA(_, b, da, _) = Tensor.MM(da, b, ta, tb)
+            member _.JvpB(a, _, db, _) = Tensor.MM(a, db, ta, tb)
+            member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
+            member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }
+    static member val private Ops: BinaryOp[] = Array.init 8 MmOps.Make
+    /// The op for these flags.
+    static member Get(batched: bool, ta: bool, tb: bool) =
+        MmOps.Ops.[(if batched then 4 else 0) + (if ta then 2 else 0) + (if tb then 1 else 0)]
 
 // The nodes keep the values their rules read (the op's inputs and output) with the storage versions at
 // recording time; a backward first compares versions (a few integer reads) and only takes the guarded path when
