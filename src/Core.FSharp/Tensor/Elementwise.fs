@@ -116,7 +116,7 @@ module Elementwise =
     // The adjoint and tangent of relu are "pass d where the output y > 0". The mask is constant (step has zero
     // derivative), so a constant d takes one fused backend kernel; a traced d (higher order) keeps the
     // differentiable product.
-    let private passPositive (y: Tensor) (d: Tensor) =
+    let internal passPositive (y: Tensor) (d: Tensor) =
         match d with
         | TC rd -> Tensor.OfRaw(y.Raw.ReluGrad rd)
         | _ -> d * mask y (fun r -> r.Unary UnaryKind.StepPositive)
