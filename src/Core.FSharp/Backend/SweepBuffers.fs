@@ -8,16 +8,24 @@ open System.Collections.Generic
 type internal FreeArrays<'T> =
     [<ThreadStatic; DefaultValue>]
     static val mutable private lists: Dictionary<int, Stack<'T[]>>
+    // Elements kept on this thread, bounded so a large network's arrays are not held for the thread's lifetime.
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private kept: int64
     /// A returned array of exactly n elements (its old contents still in it), or null.
     static member Pop(n: int) : 'T[] =
         let lists = FreeArrays<'T>.lists
         if isNull lists then null
         else
             match lists.TryGetValue n with
-            | true, s when s.Count > 0 -> s.Pop()
+            | true, s when s.Count > 0 ->
+                FreeArrays<'T>.kept <- FreeArrays<'T>.kept - int64 n
+                s.Pop()
             | _ -> null
-    /// Keeps an array for a later Pop; false (the array is left to the GC) when that length already has enough.
+    /// Keeps an array for a later Pop; false (the array is left to the GC) when that length already has enough
+    /// or the thread keeps SweepBuffers.MaxKept elements already.
     static member Push(a: 'T[]) : bool =
+        if FreeArrays<'T>.kept + int64 a.Length > SweepBuffers.MaxKept then false
+        else
         let mutable lists = FreeArrays<'T>.lists
         if isNull lists then
             lists <- Dictionary<int, Stack<'T[]>>()
@@ -32,6 +40,7 @@ type internal FreeArrays<'T> =
         if s.Count >= SweepBuffers.PerLength then false
         else
             s.Push a
+            FreeArrays<'T>.kept <- FreeArrays<'T>.kept + int64 a.Length
             true
 
 /// Recycles the float storage of a backward sweep's interior adjoints, the one kind of intermediate that no user
@@ -48,6 +57,8 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     static val mutable private spare: Dictionary<obj, int>
     /// Arrays kept per element type and length (a training step needs a handful of each shape).
     static member PerLength = 8
+    /// Elements (per element type) a thread keeps at most: 4 Mi, 16 MiB of float32.
+    static member MaxKept = 4L * 1024L * 1024L
     /// Arrays shorter than this are not worth tracking.
     static member MinLength = 8
 
