@@ -9,9 +9,12 @@ module internal Loops =
         let st = Array.zeroCreate out.Length
         let off = out.Length - src.Length
         let mutable acc = 1
-        for i in src.Length - 1 .. -1 .. 0 do
+        // A while loop: a downward range with a step allocates an enumerator.
+        let mutable i = src.Length - 1
+        while i >= 0 do
             st.[i + off] <- (if src.[i] = 1 then 0 else acc)
             acc <- acc * src.[i]
+            i <- i - 1
         st
 
     /// Calls `body outIndex srcOffset` for every element of `outShape` in row-major order,
@@ -122,4 +125,20 @@ module internal Loops =
 
     /// Removes the size-1 reduced dims when keepDim is false.
     let dropDims (shape: int[]) (dims: int[]) =
-        [| for i in 0 .. shape.Length - 1 do if not (Array.contains i dims) then yield shape.[i] |]
+        // Counted, then filled: an array comprehension allocates an enumerator and a collector per call.
+        let mutable n = 0
+        for i in 0 .. shape.Length - 1 do
+            if not (Array.contains i dims) then n <- n + 1
+        let r = Array.zeroCreate n
+        let mutable k = 0
+        for i in 0 .. shape.Length - 1 do
+            if not (Array.contains i dims) then
+                r.[k] <- shape.[i]
+                k <- k + 1
+        r
+
+    /// The product of shape.[lo .. hi - 1] (1 when empty), for sizes of an existing tensor (no slice copy).
+    let sizeProduct (shape: int[]) (lo: int) (hi: int) =
+        let mutable n = 1
+        for i in lo .. hi - 1 do n <- n * shape.[i]
+        n

@@ -201,7 +201,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // Sum over the last dimension: one PyTorch 1-D cascade per row.
             let cols = shape.[nd - 1]
             // From the shape, not data.Length / cols: a (2, 0) tensor still has 2 (empty, zero-sum) rows.
-            let rows = Shape.numel shape.[.. nd - 2]
+            let rows = Loops.sizeProduct shape 0 (nd - 1)
             if isF32 then
                 let dst = Array.zeroCreate<float32> rows
                 Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
@@ -215,8 +215,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // (rows, cols) matrix summed over its rows in PyTorch's column-reduction order.
             let d = dims.[0]
             let rows = shape.[d]
-            let cols = Shape.numel shape.[d + 1 ..]
-            let outer = Shape.numel shape.[.. d - 1]
+            let cols = Loops.sizeProduct shape (d + 1) nd
+            let outer = Loops.sizeProduct shape 0 d
             if isF32 then
                 let src = box data :?> float32[]
                 let dst = Array.zeroCreate<float32> (outer * cols)
@@ -287,12 +287,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // Debian's PyTorch, so small networks train to PyTorch's bits.
             RawFloat<'T>(ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
         elif isF32 then
-            let r = Array.zeroCreate<float32> (batch * m * n)
+            let r = SweepBuffers.Take<float32> (batch * m * n)
             MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
                 (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
             RawFloat<float32>(r, outShape) :> RawTensor
         else
-            let r = Array.zeroCreate<float> (batch * m * n)
+            let r = SweepBuffers.Take<float> (batch * m * n)
             MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
                 (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
             RawFloat<float>(r, outShape) :> RawTensor
@@ -397,7 +397,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         | :? RawFloat<'T> as g when Shape.equal g.Shape shape ->
             // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
             let gd = g.Data
-            let r = Array.zeroCreate<'T> data.Length
+            let r = SweepBuffers.Take<'T> data.Length
             for i in 0 .. data.Length - 1 do
                 if not (le data.[i] 'T.Zero) then r.[i] <- gd.[i]
             RawFloat<'T>(r, shape) :> RawTensor
@@ -413,13 +413,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     // false when a buffer the settings need is missing or of another kind.
     interface IOptimizerStorage with
         member _.SgdStep(grad, momentumBuffer, hasBuffer, hp) =
-            let b = if hp.Momentum <> 0.0 then RawFloat<'T>.Buf momentumBuffer else [||]
+            let b = if hp.Momentum <> 0.0 then RawFloat<'T>.Buf momentumBuffer else Array.Empty<'T>()
             let g = RawFloat<'T>.Buf grad
             if isNull b || isNull g then false
             else
-                let st : SgdState<'T> = { MomentumBuffer = b; HasBuffer = hasBuffer }
-                if isF32 then sgdStep32 (box data :?> float32[]) (box g :?> float32[]) (box st :?> SgdState<float32>) hp
-                else sgdStep64 (box data :?> float[]) (box g :?> float[]) (box st :?> SgdState<float>) hp
+                if isF32 then sgdStepBuffer32 (box data :?> float32[]) (box g :?> float32[]) (box b :?> float32[]) hasBuffer hp
+                else sgdStepBuffer64 (box data :?> float[]) (box g :?> float[]) (box b :?> float[]) hasBuffer hp
                 true
         member _.AdamStep(grad, expAvg, expAvgSq, maxExpAvgSq, step, decoupled, hp) =
             let m, v = RawFloat<'T>.Buf expAvg, RawFloat<'T>.Buf expAvgSq
@@ -460,7 +459,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | (:? RawFloat<float32> as fb), (:? RawFloat<float32> as fg)
                 when isF32 && Shape.equal shape fb.Shape && (fg.Numel = 1 && fg.Shape.Length = 0 || Shape.equal fg.Shape shape) ->
                 let a = box data :?> float32[]
-                let dst = Array.zeroCreate<float32> a.Length
+                let dst = SweepBuffers.Take<float32> a.Length
                 LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
                 RawFloat<float32>(dst, shape) :> RawTensor
             | _ -> Unchecked.defaultof<RawTensor>

@@ -190,11 +190,14 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
         // Unravel the row-major index into a storage position.
         let mutable rem = i
         let mutable p = offset
-        for d in shape.Length - 1 .. -1 .. 0 do
+        // A while loop: a downward range with a step allocates an enumerator.
+        let mutable d = shape.Length - 1
+        while d >= 0 do
             let size = shape.[d]
             if size > 0 then
                 p <- p + (rem % size) * strides.[d]
                 rem <- rem / size
+            d <- d - 1
         storage.GetDouble p
     override t.ToDoubleArray() = t.Dense().ToDoubleArray()
     override t.ToFloat32Array() = t.Dense().ToFloat32Array()

@@ -53,9 +53,12 @@ module Shape =
     let strides (s: int[]) =
         let st = Array.zeroCreate s.Length
         let mutable acc = 1
-        for i in s.Length - 1 .. -1 .. 0 do
+        // A while loop: a downward range with a step allocates an enumerator.
+        let mutable i = s.Length - 1
+        while i >= 0 do
             st.[i] <- acc
             acc <- acc * s.[i]
+            i <- i - 1
         st
 
     /// True when `strides` lay `s` out row-major without gaps (sizes 0 and 1 place no constraint, as in PyTorch).
@@ -65,10 +68,13 @@ module Shape =
         let mutable empty = false
         for d in s do if d = 0 then empty <- true
         if not empty then
-            for i in s.Length - 1 .. -1 .. 0 do
+            // A while loop: a downward range with a step allocates an enumerator.
+            let mutable i = s.Length - 1
+            while i >= 0 do
                 if s.[i] <> 1 then
                     if strides.[i] <> expected then ok <- false
                     expected <- expected * s.[i]
+                i <- i - 1
         ok
 
     /// Strides that view a tensor of shape `s` and strides `st` as `target` without copying (PyTorch's
@@ -82,9 +88,12 @@ module Shape =
         elif numel = 0L then
             // Any strides address an empty tensor; give the contiguous ones.
             let mutable acc = 1
-            for i in target.Length - 1 .. -1 .. 0 do
+            // A while loop: a downward range with a step allocates an enumerator.
+            let mutable i = target.Length - 1
+            while i >= 0 do
                 newSt.[i] <- acc
                 acc <- acc * max target.[i] 1
+                i <- i - 1
             newSt
         else
             let mutable viewD = target.Length - 1

@@ -26,7 +26,7 @@ module internal ExactMatMul =
             (a: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int, transA: bool, transB: bool) : 'T[] =
         let vw = Vector256<'T>.Count
         let hw = Vector128<'T>.Count
-        let r : 'T[] = Array.zeroCreate (batch * m * n)
+        let r : 'T[] = Fluxion.Backend.SweepBuffers.Take<'T> (batch * m * n)
         let aRow = if transA then 1 else k
         let aP = if transA then m else 1
         let nPad = (n + vw - 1) / vw * vw
@@ -193,7 +193,7 @@ module internal ExactMatMul =
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let scalar<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
             (data: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int, transA: bool, transB: bool) : 'T[] =
-        let r : 'T[] = Array.zeroCreate (batch * m * n)
+        let r : 'T[] = Fluxion.Backend.SweepBuffers.Take<'T> (batch * m * n)
         let aRow = if transA then 1 else k
         let aP = if transA then m else 1
         let bP = if transB then 1 else n

@@ -149,16 +149,15 @@ let sqrt64 (x: float[]) : unit =
 // tensor-at-a-time result exactly. The generic cores take the dtype's cast, fma, sqrt and lerp.
 
 let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] fma: 'T -> 'T -> 'T -> 'T)
-                           (p: 'T[]) (g: 'T[]) (st: SgdState<'T>) (hp: SgdHyper) =
+                           (p: 'T[]) (g: 'T[]) (buf: 'T[]) (hasBuffer: bool) (hp: SgdHyper) =
     checkLen fn "g" p.Length g.Length
     let useMomentum = hp.Momentum <> 0.0
-    if useMomentum then checkLen fn "state.MomentumBuffer" p.Length st.MomentumBuffer.Length
+    if useMomentum then checkLen fn "state.MomentumBuffer" p.Length buf.Length
     let wd = cast hp.WeightDecay
     let mom = cast hp.Momentum
     let damp = cast (1.0 - hp.Dampening)
     let negLr = cast (-hp.Lr)
-    let first = not st.HasBuffer
-    let buf = st.MomentumBuffer
+    let first = not hasBuffer
     for i in 0 .. p.Length - 1 do
         let mutable d = if hp.Maximize then -g[i] else g[i]
         if hp.WeightDecay <> 0.0 then d <- fma wd p[i] d
@@ -167,15 +166,25 @@ let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] 
             buf[i] <- b
             d <- if hp.Nesterov then fma mom b d else b
         p[i] <- fma negLr d p[i]
-    if useMomentum then st.HasBuffer <- true
 
 /// One torch.optim.SGD step (1.13 = 2.x) on a float32 parameter, in place.
 let sgdStep32 (p: float32[]) (g: float32[]) (state: SgdState<float32>) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep32" float32 fma32 p g state hp
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 p g state.MomentumBuffer state.HasBuffer hp
+    if hp.Momentum <> 0.0 then state.HasBuffer <- true
 
 /// One torch.optim.SGD step on a float64 parameter, in place.
 let sgdStep64 (p: float[]) (g: float[]) (state: SgdState<float>) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep64" id fma64 p g state hp
+    sgdCore "OptimKernels.sgdStep64" id fma64 p g state.MomentumBuffer state.HasBuffer hp
+    if hp.Momentum <> 0.0 then state.HasBuffer <- true
+
+/// `sgdStep32` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction
+/// yet: the in-place optimizer path, which then needs no state record per step.
+let sgdStepBuffer32 (p: float32[]) (g: float32[]) (momentumBuffer: float32[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 p g momentumBuffer hasBuffer hp
+
+/// `sgdStep64` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction yet.
+let sgdStepBuffer64 (p: float[]) (g: float[]) (momentumBuffer: float[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
+    sgdCore "OptimKernels.sgdStep64" id fma64 p g momentumBuffer hasBuffer hp
 
 let inline private adamCore (fn: string) (decoupled: bool) (cast: float -> 'T) ([<InlineIfLambda>] fma: 'T -> 'T -> 'T -> 'T)
                             ([<InlineIfLambda>] sqrt: 'T -> 'T) ([<InlineIfLambda>] lerp: 'T -> 'T -> 'T -> 'T)

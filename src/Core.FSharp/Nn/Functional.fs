@@ -16,6 +16,78 @@ type LayerException(path: string[], detail: string, inner: exn) =
     /// The same error one container further out.
     member _.Under(name: string) = LayerException(Array.append [| name |] path, detail, inner)
 
+/// The op of Functional.linearRelu over (x, W, b): a class, not an object expression, so its memo is two fields
+/// instead of two captured reference cells.
+[<Sealed>]
+type internal LinearReluOp(rows: int, outF: int) =
+    inherit NaryOp("ReluBackward0")
+    // relu's adjoint is shared by the three rules of one backward: made for the first, dropped after the bias's.
+    let mutable lastG = Unchecked.defaultof<Tensor>
+    let mutable lastGl = Unchecked.defaultof<Tensor>
+    static let rowDim = [| 0 |]
+    /// max(y, 0) written into y's fresh storage, as the relu kernel computes it (NaN passes, x <= 0 gives +0).
+    static member private ReluInPlace(y: RawTensor) : RawTensor =
+        match y with
+        | :? RawFloat<float32> as f ->
+            let d = f.Data
+            for i in 0 .. d.Length - 1 do
+                let v = d.[i]
+                if not (v > 0.0f) && not (Single.IsNaN v) then d.[i] <- 0.0f
+            y
+        | :? RawFloat<float> as f ->
+            let d = f.Data
+            for i in 0 .. d.Length - 1 do
+                let v = d.[i]
+                if not (v > 0.0) && not (Double.IsNaN v) then d.[i] <- 0.0
+            y
+        | _ -> y.Unary UnaryKind.Relu
+    /// y + b for a fresh (rows, n) product y, in place on managed arrays (one rounding per element, as the add).
+    static member private AddRow(y: RawTensor, b: RawTensor) : RawTensor =
+        let inline addRows (y: 'T[]) (b: 'T[]) =
+            let n = b.Length
+            let mutable o = 0
+            while o < y.Length do
+                for j in 0 .. n - 1 do y.[o + j] <- y.[o + j] + b.[j]
+                o <- o + n
+        match y, b with
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> addRows yf.Data bf.Data; y
+        | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) -> addRows yf.Data bf.Data; y
+        | _ -> y.Binary(BinaryKind.Add, b)
+    override _.Forward rs = LinearReluOp.ReluInPlace(LinearReluOp.AddRow(rs.[0].MatMul(rs.[1], false, true), rs.[2]))
+    override _.Jvp(xs, i, d, y) =
+        let dl =
+            match i with
+            | 0 -> Tensor.MM(d, xs.[1], false, true)
+            | 1 -> Tensor.MM(xs.[0], d, false, true)
+            | _ -> d.Expand [| rows; outF |]
+        Elementwise.passPositive y dl
+    override _.Vjp(xs, i, y, g) =
+        let gl =
+            if obj.ReferenceEquals(g, lastG) then lastGl
+            else
+                let gl = Elementwise.passPositive y g
+                lastG <- g
+                lastGl <- gl
+                gl
+        let other = match i with 0 -> xs.[1] | 1 -> xs.[0] | _ -> gl
+        match gl, other with
+        | TC rg, TC ro ->
+            match i with
+            | 0 -> TC(rg.MatMul(ro, false, false))
+            | 1 -> TC(rg.MatMul(ro, true, false))
+            | _ ->
+                let r = TC(rg.SumDims(rowDim, false))
+                // The bias's rule runs last: relu's adjoint is used up (a backward sweep reuses its array).
+                lastG <- Unchecked.defaultof<Tensor>
+                lastGl <- Unchecked.defaultof<Tensor>
+                SweepBuffers.Released rg.StorageKey
+                r
+        | _ ->
+            match i with
+            | 0 -> Tensor.MM(gl, xs.[1], false, false)
+            | 1 -> Tensor.MM(gl, xs.[0], true, false)
+            | _ -> gl.Sum([| 0 |], false)
+
 /// The functions behind the layers (PyTorch's `torch.nn.functional`), differentiable in every mode.
 module Functional =
     let private shp (s: int[]) = "(" + String.Join(", ", s) + ")"
@@ -27,6 +99,12 @@ module Functional =
         while o < y.Length do
             for j in 0 .. n - 1 do y.[o + j] <- y.[o + j] + b.[j]
             o <- o + n
+
+    /// The product of all sizes but the last (no slice copy; not a captured mutable, which would be a ref cell).
+    let private leadingRows (xs: int[]) =
+        let mutable rows = 1
+        for i in 0 .. xs.Length - 2 do rows <- rows * xs.[i]
+        rows
 
     /// x @ Wᵀ (+ b) as one op whose grad_fn is PyTorch's: AddmmBackward0 (2-D input with bias),
     /// MmBackward0 (2-D, no bias), AddBackward0 / SqueezeBackward3 (1-D), ViewBackward0 / UnsafeViewBackward0 (N-D).
@@ -44,9 +122,10 @@ module Functional =
             raise (ShapeException(sprintf "linear: bias must have shape (%d), got %s" outF (shp b.Shape)))
         | _ -> ()
         // From the leading sizes, not numel / inF: in_features may be 0 (nn.Linear(0, n) gives bias rows).
-        let rows = if xs.Length = 1 then 1 else Shape.numel xs.[.. xs.Length - 2]
+        let rows = leadingRows xs
         let is2d = xs.Length = 2
-        let outShape = if is2d then [| rows; outF |] else Array.append xs.[.. xs.Length - 2] [| outF |]
+        // The product makes its own (rows, out) shape; only an N-D input needs the output shape kept.
+        let outShape = if is2d then null else Array.append xs.[.. xs.Length - 2] [| outF |]
         let hasBias = bias.IsSome
         let name =
             match xs.Length, hasBias with
@@ -69,11 +148,24 @@ module Functional =
                 | 1 -> linear d None xs.[0]
                 | _ -> d
             member _.Vjp(xs, i, _, g) =
+                let other = match i with 0 -> xs.[1] | 1 -> xs.[0] | _ -> g
+                match g, other with
+                | TC rg, TC ro when is2d ->
+                    // The first-order backward of a 2-D input: the same kernels as the composite below, called
+                    // directly on the constants (no op objects, no dimension lists).
+                    match i with
+                    | 0 -> TC(rg.MatMul(ro, false, false))
+                    | 1 -> TC(rg.MatMul(ro, true, false))
+                    | _ -> TC(rg.SumDims(rowDim, false))
+                | _ ->
                 let g2 = if is2d then g else g.Reshape [| rows; outF |]
                 match i with
                 | 0 -> let r = Tensor.MM(g2, xs.[1], false, false) in if is2d then r else r.Reshape(xs.[0].Shape)
                 | 1 -> Tensor.MM(g2, (if is2d then xs.[0] else xs.[0].Reshape [| rows; inF |]), true, false)
                 | _ -> g2.Sum([| 0 |], false) }, inputs)
+
+    /// The dimension list of a bias gradient (the sum over rows), shared by every call.
+    and private rowDim : int[] = [| 0 |]
 
     /// y + b for a fresh (rows, n) product y and a bias (n): added into y's storage when both are managed
     /// arrays of one type (each element rounds once, as the broadcast add does).
@@ -82,6 +174,13 @@ module Functional =
         | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> addRows yf.Data bf.Data; y
         | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) -> addRows yf.Data bf.Data; y
         | _ -> y.Binary(BinaryKind.Add, b)
+
+    /// relu(x Wᵀ + b) for a 2-D x as one recorded op with the grad_fn PyTorch's output has (ReluBackward0): the
+    /// kernels of `linear` then `relu`, the activation applied in place to the fresh product, so the
+    /// pre-activation is never stored; the backward is relu's mask, then linear's rules. Sequential runs a Linear
+    /// followed by a ReLU through it when nothing can observe the pre-activation (first-order imperative use only).
+    let internal linearRelu (weight: Tensor) (bias: Tensor) (x: Tensor) : Tensor =
+        Tensor.ApplyNary(LinearReluOp(x.Shape.[0], weight.Shape.[0]), [| x; weight; bias |])
 
     /// Dropout: in training zeroes each element with probability p (one float64 uniform draw per element,
     /// PyTorch's `bernoulli_(1 - p)`) and scales the rest by 1 / (1 - p); identity otherwise.

@@ -173,11 +173,24 @@ module Layer =
             let w, b = InitMath.defaultInit32 g [| outF; inF |] bias
             paramGroup [ yield "weight", Creation.ofFloat32 [| outF; inF |] w
                          if bias then yield "bias", Creation.ofFloat32 [| outF |] b ]
+        // The bias option of the last call, reused while the bias tensor is the same (a module's parameters
+        // change only when replaced); a race only costs a fresh option.
+        let mutable lastBias : Tensor option = None
         let run _ p s (x: Tensor) =
             let xs = x.Shape
             if xs.Length = 0 || xs.[xs.Length - 1] <> inF then
                 raise (ShapeException(sprintf "%s expects input (*, %d), got %s" title inF (shp xs)))
-            Functional.linear (field "weight" p) (if bias then Some(field "bias" p) else None) x, s
+            let b =
+                if not bias then None
+                else
+                    let t = field "bias" p
+                    match lastBias with
+                    | Some l when obj.ReferenceEquals(l, t) -> lastBias
+                    | _ ->
+                        let o = Some t
+                        lastBias <- o
+                        o
+            Functional.linear (field "weight" p) b x, s
         { LayerName = "Linear"; ExtraText = ModuleFormat.linearExtra inF outF bias; ChildLayers = [||]; KernelInfo = NoKernel
           InitFn = init; BuffersFn = noState; RunFn = run; ComposeFn = None; IsChain = false }
 

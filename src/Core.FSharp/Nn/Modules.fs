@@ -23,6 +23,9 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     // Outside a pure call the parameters' leaves never change, so their tree is built once.
     let mutable ownTree = Unchecked.defaultof<Params>
     let stateTree = lazy (Params.withLeaves s0 (buffers |> Array.map snd))
+    // The two modes a forward can run in, made once (a record per call was garbage of every forward).
+    let trainMode = { Training = true; Generator = generator }
+    let evalMode = { Training = false; Generator = generator }
     do
         this.DisableDiscovery()
         for n, p in parameters do this.RegisterParameter(n, p)
@@ -58,7 +61,7 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
     override this.Forward(x: Tensor) =
         let p = this.CurrentParams()
         let s = stateTree.Force()
-        let y, s' = layer.RunFn { Training = this.Training; Generator = generator } p s x
+        let y, s' = layer.RunFn (if this.Training then trainMode else evalMode) p s x
         // Running statistics change in place, except inside a pure call (AsFunction).
         if not (obj.ReferenceEquals(s, s')) && isNull ParameterScope.Current then
             Array.iter2 (fun (_, (b: Tensor)) (t: Tensor) -> if not (obj.ReferenceEquals(b, t)) then b.CopyInPlace t) buffers (Params.leaves s')
@@ -69,6 +72,7 @@ type ModuleOfLayer(layer: Layer, generator: Generator) as this =
 type Linear(inFeatures: int, outFeatures: int, [<Optional; DefaultParameterValue(true)>] bias: bool,
             [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
     inherit ModuleOfLayer(Layer.linearWith inFeatures outFeatures bias, generator)
+    member internal _.HasBias = bias
     /// Input width.
     member _.InFeatures = inFeatures
     /// Output width.
@@ -259,8 +263,34 @@ type Sequential([<ParamArray>] modules: Module[]) as this =
     member _.Count = items.Count
     override _.Forward(x: Tensor) =
         let mutable y = x
-        for m in items do y <- m.Call y
+        let mutable i = 0
+        while i < items.Count do
+            let m = items.[i]
+            let fused = if i + 1 < items.Count then Sequential.LinearRelu(m, items.[i + 1], y) else Unchecked.defaultof<Tensor>
+            if isNull (box fused) then
+                y <- m.Call y
+                i <- i + 1
+            else
+                y <- fused
+                i <- i + 2
         y
+
+    /// Linear then ReLU as one op (Functional.linearRelu) when nothing can tell the difference: exactly these two
+    /// classes, a bias, a valid 2-D input, no summary recording the calls, no anomaly mode, and only constants or
+    /// imperative leaves' graphs (no forward-mode or nested derivative); null otherwise, and the modules run alone.
+    static member private LinearRelu(m: Module, next: Module, x: Tensor) : Tensor =
+        if isNull (box x) || not (obj.ReferenceEquals(m.GetType(), typeof<Linear>)) || not (obj.ReferenceEquals(next.GetType(), typeof<ReLU>))
+           || not (isNull CallRecorder.Current) || AnomalyMode.IsEnabled then Unchecked.defaultof<Tensor>
+        else
+            let lin = m :?> Linear
+            let firstOrder (t: Tensor) = match t with TC _ | TR(_, _, 0) -> true | _ -> false
+            if not lin.HasBias || x.Dim <> 2 || x.Shape.[1] <> lin.InFeatures || not (firstOrder x) then Unchecked.defaultof<Tensor>
+            else
+                let p = lin.CurrentParams()
+                let w = Layer.field "weight" p
+                let b = Layer.field "bias" p
+                if x.Dtype <> w.Dtype || not (firstOrder w) || not (firstOrder b) then Unchecked.defaultof<Tensor>
+                else Functional.linearRelu w b x
 
 /// A container made from a composite pure layer: named child modules and the layer's forward recipe.
 type internal LayerContainer(name: string, children: (string * Module)[], forward: (string -> Tensor -> Tensor) -> Tensor -> Tensor) as this =

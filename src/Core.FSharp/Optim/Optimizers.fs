@@ -137,10 +137,13 @@ module internal InPlace =
                 Array.iter2 (fun (h: Tensor) (f: Tensor) -> if not (obj.ReferenceEquals(h.Raw, f.Raw)) then h.Raw.CopyFrom f.Raw) (Params.leaves hb) (Params.leaves fb)
             { held with Step = fresh.Step; Children = Array.map2 adopt held.Children fresh.Children }
     /// Storage that runs optimizer updates with its backend's own kernels.
-    let (|Storage|_|) (r: RawTensor) : IOptimizerStorage option =
+    [<return: Struct>]
+    let (|Storage|_|) (r: RawTensor) : IOptimizerStorage voption =
         match box r with
-        | :? IOptimizerStorage as s -> Some s
-        | _ -> None
+        | :? IOptimizerStorage as s -> ValueSome s
+        | _ -> ValueNone
+    /// Bitwise equality of two hyper-parameters (a cached record is reused only for exactly the same values).
+    let same (a: float) (b: float) = BitConverter.DoubleToInt64Bits a = BitConverter.DoubleToInt64Bits b
     /// True when param and grad are storages of the same type and shape.
     let sameKind (p: RawTensor) (g: RawTensor) =
         obj.ReferenceEquals(p.GetType(), g.GetType()) && Shape.equal p.Shape g.Shape
@@ -191,16 +194,21 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
                 let grad = p.Grad
                 if not (isNull (box grad)) then
                     let raw = p.Leaf.Raw
+                    let mutable held = true
                     let s =
                         match state.TryGetValue p with
                         | true, s -> s
                         | _ ->
+                            held <- false
                             if isNull (box opt) then opt <- this.Pure g
                             // Fresh buffers of its own: Init may share one zero tensor between buffers.
                             InPlace.clone (opt.Init(Params.Leaf(p.Data)))
                     if this.StepInPlace(g, raw, grad.Raw, s) then
                         raw.BumpVersion()
-                        state[p] <- { s with Step = s.Step + 1 }
+                        // The held state is private (only copies are handed out), so its count goes up in place:
+                        // a new record per parameter and step was most of a training step's garbage.
+                        s.Step <- s.Step + 1
+                        if not held then state[p] <- s
                     else
                         if isNull (box opt) then opt <- this.Pure g
                         let newP, s' = opt.UpdateFn (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
@@ -399,6 +407,7 @@ module internal Repr =
 type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: float, weightDecay: float, nesterov: bool, maximize: bool) as this =
     inherit TorchOptimizer("SGD", groups, lr, weightDecay)
     let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then momentum else g.Momentum
+    let mutable lastHyper = Unchecked.defaultof<SgdHyper>
     do for g in this.ParamGroups do Check.sgd "SGD" (this.Hyper g)
     /// SGD over parameters.
     new(parameters: seq<Parameter>, lr: float,
@@ -419,8 +428,12 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
         else
-            let hp = this.Hyper g
-            Check.sgd "Optim.sgd" hp
+            // One record per settings, not per parameter and step: a scheduler's new lr makes (and checks) a new one.
+            let mutable hp = lastHyper
+            if isNull (box hp) || not (InPlace.same hp.Lr g.Lr && InPlace.same hp.Momentum (mom g) && InPlace.same hp.WeightDecay g.WeightDecay) then
+                hp <- this.Hyper g
+                Check.sgd "Optim.sgd" hp
+                lastHyper <- hp
             match p with
             | InPlace.Storage st -> st.SgdStep(grad, InPlace.buf s 0, s.Step > 0, hp)
             | _ -> false
@@ -441,6 +454,7 @@ type SGD private (groups: ParamGroup[], lr: float, momentum: float, dampening: f
 type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, eps: float, weightDecay: float, amsgrad: bool, maximize: bool) as this =
     inherit TorchOptimizer("Adam", groups, lr, weightDecay)
     let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then beta1 else g.Momentum
+    let mutable lastHyper = Unchecked.defaultof<AdamHyper>
     do for g in this.ParamGroups do Check.adam "Adam" (this.Hyper g)
     /// Adam over parameters with PyTorch's defaults.
     new(parameters: seq<Parameter>, [<Optional; DefaultParameterValue(1e-3)>] lr: float,
@@ -461,8 +475,11 @@ type Adam private (groups: ParamGroup[], lr: float, beta1: float, beta2: float, 
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
         else
-            let hp = this.Hyper g
-            Check.adam "Optim.adam" hp
+            let mutable hp = lastHyper
+            if isNull (box hp) || not (InPlace.same hp.Lr g.Lr && InPlace.same hp.Beta1 (mom g) && InPlace.same hp.WeightDecay g.WeightDecay) then
+                hp <- this.Hyper g
+                Check.adam "Optim.adam" hp
+                lastHyper <- hp
             match p with
             | InPlace.Storage st -> st.AdamStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, s.Step + 1, false, hp)
             | _ -> false
@@ -523,6 +540,7 @@ type AdamW private (groups: ParamGroup[], lr: float, beta1: float, beta2: float,
 type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float, weightDecay: float, momentum: float, centered: bool, maximize: bool) as this =
     inherit TorchOptimizer("RMSprop", groups, lr, weightDecay)
     let mom (g: ParamGroup) = if Double.IsNaN g.Momentum then momentum else g.Momentum
+    let mutable lastHyper = Unchecked.defaultof<RmspropHyper>
     do for g in this.ParamGroups do Check.rmsprop "RMSprop" (this.Hyper g)
     /// RMSprop over parameters with PyTorch's defaults.
     new(parameters: seq<Parameter>, [<Optional; DefaultParameterValue(1e-2)>] lr: float,
@@ -543,8 +561,11 @@ type RMSprop private (groups: ParamGroup[], lr: float, alpha: float, eps: float,
     override this.StepInPlace(g, p, grad, s) =
         if not (InPlace.sameKind p grad) then false
         else
-            let hp = this.Hyper g
-            Check.rmsprop "Optim.rmsprop" hp
+            let mutable hp = lastHyper
+            if isNull (box hp) || not (InPlace.same hp.Lr g.Lr && InPlace.same hp.Momentum (mom g) && InPlace.same hp.WeightDecay g.WeightDecay) then
+                hp <- this.Hyper g
+                Check.rmsprop "Optim.rmsprop" hp
+                lastHyper <- hp
             match p with
             | InPlace.Storage st -> st.RmspropStep(grad, InPlace.buf s 0, InPlace.buf s 1, InPlace.buf s 2, hp)
             | _ -> false

@@ -8,8 +8,8 @@ open Fluxion.Kernels.OptimKernels
 /// State of a pure optimizer or transform: updates applied so far, named buffer trees shaped like the
 /// parameters (e.g. `exp_avg`), and the states of chained parts. Never mutated: updates return a new one.
 type OptState =
-    { /// Updates applied so far.
-      Step: int
+    { /// Updates applied so far (the torch-style optimizers count their private copy up in place).
+      mutable Step: int
       /// Named buffer trees shaped like the parameters, in PyTorch's order.
       Buffers: Collections.Generic.KeyValuePair<string, Params>[]
       /// The states of chained parts (transforms, then the optimizer).

@@ -113,19 +113,21 @@ module Elementwise =
             member _.Forward r = r.Unary UnaryKind.Sigmoid
             member _.Jvp(_, dx, y) = dx * (1.0 - y) * y
             member _.Vjp(_, y, g) = g * (1.0 - y) * y }, asFloat x)
-    /// max(x, 0).
-    let relu (x: Tensor) : Tensor =
-        // The adjoint and tangent are "pass d where the output y > 0". The mask is constant (step has zero
-        // derivative), so a constant d takes one fused backend kernel; a traced d (higher order) keeps the
-        // differentiable product.
-        let passPositive (y: Tensor) (d: Tensor) =
-            match d with
-            | TC rd -> Tensor.OfRaw(y.Raw.ReluGrad rd)
-            | _ -> d * mask y (fun r -> r.Unary UnaryKind.StepPositive)
-        Tensor.ApplyUnary({ new UnaryOp("ReluBackward0") with
+    // The adjoint and tangent of relu are "pass d where the output y > 0". The mask is constant (step has zero
+    // derivative), so a constant d takes one fused backend kernel; a traced d (higher order) keeps the
+    // differentiable product.
+    let internal passPositive (y: Tensor) (d: Tensor) =
+        match d with
+        | TC rd -> Tensor.OfRaw(y.Raw.ReluGrad rd)
+        | _ -> d * mask y (fun r -> r.Unary UnaryKind.StepPositive)
+    // Capture-free, so made once.
+    let private reluOp =
+        { new UnaryOp("ReluBackward0") with
             member _.Forward r = r.Unary UnaryKind.Relu
             member _.Jvp(_, dx, y) = passPositive y dx
-            member _.Vjp(_, y, g) = passPositive y g }, asFloat x)
+            member _.Vjp(_, y, g) = passPositive y g }
+    /// max(x, 0).
+    let relu (x: Tensor) : Tensor = Tensor.ApplyUnary(reluOp, asFloat x)
     /// x for x > 0, slope * x otherwise.
     let leakyRelu (slope: float) x =
         unary "LeakyReluBackward0" (fun r -> r.UnaryParam(ParamUnaryKind.LeakyRelu, slope))

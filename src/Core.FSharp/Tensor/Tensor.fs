@@ -258,6 +258,9 @@ type Tensor =
             // The backward rules run ordinary ops; in anomaly mode their NaNs are reported per node instead.
             let checkedForward = AnomalyExit.CheckForward
             if anomaly then AnomalyExit.CheckForward <- false
+            // An imperative sweep recycles its interior adjoints' arrays (see SweepBuffers for the ownership rule).
+            let track = level = NestTag.Imperative
+            let outer = if track then SweepBuffers.Begin() else null
             try
                 while stack.Count > 0 do
                     let n = stack.Pop()
@@ -268,8 +271,14 @@ type Tensor =
                             // A gradient that is a view into a larger or strided storage (an expand's stride 0, a
                             // transpose) gets its own compact copy, as PyTorch's AccumulateGrad does, so in-place
                             // updates of .grad and the optimizers' array kernels see an ordinary tensor.
-                            let adj = if adj.Raw.IsCompact then adj else adj.Clone()
-                            leaf.Grad <- (if isNull (box leaf.Grad) then adj else leaf.Grad + adj)
+                            let own = if adj.Raw.IsCompact then adj else adj.Clone()
+                            if isNull (box leaf.Grad) then
+                                leaf.Grad <- own
+                                if obj.ReferenceEquals(own, adj) then SweepBuffers.Escaped adj.Raw.StorageKey
+                                else Tensor.Consumed adj
+                            else
+                                leaf.Grad <- leaf.Grad + own
+                                Tensor.Consumed adj
                             leaf.Adj <- Unchecked.defaultof<Tensor>
                     | _ ->
                         let contributions = if isNull (box adj) then null else n.Backward adj
@@ -281,16 +290,39 @@ type Tensor =
                                 if not (isNull contributions) then
                                     let c = contributions.[i]
                                     if not (isNull (box c)) then
-                                        pn.Adj <- (if isNull (box pn.Adj) then c else pn.Adj + c)
+                                        let old = pn.Adj
+                                        if isNull (box old) then
+                                            pn.Adj <- c
+                                            if track then SweepBuffers.Assigned c.Raw.StorageKey
+                                        else
+                                            pn.Adj <- old + c
+                                            // Released only after every contribution of this node is placed: a
+                                            // storage may sit in several slots at once.
+                                            if track then SweepBuffers.Defer old
                                 pn.Fan <- pn.Fan - 1
                                 if pn.Fan = 0 then stack.Push pn
                             | _ -> ()
+                        if track then
+                            let mutable k = SweepBuffers.PendingCount
+                            while k > 0 do
+                                k <- k - 1
+                                Tensor.Consumed(SweepBuffers.TakePending() :?> Tensor)
+                            if not (isNull (box adj)) then
+                                if RevNode.KeepsNoAdjoint(n, contributions) then Tensor.Consumed adj
+                                else SweepBuffers.Escaped adj.Raw.StorageKey
                         n.Adj <- Unchecked.defaultof<Tensor>
                         if release then RevNode.Release n
             finally
                 if anomaly then AnomalyExit.CheckForward <- checkedForward
+                if track then SweepBuffers.End outer
             SweepStack.Spare <- stack
         | _ -> ()
+
+    /// An adjoint slot was used up: a constant's storage may be recycled, anything recorded is never reused.
+    static member private Consumed(t: Tensor) =
+        match t with
+        | TC r -> SweepBuffers.Released r.StorageKey
+        | _ -> SweepBuffers.Escaped t.Raw.StorageKey
 
     /// Computes gradients of this scalar with respect to every leaf that requires grad, adding them
     /// into the leaves' Grad (PyTorch's `backward()`; gradients accumulate until zeroed). Unless `retainGraph`,
@@ -676,13 +708,7 @@ type Tensor =
 
     /// op(a) @ op(b) for 2-D (or equal-batch 3-D) operands, optionally transposed without copies.
     static member internal MM(a: Tensor, b: Tensor, ta: bool, tb: bool) : Tensor =
-        let name = if a.Dim = 3 then "BmmBackward0" else "MmBackward0"
-        Tensor.ApplyBinary({ new BinaryOp(name) with
-            member _.Forward(ra, rb) = ra.MatMul(rb, ta, tb)
-            member _.JvpA(_, b, da, _) = Tensor.MM(da, b, ta, tb)
-            member _.JvpB(a, _, db, _) = Tensor.MM(a, db, ta, tb)
-            member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
-            member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }, a, b)
+        Tensor.ApplyBinary(MmOps.Get(a.Dim = 3, ta, tb), a, b)
 
     /// The dot product of two 1-D tensors as PyTorch computes it (BLAS sdot: one in-order sum), with its
     /// derivatives: gradients are the other operand times the cotangent, tangents two dot products.
@@ -1388,6 +1414,25 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
         | :? BinaryNode as b -> b.ReleaseSaved()
         | :? NaryNode as m -> m.ReleaseSaved()
         | _ -> ()
+    /// True when a node certainly kept nothing of its constant adjoint: its rule is one of this library's (a user's
+    /// rule might store it) and every contribution is a constant (a recorded one may have saved the adjoint).
+    static member internal KeepsNoAdjoint(n: RevNode, contributions: Tensor[]) =
+        let opType : Type =
+            match n with
+            | :? UnaryNode as u -> u.OpType
+            | :? BinaryNode as b -> b.OpType
+            | :? NaryNode as m -> m.OpType
+            | _ -> null
+        match n.Adj with
+        | TC _ when not (isNull opType) && obj.ReferenceEquals(opType.Assembly, typeof<RevNode>.Assembly) ->
+            let mutable ok = true
+            if not (isNull contributions) then
+                for c in contributions do
+                    match c with
+                    | TR _ | TF _ -> ok <- false
+                    | _ -> ()
+            ok
+        | _ -> false
     /// Anomaly mode: raises PyTorch's error when a node's backward produced NaN.
     static member internal CheckBackwardResult(n: RevNode, contributions: Tensor[]) =
         for i in 0 .. contributions.Length - 1 do
@@ -1491,6 +1536,22 @@ and [<Sealed; AbstractClass>] internal CoreOps =
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }
 
+/// The eight matrix-product ops (batched or not, each operand transposed or not), made once.
+and [<Sealed; AbstractClass>] internal MmOps =
+    static member private Make(i: int) : BinaryOp =
+        let ta = i &&& 2 <> 0
+        let tb = i &&& 1 <> 0
+        { new BinaryOp(if i &&& 4 <> 0 then "BmmBackward0" else "MmBackward0") with
+            member _.Forward(ra, rb) = ra.MatMul(rb, ta, tb)
+            member _.JvpA(_, b, da, _) = Tensor.MM(da, b, ta, tb)
+            member _.JvpB(a, _, db, _) = Tensor.MM(a, db, ta, tb)
+            member _.VjpA(a, b, _, g) = if ta then Tensor.MM(b, g, tb, true) else Tensor.MM(g, b, false, not tb)
+            member _.VjpB(a, b, _, g) = if tb then Tensor.MM(g, a, true, ta) else Tensor.MM(a, g, not ta, false) }
+    static member val private Ops: BinaryOp[] = Array.init 8 MmOps.Make
+    /// The op for these flags.
+    static member Get(batched: bool, ta: bool, tb: bool) =
+        MmOps.Ops.[(if batched then 4 else 0) + (if ta then 2 else 0) + (if tb then 1 else 0)]
+
 // The nodes keep the values their rules read (the op's inputs and output) with the storage versions at
 // recording time; a backward first compares versions (a few integer reads) and only takes the guarded path when
 // something changed or was released.
@@ -1501,6 +1562,7 @@ and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp0: Tensor, y0: Tenso
     let mutable y = y0
     let vx = xp0.Raw.Version
     let vy = y0.Raw.Version
+    member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
         if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then [| op.Vjp(xp, y, g) |]
@@ -1531,6 +1593,7 @@ and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tens
         else [| Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
     /// False when only the second operand receives an adjoint (its contribution is PyTorch's 1st output).
     member _.UsesA = useA
+    member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
         if not n.Freed && ap.Raw.Version = va && bp.Raw.Version = vb && y.Raw.Version = vy then rule ap bp y g
@@ -1566,6 +1629,7 @@ and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active
         for i in 0 .. ps.Length - 1 do
             if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
         r
+    member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
         let mutable intact = not n.Freed && y.Raw.Version = vy

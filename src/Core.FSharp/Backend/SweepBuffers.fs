@@ -1,0 +1,134 @@
+namespace Fluxion.Backend
+
+open System
+open System.Collections.Generic
+
+/// Arrays returned by finished sweeps, per element type and length, per thread.
+[<AbstractClass; Sealed>]
+type internal FreeArrays<'T> =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private lists: Dictionary<int, Stack<'T[]>>
+    // Elements kept on this thread, bounded so a large network's arrays are not held for the thread's lifetime.
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private kept: int64
+    /// A returned array of exactly n elements (its old contents still in it), or null.
+    static member Pop(n: int) : 'T[] =
+        let lists = FreeArrays<'T>.lists
+        if isNull lists then null
+        else
+            match lists.TryGetValue n with
+            | true, s when s.Count > 0 ->
+                FreeArrays<'T>.kept <- FreeArrays<'T>.kept - int64 n
+                s.Pop()
+            | _ -> null
+    /// Keeps an array for a later Pop; false (the array is left to the GC) when that length already has enough
+    /// or the thread keeps SweepBuffers.MaxKept elements already.
+    static member Push(a: 'T[]) : bool =
+        if FreeArrays<'T>.kept + int64 a.Length > SweepBuffers.MaxKept then false
+        else
+        let mutable lists = FreeArrays<'T>.lists
+        if isNull lists then
+            lists <- Dictionary<int, Stack<'T[]>>()
+            FreeArrays<'T>.lists <- lists
+        let s =
+            match lists.TryGetValue a.Length with
+            | true, s -> s
+            | _ ->
+                let s = Stack<'T[]>()
+                lists.[a.Length] <- s
+                s
+        if s.Count >= SweepBuffers.PerLength then false
+        else
+            s.Push a
+            FreeArrays<'T>.kept <- FreeArrays<'T>.kept + int64 a.Length
+            true
+
+/// Recycles the float storage of a backward sweep's interior adjoints, the one kind of intermediate that no user
+/// code can hold: it is made inside the sweep, handed from node to node, and dropped once the node that receives it
+/// has run. Ownership rule: only arrays made by a kernel during the running imperative sweep (`Take`) are ever
+/// recycled, and only when every adjoint slot that received them has been consumed; an array that reaches a leaf's
+/// Grad, a non-constant adjoint, a rule outside this library or survives the sweep is never reused. Forward values
+/// (which a user may hold) are never tracked. Outside a sweep `Take` is `Array.zeroCreate`.
+and [<AbstractClass; Sealed>] internal SweepBuffers =
+    // Storage (array) -> number of adjoint slots holding it; null when no imperative sweep runs on this thread.
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private live: Dictionary<obj, int>
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private spare: Dictionary<obj, int>
+    /// Arrays kept per element type and length (a training step needs a handful of each shape).
+    static member PerLength = 8
+    /// Elements (per element type) a thread keeps at most: 4 Mi, 16 MiB of float32.
+    static member MaxKept = 4L * 1024L * 1024L
+    /// Arrays shorter than this are not worth tracking.
+    static member MinLength = 8
+
+    /// An array of n zeros: inside an imperative sweep a recycled one when available, tracked until the sweep ends.
+    static member Take<'T>(n: int) : 'T[] =
+        let live = SweepBuffers.live
+        if isNull live || n < SweepBuffers.MinLength then Array.zeroCreate n
+        else
+            let a =
+                match FreeArrays<'T>.Pop n with
+                | null -> Array.zeroCreate n
+                | a ->
+                    Array.Clear a
+                    a
+            live.[box a] <- 0
+            a
+
+    /// Starts tracking for a sweep; returns the enclosing sweep's table, to give back to `End`.
+    static member Begin() : Dictionary<obj, int> =
+        let prev = SweepBuffers.live
+        let mine = match SweepBuffers.spare with null -> Dictionary<obj, int>(HashIdentity.Reference) | d -> d
+        SweepBuffers.spare <- null
+        SweepBuffers.live <- mine
+        prev
+
+    /// Ends the sweep's tracking: arrays still tracked are left to their holders and the GC.
+    static member End(prev: Dictionary<obj, int>) =
+        let mine = SweepBuffers.live
+        if not (isNull mine) then
+            mine.Clear()
+            SweepBuffers.spare <- mine
+        SweepBuffers.live <- prev
+
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private pending: Stack<obj>
+    /// Keeps a used-up adjoint until the node's contributions are all placed.
+    static member Defer(t: obj) =
+        let mutable p = SweepBuffers.pending
+        if isNull p then
+            p <- Stack<obj>()
+            SweepBuffers.pending <- p
+        p.Push t
+    /// How many deferred adjoints wait.
+    static member PendingCount = match SweepBuffers.pending with null -> 0 | p -> p.Count
+    /// The next deferred adjoint.
+    static member TakePending() : obj = SweepBuffers.pending.Pop()
+
+    /// One more adjoint slot holds this storage (a raw tensor's StorageKey).
+    static member Assigned(key: obj) =
+        let live = SweepBuffers.live
+        if not (isNull live) then
+            match live.TryGetValue key with
+            | true, c -> live.[key] <- c + 1
+            | _ -> ()
+
+    /// The storage left the sweep's hands (a leaf's Grad, a recorded graph, a foreign rule): never recycle it.
+    static member Escaped(key: obj) =
+        let live = SweepBuffers.live
+        if not (isNull live) then live.Remove key |> ignore
+
+    /// One adjoint slot holding this storage was consumed; the last one returns the array for reuse.
+    static member Released(key: obj) =
+        let live = SweepBuffers.live
+        if not (isNull live) then
+            match live.TryGetValue key with
+            | true, c when c > 1 -> live.[key] <- c - 1
+            | true, _ ->
+                live.Remove key |> ignore
+                match key with
+                | :? (float32[]) as a -> FreeArrays<float32>.Push a |> ignore
+                | :? (float[]) as a -> FreeArrays<float>.Push a |> ignore
+                | _ -> ()
+            | _ -> ()
