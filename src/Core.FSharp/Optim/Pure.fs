@@ -6,7 +6,8 @@ open Fluxion.Nn
 open Fluxion.Kernels.OptimKernels
 
 /// State of a pure optimizer or transform: updates applied so far, named buffer trees shaped like the
-/// parameters (e.g. `exp_avg`), and the states of chained parts. Never mutated: updates return a new one.
+/// parameters (e.g. `exp_avg`), and the states of chained parts. Pure updates never mutate it (they return a new
+/// one); only a torch-style optimizer counts `Step` up in place, on the private copy it never hands out.
 type OptState =
     { /// Updates applied so far (the torch-style optimizers count their private copy up in place).
       mutable Step: int
