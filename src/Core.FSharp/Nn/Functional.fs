@@ -314,8 +314,8 @@ module Functional =
 
     /// Batch normalisation over (N, C) or (N, C, L): batch statistics in training (and the new running
     /// mean/variance, updated with momentum and the unbiased variance), running statistics otherwise. Float32
-    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); gradients of every order come
-    /// from the closed-form batch-norm derivatives.
+    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); a float32 first-order backward runs
+    /// PyTorch's kernel (its bits for a contiguous gradient), other gradients the closed-form derivatives.
     let batchNorm (weight: Tensor option) (bias: Tensor option) (runningMean: Tensor option) (runningVar: Tensor option)
                   (training: bool) (momentum: float) (eps: float) (x: Tensor) : Tensor * (Tensor * Tensor) option =
         let xs = x.Shape
