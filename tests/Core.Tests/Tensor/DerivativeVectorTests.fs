@@ -135,9 +135,6 @@ let private tolerance : Map<string, int64 * float> =
         "pow_scalar", (2L, 0.0)
         // PyTorch's scalar tail (fewer than 8 elements left) calls glibc's expf where our exp is SLEEF's.
         "softplus", (1L, 0.0)
-        // PyTorch 1.13 runs float32 gelu (value and backward) through oneDNN's eltwise_gelu_erf, whose erf and exp
-        // approximations are not reproduced; where it gives an exact 0 the composition leaves a residue below 1e-12.
-        "gelu", (365L, 1e-12)
         // Summation order of the blocked matmul kernel.
         "matmul", (4L, 0.0)
         // PyTorch's conv1d goes through mkldnn/im2col with its own accumulation order.
