@@ -127,6 +127,15 @@ let tests =
                 d.Eval() |> ignore
                 bits (d.Call x) (c.GetProperty "x") "identity in eval")
 
+        testCase "GELU (float32): oneDNN's gelu_erf value and gradient bits over a sweep, the tails, ±0 and ±inf" <| fun () ->
+            let c = data.Value.GetProperty "gelu"
+            let x = (tensorOf (c.GetProperty "x")).RequiresGrad_()
+            let y = GELU().Call x
+            bits y (c.GetProperty "y") "GELU y"
+            Expect.equal y.GradFnName "GeluBackward0" "grad_fn"
+            y.Backward(tensorOf (c.GetProperty "gy"))
+            bits x.Grad (c.GetProperty "dx") "GELU dx"
+
         testCase "AdaptiveAvgPool1d: PyTorch's windows, output bits and gradient bits" <| fun () ->
             for c in data.Value.GetProperty("adaptive_avg_pool1d").EnumerateArray() do
                 let o = c.GetProperty("output_size").GetInt32()

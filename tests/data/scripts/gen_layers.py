@@ -212,5 +212,15 @@ lane_specs = [
 ]
 out["batchnorm1d_lanes"] = [bn_case(shape, kw, g2) for shape, kw in lane_specs]
 
+# ---------------------------------------------------------------- GELU (float32 goes through oneDNN's gelu_erf)
+g3 = torch.Generator().manual_seed(99)
+xg = torch.cat([torch.linspace(-12, 12, 2401), torch.randn(1500, generator=g3) * 3,
+                torch.tensor([0.0, -0.0, 1e-30, -1e-30, 1e-7, -1e-7, -13.0, -14.0, -20.0, 30.0, -100.0, 100.0,
+                              float("inf"), float("-inf")])]).requires_grad_()
+gg = torch.randn(xg.shape, generator=g3)
+yg = nn.GELU()(xg)
+yg.backward(gg)
+out["gelu"] = {"x": T(xg), "gy": T(gg), "y": T(yg), "dx": T(xg.grad)}
+
 with open(sys.argv[1], "w") as fh:
     json.dump(out, fh, indent=1)
