@@ -137,8 +137,6 @@ let private tolerance : Map<string, int64 * float> =
         "softplus", (1L, 0.0)
         // Summation order of the blocked matmul kernel.
         "matmul", (4L, 0.0)
-        // PyTorch's conv1d goes through mkldnn/im2col with its own accumulation order.
-        "conv1d", (655L, 0.0)
     ]
 
 /// The worst ulp distance between our values and PyTorch's (ignoring differences up to `floor`), with the element.
