@@ -171,12 +171,14 @@ module internal Conv1d =
         followsOneDnnGrouped nb cin cout len k stride dilation groups
         || (groups = 1 && k >= 15 && cout <= 15 && usesOneDnn nb cin len k stride dilation groups)
 
-    /// Whether PyTorch's oneDNN kernel sums the bias gradient in order (batch, then positions), as measured: the
-    /// direct weight-gradient kernels, and x64:gemm:jit for one signal shorter than 8 (its SIMD reduction starts
-    /// from 8 terms).
-    let followsOneDnnBiasGrad (nb: int) (cin: int) (cout: int) (len: int) (k: int) (lout: int) (stride: int) (dilation: int) (groups: int) =
-        followsOneDnnDirectGradWeight nb cin len k stride dilation groups
-        || (nb = 1 && lout < 8 && followsOneDnnGemmGradWeightMulti nb cin cout len k stride dilation groups)
+    /// How PyTorch's oneDNN kernel sums a float32 bias gradient, as measured: 1 for one chain over the batch and
+    /// the positions (the direct weight-gradient kernels), 2 for a sum per signal from zero added to the gradient
+    /// (x64:gemm:jit, whose SIMD-reduction pragma privatises the sum per row), 0 where oneDNN is not followed.
+    let oneDnnBiasGradOrder (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        if followsOneDnnDirectGradWeight nb cin len k stride dilation groups then 1
+        elif followsOneDnnGemmGradWeightMulti nb cin cout len k stride dilation groups
+             || followsOneDnnGemmGradWeight nb cin cout len k stride dilation groups then 2
+        else 0
 
     /// jit:avx512_core direct forward: every output is one chain of fused multiply-adds from zero, taps outer and
     /// input channels inner (taps in the padding are skipped; they would add exact zeros).

@@ -51,23 +51,32 @@ module Convolution =
             member _.VjpA(_, x, _, b) = convOp g x b
             member _.VjpB(gy, x, _, b) = convGradInputOp g x.Shape gy b }, gy, x)
 
-    /// The bias gradient: where PyTorch's oneDNN kernel forms it (`Conv1d.followsOneDnnBiasGrad`), one float32
-    /// sum per channel over the batch, then the positions; otherwise the broadcast adjoint's sum.
+    /// The bias gradient: where PyTorch's oneDNN kernel forms it, in its float32 order (`Conv1d.oneDnnBiasGradOrder`);
+    /// otherwise the broadcast adjoint's sum.
     let private biasGrad (g: Geometry) (xs: int[]) (ws: int[]) (gy: Tensor) : Tensor =
         let nb, cin, len = xs.[0], xs.[1], xs.[2]
         let cout, k = ws.[0], ws.[2]
         let lout = gy.Shape.[2]
-        match gy with
-        | TC r when r.Dtype = Dtype.Float32 && Fluxion.Kernels.Conv1d.followsOneDnnBiasGrad nb cin cout len k lout g.Stride g.Dilation g.Groups ->
+        let order =
+            match gy with
+            | TC r when r.Dtype = Dtype.Float32 && (r.Backend :? ManagedBackend) -> Fluxion.Kernels.Conv1d.oneDnnBiasGradOrder nb cin cout len k g.Stride g.Dilation g.Groups
+            | _ -> 0
+        if order = 0 then Tensor.SumToShape(gy, [| 1; cout; 1 |]).Reshape [| cout |]
+        else
+            let r = gy.Raw
             let d = r.ToFloat32Array()
             let db = Array.init cout (fun oc ->
                 let mutable s = 0.0f
                 for b in 0 .. nb - 1 do
                     let o = (b * cout + oc) * lout
-                    for j in 0 .. lout - 1 do s <- s + d.[o + j]
+                    if order = 1 then
+                        for j in 0 .. lout - 1 do s <- s + d.[o + j]
+                    else
+                        let mutable row = 0.0f
+                        for j in 0 .. lout - 1 do row <- row + d.[o + j]
+                        s <- s + row
                 s)
             Tensor.OfRaw(r.Backend.OfFloat32(db, [| cout |]))
-        | _ -> Tensor.SumToShape(gy, [| 1; cout; 1 |]).Reshape [| cout |]
 
     /// y = conv(x; w) + b as one op on x and wb = [w flattened; b], like PyTorch's convolution: its tangent is
     /// conv(ẋ; w) + (conv(x; ẇ) + ḃ), the order of PyTorch 1.13's convolution_jvp (the bias tangent rides with
