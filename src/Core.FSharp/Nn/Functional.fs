@@ -312,10 +312,67 @@ module Functional =
                         for j in 0 .. l - 1 do dx.[o + j] <- dy.[o + j] * inv * wc
             dx, dw, sum
 
+        /// ATen's reduce_all over one float64 row: 4 lanes (the first block plain, later ones with `step`),
+        /// combined in lane order; rows shorter than 4 are summed in order.
+        let private laneReduce64 (l: int) (first: int -> float) (step: float -> int -> float) =
+            if l < 4 then
+                let mutable s = first 0
+                for j in 1 .. l - 1 do s <- s + first j
+                s
+            else
+                let acc = Array.init 4 first
+                let mutable d = 4
+                while d < l do
+                    for j in 0 .. min 3 (l - d - 1) do acc.[j] <- step acc.[j] (d + j)
+                    d <- d + 4
+                ((acc.[0] + acc.[1]) + acc.[2]) + acc.[3]
+
+        /// The float64 batch_norm_cpu_backward, as `backward32` with 4-lane vectors: the channels-last kernel's
+        /// grad_input contracts into a fused multiply-add for whole vectors of channels, not for the tail.
+        let backward64 (x: float[]) (dy: float[]) (n: int) (c: int) (l: int) (mean: float[]) (invstd: float[])
+                       (w: float[] option) (train: bool) =
+            let count = n * l
+            let sum = Array.zeroCreate<float> c
+            let dotp = Array.zeroCreate<float> c
+            if l = 1 then
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do
+                        let g = dy.[i * c + ch]
+                        sum.[ch] <- sum.[ch] + g
+                        dotp.[ch] <- Math.FusedMultiplyAdd(x.[i * c + ch] - mean.[ch], g, dotp.[ch])
+            else
+                for ch in 0 .. c - 1 do
+                    let m = mean.[ch]
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        sum.[ch] <- sum.[ch] + laneReduce64 l (fun j -> dy.[o + j]) (fun a j -> a + dy.[o + j])
+                        dotp.[ch] <- dotp.[ch] + laneReduce64 l (fun j -> (x.[o + j] - m) * dy.[o + j])
+                                                              (fun a j -> Math.FusedMultiplyAdd(x.[o + j] - m, dy.[o + j], a))
+            let dw = Array.init c (fun ch -> dotp.[ch] * invstd.[ch])
+            let dx = Array.zeroCreate<float> x.Length
+            let fullVectors = if l = 1 then c - c % 4 else c
+            let nf = float count
+            for i in 0 .. n - 1 do
+                for ch in 0 .. c - 1 do
+                    let o = (i * c + ch) * l
+                    let inv = invstd.[ch]
+                    let wc = match w with Some w -> w.[ch] | None -> 1.0
+                    if train then
+                        let k = dotp.[ch] * inv * inv / nf
+                        let gm = sum.[ch] / nf
+                        let m = mean.[ch]
+                        for j in 0 .. l - 1 do
+                            let d = x.[o + j] - m
+                            let u = if ch < fullVectors then Math.FusedMultiplyAdd(-d, k, dy.[o + j] - gm) else (dy.[o + j] - gm) - d * k
+                            dx.[o + j] <- u * inv * wc
+                    else
+                        for j in 0 .. l - 1 do dx.[o + j] <- dy.[o + j] * inv * wc
+            dx, dw, sum
+
     /// Batch normalisation over (N, C) or (N, C, L): batch statistics in training (and the new running
     /// mean/variance, updated with momentum and the unbiased variance), running statistics otherwise. Float32
-    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); a float32 first-order backward runs
-    /// PyTorch's kernel (its bits for a contiguous gradient), other gradients the closed-form derivatives.
+    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); a first-order backward runs PyTorch's
+    /// kernel (its bits for a contiguous gradient), higher orders the closed-form derivatives.
     let batchNorm (weight: Tensor option) (bias: Tensor option) (runningMean: Tensor option) (runningVar: Tensor option)
                   (training: bool) (momentum: float) (eps: float) (x: Tensor) : Tensor * (Tensor * Tensor) option =
         let xs = x.Shape
@@ -388,7 +445,11 @@ module Functional =
         let backInvstd32 =
             if useBatch then Array.map float32 invstdD
             else runningVar.Value.Detach().ToDoubleArray() |> Array.map (fun v -> float32 (1.0 / Math.Sqrt(v + eps)))
+        let backInvstd64 =
+            if useBatch then invstdD
+            else runningVar.Value.Detach().ToDoubleArray() |> Array.map (fun v -> 1.0 / Math.Sqrt(v + eps))
         let exactCache : (Tensor * (float32[] * float32[] * float32[])) option ref = ref None
+        let exactCache64 : (Tensor * (float[] * float[] * float[])) option ref = ref None
         let y =
             Tensor.ApplyNary({ new NaryOp("NativeBatchNormBackward0") with
                 member _.Forward _ =
@@ -415,7 +476,20 @@ module Functional =
                     else x.ZerosLike() + d.Reshape bshape
                 member _.Vjp(ins, i, _, g) =
                     let x = ins.[0]
-                    if isF32 && g.Nest < 0 && ins |> Array.forall (fun t -> t.Nest < 0) then
+                    if not isF32 && g.Nest < 0 && ins |> Array.forall (fun t -> t.Nest < 0) then
+                        let dx, dw, db =
+                            match exactCache64.Value with
+                            | Some(g0, r) when obj.ReferenceEquals(g0, g) -> r
+                            | _ ->
+                                let w64 = wOf ins |> Option.map (fun w -> w.ToDoubleArray())
+                                let r = BatchNormKernel.backward64 (x.ToDoubleArray()) (g.ToDoubleArray()) nb c l
+                                            meanD backInvstd64 w64 useBatch
+                                exactCache64.Value <- Some(g, r)
+                                r
+                        if i = 0 then Tensor.OfRaw(x.Raw.Backend.OfFloat64(dx, xs))
+                        elif i = wIndex then Tensor.OfRaw(x.Raw.Backend.OfFloat64(dw, [| c |]))
+                        else Tensor.OfRaw(x.Raw.Backend.OfFloat64(db, [| c |]))
+                    elif isF32 && g.Nest < 0 && ins |> Array.forall (fun t -> t.Nest < 0) then
                         // A first-order backward: PyTorch's kernel, run once for dx, dγ and dβ of the same gradient.
                         let dx, dw, db =
                             match exactCache.Value with

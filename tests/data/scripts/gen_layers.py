@@ -195,8 +195,8 @@ out["bn_state"] = {"keys": list(model.state_dict().keys()),
 
 # ---------------------------------------------------------------- BatchNorm1d backward: the kernel's lanes and paths
 # Its own generator, so the vectors above keep their draws. (N, C) and (N, C, 1) take the channels-last kernel
-# (8-channel vectors plus a tail); longer signals the contiguous one, whose per-row sums run in 8 lanes with a
-# tail and combine the lanes as a tree (rows shorter than 8 are summed in order).
+# (vectors of 8 float32 or 4 float64 channels plus a tail); longer signals the contiguous one, whose per-row sums
+# run in lanes with a tail (float32: 8 lanes combined as a tree; float64: 4 lanes combined in order).
 g2 = torch.Generator().manual_seed(4321)
 lane_specs = [
     ((3, 4, 8), {}),
@@ -209,6 +209,8 @@ lane_specs = [
     ((20, 33), {}),
     ((40, 16), {"momentum": 0.2}),
     ((10, 24), {"track_running_stats": False}),
+    ((20, 9), {"dtype": "float64"}),
+    ((7, 5), {"dtype": "float64", "track_running_stats": False}),
 ]
 out["batchnorm1d_lanes"] = [bn_case(shape, kw, g2) for shape, kw in lane_specs]
 
