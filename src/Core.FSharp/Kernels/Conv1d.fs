@@ -181,20 +181,37 @@ module internal Conv1d =
         else 0
 
     /// jit:avx512_core direct forward: every output is one chain of fused multiply-adds from zero, taps outer and
-    /// input channels inner (taps in the padding are skipped; they would add exact zeros).
+    /// input channels inner (taps in the padding add exact zeros, which leave the chain's value unchanged).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let directForward32 (x: float32[], w: float32[], nb: int, cin: int, len: int, cout: int, k: int, lout: int,
                          stride: int, padding: int, dilation: int) : float32[] =
         let r : float32[] = Array.zeroCreate (nb * cout * lout)
+        let vw = Vector256<float32>.Count
+        let lp = len + 2 * padding
+        let xp = if stride = 1 && dilation = 1 && X86.Fma.IsSupported then padRows (x, nb * cin, len, padding, 0) else [||]
         for b in 0 .. nb - 1 do
             for oc in 0 .. cout - 1 do
-                for ol in 0 .. lout - 1 do
+                let ro = (b * cout + oc) * lout
+                let mutable ol = 0
+                if xp.Length > 0 then
+                    // Eight outputs per vector, each lane keeping the scalar chain's order.
+                    while ol + vw <= lout do
+                        let mutable acc = Vector256<float32>.Zero
+                        for kk in 0 .. k - 1 do
+                            for ic in 0 .. cin - 1 do
+                                let xv = Vector256.Create<float32>(ReadOnlySpan<float32>(xp, (b * cin + ic) * lp + ol + kk, vw))
+                                acc <- X86.Fma.MultiplyAdd(xv, Vector256.Create(w.[(oc * cin + ic) * k + kk]), acc)
+                        acc.CopyTo(Span<float32>(r, ro + ol, vw))
+                        ol <- ol + vw
+                while ol < lout do
                     let mutable acc = 0.0f
                     for kk in 0 .. k - 1 do
                         let pos = ol * stride - padding + kk * dilation
                         if pos >= 0 && pos < len then
                             for ic in 0 .. cin - 1 do
                                 acc <- MathF.FusedMultiplyAdd(x.[(b * cin + ic) * len + pos], w.[(oc * cin + ic) * k + kk], acc)
-                    r.[(b * cout + oc) * lout + ol] <- acc
+                    r.[ro + ol] <- acc
+                    ol <- ol + 1
         r
 
     /// jit:avx512_core backward data: every input gradient is one chain of fused multiply-adds from zero over the
@@ -216,21 +233,43 @@ module internal Conv1d =
         r
 
     /// The direct kernels' weight gradient: every weight is one chain of fused multiply-adds from zero over the
-    /// batch, then the output positions.
+    /// batch, then the output positions (positions in the padding add exact zeros).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let directGradWeight32 (gy: float32[], x: float32[], nb: int, cin: int, len: int, cout: int, k: int, lout: int,
                             stride: int, padding: int, dilation: int) : float32[] =
         let r : float32[] = Array.zeroCreate (cout * cin * k)
-        for oc in 0 .. cout - 1 do
-            for ic in 0 .. cin - 1 do
-                for kk in 0 .. k - 1 do
-                    let mutable acc = 0.0f
-                    for b in 0 .. nb - 1 do
-                        let gb = (b * cout + oc) * lout
-                        let xb = (b * cin + ic) * len
-                        for ol in 0 .. lout - 1 do
-                            let pos = ol * stride - padding + kk * dilation
-                            if pos >= 0 && pos < len then acc <- MathF.FusedMultiplyAdd(gy.[gb + ol], x.[xb + pos], acc)
-                    r.[(oc * cin + ic) * k + kk] <- acc
+        let vw = Vector256<float32>.Count
+        if stride = 1 && dilation = 1 && X86.Fma.IsSupported then
+            // Eight taps per vector, each lane one weight's chain.
+            let lp = len + 2 * padding
+            let xp = padRows (x, nb * cin, len, padding, vw)
+            let tmp : float32[] = Array.zeroCreate vw
+            for oc in 0 .. cout - 1 do
+                for ic in 0 .. cin - 1 do
+                    let rb = (oc * cin + ic) * k
+                    let mutable kk0 = 0
+                    while kk0 < k do
+                        let mutable acc = Vector256<float32>.Zero
+                        for b in 0 .. nb - 1 do
+                            let gb = (b * cout + oc) * lout
+                            let xb = (b * cin + ic) * lp + kk0
+                            for ol in 0 .. lout - 1 do
+                                acc <- X86.Fma.MultiplyAdd(Vector256.Create(gy.[gb + ol]), Vector256.Create<float32>(ReadOnlySpan<float32>(xp, xb + ol, vw)), acc)
+                        acc.CopyTo(Span<float32>(tmp, 0, vw))
+                        Array.Copy(tmp, 0, r, rb + kk0, min vw (k - kk0))
+                        kk0 <- kk0 + vw
+        else
+            for oc in 0 .. cout - 1 do
+                for ic in 0 .. cin - 1 do
+                    for kk in 0 .. k - 1 do
+                        let mutable acc = 0.0f
+                        for b in 0 .. nb - 1 do
+                            let gb = (b * cout + oc) * lout
+                            let xb = (b * cin + ic) * len
+                            for ol in 0 .. lout - 1 do
+                                let pos = ol * stride - padding + kk * dilation
+                                if pos >= 0 && pos < len then acc <- MathF.FusedMultiplyAdd(gy.[gb + ol], x.[xb + pos], acc)
+                        r.[(oc * cin + ic) * k + kk] <- acc
         r
 
     /// x64:gemm:jit forward per group: the sgemm chains its fused multiply-adds over the im2col rows, input
