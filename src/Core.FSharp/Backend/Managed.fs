@@ -328,6 +328,10 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
         if typeof<'T> = typeof<float32> && Conv1d.followsOneDnn nb cin cout len k stride dilation groups then
             RawFloat<'T>(box (Conv1d.oneDnnForward32 (box data :?> float32[], box w :?> float32[], nb, len, k, padding)) :?> 'T[], [| nb; cout; lout |]) :> RawTensor
+        elif typeof<'T> = typeof<float32> && Conv1d.followsOneDnnDirect nb cin len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.directForward32 (box data :?> float32[], box w :?> float32[], nb, cin, len, cout, k, lout, stride, padding, dilation)) :?> 'T[], [| nb; cout; lout |]) :> RawTensor
+        elif typeof<'T> = typeof<float32> && Conv1d.followsOneDnnGrouped nb cin cout len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.gemmForward32 (box data :?> float32[], box w :?> float32[], nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups)) :?> 'T[], [| nb; cout; lout |]) :> RawTensor
         elif stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
             RawFloat<'T>(Conv1d.vectorised (data, w, nb, cin, len, cout, k, padding), [| nb; cout; lout |]) :> RawTensor
         else
@@ -338,7 +342,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let nb, cin, len = inputShape.[0], inputShape.[1], inputShape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
         let lout = shape.[2]
-        RawFloat<'T>(Conv1d.gradInput (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), inputShape) :> RawTensor
+        if typeof<'T> = typeof<float32> && Conv1d.followsOneDnnDirectGradInput nb cin cout len k stride padding dilation groups then
+            RawFloat<'T>(box (Conv1d.directGradInput32 (box data :?> float32[], box w :?> float32[], nb, cin, len, cout, k, lout, stride, padding, dilation)) :?> 'T[], inputShape) :> RawTensor
+        elif typeof<'T> = typeof<float32> && Conv1d.followsOneDnnGrouped nb cin cout len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.gemmGradInput32 (box data :?> float32[], box w :?> float32[], nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups)) :?> 'T[], inputShape) :> RawTensor
+        else
+            RawFloat<'T>(Conv1d.gradInput (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), inputShape) :> RawTensor
 
     override t.Conv1dGradWeight(input, weightShape, stride, padding, dilation, groups) =
         let x = t.Arr input
@@ -347,6 +356,10 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let lout = shape.[2]
         if typeof<'T> = typeof<float32> && Conv1d.followsOneDnnGemmGradWeight nb cin cout len k stride dilation groups then
             RawFloat<'T>(box (Conv1d.oneDnnGradWeight32 (box data :?> float32[], box x :?> float32[], nb, len, k, padding)) :?> 'T[], weightShape) :> RawTensor
+        elif typeof<'T> = typeof<float32> && Conv1d.followsOneDnnDirectGradWeight nb cin len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.directGradWeight32 (box data :?> float32[], box x :?> float32[], nb, cin, len, cout, k, lout, stride, padding, dilation)) :?> 'T[], weightShape) :> RawTensor
+        elif typeof<'T> = typeof<float32> && Conv1d.followsOneDnnGemmGradWeightMulti nb cin cout len k stride dilation groups then
+            RawFloat<'T>(box (Conv1d.gemmGradWeight32 (box data :?> float32[], box x :?> float32[], nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups)) :?> 'T[], weightShape) :> RawTensor
         elif stride = 1 && dilation = 1 && groups = 1 && Vector256.IsHardwareAccelerated then
             RawFloat<'T>(Conv1d.gradWeightVectorised (data, x, nb, cin, len, cout, k, padding), weightShape) :> RawTensor
         else

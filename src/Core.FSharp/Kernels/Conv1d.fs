@@ -138,6 +138,215 @@ module internal Conv1d =
                 r.[kk] <- gemvTDot xp (b * lp + kk) gy (b * lout) lout (if b = 0 then 0.0f else r.[kk])
         r
 
+    /// Whether PyTorch 1.13 hands a float32 conv1d to oneDNN (ConvParams::use_mkldnn on the (N, C, 1, L) view,
+    /// one intra-op thread): a 1-tap kernel needs stride, dilation or a batch of 16; then groups, a batch of
+    /// two or more than 20480 input values.
+    let private usesOneDnn (nb: int) (cin: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        (stride > 1 || dilation > 1 || nb >= 16 || k <> 1) && (groups > 1 || nb > 1 || nb * cin * len > 20480)
+
+    /// Ungrouped convolutions oneDNN runs as jit:avx512_core direct convolution (measured with ONEDNN_VERBOSE):
+    /// at most 16 input channels (one channel block) and a kernel of 2 taps or more.
+    let followsOneDnnDirect (nb: int) (cin: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        groups = 1 && cin <= 16 && k >= 2 && usesOneDnn nb cin len k stride dilation groups
+
+    /// Grouped convolutions oneDNN runs as x64:gemm:jit (im2col and sgemm per group): 2 to 15 input and at most 15
+    /// output channels per group (depthwise ones go to jit_dw, wider groups to blocked kernels).
+    let followsOneDnnGrouped (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        groups > 1 && cin / groups >= 2 && cin / groups <= 15 && cout / groups <= 15 && usesOneDnn nb cin len k stride dilation groups
+
+    /// Input gradients oneDNN computes with the direct jit kernel, in `directGradInput32`'s order: up to 16 channels
+    /// each way, 2 to 12 taps, not both strided and dilated, the kernel reaching past the padding.
+    let followsOneDnnDirectGradInput (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (padding: int) (dilation: int) (groups: int) =
+        followsOneDnnDirect nb cin len k stride dilation groups && cout <= 16 && k <= 12
+        && not (stride > 1 && dilation > 1) && dilation * (k - 1) + 1 > padding
+
+    /// Weight gradients oneDNN computes with a direct jit kernel (avx512_core or avx2), as `directGradWeight32`
+    /// does: below 15 taps (from 15 on it is x64:gemm:jit, see `gemmGradWeight32`).
+    let followsOneDnnDirectGradWeight (nb: int) (cin: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        groups = 1 && k >= 2 && k < 15 && usesOneDnn nb cin len k stride dilation groups
+
+    /// Weight gradients oneDNN computes with x64:gemm:jit in `gemmGradWeight32`'s order: grouped convolutions of
+    /// `followsOneDnnGrouped`, ungrouped ones from 15 taps on (at most 15 output channels).
+    let followsOneDnnGemmGradWeightMulti (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        followsOneDnnGrouped nb cin cout len k stride dilation groups
+        || (groups = 1 && k >= 15 && cout <= 15 && usesOneDnn nb cin len k stride dilation groups)
+
+    /// How PyTorch's oneDNN kernel sums a float32 bias gradient, as measured: 1 for one chain over the batch and
+    /// the positions (the direct weight-gradient kernels), 2 for a sum per signal from zero added to the gradient
+    /// (x64:gemm:jit, whose SIMD-reduction pragma privatises the sum per row), 0 where oneDNN is not followed.
+    let oneDnnBiasGradOrder (nb: int) (cin: int) (cout: int) (len: int) (k: int) (stride: int) (dilation: int) (groups: int) =
+        if followsOneDnnDirectGradWeight nb cin len k stride dilation groups then 1
+        elif followsOneDnnGemmGradWeightMulti nb cin cout len k stride dilation groups
+             || followsOneDnnGemmGradWeight nb cin cout len k stride dilation groups then 2
+        else 0
+
+    /// jit:avx512_core direct forward: every output is one chain of fused multiply-adds from zero, taps outer and
+    /// input channels inner (taps in the padding add exact zeros, which leave the chain's value unchanged).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let directForward32 (x: float32[], w: float32[], nb: int, cin: int, len: int, cout: int, k: int, lout: int,
+                         stride: int, padding: int, dilation: int) : float32[] =
+        let r : float32[] = Array.zeroCreate (nb * cout * lout)
+        let vw = Vector256<float32>.Count
+        let lp = len + 2 * padding
+        let xp = if stride = 1 && dilation = 1 && X86.Fma.IsSupported then padRows (x, nb * cin, len, padding, 0) else [||]
+        for b in 0 .. nb - 1 do
+            for oc in 0 .. cout - 1 do
+                let ro = (b * cout + oc) * lout
+                let mutable ol = 0
+                if xp.Length > 0 then
+                    // Eight outputs per vector, each lane keeping the scalar chain's order.
+                    while ol + vw <= lout do
+                        let mutable acc = Vector256<float32>.Zero
+                        for kk in 0 .. k - 1 do
+                            for ic in 0 .. cin - 1 do
+                                let xv = Vector256.Create<float32>(ReadOnlySpan<float32>(xp, (b * cin + ic) * lp + ol + kk, vw))
+                                acc <- X86.Fma.MultiplyAdd(xv, Vector256.Create(w.[(oc * cin + ic) * k + kk]), acc)
+                        acc.CopyTo(Span<float32>(r, ro + ol, vw))
+                        ol <- ol + vw
+                while ol < lout do
+                    let mutable acc = 0.0f
+                    for kk in 0 .. k - 1 do
+                        let pos = ol * stride - padding + kk * dilation
+                        if pos >= 0 && pos < len then
+                            for ic in 0 .. cin - 1 do
+                                acc <- MathF.FusedMultiplyAdd(x.[(b * cin + ic) * len + pos], w.[(oc * cin + ic) * k + kk], acc)
+                    r.[ro + ol] <- acc
+                    ol <- ol + 1
+        r
+
+    /// jit:avx512_core backward data: every input gradient is one chain of fused multiply-adds from zero over the
+    /// taps (ascending) and, per tap, the output channels.
+    let directGradInput32 (gy: float32[], w: float32[], nb: int, cin: int, len: int, cout: int, k: int, lout: int,
+                           stride: int, padding: int, dilation: int) : float32[] =
+        let r : float32[] = Array.zeroCreate (nb * cin * len)
+        for b in 0 .. nb - 1 do
+            for ic in 0 .. cin - 1 do
+                for pos in 0 .. len - 1 do
+                    let mutable acc = 0.0f
+                    for kk in 0 .. k - 1 do
+                        let t = pos + padding - kk * dilation
+                        if t >= 0 && t % stride = 0 && t / stride < lout then
+                            let ol = t / stride
+                            for oc in 0 .. cout - 1 do
+                                acc <- MathF.FusedMultiplyAdd(gy.[(b * cout + oc) * lout + ol], w.[(oc * cin + ic) * k + kk], acc)
+                    r.[(b * cin + ic) * len + pos] <- acc
+        r
+
+    /// The direct kernels' weight gradient: every weight is one chain of fused multiply-adds from zero over the
+    /// batch, then the output positions (positions in the padding add exact zeros).
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let directGradWeight32 (gy: float32[], x: float32[], nb: int, cin: int, len: int, cout: int, k: int, lout: int,
+                            stride: int, padding: int, dilation: int) : float32[] =
+        let r : float32[] = Array.zeroCreate (cout * cin * k)
+        let vw = Vector256<float32>.Count
+        if stride = 1 && dilation = 1 && X86.Fma.IsSupported then
+            // Eight taps per vector, each lane one weight's chain.
+            let lp = len + 2 * padding
+            let xp = padRows (x, nb * cin, len, padding, vw)
+            let tmp : float32[] = Array.zeroCreate vw
+            for oc in 0 .. cout - 1 do
+                for ic in 0 .. cin - 1 do
+                    let rb = (oc * cin + ic) * k
+                    let mutable kk0 = 0
+                    while kk0 < k do
+                        let mutable acc = Vector256<float32>.Zero
+                        for b in 0 .. nb - 1 do
+                            let gb = (b * cout + oc) * lout
+                            let xb = (b * cin + ic) * lp + kk0
+                            for ol in 0 .. lout - 1 do
+                                acc <- X86.Fma.MultiplyAdd(Vector256.Create(gy.[gb + ol]), Vector256.Create<float32>(ReadOnlySpan<float32>(xp, xb + ol, vw)), acc)
+                        acc.CopyTo(Span<float32>(tmp, 0, vw))
+                        Array.Copy(tmp, 0, r, rb + kk0, min vw (k - kk0))
+                        kk0 <- kk0 + vw
+        else
+            for oc in 0 .. cout - 1 do
+                for ic in 0 .. cin - 1 do
+                    for kk in 0 .. k - 1 do
+                        let mutable acc = 0.0f
+                        for b in 0 .. nb - 1 do
+                            let gb = (b * cout + oc) * lout
+                            let xb = (b * cin + ic) * len
+                            for ol in 0 .. lout - 1 do
+                                let pos = ol * stride - padding + kk * dilation
+                                if pos >= 0 && pos < len then acc <- MathF.FusedMultiplyAdd(gy.[gb + ol], x.[xb + pos], acc)
+                        r.[(oc * cin + ic) * k + kk] <- acc
+        r
+
+    /// x64:gemm:jit forward per group: the sgemm chains its fused multiply-adds over the im2col rows, input
+    /// channel outer and tap inner.
+    let gemmForward32 (x: float32[], w: float32[], nb: int, cin: int, len: int, cout: int, cpg: int, k: int, lout: int,
+                       stride: int, padding: int, dilation: int, groups: int) : float32[] =
+        let opg = cout / groups
+        let r : float32[] = Array.zeroCreate (nb * cout * lout)
+        for b in 0 .. nb - 1 do
+            for oc in 0 .. cout - 1 do
+                let g = oc / opg
+                for ol in 0 .. lout - 1 do
+                    let mutable acc = 0.0f
+                    for ic in 0 .. cpg - 1 do
+                        let xb = (b * cin + g * cpg + ic) * len
+                        for kk in 0 .. k - 1 do
+                            let pos = ol * stride - padding + kk * dilation
+                            if pos >= 0 && pos < len then acc <- MathF.FusedMultiplyAdd(w.[(oc * cpg + ic) * k + kk], x.[xb + pos], acc)
+                    r.[(b * cout + oc) * lout + ol] <- acc
+        r
+
+    /// x64:gemm:jit backward data per group: an sgemm gives each im2col cell a chain of fused multiply-adds over
+    /// the group's output channels, then col2im adds the cells into the input gradient, tap by tap.
+    let gemmGradInput32 (gy: float32[], w: float32[], nb: int, cin: int, len: int, cout: int, cpg: int, k: int, lout: int,
+                         stride: int, padding: int, dilation: int, groups: int) : float32[] =
+        let opg = cout / groups
+        let r : float32[] = Array.zeroCreate (nb * cin * len)
+        for b in 0 .. nb - 1 do
+            for g in 0 .. groups - 1 do
+                for ic in 0 .. cpg - 1 do
+                    let rb = (b * cin + g * cpg + ic) * len
+                    for kk in 0 .. k - 1 do
+                        for ol in 0 .. lout - 1 do
+                            let pos = ol * stride - padding + kk * dilation
+                            if pos >= 0 && pos < len then
+                                let mutable t = 0.0f
+                                for oc in g * opg .. (g + 1) * opg - 1 do
+                                    t <- MathF.FusedMultiplyAdd(w.[(oc * cpg + ic) * k + kk], gy.[(b * cout + oc) * lout + ol], t)
+                                r.[rb + pos] <- r.[rb + pos] + t
+        r
+
+    /// The dot product oneDNN's jit_avx512_core_gemm_smalln_tn_f32 kernel forms (2 to 15 gemm columns, A
+    /// transposed): 16 lanes of fused multiply-adds (lane l takes the terms p ≡ l mod 16), then the lanes fold
+    /// as ((l0 + l8) + (l4 + l12)) for each of l0..l3, and those four as (s0 + s2) + (s1 + s3).
+    let private smallnDot (a: float32[]) (x: float32[]) (xi: int) (n: int) =
+        let lanes : float32[] = Array.zeroCreate 16
+        for p in 0 .. n - 1 do
+            let l = p &&& 15
+            lanes.[l] <- MathF.FusedMultiplyAdd(a.[p], x.[xi + p], lanes.[l])
+        let s j = (lanes.[j] + lanes.[j + 8]) + (lanes.[j + 4] + lanes.[j + 12])
+        (s 0 + s 2) + (s 1 + s 3)
+
+    /// x64:gemm:jit weight gradient: per batch element and group, im2col and an sgemm over the output positions
+    /// (gemv_t for one output channel per group, the smalln_tn kernel for 2 to 15), added to the gradient.
+    let gemmGradWeight32 (gy: float32[], x: float32[], nb: int, cin: int, len: int, cout: int, cpg: int, k: int, lout: int,
+                          stride: int, padding: int, dilation: int, groups: int) : float32[] =
+        let opg = cout / groups
+        let r : float32[] = Array.zeroCreate (cout * cpg * k)
+        let col : float32[] = Array.zeroCreate lout
+        for b in 0 .. nb - 1 do
+            for oc in 0 .. cout - 1 do
+                let g = oc / opg
+                for ic in 0 .. cpg - 1 do
+                    let xb = (b * cin + g * cpg + ic) * len
+                    for kk in 0 .. k - 1 do
+                        for ol in 0 .. lout - 1 do
+                            let pos = ol * stride - padding + kk * dilation
+                            col.[ol] <- if pos >= 0 && pos < len then x.[xb + pos] else 0.0f
+                        let p = (oc * cpg + ic) * k + kk
+                        let gi = (b * cout + oc) * lout
+                        r.[p] <-
+                            if opg = 1 then gemvTDot col 0 gy gi lout (if b = 0 then 0.0f else r.[p])
+                            else
+                                let d = smallnDot col gy gi lout
+                                if b = 0 then d else d + r.[p]
+        r
+
     /// Any stride, padding, dilation and groups; the result is (nb, cout, lout).
     let forward<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
             (data: 'T[], w: 'T[], nb: int, cin: int, len: int, cout: int, cpg: int, k: int, lout: int,

@@ -340,10 +340,138 @@ module Functional =
                     for j in 0 .. l - 1 do y.[o + j] <- Math.FusedMultiplyAdd(x.[o + j], alpha.[ch], beta.[ch])
             y
 
+        /// ATen's vec::reduce_all / map2_reduce_all over one float32 row of length l: below 8 elements the
+        /// (possibly mapped) values are summed in order; otherwise 8 lanes accumulate (the first block plain,
+        /// later blocks and the tail with `step`), then the lanes combine as a tree (i with i+4, i+2, i+1).
+        let private laneReduce32 (l: int) (first: int -> float32) (step: float32 -> int -> float32) =
+            if l < 8 then
+                let mutable s = first 0
+                for j in 1 .. l - 1 do s <- s + first j
+                s
+            else
+                let acc = Array.init 8 first
+                let mutable d = 8
+                while d < l do
+                    for j in 0 .. min 7 (l - d - 1) do acc.[j] <- step acc.[j] (d + j)
+                    d <- d + 8
+                ((acc.[0] + acc.[4]) + (acc.[2] + acc.[6])) + ((acc.[1] + acc.[5]) + (acc.[3] + acc.[7]))
+
+        /// PyTorch 1.13's float32 batch_norm_cpu_backward (one intra-op thread, contiguous gradient): (dx, dγ, dβ).
+        /// `mean`/`invstd` are the saved batch statistics in training, the running mean and 1/√(var+eps) (in
+        /// double) otherwise. (N, C) and (N, C, 1) take the channels-last kernel: per-channel float sums over the
+        /// rows, the dot product Σ(x−mean)·dy accumulated with fused multiply-adds. Longer signals take the
+        /// contiguous kernel: per (sample, channel) row a lane reduction, summed over samples in double.
+        let backward32 (x: float32[]) (dy: float32[]) (n: int) (c: int) (l: int) (mean: float32[]) (invstd: float32[])
+                       (w: float32[] option) (train: bool) =
+            let count = n * l
+            let sum = Array.zeroCreate<float32> c
+            let dotp = Array.zeroCreate<float32> c
+            let dw = Array.zeroCreate<float32> c
+            let gradMean = Array.zeroCreate<float32> c
+            if l = 1 then
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do
+                        let g = dy.[i * c + ch]
+                        sum.[ch] <- sum.[ch] + g
+                        dotp.[ch] <- MathF.FusedMultiplyAdd(x.[i * c + ch] - mean.[ch], g, dotp.[ch])
+                for ch in 0 .. c - 1 do
+                    dw.[ch] <- dotp.[ch] * invstd.[ch]
+                    gradMean.[ch] <- sum.[ch] / float32 count
+            else
+                for ch in 0 .. c - 1 do
+                    let m = mean.[ch]
+                    let mutable s = 0.0
+                    let mutable dp = 0.0
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        s <- s + float (laneReduce32 l (fun j -> dy.[o + j]) (fun a j -> a + dy.[o + j]))
+                        dp <- dp + float (laneReduce32 l (fun j -> (x.[o + j] - m) * dy.[o + j])
+                                                          (fun a j -> MathF.FusedMultiplyAdd(x.[o + j] - m, dy.[o + j], a)))
+                    sum.[ch] <- float32 s
+                    dotp.[ch] <- float32 dp
+                    // The contiguous kernel divides the double sum (the channels-last one divides the float sum).
+                    gradMean.[ch] <- float32 (s / float count)
+                    dw.[ch] <- float32 (dp * float invstd.[ch])
+            let dx = Array.zeroCreate<float32> x.Length
+            let wOf ch = match w with Some w -> w.[ch] | None -> 1.0f
+            let nf = float32 count
+            for i in 0 .. n - 1 do
+                for ch in 0 .. c - 1 do
+                    let o = (i * c + ch) * l
+                    let inv = invstd.[ch]
+                    let wc = wOf ch
+                    if train then
+                        let k = dotp.[ch] * inv * inv / nf
+                        let gm = gradMean.[ch]
+                        let m = mean.[ch]
+                        for j in 0 .. l - 1 do
+                            // (dy − grad_mean) − (x − mean)·k contracts into one fused multiply-add.
+                            dx.[o + j] <- MathF.FusedMultiplyAdd(-(x.[o + j] - m), k, dy.[o + j] - gm) * inv * wc
+                    else
+                        for j in 0 .. l - 1 do dx.[o + j] <- dy.[o + j] * inv * wc
+            dx, dw, sum
+
+        /// ATen's reduce_all over one float64 row: 4 lanes (the first block plain, later ones with `step`),
+        /// combined in lane order; rows shorter than 4 are summed in order.
+        let private laneReduce64 (l: int) (first: int -> float) (step: float -> int -> float) =
+            if l < 4 then
+                let mutable s = first 0
+                for j in 1 .. l - 1 do s <- s + first j
+                s
+            else
+                let acc = Array.init 4 first
+                let mutable d = 4
+                while d < l do
+                    for j in 0 .. min 3 (l - d - 1) do acc.[j] <- step acc.[j] (d + j)
+                    d <- d + 4
+                ((acc.[0] + acc.[1]) + acc.[2]) + acc.[3]
+
+        /// The float64 batch_norm_cpu_backward, as `backward32` with 4-lane vectors: the channels-last kernel's
+        /// grad_input contracts into a fused multiply-add for whole vectors of channels, not for the tail.
+        let backward64 (x: float[]) (dy: float[]) (n: int) (c: int) (l: int) (mean: float[]) (invstd: float[])
+                       (w: float[] option) (train: bool) =
+            let count = n * l
+            let sum = Array.zeroCreate<float> c
+            let dotp = Array.zeroCreate<float> c
+            if l = 1 then
+                for i in 0 .. n - 1 do
+                    for ch in 0 .. c - 1 do
+                        let g = dy.[i * c + ch]
+                        sum.[ch] <- sum.[ch] + g
+                        dotp.[ch] <- Math.FusedMultiplyAdd(x.[i * c + ch] - mean.[ch], g, dotp.[ch])
+            else
+                for ch in 0 .. c - 1 do
+                    let m = mean.[ch]
+                    for i in 0 .. n - 1 do
+                        let o = (i * c + ch) * l
+                        sum.[ch] <- sum.[ch] + laneReduce64 l (fun j -> dy.[o + j]) (fun a j -> a + dy.[o + j])
+                        dotp.[ch] <- dotp.[ch] + laneReduce64 l (fun j -> (x.[o + j] - m) * dy.[o + j])
+                                                              (fun a j -> Math.FusedMultiplyAdd(x.[o + j] - m, dy.[o + j], a))
+            let dw = Array.init c (fun ch -> dotp.[ch] * invstd.[ch])
+            let dx = Array.zeroCreate<float> x.Length
+            let fullVectors = if l = 1 then c - c % 4 else c
+            let nf = float count
+            for i in 0 .. n - 1 do
+                for ch in 0 .. c - 1 do
+                    let o = (i * c + ch) * l
+                    let inv = invstd.[ch]
+                    let wc = match w with Some w -> w.[ch] | None -> 1.0
+                    if train then
+                        let k = dotp.[ch] * inv * inv / nf
+                        let gm = sum.[ch] / nf
+                        let m = mean.[ch]
+                        for j in 0 .. l - 1 do
+                            let d = x.[o + j] - m
+                            let u = if ch < fullVectors then Math.FusedMultiplyAdd(-d, k, dy.[o + j] - gm) else (dy.[o + j] - gm) - d * k
+                            dx.[o + j] <- u * inv * wc
+                    else
+                        for j in 0 .. l - 1 do dx.[o + j] <- dy.[o + j] * inv * wc
+            dx, dw, sum
+
     /// Batch normalisation over (N, C) or (N, C, L): batch statistics in training (and the new running
     /// mean/variance, updated with momentum and the unbiased variance), running statistics otherwise. Float32
-    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); gradients of every order come
-    /// from the closed-form batch-norm derivatives.
+    /// and float64 values are PyTorch 1.13's CPU bits (one intra-op thread); a first-order backward runs PyTorch's
+    /// kernel (its bits for a contiguous gradient), higher orders the closed-form derivatives.
     let batchNorm (weight: Tensor option) (bias: Tensor option) (runningMean: Tensor option) (runningVar: Tensor option)
                   (training: bool) (momentum: float) (eps: float) (x: Tensor) : Tensor * (Tensor * Tensor) option =
         let xs = x.Shape
@@ -411,6 +539,16 @@ module Functional =
             else stat invstdD
         let channelSum (t: Tensor) = t.Sum(dims, false)
         let wOf (xs: Tensor[]) = if wIndex >= 0 then Some(xs.[wIndex].Reshape bshape) else None
+        // The statistics PyTorch's backward kernel reads: in evaluation it recomputes 1/√(var+eps) in double.
+        let mean32 = Array.map float32 meanD
+        let backInvstd32 =
+            if useBatch then Array.map float32 invstdD
+            else runningVar.Value.Detach().ToDoubleArray() |> Array.map (fun v -> float32 (1.0 / Math.Sqrt(v + eps)))
+        let backInvstd64 =
+            if useBatch then invstdD
+            else runningVar.Value.Detach().ToDoubleArray() |> Array.map (fun v -> 1.0 / Math.Sqrt(v + eps))
+        let exactCache : (Tensor * (float32[] * float32[] * float32[])) option ref = ref None
+        let exactCache64 : (Tensor * (float[] * float[] * float[])) option ref = ref None
         let y =
             Tensor.ApplyNary({ new NaryOp("NativeBatchNormBackward0") with
                 member _.Forward _ =
@@ -437,7 +575,34 @@ module Functional =
                     else x.ZerosLike() + d.Reshape bshape
                 member _.Vjp(ins, i, _, g) =
                     let x = ins.[0]
-                    if i = 0 then
+                    if not isF32 && g.Nest < 0 && ins |> Array.forall (fun t -> t.Nest < 0) then
+                        let dx, dw, db =
+                            match exactCache64.Value with
+                            | Some(g0, r) when obj.ReferenceEquals(g0, g) -> r
+                            | _ ->
+                                let w64 = wOf ins |> Option.map (fun w -> w.ToDoubleArray())
+                                let r = BatchNormKernel.backward64 (x.ToDoubleArray()) (g.ToDoubleArray()) nb c l
+                                            meanD backInvstd64 w64 useBatch
+                                exactCache64.Value <- Some(g, r)
+                                r
+                        if i = 0 then Tensor.OfRaw(x.Raw.Backend.OfFloat64(dx, xs))
+                        elif i = wIndex then Tensor.OfRaw(x.Raw.Backend.OfFloat64(dw, [| c |]))
+                        else Tensor.OfRaw(x.Raw.Backend.OfFloat64(db, [| c |]))
+                    elif isF32 && g.Nest < 0 && ins |> Array.forall (fun t -> t.Nest < 0) then
+                        // A first-order backward: PyTorch's kernel, run once for dx, dγ and dβ of the same gradient.
+                        let dx, dw, db =
+                            match exactCache.Value with
+                            | Some(g0, r) when obj.ReferenceEquals(g0, g) -> r
+                            | _ ->
+                                let w32 = wOf ins |> Option.map (fun w -> w.ToFloat32Array())
+                                let r = BatchNormKernel.backward32 (x.ToFloat32Array()) (g.ToFloat32Array()) nb c l
+                                            mean32 backInvstd32 w32 useBatch
+                                exactCache.Value <- Some(g, r)
+                                r
+                        if i = 0 then Tensor.OfRaw(x.Raw.Backend.OfFloat32(dx, xs))
+                        elif i = wIndex then Tensor.OfRaw(x.Raw.Backend.OfFloat32(dw, [| c |]))
+                        else Tensor.OfRaw(x.Raw.Backend.OfFloat32(db, [| c |]))
+                    elif i = 0 then
                         let gh = match wOf ins with Some w -> g * w | None -> g
                         let inv = invstdOf x
                         if useBatch then

@@ -51,6 +51,55 @@ module Convolution =
             member _.VjpA(_, x, _, b) = convOp g x b
             member _.VjpB(gy, x, _, b) = convGradInputOp g x.Shape gy b }, gy, x)
 
+    /// The bias gradient: where PyTorch's oneDNN kernel forms it, in its float32 order (`Conv1d.oneDnnBiasGradOrder`);
+    /// otherwise the broadcast adjoint's sum.
+    let private biasGrad (g: Geometry) (xs: int[]) (ws: int[]) (gy: Tensor) : Tensor =
+        let nb, cin, len = xs.[0], xs.[1], xs.[2]
+        let cout, k = ws.[0], ws.[2]
+        let lout = gy.Shape.[2]
+        let order =
+            match gy with
+            | TC r when r.Dtype = Dtype.Float32 && (r.Backend :? ManagedBackend) -> Fluxion.Kernels.Conv1d.oneDnnBiasGradOrder nb cin cout len k g.Stride g.Dilation g.Groups
+            | _ -> 0
+        if order = 0 then Tensor.SumToShape(gy, [| 1; cout; 1 |]).Reshape [| cout |]
+        else
+            let r = gy.Raw
+            let d = r.ToFloat32Array()
+            let db = Array.init cout (fun oc ->
+                let mutable s = 0.0f
+                for b in 0 .. nb - 1 do
+                    let o = (b * cout + oc) * lout
+                    if order = 1 then
+                        for j in 0 .. lout - 1 do s <- s + d.[o + j]
+                    else
+                        let mutable row = 0.0f
+                        for j in 0 .. lout - 1 do row <- row + d.[o + j]
+                        s <- s + row
+                s)
+            Tensor.OfRaw(r.Backend.OfFloat32(db, [| cout |]))
+
+    /// y = conv(x; w) + b as one op on x and wb = [w flattened; b], like PyTorch's convolution: its tangent is
+    /// conv(ẋ; w) + (conv(x; ẇ) + ḃ), the order of PyTorch 1.13's convolution_jvp (the bias tangent rides with
+    /// the weight tangent's convolution).
+    let internal convBiasOp (g: Geometry) (x: Tensor) (w: Tensor) (b: Tensor) : Tensor =
+        let xs = x.Shape
+        let ws = w.Shape
+        let nw = w.Numel
+        let cout = ws.[0]
+        let bshape = [| 1; cout; 1 |]
+        let split (wb: Tensor) = wb.Narrow(0, 0, nw).Reshape ws, wb.Narrow(0, nw, cout)
+        let wb = Shapes.cat 0 [| w.Reshape [| nw |]; b |]
+        Tensor.ApplyBinary({ new BinaryOp("ConvolutionBackward0") with
+            member _.Forward(rx, rwb) =
+                let wb = Tensor.OfRaw rwb
+                let w, b = split wb
+                (Tensor.OfRaw(rx.Conv1d(w.Raw, g.Stride, g.Padding, g.Dilation, g.Groups)) + b.Reshape bshape).Raw
+            member _.JvpA(_, wb, dx, _) = convOp g dx (fst (split wb))
+            member _.JvpB(x, _, dwb, _) = let dw, db = split dwb in convOp g x dw + db.Reshape bshape
+            member _.VjpA(_, wb, _, gy) = convGradInputOp g xs gy (fst (split wb))
+            member _.VjpB(x, _, _, gy) =
+                Shapes.cat 0 [| (convGradWeightOp g ws gy x).Reshape [| nw |]; biasGrad g xs ws gy |] }, x, wb)
+
     /// 1-D convolution (cross-correlation like PyTorch): input (N, Cin, L) or (Cin, L), weight (Cout, Cin/groups, K).
     let conv1d (stride: int) (padding: int) (dilation: int) (groups: int) (weight: Tensor) (bias: Tensor option) (x: Tensor) =
         if isNull (box x) then raise (ArgumentNullException("x", "conv1d: the input is null"))
@@ -79,11 +128,12 @@ module Convolution =
         if x.Shape.[2] = 0 && x.Shape.[0] > 0 && cin > 0 then
             raise (ShapeException(sprintf "conv1d: Only zero batch or zero channel inputs are supported, but got input shape: [%s]" (String.Join(", ", x.Shape))))
         let struct (x, weight) = if x.Dtype = weight.Dtype then struct (x, weight) else struct (x.Cast(Dtype.promote x.Dtype weight.Dtype), weight.Cast(Dtype.promote x.Dtype weight.Dtype))
-        let y = convOp { Stride = stride; Padding = padding; Dilation = dilation; Groups = groups } x weight
+        let geometry = { Stride = stride; Padding = padding; Dilation = dilation; Groups = groups }
         let y =
             match bias with
-            | Some b -> y + b.Reshape [| 1; cout; 1 |]
-            | None -> y
+            | Some b when b.Dtype = x.Dtype -> convBiasOp geometry x weight b
+            | Some b -> convOp geometry x weight + b.Reshape [| 1; cout; 1 |]
+            | None -> convOp geometry x weight
         if unbatched then Shapes.squeezeDim 0 y else y
 
     /// Max pooling over the last dimension of (N, C, L) or (C, L).

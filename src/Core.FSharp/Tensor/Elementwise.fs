@@ -170,7 +170,22 @@ module Elementwise =
     /// The error function.
     let erf x = unary "ErfBackward0" (k UnaryKind.Erf) (fun x _ -> 2.0 / Math.Sqrt Math.PI * exp (-(x * x))) x
     /// Gaussian error linear unit x * Φ(x) (exact, PyTorch's default).
-    let gelu (x: Tensor) = x * 0.5 * (1.0 + erf (x * (1.0 / Math.Sqrt 2.0)))
+    let gelu (x: Tensor) : Tensor =
+        let x = input "gelu" x
+        let composite (x: Tensor) = x * 0.5 * (1.0 + erf (x * (1.0 / Math.Sqrt 2.0)))
+        if x.Dtype <> Dtype.Float32 || not (x.Raw.Backend :? ManagedBackend) then composite x
+        else
+            // PyTorch 1.13's CPU build runs float32 gelu and gelu_backward through oneDNN's gelu_erf (contiguous
+            // input): its value and derivative·dy, element by element.
+            let rule (d: Tensor) (x: Tensor) =
+                perElement d [| x |]
+                    (fun d x _ -> Fluxion.Kernels.OneDnnEltwise.geluErfDerivative x * d)
+                    (fun d x _ -> d * (0.5 * (1.0 + Special.erf (x / Math.Sqrt 2.0)) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2.0 * Math.PI)))
+                    (fun () -> d * (0.5 * (1.0 + erf (x * (1.0 / Math.Sqrt 2.0))) + x * exp (x * x * -0.5) * (1.0 / Math.Sqrt(2.0 * Math.PI))))
+            Tensor.ApplyUnary({ new UnaryOp("GeluBackward0") with
+                member _.Forward r = r.Backend.OfFloat32(Array.map Fluxion.Kernels.OneDnnEltwise.geluErf (r.ToFloat32Array()), r.Shape)
+                member _.Jvp(x, dx, _) = rule dx x
+                member _.Vjp(x, _, g) = rule g x }, x)
     /// log(1 + x).
     let log1p (x: Tensor) : Tensor =
         // PyTorch: grad / (x + 1), one division.

@@ -114,7 +114,7 @@ let tests =
                 Expect.isLessThan lNat 6.3e-8 "average losses, relative"
                 Expect.isGreaterThan wNat 0.0 "the two PyTorch paths do differ"
 
-        testCase "single-channel conv1d equals PyTorch's bit for bit, batched (oneDNN) and single; so does its weight gradient from 15 taps on" <| fun () ->
+        testCase "single-channel conv1d equals PyTorch's bit for bit, batched (oneDNN) and single; so does its weight gradient from 2 taps on" <| fun () ->
             use doc = JsonDocument.Parse(File.ReadAllText(TestData.path "conv1d_onednn.json"))
             for c in doc.RootElement.GetProperty("cases").EnumerateArray() do
                 let nb, len, k, pad = c.GetProperty("batch").GetInt32(), c.GetProperty("length").GetInt32(), c.GetProperty("taps").GetInt32(), c.GetProperty("padding").GetInt32()
@@ -125,7 +125,7 @@ let tests =
                 Expect.equal (bits (Tensor.toArray y)) (bits (floats (c.GetProperty "y"))) (case + ": forward")
                 let gy = Tensor.ofArray y.Shape (floats (c.GetProperty "gy"))
                 let gw = Diff.vjp (fun w -> Convolution.conv1d 1 pad 1 1 w None x) w gy
-                // oneDNN's jit:avx512_core weight gradient (batches, fewer than 15 taps) is not reproduced.
-                if nb = 1 || k >= 15 then
+                // oneDNN's 1x1 weight gradient (a 1-tap kernel on a batch of 16) is not reproduced.
+                if nb = 1 || k >= 2 then
                   Expect.equal (bits (Tensor.toArray gw)) (bits (floats (c.GetProperty "gw"))) (case + ": weight gradient")
     ]

@@ -58,8 +58,10 @@ let private bnLayer (c: JsonElement) =
 [<Tests>]
 let tests =
     testList "Nn.LayersTorch" [
-        testCase "BatchNorm1d: train outputs, running statistics and eval outputs are PyTorch's bits; gradients agree" <| fun () ->
-            for c in data.Value.GetProperty("batchnorm1d").EnumerateArray() do
+        testCase "BatchNorm1d: outputs, running statistics and gradients (float32 and float64) are PyTorch's bits" <| fun () ->
+            // batchnorm1d_lanes covers the backward kernel's paths: channel tails, rows of 8+ lanes with tails.
+            let cases = Seq.append (data.Value.GetProperty("batchnorm1d").EnumerateArray()) (data.Value.GetProperty("batchnorm1d_lanes").EnumerateArray())
+            for c in cases do
                 let what = sprintf "%s %A %s" (c.GetProperty("repr").GetString()) (shapeOf c) (c.GetProperty("dtype").GetString())
                 let layer, affine, track = bnLayer c
                 Expect.equal (layer.ToString()) (c.GetProperty("repr").GetString()) (what + ": repr")
@@ -71,12 +73,11 @@ let tests =
                     let gy = tensorOf (step.GetProperty "gy")
                     let y, s' = Layer.applyWithState layer mode p state x
                     bits y (step.GetProperty "y") (what + label + " y")
-                    let tol = if dt = Dtype.Float64 then 1e-13 else 2e-6
-                    near tol (Diff.grad (fun x -> (fst (Layer.applyWithState layer mode p state x) * gy).Sum()) x) (step.GetProperty "dx") (what + label + " dx")
+                    bits (Diff.grad (fun x -> (fst (Layer.applyWithState layer mode p state x) * gy).Sum()) x) (step.GetProperty "dx") (what + label + " dx")
                     if affine then
                         let gp = Params.grad (fun p -> (fst (Layer.applyWithState layer mode p state x) * gy).Sum()) p
-                        near tol (Params.find "weight" gp) (step.GetProperty "dweight") (what + label + " dweight")
-                        near tol (Params.find "bias" gp) (step.GetProperty "dbias") (what + label + " dbias")
+                        bits (Params.find "weight" gp) (step.GetProperty "dweight") (what + label + " dweight")
+                        bits (Params.find "bias" gp) (step.GetProperty "dbias") (what + label + " dbias")
                     s'
                 for i, step in Seq.indexed (c.GetProperty("train").EnumerateArray()) do
                     state <- check (Mode.Train(Generator(1UL))) step (sprintf " train %d" i)
@@ -124,6 +125,15 @@ let tests =
                 bits (Tensor.rand [| 1 |]) (c.GetProperty "next_rand") (sprintf "p=%g: draws one uniform per element (none for p=0 or 1)" p)
                 d.Eval() |> ignore
                 bits (d.Call x) (c.GetProperty "x") "identity in eval")
+
+        testCase "GELU (float32): oneDNN's gelu_erf value and gradient bits over a sweep, the tails, ±0 and ±inf" <| fun () ->
+            let c = data.Value.GetProperty "gelu"
+            let x = (tensorOf (c.GetProperty "x")).RequiresGrad_()
+            let y = GELU().Call x
+            bits y (c.GetProperty "y") "GELU y"
+            Expect.equal y.GradFnName "GeluBackward0" "grad_fn"
+            y.Backward(tensorOf (c.GetProperty "gy"))
+            bits x.Grad (c.GetProperty "dx") "GELU dx"
 
         testCase "AdaptiveAvgPool1d: PyTorch's windows, output bits and gradient bits" <| fun () ->
             for c in data.Value.GetProperty("adaptive_avg_pool1d").EnumerateArray() do

@@ -119,15 +119,10 @@ let private ops : Map<string, JsonElement -> Tensor[] -> Tensor> =
     ]
 
 /// Ops whose managed values or derivatives do not match PyTorch's bits, with the measured worst ulp distance and
-/// an absolute difference below which elements are not counted (0: every element counts). The causes are in the
-/// README's "Derivatives, bit for bit" section.
+/// an absolute difference below which elements are not counted (0: every element counts). Empty: every op is
+/// bit-exact. An entry added here must carry its cause (and the README's "Derivatives, bit for bit" section too).
 let private tolerance : Map<string, int64 * float> =
     Map.ofList [
-        // PyTorch 1.13 runs float32 gelu (value and backward) through oneDNN's eltwise_gelu_erf, whose erf and exp
-        // approximations are not reproduced; where it gives an exact 0 the composition leaves a residue below 1e-12.
-        "gelu", (365L, 1e-12)
-        // PyTorch's conv1d goes through mkldnn/im2col with its own accumulation order.
-        "conv1d", (655L, 0.0)
     ]
 
 /// The worst ulp distance between our values and PyTorch's (ignoring differences up to `floor`), with the element.

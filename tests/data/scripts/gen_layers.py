@@ -39,7 +39,6 @@ out = {"torch": torch.__version__}
 g = torch.Generator().manual_seed(1234)
 
 # ---------------------------------------------------------------- BatchNorm1d
-bn_cases = []
 specs = [
     ((5, 3), {}),
     ((37, 4), {}),
@@ -55,7 +54,10 @@ specs = [
     ((6, 3), {"dtype": "float64"}),
     ((3, 2, 5), {"dtype": "float64", "momentum": None}),
 ]
-for shape, kw in specs:
+
+
+def bn_case(shape, kw, g):
+    """Three training steps (outputs, gradients, running statistics) and one evaluation step of a BatchNorm1d."""
     kw = dict(kw)
     dtype = torch.float64 if kw.pop("dtype", "float32") == "float64" else torch.float32
     c = shape[1]
@@ -96,8 +98,10 @@ for shape, kw in specs:
         e["dbias"] = T(bn.bias.grad)
     case["eval"] = e
     case["repr"] = repr(bn)
-    bn_cases.append(case)
-out["batchnorm1d"] = bn_cases
+    return case
+
+
+out["batchnorm1d"] = [bn_case(shape, kw, g) for shape, kw in specs]
 
 # ---------------------------------------------------------------- Dropout (global generator, as nn.Dropout draws)
 drops = []
@@ -188,6 +192,37 @@ xe = torch.randn(3, 3, generator=g)
 out["bn_state"] = {"keys": list(model.state_dict().keys()),
                    "values": {k: (T(v) if v.is_floating_point() else int(v)) for k, v in model.state_dict().items()},
                    "eval_x": T(xe), "eval_y": T(model(xe))}
+
+# ---------------------------------------------------------------- BatchNorm1d backward: the kernel's lanes and paths
+# Its own generator, so the vectors above keep their draws. (N, C) and (N, C, 1) take the channels-last kernel
+# (vectors of 8 float32 or 4 float64 channels plus a tail); longer signals the contiguous one, whose per-row sums
+# run in lanes with a tail (float32: 8 lanes combined as a tree; float64: 4 lanes combined in order).
+g2 = torch.Generator().manual_seed(4321)
+lane_specs = [
+    ((3, 4, 8), {}),
+    ((5, 3, 16), {}),
+    ((4, 2, 27), {"eps": 1e-3}),
+    ((2, 2, 63), {"momentum": None}),
+    ((6, 2, 5), {}),
+    ((3, 9, 2), {"affine": False}),
+    ((12, 9, 1), {}),
+    ((20, 33), {}),
+    ((40, 16), {"momentum": 0.2}),
+    ((10, 24), {"track_running_stats": False}),
+    ((20, 9), {"dtype": "float64"}),
+    ((7, 5), {"dtype": "float64", "track_running_stats": False}),
+]
+out["batchnorm1d_lanes"] = [bn_case(shape, kw, g2) for shape, kw in lane_specs]
+
+# ---------------------------------------------------------------- GELU (float32 goes through oneDNN's gelu_erf)
+g3 = torch.Generator().manual_seed(99)
+xg = torch.cat([torch.linspace(-12, 12, 2401), torch.randn(1500, generator=g3) * 3,
+                torch.tensor([0.0, -0.0, 1e-30, -1e-30, 1e-7, -1e-7, -13.0, -14.0, -20.0, 30.0, -100.0, 100.0,
+                              float("inf"), float("-inf")])]).requires_grad_()
+gg = torch.randn(xg.shape, generator=g3)
+yg = nn.GELU()(xg)
+yg.backward(gg)
+out["gelu"] = {"x": T(xg), "gy": T(gg), "y": T(yg), "dx": T(xg.grad)}
 
 with open(sys.argv[1], "w") as fh:
     json.dump(out, fh, indent=1)
