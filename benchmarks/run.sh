@@ -28,7 +28,7 @@ if [ -x "$py" ] && "$py" -c "import torch" 2>/dev/null; then torch=1; fi
 out=benchmarks; [ $quick = 1 ] && out=benchmarks/.quick
 mkdir -p "$out"
 raw=$(mktemp)
-trap 'rm -f "$raw" "$raw.time"' EXIT
+trap 'rm -f "$raw" "$raw.time" "$raw.err"' EXIT
 
 workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
 [ -n "$only" ] && workloads="${only//W9/}"
@@ -79,7 +79,11 @@ if [ -z "$only" ] || [[ " $only " == *" W9 "* ]]; then
       echo "== W9 process run $i: $side" >&2
       if [ $side = fluxion ]; then cmd=(dotnet "$unit" --no-report)
       else cmd=("$py" benchmarks/unit05_pytorch.py); fi
-      /usr/bin/time -f '%e %M' -o "$raw.time" "${cmd[@]}" >/dev/null
+      # Standard error goes to a file: on a terminal the unit program would draw its progress bars, which is
+      # neither the work measured nor what a redirected run does.
+      if ! /usr/bin/time -f '%e %M' -o "$raw.time" "${cmd[@]}" >/dev/null 2>"$raw.err"; then
+        cat "$raw.err" >&2; echo "W9: the $side process failed" >&2; exit 1
+      fi
       read -r secs rss <"$raw.time"
       [ $i -gt 0 ] && printf 'process\t{"side": "%s", "workload": "W9", "wall_s": %s, "max_rss_kb": %s}\n' "$side" "$secs" "$rss" >>"$raw"
     done
