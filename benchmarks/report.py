@@ -144,7 +144,9 @@ def main(argv):
           "3 timed runs in-process (6 timed runs per side). 'Fluxion 1-CPU' = `taskset -c 0` with `DOTNET_PROCESSOR_COUNT=1` (5 runs).",
           "- ratio = PyTorch median / Fluxion median (> 1: Fluxion faster). 'check' = final loss (or a checksum) on each side: "
           "equal values show the twins compute the same thing.",
-          "- W9 = the course unit: `dotnet examples/Unit05.CSharp/bin/Release/net10.0/Unit05.dll --no-report` against "
+          "- W9 = the course unit: `dotnet examples/Unit05.CSharp/bin/Release/net10.0/<rid>/publish/Unit05.dll --no-report` "
+          "(published with `-p:Unit05ReadyToRun=true`: the program and its assemblies precompiled into one composite "
+          "ReadyToRun image) against "
           "`/usr/bin/python3 benchmarks/unit05_pytorch.py` (same cells, seeds, loss lines), whole process from start to exit "
           "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
           ""] + notes + ["", text, ""]

@@ -47,9 +47,12 @@ type TrainingProgress internal (iterations: int, sink: IProgress<FitProgress>, f
 [<AbstractClass; Sealed>]
 type TrainingBar =
 
-    /// The console the bar draws on: standard error, so that standard output carries only the program's lines.
+    /// The console the bar draws on: standard error, so that standard output carries only the program's lines;
+    /// null when standard error is redirected, where no bar is drawn (see IsLive).
     static member StandardError() : IAnsiConsole =
-        AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
+        // Spectre's terminal detection costs a short program tens of milliseconds: skip it where no bar can show.
+        if Console.IsErrorRedirected then null
+        else AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
     /// True when a bar can be drawn: the console is interactive and understands ANSI sequences (never when redirected).
     static member IsLive(console: IAnsiConsole) : bool =

@@ -168,7 +168,6 @@ module Layer =
     /// `nn.Linear(inF, outF, bias)`: y = x Wᵀ + b on inputs (*, inF); PyTorch's default init.
     let linearWith (inF: int) (outF: int) (bias: bool) : Layer =
         if inF < 0 || outF < 0 then invalidArg "inF" (sprintf "Linear: feature counts must be non-negative, got in=%d out=%d" inF outF)
-        let title = sprintf "Linear(%d→%d)" inF outF
         let init g =
             let w, b = InitMath.defaultInit32 g [| outF; inF |] bias
             paramGroup [ yield "weight", Creation.ofFloat32 [| outF; inF |] w
@@ -179,7 +178,7 @@ module Layer =
         let run _ p s (x: Tensor) =
             let xs = x.Shape
             if xs.Length = 0 || xs.[xs.Length - 1] <> inF then
-                raise (ShapeException(sprintf "%s expects input (*, %d), got %s" title inF (shp xs)))
+                raise (ShapeException(sprintf "Linear(%d→%d) expects input (*, %d), got %s" inF outF inF (shp xs)))
             let b =
                 if not bias then None
                 else

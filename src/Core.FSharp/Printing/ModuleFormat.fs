@@ -73,7 +73,9 @@ module ModuleFormat =
 
     /// `Linear`: `in_features=2, out_features=1, bias=True`.
     let linearExtra (inF: int) (outF: int) (bias: bool) : string =
-        sprintf "in_features=%d, out_features=%d, bias=%s" inF outF (pyBool bias)
+        // Built at every Linear's construction: plain concatenation, since a program's first sprintf costs
+        // milliseconds of reflection and JIT (often the only sprintf a training program reaches).
+        "in_features=" + str inF + ", out_features=" + str outF + ", bias=" + pyBool bias
 
     /// Any `ConvNd`: sizes are per spatial dim (`(3,)` for Conv1d); non-default fields follow in PyTorch's order.
     let convExtra (inC: int) (outC: int) (kernel: int[]) (stride: int[]) (padding: ConvPadding) (dilation: int[])
@@ -102,7 +104,7 @@ module ModuleFormat =
     let dropoutExtra (p: float) (inplace: bool) : string = "p=" + PyFormat.floatRepr p + ", inplace=" + pyBool inplace
 
     /// `Flatten`: `start_dim=1, end_dim=-1`.
-    let flattenExtra (startDim: int) (endDim: int) : string = sprintf "start_dim=%d, end_dim=%d" startDim endDim
+    let flattenExtra (startDim: int) (endDim: int) : string = "start_dim=" + str startDim + ", end_dim=" + str endDim
 
     /// `LeakyReLU`: `negative_slope=0.01` (+ `, inplace=True`).
     let leakyReluExtra (negativeSlope: float) (inplace: bool) : string =
