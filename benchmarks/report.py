@@ -146,7 +146,7 @@ def main(argv):
           "equal values show the twins compute the same thing.",
           "- W9 = the course unit: `dotnet examples/Unit05.CSharp/bin/Release/net10.0/<rid>/publish/Unit05.dll --no-report` "
           "(published with `-p:Unit05ReadyToRun=true`: the program and its assemblies precompiled into one composite "
-          "ReadyToRun image) against "
+          "ReadyToRun image; with --quick the plain Release build) against "
           "`/usr/bin/python3 benchmarks/unit05_pytorch.py` (same cells, seeds, loss lines), whole process from start to exit "
           "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
           ""] + notes + ["", text, ""]
