@@ -95,7 +95,13 @@ res["clip_grad_value"] = vals
 # at and past the 8-lane vector width, with their own generator so the cases above keep their draws.
 gn = torch.Generator().manual_seed(4321)
 ce_nd = []
-for shape in [(2, 5, 11), (3, 4, 8), (2, 3, 4, 5), (1, 10, 20), (4, 3, 17), (5, 7, 2)]:
+ALL = [(False, False, 0.0), (False, True, 0.0), (True, False, 0.0), (True, True, 0.0), (False, False, 0.1),
+       (True, False, 0.3), (True, True, 0.2), ("probs", False, 0.0), ("probs", True, 0.15)]
+# (3, 4, 100) and (1, 2, 4100) have more than 256 and 4096 positions: nll_loss2d's 16-way cascade climbs to levels 2
+# and 3 (few variants, to keep the file small).
+for shape, variants in [((2, 5, 11), ALL), ((3, 4, 8), ALL), ((2, 3, 4, 5), ALL), ((1, 10, 20), ALL), ((4, 3, 17), ALL),
+                        ((5, 7, 2), ALL), ((3, 4, 100), [(True, True, 0.0), (True, False, 0.3), ("probs", True, 0.15)]),
+                        ((1, 2, 4100), [(True, True, 0.2)])]:
     n, c = shape[0], shape[1]
     tshape = (n,) + shape[2:]
     x = torch.randn(shape, generator=gn) * 2
@@ -104,8 +110,9 @@ for shape in [(2, 5, 11), (3, 4, 8), (2, 3, 4, 5), (1, 10, 20), (4, 3, 17), (5, 
     ti.view(-1)[1::5] = -100
     w = torch.rand(c, generator=gn) + 0.2
     probs = torch.softmax(torch.randn(shape, generator=gn), 1)
-    for (tt, wt, ls) in [(t, None, 0.0), (t, w, 0.0), (ti, None, 0.0), (ti, w, 0.0), (t, None, 0.1), (ti, None, 0.3),
-                         (ti, w, 0.2), (probs, None, 0.0), (probs, w, 0.15)]:
+    for (ign, weighted, ls) in variants:
+        tt = probs if ign == "probs" else (ti if ign else t)
+        wt = w if weighted else None
         extra = {"weight": hx(wt) if wt is not None else None, "label_smoothing": ls, "probs": tt.dtype == torch.float32}
         ce_nd.append(case(lambda r: nn.CrossEntropyLoss(weight=wt, reduction=r, label_smoothing=ls), x, tt, extra))
 res["ce_nd"] = ce_nd
