@@ -170,7 +170,7 @@ let tests =
                         match Array.tryFindIndex id (Array.map2 (<>) a e) with
                         | Some i -> yield sprintf "%s(dim=%d) %A %s[%d]: %s vs torch %s" name dim shape what i a[i] e[i]
                         | None -> () ]
-            Expect.equal (cases.GetArrayLength()) 58 "case count"
+            Expect.equal (cases.GetArrayLength()) 64 "case count"
             Expect.isEmpty bad (sprintf "%d mismatches:\n%s" bad.Length (String.Join("\n", bad)))
 
         testCase "reprs as PyTorch 1.13 prints them" <| fun () ->
