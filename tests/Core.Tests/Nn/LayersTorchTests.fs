@@ -1,5 +1,5 @@
 /// BatchNorm1d, Dropout, AdaptiveAvgPool1d, Unflatten, Softmax/LogSoftmax against PyTorch 1.13's bits
-/// (tests/data/layers.json from tests/data/scripts/gen_layers.py).
+/// (tests/data/layers.json from tests/data/scripts/gen_layers.py; softmax_modules.json from gen_softmax_modules.py).
 module Nn.LayersTorchTests
 
 open System
@@ -172,6 +172,12 @@ let tests =
                         | None -> () ]
             Expect.equal (cases.GetArrayLength()) 64 "case count"
             Expect.isEmpty bad (sprintf "%d mismatches:\n%s" bad.Length (String.Join("\n", bad)))
+            // layers.json's (3, 4, 5) input over dims 0, 1, 2 and -1, forward only.
+            let x = tensorOf (data.Value.GetProperty "softmax_input")
+            for kv in data.Value.GetProperty("softmax").EnumerateObject() do
+                bits ((Softmax(int kv.Name)).Call x) kv.Value ("Softmax dim " + kv.Name)
+            for kv in data.Value.GetProperty("log_softmax").EnumerateObject() do
+                bits ((LogSoftmax(int kv.Name)).Call x) kv.Value ("LogSoftmax dim " + kv.Name)
 
         testCase "reprs as PyTorch 1.13 prints them" <| fun () ->
             let r = data.Value.GetProperty "reprs"
