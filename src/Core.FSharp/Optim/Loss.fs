@@ -358,15 +358,10 @@ module Loss =
     let nll (reduction: Reduction) (logProbs: Tensor) (target: Tensor) : Tensor =
         nllWith "NLLLoss" None -100L reduction logProbs target
 
-    /// log_softmax over dimension 1 of (N, C, d1, …) (the last dimension for (C) and (N, C)).
+    /// log_softmax over dimension 1 of (N, C, d1, …) (the last dimension for (C) and (N, C)); with extra dims it is
+    /// ATen's non-last-dim kernel, whose column-wise sums round differently from the row kernel on a permuted copy.
     let private logSoftmaxClassDim (x: Tensor) =
-        if x.Dim <= 2 then logSoftmax x
-        else
-            let d = x.Dim
-            let perm = Array.append (Array.append [| 0 |] [| 2 .. d - 1 |]) [| 1 |]
-            let inv = Array.zeroCreate d
-            perm |> Array.iteri (fun i p -> inv[p] <- i)
-            (logSoftmax (x.Permute perm)).Permute inv
+        if x.Dim <= 2 then logSoftmax x else Reductions.logSoftmax 1 x
 
     /// Cross-entropy of logits (C), (N, C) or (N, C, d1, …) against int64 class indices or class probabilities
     /// (same shape as the logits); optional class weights; labelSmoothing in [0, 1]; ATen 1.13's composition.
@@ -398,7 +393,9 @@ module Loss =
                 let smoothRed =
                     match reduction with
                     | Reduction.Mean ->
-                        if isNull (box weight) then smooth.Sum() / Array.sum keepData
+                        // ATen 1.13 averages the kept entries only (masked_select, then mean): summing the full
+                        // tensor with zeros at ignored positions puts the kept values in other vector lanes.
+                        if isNull (box weight) then Reductions.mean (Indexing.maskedSelect (keep.CompareScalar(CompareKind.Ne, 0.0)) smooth)
                         else
                             let picked = [| for v in t do if v <> ignoreIndex then yield int v |]
                             let w = weight.Cast(input.Dtype).Detach()

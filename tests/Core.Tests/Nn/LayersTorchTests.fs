@@ -1,5 +1,5 @@
 /// BatchNorm1d, Dropout, AdaptiveAvgPool1d, Unflatten, Softmax/LogSoftmax against PyTorch 1.13's bits
-/// (tests/data/layers.json from tests/data/scripts/gen_layers.py).
+/// (tests/data/layers.json from tests/data/scripts/gen_layers.py; softmax_modules.json from gen_softmax_modules.py).
 module Nn.LayersTorchTests
 
 open System
@@ -159,14 +159,35 @@ let tests =
                 Expect.equal y.Shape [| for d in c.GetProperty("out_shape").EnumerateArray() -> d.GetInt32() |] "shape"
                 Expect.equal (y.ToDoubleArray()) (x.ToDoubleArray()) "values kept in order"
 
-        // Reductions.softmax rounds differently from PyTorch's vectorised last-dim kernel in a few elements:
-        // checked to float32 rounding here (the kernel lives outside the layers).
-        testCase "Softmax and LogSoftmax modules over every dim agree with PyTorch to float32 rounding" <| fun () ->
+        // softmax_modules.json (gen_softmax_modules.py): dims 0, 1 and -1, inner sizes 1 (the last-dim kernel), below,
+        // at and past the 8-lane vector width (the non-last-dim kernel's vector and scalar tails).
+        testCase "Softmax and LogSoftmax modules over dims 0, 1 and -1: outputs and input gradients are PyTorch's float32 bits" <| fun () ->
+            let f32s (e: JsonElement) = [| for h in e.EnumerateArray() -> BitConverter.UInt32BitsToSingle(Convert.ToUInt32(h.GetString(), 16)) |]
+            let hexes (t: Tensor) = t.ToFloat32Array() |> Array.map (fun v -> sprintf "0x%08x" (BitConverter.SingleToUInt32Bits v))
+            let cases = (TestData.json "softmax_modules.json").GetProperty("cases")
+            let bad =
+                [ for c in cases.EnumerateArray() do
+                    let shape = [| for d in c.GetProperty("shape").EnumerateArray() -> d.GetInt32() |]
+                    let dim = c.GetProperty("dim").GetInt32()
+                    let name = c.GetProperty("module").GetString()
+                    let m: Module = if name = "Softmax" then Softmax(dim) else LogSoftmax(dim)
+                    let x = (Tensor.ofArray shape (f32s (c.GetProperty "input"))).RequiresGrad_()
+                    let y = m.Call x
+                    y.Backward(Tensor.ofArray shape (f32s (c.GetProperty "grad_output")))
+                    for (what, t, key) in [ "output", y.Detach(), "output"; "grad", x.Grad, "grad_input" ] do
+                        let a = hexes t
+                        let e = [| for h in c.GetProperty(key).EnumerateArray() -> h.GetString() |]
+                        match Array.tryFindIndex id (Array.map2 (<>) a e) with
+                        | Some i -> yield sprintf "%s(dim=%d) %A %s[%d]: %s vs torch %s" name dim shape what i a[i] e[i]
+                        | None -> () ]
+            Expect.equal (cases.GetArrayLength()) 64 "case count"
+            Expect.isEmpty bad (sprintf "%d mismatches:\n%s" bad.Length (String.Join("\n", bad)))
+            // layers.json's (3, 4, 5) input over dims 0, 1, 2 and -1, forward only.
             let x = tensorOf (data.Value.GetProperty "softmax_input")
             for kv in data.Value.GetProperty("softmax").EnumerateObject() do
-                near 2e-7 ((Softmax(int kv.Name)).Call x) kv.Value ("Softmax dim " + kv.Name)
+                bits ((Softmax(int kv.Name)).Call x) kv.Value ("Softmax dim " + kv.Name)
             for kv in data.Value.GetProperty("log_softmax").EnumerateObject() do
-                near 4e-7 ((LogSoftmax(int kv.Name)).Call x) kv.Value ("LogSoftmax dim " + kv.Name)
+                bits ((LogSoftmax(int kv.Name)).Call x) kv.Value ("LogSoftmax dim " + kv.Name)
 
         testCase "reprs as PyTorch 1.13 prints them" <| fun () ->
             let r = data.Value.GetProperty "reprs"

@@ -18,6 +18,7 @@ let private classes = Tensor.create [| 3L; 0L; 1L |]
 let private classesIgnored = Tensor.create [| 3L; 7L; 1L |]
 let private classProbs = t64 shape [| 0.1; 0.2; 0.3; 0.4; 1.0; 0.0; 0.0; 0.0; 0.25; 0.25; 0.25; 0.25 |]
 let private classes3d = (Tensor.create [| 0L; 3L; 2L; 1L; 1L; 0L |]).Reshape [| 2; 3 |]
+let private classes3dIgnored = (Tensor.create [| 0L; 7L; 2L; 1L; 7L; 0L |]).Reshape [| 2; 3 |]
 /// Regression targets; the inputs stay away from the kinks of |x − y| and of Huber/SmoothL1 at |x − y| = δ.
 let private target = t64 shape [| 0.3; -0.2; 0.8; 0.0; -1.0; 0.5; 0.1; -0.4; 0.6; 1.0; -0.7; 0.2 |]
 let private offsets (delta: float) = [ for k in -3 .. 3 -> float k * delta ]
@@ -40,7 +41,11 @@ let table : OpCase list =
           (fun x -> Loss.crossEntropyWith (Some classWeight) 7L 0.2 Reduction.Mean x classesIgnored) true
       unary "CrossEntropyLoss class probabilities, weight, label_smoothing 0.1, sum" (normal shape)
           (fun x -> Loss.crossEntropyWith (Some classWeight) -100L 0.1 Reduction.Sum x classProbs) true
-      unary "CrossEntropyLoss (N, C, L), reduction none" (normal [| 2; 4; 3 |]) (fun x -> Loss.crossEntropyWith None -100L 0.0 Reduction.None x classes3d) true ]
+      unary "CrossEntropyLoss (N, C, L), reduction none" (normal [| 2; 4; 3 |]) (fun x -> Loss.crossEntropyWith None -100L 0.0 Reduction.None x classes3d) true
+      unary "CrossEntropyLoss (N, C, L), ignore_index 7, label_smoothing 0.3, mean" (normal [| 2; 4; 3 |])
+          (fun x -> Loss.crossEntropyWith None 7L 0.3 Reduction.Mean x classes3dIgnored) true
+      unary "CrossEntropyLoss (N, C, L), weight, ignore_index 7, label_smoothing 0.2, sum" (normal [| 2; 4; 3 |])
+          (fun x -> Loss.crossEntropyWith (Some classWeight) 7L 0.2 Reduction.Sum x classes3dIgnored) true ]
 
 [<Tests>]
 let tests = testList "Optim.LossGradCheck" (table |> List.collect checks)

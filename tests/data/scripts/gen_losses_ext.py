@@ -1,5 +1,6 @@
 """Float32 forward values and input gradients of torch 1.13's losses (BCE, BCEWithLogits, L1, Huber, SmoothL1,
-weighted/smoothed/ignoring CrossEntropy and NLL, clip_grad_norm_) as hex bit patterns.
+weighted/smoothed/ignoring CrossEntropy and NLL, CrossEntropy on (N, C, d1, ...) inputs, clip_grad_norm_) as hex
+bit patterns.
 
 Usage: /usr/bin/python3 gen_losses_ext.py OUT.json
 """
@@ -89,6 +90,32 @@ for cv in (0.5, 1.5):
     nn.utils.clip_grad_value_([p], cv)
     vals.append({"clip_value": cv, "grad": hx(g), "clipped": hx(p.grad)})
 res["clip_grad_value"] = vals
+
+# CrossEntropyLoss / NLLLoss with extra dims (class dim 1, log_softmax's non-last-dim kernel): inner sizes below,
+# at and past the 8-lane vector width, with their own generator so the cases above keep their draws.
+gn = torch.Generator().manual_seed(4321)
+ce_nd = []
+ALL = [(False, False, 0.0), (False, True, 0.0), (True, False, 0.0), (True, True, 0.0), (False, False, 0.1),
+       (True, False, 0.3), (True, True, 0.2), ("probs", False, 0.0), ("probs", True, 0.15)]
+# (3, 4, 100) and (1, 2, 4100) have more than 256 and 4096 positions: nll_loss2d's 16-way cascade climbs to levels 2
+# and 3 (few variants, to keep the file small).
+for shape, variants in [((2, 5, 11), ALL), ((3, 4, 8), ALL), ((2, 3, 4, 5), ALL), ((1, 10, 20), ALL), ((4, 3, 17), ALL),
+                        ((5, 7, 2), ALL), ((3, 4, 100), [(True, True, 0.0), (True, False, 0.3), ("probs", True, 0.15)]),
+                        ((1, 2, 4100), [(True, True, 0.2)])]:
+    n, c = shape[0], shape[1]
+    tshape = (n,) + shape[2:]
+    x = torch.randn(shape, generator=gn) * 2
+    t = torch.randint(0, c, tshape, generator=gn)
+    ti = t.clone()
+    ti.view(-1)[1::5] = -100
+    w = torch.rand(c, generator=gn) + 0.2
+    probs = torch.softmax(torch.randn(shape, generator=gn), 1)
+    for (ign, weighted, ls) in variants:
+        tt = probs if ign == "probs" else (ti if ign else t)
+        wt = w if weighted else None
+        extra = {"weight": hx(wt) if wt is not None else None, "label_smoothing": ls, "probs": tt.dtype == torch.float32}
+        ce_nd.append(case(lambda r: nn.CrossEntropyLoss(weight=wt, reduction=r, label_smoothing=ls), x, tt, extra))
+res["ce_nd"] = ce_nd
 res["torch"] = torch.__version__
 
 with open(sys.argv[1], "w") as f:
