@@ -47,12 +47,9 @@ type TrainingProgress internal (iterations: int, sink: IProgress<FitProgress>, f
 [<AbstractClass; Sealed>]
 type TrainingBar =
 
-    /// The console the bar draws on: standard error, so that standard output carries only the program's lines;
-    /// null when standard error is redirected, where no bar is drawn (see IsLive).
+    /// The console the bar draws on: standard error, so that standard output carries only the program's lines.
     static member StandardError() : IAnsiConsole =
-        // Spectre's terminal detection costs a short program tens of milliseconds: skip it where no bar can show.
-        if Console.IsErrorRedirected then null
-        else AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
+        AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
     /// True when a bar can be drawn: the console is interactive and understands ANSI sequences (never when redirected).
     static member IsLive(console: IAnsiConsole) : bool =
@@ -122,7 +119,11 @@ type TrainingBar =
     /// default a bar on a terminal and nothing when redirected, so standard output is the same either way.
     static member Start(label: string, iterations: int) : TrainingProgress =
         let mode = TrainingBar.ParseMode(Environment.GetEnvironmentVariable "FLUXION_PROGRESS")
-        TrainingBar.Start(TrainingBar.StandardError(), mode, label, iterations)
+        // Spectre's terminal detection costs a short program tens of milliseconds: skip it where no bar can show.
+        if mode = ProgressMode.Off || (mode = ProgressMode.Auto && Console.IsErrorRedirected) then
+            if iterations < 0 then raise (ArgumentOutOfRangeException("iterations", sprintf "TrainingBar.Start: iterations must be >= 0, got %d" iterations))
+            new TrainingProgress(iterations, { new IProgress<FitProgress> with member _.Report _ = () }, ignore)
+        else TrainingBar.Start(TrainingBar.StandardError(), mode, label, iterations)
 
     /// Runs `body` with a progress sink: on a live console (see IsLive) it drives a bar labelled `label`
     /// for `iterations` iterations; elsewhere the sink ignores every report. Returns what `body` returns.
