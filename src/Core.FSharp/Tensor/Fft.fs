@@ -217,8 +217,27 @@ module internal FftKernel =
         if like.Dtype = Dtype.Float64 then like.Backend.OfFloat64(data, shape)
         else like.Backend.OfFloat32(Array.map float32 data, shape)
 
-    /// Complex-to-complex along d of a packed tensor [..., n, ..., 2], scaled by `scale`.
-    let c2c (r: RawTensor) (d: int) (inverse: bool) (scale: float) =
+    /// PyTorch's normalisation of one transform: Mode 0 none, 1 divide by n, 2 divide by √n, with n =
+    /// Points. torch computes the factor in the element type (1/n or 1/sqrt(n) in float for float32), and
+    /// pocketfft multiplies by it once at the end, so the factor is kept symbolic until the dtype is known.
+    [<Struct>]
+    type Scaling = { Mode: int; Points: int }
+
+    let fct64 (s: Scaling) =
+        match s.Mode with
+        | 0 -> 1.0
+        | 1 -> 1.0 / float s.Points
+        | _ -> 1.0 / Math.Sqrt(float s.Points)
+
+    let fct32 (s: Scaling) =
+        match s.Mode with
+        | 0 -> 1.0f
+        | 1 -> 1.0f / float32 s.Points
+        | _ -> 1.0f / MathF.Sqrt(float32 s.Points)
+
+    /// Complex-to-complex along d of a packed tensor [..., n, ..., 2], scaled.
+    let c2c (r: RawTensor) (d: int) (inverse: bool) (s: Scaling) =
+        let scale = fct64 s
         let shape = r.Shape
         let n = shape.[d]
         let outer, inner = split shape d (shape.Length - 1)
@@ -239,60 +258,121 @@ module internal FftKernel =
                     dst.[at + 1] <- im.[k] * scale
         make r dst shape
 
-    /// Real-to-complex along d of a real tensor, keeping the n/2+1 non-redundant bins (packed output).
-    let r2c (r: RawTensor) (d: int) (scale: float) =
-        let shape = r.Shape
-        let n = shape.[d]
+    /// Real-to-complex along d of a real tensor, keeping the n/2+1 non-redundant bins (packed output),
+    /// through pocketfft's real transform as torch 1.13 calls it (halfcomplex result unpacked into pairs,
+    /// zero imaginary parts for the DC bin and an even length's Nyquist bin).
+    let inline private r2cRows (src: ^T[]) (outer: int) (n: int) (inner: int) (exec: ^T[] -> unit) : ^T[] =
         let bins = n / 2 + 1
-        let outer, inner = split shape d shape.Length
-        let src = r.ToDoubleArray()
-        let outShape = Array.append (Array.copy shape) [| 2 |]
-        outShape.[d] <- bins
         let dst = Array.zeroCreate (outer * bins * inner * 2)
-        let re = Array.zeroCreate n
-        let im = Array.zeroCreate n
+        let t = Array.zeroCreate n
         for o in 0 .. outer - 1 do
             for i in 0 .. inner - 1 do
                 for k in 0 .. n - 1 do
-                    re.[k] <- src.[(o * n + k) * inner + i]
-                    im.[k] <- 0.0
-                transform re im false
-                // The DC bin (and the Nyquist bin of an even length) of a real signal is real.
-                im.[0] <- 0.0
-                if n % 2 = 0 then im.[n / 2] <- 0.0
-                for k in 0 .. bins - 1 do
-                    let at = ((o * bins + k) * inner + i) * 2
-                    dst.[at] <- re.[k] * scale
-                    dst.[at + 1] <- im.[k] * scale
-        make r dst outShape
+                    t.[k] <- src.[(o * n + k) * inner + i]
+                exec t
+                let inline at k = ((o * bins + k) * inner + i) * 2
+                dst.[at 0] <- t.[0]
+                let mutable j = 1
+                let mutable b = 1
+                while j < n - 1 do
+                    dst.[at b] <- t.[j]
+                    dst.[at b + 1] <- t.[j + 1]
+                    j <- j + 2
+                    b <- b + 1
+                if j < n then dst.[at b] <- t.[j]
+        dst
 
-    /// Complex-to-real along d: the n/2+1 packed bins are extended by Hermitian symmetry to n (the imaginary
-    /// parts of the DC bin and of an even length's Nyquist bin are ignored), inverse-transformed, scaled.
-    let c2r (r: RawTensor) (d: int) (n: int) (scale: float) =
+    /// Complex-to-real rows: the packed bins 0..n/2 in halfcomplex order (the imaginary parts of the DC bin
+    /// and of an even length's Nyquist bin are not read), then pocketfft's backward real transform.
+    let inline private c2rRows (src: ^T[]) (outer: int) (bins: int) (inner: int) (n: int) (exec: ^T[] -> unit) : ^T[] =
+        let dst = Array.zeroCreate (outer * n * inner)
+        let t = Array.zeroCreate n
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                let inline at k = ((o * bins + k) * inner + i) * 2
+                t.[0] <- src.[at 0]
+                let mutable j = 1
+                let mutable b = 1
+                while j < n - 1 do
+                    t.[j] <- src.[at b]
+                    t.[j + 1] <- src.[at b + 1]
+                    j <- j + 2
+                    b <- b + 1
+                if j < n then t.[j] <- src.[at b]
+                exec t
+                for k in 0 .. n - 1 do
+                    dst.[(o * n + k) * inner + i] <- t.[k]
+        dst
+
+    /// The Bluestein lengths still go through the float64 DFT above (rounded once to the dtype).
+    let private r2cDouble (src: float[]) outer n inner (scale: float) =
+        r2cRows src outer n inner (fun t ->
+            let im = Array.zeroCreate n
+            transform t im false
+            let bins = n / 2 + 1
+            let h = Array.zeroCreate n
+            h.[0] <- t.[0] * scale
+            for k in 1 .. bins - 1 do
+                if 2 * k < n then
+                    h.[2 * k - 1] <- t.[k] * scale
+                    h.[2 * k] <- im.[k] * scale
+                else h.[2 * k - 1] <- t.[k] * scale
+            Array.blit h 0 t 0 n)
+
+    let private c2rDouble (src: float[]) outer bins inner n (scale: float) =
+        c2rRows src outer bins inner n (fun t ->
+            let re = Array.zeroCreate n
+            let im = Array.zeroCreate n
+            re.[0] <- t.[0]
+            for k in 1 .. n / 2 do
+                if 2 * k < n then
+                    re.[k] <- t.[2 * k - 1]
+                    im.[k] <- t.[2 * k]
+                else re.[k] <- t.[2 * k - 1]
+            for k in n / 2 + 1 .. n - 1 do
+                re.[k] <- re.[n - k]
+                im.[k] <- -im.[n - k]
+            transform re im true
+            for k in 0 .. n - 1 do t.[k] <- re.[k] * scale)
+
+    let r2c (r: RawTensor) (d: int) (s: Scaling) =
+        let shape = r.Shape
+        let n = shape.[d]
+        let outer, inner = split shape d shape.Length
+        let outShape = Array.append (Array.copy shape) [| 2 |]
+        outShape.[d] <- n / 2 + 1
+        let blue = Fluxion.Kernels.PocketFft.usesBluestein n true
+        if r.Dtype = Dtype.Float64 then
+            let src = r.ToDoubleArray()
+            let data =
+                if blue then r2cDouble src outer n inner (fct64 s)
+                else let f = fct64 s in r2cRows src outer n inner (fun t -> Fluxion.Kernels.PocketFft.realExec64 t f true)
+            r.Backend.OfFloat64(data, outShape)
+        else
+            let data =
+                if blue then Array.map float32 (r2cDouble (r.ToDoubleArray()) outer n inner (fct64 s))
+                else let f = fct32 s in r2cRows (r.ToFloat32Array()) outer n inner (fun t -> Fluxion.Kernels.PocketFft.realExec32 t f true)
+            r.Backend.OfFloat32(data, outShape)
+
+    /// Complex-to-real along d from n/2+1 packed bins to n real points, scaled.
+    let c2r (r: RawTensor) (d: int) (n: int) (s: Scaling) =
         let shape = r.Shape
         let bins = shape.[d]
         let outer, inner = split shape d (shape.Length - 1)
-        let src = r.ToDoubleArray()
         let outShape = Array.sub shape 0 (shape.Length - 1)
         outShape.[d] <- n
-        let dst = Array.zeroCreate (outer * n * inner)
-        let re = Array.zeroCreate n
-        let im = Array.zeroCreate n
-        for o in 0 .. outer - 1 do
-            for i in 0 .. inner - 1 do
-                for k in 0 .. n / 2 do
-                    let at = ((o * bins + k) * inner + i) * 2
-                    re.[k] <- src.[at]
-                    im.[k] <- src.[at + 1]
-                im.[0] <- 0.0
-                if n % 2 = 0 then im.[n / 2] <- 0.0
-                for k in n / 2 + 1 .. n - 1 do
-                    re.[k] <- re.[n - k]
-                    im.[k] <- -im.[n - k]
-                transform re im true
-                for k in 0 .. n - 1 do
-                    dst.[(o * n + k) * inner + i] <- re.[k] * scale
-        make r dst outShape
+        let blue = Fluxion.Kernels.PocketFft.usesBluestein n true
+        if r.Dtype = Dtype.Float64 then
+            let src = r.ToDoubleArray()
+            let data =
+                if blue then c2rDouble src outer bins inner n (fct64 s)
+                else let f = fct64 s in c2rRows src outer bins inner n (fun t -> Fluxion.Kernels.PocketFft.realExec64 t f false)
+            r.Backend.OfFloat64(data, outShape)
+        else
+            let data =
+                if blue then Array.map float32 (c2rDouble (r.ToDoubleArray()) outer bins inner n (fct64 s))
+                else let f = fct32 s in c2rRows (r.ToFloat32Array()) outer bins inner n (fun t -> Fluxion.Kernels.PocketFft.realExec32 t f false)
+            r.Backend.OfFloat32(data, outShape)
 
     /// |z| of a packed tensor (hypot, so huge or tiny parts do not overflow or underflow).
     let abs (r: RawTensor) =
@@ -505,7 +585,7 @@ open Fluxion.Backend
 /// of the tangent and its VJP is the adjoint transform, written with these ops so higher orders work.
 module internal FftOps =
     /// Complex DFT along d of a packed tensor; the adjoint of s·e^{∓2πijk/n} is s·e^{±2πijk/n}.
-    let rec c2c (x: Tensor) (d: int) (inverse: bool) (scale: float) : Tensor =
+    let rec c2c (x: Tensor) (d: int) (inverse: bool) (scale: FftKernel.Scaling) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("FftC2CBackward0") with
             member _.Forward r = FftKernel.c2c r d inverse scale
             member _.Jvp(_, dx, _) = c2c dx d inverse scale
@@ -524,7 +604,7 @@ module internal FftOps =
     /// Real-to-complex (onesided) along d. Output bin k = s·Σ_j x_j e^{-2πijk/n} for k ≤ n/2, so the adjoint
     /// of a packed gradient G is Re(s·Σ_k G_k e^{+2πijk/n}) summed over those bins only: zero-pad G to n
     /// bins and take the real part of the inverse complex DFT. DC and Nyquist need no special case there.
-    let rec r2c (x: Tensor) (d: int) (scale: float) : Tensor =
+    let rec r2c (x: Tensor) (d: int) (scale: FftKernel.Scaling) : Tensor =
         let n = x.Shape.[d]
         Tensor.ApplyUnary({ new UnaryOp("FftR2CBackward0") with
             member _.Forward r = FftKernel.r2c r d scale
@@ -535,7 +615,7 @@ module internal FftOps =
     /// w = 1 for the DC bin (and the Nyquist bin of an even n) and 2 for the bins whose mirror image lies
     /// outside the onesided range, so the adjoint is w·rfft(g): the forward real DFT of the gradient with the
     /// bins 1 .. n - (n/2+1) doubled; the imaginary parts of the DC and Nyquist bins get exactly 0.
-    let rec c2r (x: Tensor) (d: int) (n: int) (scale: float) : Tensor =
+    let rec c2r (x: Tensor) (d: int) (n: int) (scale: FftKernel.Scaling) : Tensor =
         let bins = x.Shape.[d]
         let rank = x.Dim
         Tensor.ApplyUnary({ new UnaryOp("FftC2RBackward0") with
@@ -549,11 +629,11 @@ module internal FftOps =
                 r2c g d scale * wt }, x)
 
     /// The scale of a transform of n points in direction `inverse` under PyTorch's norm modes.
-    let scale (norm: string) (n: int) (inverse: bool) =
+    let scale (norm: string) (n: int) (inverse: bool) : FftKernel.Scaling =
         match norm with
-        | null | "backward" -> if inverse then 1.0 / float n else 1.0
-        | "forward" -> if inverse then 1.0 else 1.0 / float n
-        | "ortho" -> 1.0 / Math.Sqrt(float n)
+        | null | "backward" -> { Mode = (if inverse then 1 else 0); Points = n }
+        | "forward" -> { Mode = (if inverse then 0 else 1); Points = n }
+        | "ortho" -> { Mode = 2; Points = n }
         | _ -> invalidArg "norm" (sprintf "Invalid normalization mode: \"%s\" (expected \"backward\", \"forward\" or \"ortho\")" norm)
 
     /// A dimension of a (complex) tensor of `rank` dimensions, with PyTorch's message.
