@@ -740,6 +740,429 @@ module internal PocketFft =
                 for i in 0 .. n - 1 do c.[i] <- c.[i] * fct
 
     // ---------------------------------------------------------------------------------------------------
+    // Complex transforms (FFTPACK cfftp) on interleaved (re, im) arrays.
+    // ---------------------------------------------------------------------------------------------------
+
+    let inline private ld (a: ^T[]) (i: int) = struct (a.[2 * i], a.[2 * i + 1])
+    let inline private st (a: ^T[]) (i: int) (struct (r: ^T, im: ^T)) =
+        a.[2 * i] <- r
+        a.[2 * i + 1] <- im
+    let inline private cadd (struct (ar: ^T, ai: ^T)) (struct (br: ^T, bi: ^T)) = struct (ar + br, ai + bi)
+    let inline private csub (struct (ar: ^T, ai: ^T)) (struct (br: ^T, bi: ^T)) = struct (ar - br, ai - bi)
+    /// pocketfft's special_mul: multiply by w (backward) or by conj(w) (forward).
+    let inline private smul fwd (struct (ar: ^T, ai: ^T)) (struct (wr: ^T, wi: ^T)) =
+        if fwd then struct (ar * wr + ai * wi, ai * wr - ar * wi)
+        else struct (ar * wr - ai * wi, ar * wi + ai * wr)
+    let inline private rotx90 fwd (struct (r: ^T, i: ^T)) = if fwd then struct (i, -r) else struct (-i, r)
+
+    /// A complex plan: factors in pocketfft's order (8s, 4s, one 2 moved to the front, odd primes), per-factor
+    /// twiddles and, for factors above 11, the generic pass's table, interleaved and in the element type.
+    type ComplexPlan<'T> = { CN: int; CFactors: int[]; CTw: 'T[][]; CTws: 'T[][] }
+
+    let complexFactors (n: int) =
+        let f = ResizeArray()
+        let mutable len = n
+        while len % 8 = 0 do
+            f.Add 8
+            len <- len / 8
+        while len % 4 = 0 do
+            f.Add 4
+            len <- len / 4
+        if len % 2 = 0 then
+            len <- len / 2
+            f.Add 2
+            let t = f.[0] in f.[0] <- f.[f.Count - 1]; f.[f.Count - 1] <- t
+        let mutable d = 3
+        while d * d <= len do
+            while len % d = 0 do
+                f.Add d
+                len <- len / d
+            d <- d + 2
+        if len > 1 then f.Add len
+        f.ToArray()
+
+    let inline makeComplexPlan (conv: float -> ^T) (n: int) : ComplexPlan< ^T > =
+        if n = 1 then { CN = 1; CFactors = [||]; CTw = [||]; CTws = [||] }
+        else
+            let fact = complexFactors n
+            let twid = Twiddles n
+            let tw = Array.zeroCreate fact.Length
+            let tws = Array.zeroCreate fact.Length
+            let mutable l1 = 1
+            for k in 0 .. fact.Length - 1 do
+                let ip = fact.[k]
+                let ido = n / (l1 * ip)
+                let a = Array.zeroCreate (2 * (ip - 1) * (ido - 1))
+                for j in 1 .. ip - 1 do
+                    for i in 1 .. ido - 1 do
+                        let struct (r, im) = twid.[j * l1 * i]
+                        st a ((j - 1) * (ido - 1) + i - 1) (struct (conv r, conv im))
+                tw.[k] <- a
+                if ip > 11 then
+                    let cs = Array.zeroCreate (2 * ip)
+                    for j in 0 .. ip - 1 do
+                        let struct (r, im) = twid.[j * l1 * ido]
+                        st cs j (struct (conv r, conv im))
+                    tws.[k] <- cs
+                else tws.[k] <- [||]
+                l1 <- l1 * ip
+            { CN = n; CFactors = fact; CTw = tw; CTws = tws }
+
+    let inline private pass2 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) =
+        let inline CC a b c = ld cc (a + ido * (b + 2 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        for k in 0 .. l1 - 1 do
+            st ch (CH 0 k 0) (cadd (CC 0 0 k) (CC 0 1 k))
+            st ch (CH 0 k 1) (csub (CC 0 0 k) (CC 0 1 k))
+            for i in 1 .. ido - 1 do
+                st ch (CH i k 0) (cadd (CC i 0 k) (CC i 1 k))
+                st ch (CH i k 1) (smul fwd (csub (CC i 0 k) (CC i 1 k)) (ld wa (i - 1)))
+
+    let inline private pass3 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (conv: float -> ^T) =
+        let tw1r = conv -0.5
+        let tw1i = conv ((if fwd then -1.0 else 1.0) * 0.8660254037844386467637231707529362)
+        let inline CC a b c = ld cc (a + ido * (b + 3 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let t0 = CC i 0 k
+                let t1 = cadd (CC i 1 k) (CC i 2 k)
+                let t2 = csub (CC i 1 k) (CC i 2 k)
+                st ch (CH i k 0) (cadd t0 t1)
+                let struct (t0r, t0i) = t0
+                let struct (t1r, t1i) = t1
+                let struct (t2r, t2i) = t2
+                let ca = struct (t0r + t1r * tw1r, t0i + t1i * tw1r)
+                let cb = struct (-t2i * tw1i, t2r * tw1i)
+                if i = 0 then
+                    st ch (CH 0 k 1) (cadd ca cb)
+                    st ch (CH 0 k 2) (csub ca cb)
+                else
+                    st ch (CH i k 1) (smul fwd (cadd ca cb) (WA 0 i))
+                    st ch (CH i k 2) (smul fwd (csub ca cb) (WA 1 i))
+
+    let inline private pass4 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) =
+        let inline CC a b c = ld cc (a + ido * (b + 4 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let t2 = cadd (CC i 0 k) (CC i 2 k)
+                let t1 = csub (CC i 0 k) (CC i 2 k)
+                let t3 = cadd (CC i 1 k) (CC i 3 k)
+                let t4 = rotx90 fwd (csub (CC i 1 k) (CC i 3 k))
+                if i = 0 then
+                    st ch (CH 0 k 0) (cadd t2 t3)
+                    st ch (CH 0 k 2) (csub t2 t3)
+                    st ch (CH 0 k 1) (cadd t1 t4)
+                    st ch (CH 0 k 3) (csub t1 t4)
+                else
+                    st ch (CH i k 0) (cadd t2 t3)
+                    st ch (CH i k 1) (smul fwd (cadd t1 t4) (WA 0 i))
+                    st ch (CH i k 2) (smul fwd (csub t2 t3) (WA 1 i))
+                    st ch (CH i k 3) (smul fwd (csub t1 t4) (WA 2 i))
+
+    let inline private pass5 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (conv: float -> ^T) =
+        let sg = if fwd then -1.0 else 1.0
+        let tw1r = conv 0.3090169943749474241022934171828191
+        let tw1i = conv (sg * 0.9510565162951535721164393333793821)
+        let tw2r = conv -0.8090169943749474241022934171828191
+        let tw2i = conv (sg * 0.5877852522924731291687059546390728)
+        let inline CC a b c = ld cc (a + ido * (b + 5 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let struct (t0r, t0i) = CC i 0 k
+                let struct (t1r, t1i) = cadd (CC i 1 k) (CC i 4 k)
+                let struct (t4r, t4i) = csub (CC i 1 k) (CC i 4 k)
+                let struct (t2r, t2i) = cadd (CC i 2 k) (CC i 3 k)
+                let struct (t3r, t3i) = csub (CC i 2 k) (CC i 3 k)
+                st ch (CH i k 0) (struct (t0r + t1r + t2r, t0i + t1i + t2i))
+                // One step per output pair (u1, u2); the b-twiddles carry their signs (a − b·c = a + (−b)·c).
+                let inline step u1 u2 twar twbr twai twbi =
+                    let ca = struct (t0r + twar * t1r + twbr * t2r, t0i + twar * t1i + twbr * t2i)
+                    let cb = struct (-(twai * t4i + twbi * t3i), twai * t4r + twbi * t3r)
+                    if i = 0 then
+                        st ch (CH 0 k u1) (cadd ca cb)
+                        st ch (CH 0 k u2) (csub ca cb)
+                    else
+                        st ch (CH i k u1) (smul fwd (cadd ca cb) (WA (u1 - 1) i))
+                        st ch (CH i k u2) (smul fwd (csub ca cb) (WA (u2 - 1) i))
+                step 1 4 tw1r tw2r tw1i tw2i
+                step 2 3 tw2r tw1r tw2i (-tw1i)
+
+    let inline private pass7 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (conv: float -> ^T) =
+        let sg = if fwd then -1.0 else 1.0
+        let tw1r = conv 0.6234898018587335305250048840042398
+        let tw1i = conv (sg * 0.7818314824680298087084445266740578)
+        let tw2r = conv -0.2225209339563144042889025644967948
+        let tw2i = conv (sg * 0.9749279121818236070181316829939312)
+        let tw3r = conv -0.9009688679024191262361023195074451
+        let tw3i = conv (sg * 0.433883739117558120475768332848359)
+        let inline CC a b c = ld cc (a + ido * (b + 7 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let struct (t1r, t1i) = CC i 0 k
+                let struct (t2r, t2i) = cadd (CC i 1 k) (CC i 6 k)
+                let struct (t7r, t7i) = csub (CC i 1 k) (CC i 6 k)
+                let struct (t3r, t3i) = cadd (CC i 2 k) (CC i 5 k)
+                let struct (t6r, t6i) = csub (CC i 2 k) (CC i 5 k)
+                let struct (t4r, t4i) = cadd (CC i 3 k) (CC i 4 k)
+                let struct (t5r, t5i) = csub (CC i 3 k) (CC i 4 k)
+                st ch (CH i k 0) (struct (t1r + t2r + t3r + t4r, t1i + t2i + t3i + t4i))
+                let inline step u1 u2 x1 x2 x3 y1 y2 y3 =
+                    let ca = struct (t1r + x1 * t2r + x2 * t3r + x3 * t4r, t1i + x1 * t2i + x2 * t3i + x3 * t4i)
+                    let cb = struct (-(y1 * t7i + y2 * t6i + y3 * t5i), y1 * t7r + y2 * t6r + y3 * t5r)
+                    if i = 0 then
+                        st ch (CH 0 k u1) (cadd ca cb)
+                        st ch (CH 0 k u2) (csub ca cb)
+                    else
+                        st ch (CH i k u1) (smul fwd (cadd ca cb) (WA (u1 - 1) i))
+                        st ch (CH i k u2) (smul fwd (csub ca cb) (WA (u2 - 1) i))
+                step 1 6 tw1r tw2r tw3r tw1i tw2i tw3i
+                step 2 5 tw2r tw3r tw1r tw2i (-tw3i) (-tw1i)
+                step 3 4 tw3r tw1r tw2r tw3i (-tw1i) tw2i
+
+    let inline private rotx45 fwd (hsqt2: ^T) (struct (r: ^T, i: ^T)) =
+        if fwd then struct (hsqt2 * (r + i), hsqt2 * (i - r)) else struct (hsqt2 * (r - i), hsqt2 * (i + r))
+    let inline private rotx135 fwd (hsqt2: ^T) (struct (r: ^T, i: ^T)) =
+        if fwd then struct (hsqt2 * (i - r), hsqt2 * (-r - i)) else struct (hsqt2 * (-r - i), hsqt2 * (r - i))
+
+    let inline private pass8 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (conv: float -> ^T) =
+        let hsqt2 = conv 0.707106781186547524400844362104849
+        let inline CC a b c = ld cc (a + ido * (b + 8 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let a1 = cadd (CC i 1 k) (CC i 5 k)
+                let a5 = csub (CC i 1 k) (CC i 5 k)
+                let a3 = cadd (CC i 3 k) (CC i 7 k)
+                let a7 = csub (CC i 3 k) (CC i 7 k)
+                // The ROTX90 of a7 commutes with the a1/a3 update, so both orders of pocketfft's two branches agree.
+                let a1' = cadd a1 a3
+                let a3' = rotx90 fwd (csub a1 a3)
+                let a7r = rotx90 fwd a7
+                let a5' = rotx45 fwd hsqt2 (cadd a5 a7r)
+                let a7' = rotx135 fwd hsqt2 (csub a5 a7r)
+                let a0 = cadd (CC i 0 k) (CC i 4 k)
+                let a4 = csub (CC i 0 k) (CC i 4 k)
+                let a2 = cadd (CC i 2 k) (CC i 6 k)
+                let a6 = csub (CC i 2 k) (CC i 6 k)
+                if i = 0 then
+                    let s02 = cadd a0 a2
+                    let d02 = csub a0 a2
+                    st ch (CH 0 k 0) (cadd s02 a1')
+                    st ch (CH 0 k 4) (csub s02 a1')
+                    st ch (CH 0 k 2) (cadd d02 a3')
+                    st ch (CH 0 k 6) (csub d02 a3')
+                    let a6r = rotx90 fwd a6
+                    let s46 = cadd a4 a6r
+                    let d46 = csub a4 a6r
+                    st ch (CH 0 k 1) (cadd s46 a5')
+                    st ch (CH 0 k 5) (csub s46 a5')
+                    st ch (CH 0 k 3) (cadd d46 a7')
+                    st ch (CH 0 k 7) (csub d46 a7')
+                else
+                    let a0' = cadd a0 a2
+                    let a2' = csub a0 a2
+                    st ch (CH i k 0) (cadd a0' a1')
+                    st ch (CH i k 4) (smul fwd (csub a0' a1') (WA 3 i))
+                    st ch (CH i k 2) (smul fwd (cadd a2' a3') (WA 1 i))
+                    st ch (CH i k 6) (smul fwd (csub a2' a3') (WA 5 i))
+                    let a6r = rotx90 fwd a6
+                    let a4' = cadd a4 a6r
+                    let a6' = csub a4 a6r
+                    st ch (CH i k 1) (smul fwd (cadd a4' a5') (WA 0 i))
+                    st ch (CH i k 5) (smul fwd (csub a4' a5') (WA 4 i))
+                    st ch (CH i k 3) (smul fwd (cadd a6' a7') (WA 2 i))
+                    st ch (CH i k 7) (smul fwd (csub a6' a7') (WA 6 i))
+
+    let inline private pass11 fwd ido l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (conv: float -> ^T) =
+        let sg = if fwd then -1.0 else 1.0
+        let tw1r = conv 0.8412535328311811688618116489193677
+        let tw1i = conv (sg * 0.5406408174555975821076359543186917)
+        let tw2r = conv 0.4154150130018864255292741492296232
+        let tw2i = conv (sg * 0.9096319953545183714117153830790285)
+        let tw3r = conv -0.1423148382732851404437926686163697
+        let tw3i = conv (sg * 0.9898214418809327323760920377767188)
+        let tw4r = conv -0.6548607339452850640569250724662936
+        let tw4i = conv (sg * 0.7557495743542582837740358439723444)
+        let tw5r = conv -0.9594929736144973898903680570663277
+        let tw5i = conv (sg * 0.2817325568414296977114179153466169)
+        let inline CC a b c = ld cc (a + ido * (b + 11 * c))
+        let inline CH a b c = a + ido * (b + l1 * c)
+        let inline WA x i = ld wa (i - 1 + x * (ido - 1))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let struct (t1r, t1i) = CC i 0 k
+                let struct (t2r, t2i) = cadd (CC i 1 k) (CC i 10 k)
+                let struct (t11r, t11i) = csub (CC i 1 k) (CC i 10 k)
+                let struct (t3r, t3i) = cadd (CC i 2 k) (CC i 9 k)
+                let struct (t10r, t10i) = csub (CC i 2 k) (CC i 9 k)
+                let struct (t4r, t4i) = cadd (CC i 3 k) (CC i 8 k)
+                let struct (t9r, t9i) = csub (CC i 3 k) (CC i 8 k)
+                let struct (t5r, t5i) = cadd (CC i 4 k) (CC i 7 k)
+                let struct (t8r, t8i) = csub (CC i 4 k) (CC i 7 k)
+                let struct (t6r, t6i) = cadd (CC i 5 k) (CC i 6 k)
+                let struct (t7r, t7i) = csub (CC i 5 k) (CC i 6 k)
+                st ch (CH i k 0) (struct (t1r + t2r + t3r + t4r + t5r + t6r, t1i + t2i + t3i + t4i + t5i + t6i))
+                let inline step u1 u2 x1 x2 x3 x4 x5 y1 y2 y3 y4 y5 =
+                    // ca = t1 + t2·x1 + ... (complex times real, so the real part multiplies t first).
+                    let ca = struct (t1r + t2r * x1 + t3r * x2 + t4r * x3 + t5r * x4 + t6r * x5,
+                                     t1i + t2i * x1 + t3i * x2 + t4i * x3 + t5i * x4 + t6i * x5)
+                    let cb = struct (-(y1 * t11i + y2 * t10i + y3 * t9i + y4 * t8i + y5 * t7i),
+                                     y1 * t11r + y2 * t10r + y3 * t9r + y4 * t8r + y5 * t7r)
+                    if i = 0 then
+                        st ch (CH 0 k u1) (cadd ca cb)
+                        st ch (CH 0 k u2) (csub ca cb)
+                    else
+                        st ch (CH i k u1) (smul fwd (cadd ca cb) (WA (u1 - 1) i))
+                        st ch (CH i k u2) (smul fwd (csub ca cb) (WA (u2 - 1) i))
+                step 1 10 tw1r tw2r tw3r tw4r tw5r tw1i tw2i tw3i tw4i tw5i
+                step 2 9 tw2r tw4r tw5r tw3r tw1r tw2i tw4i (-tw5i) (-tw3i) (-tw1i)
+                step 3 8 tw3r tw5r tw2r tw1r tw4r tw3i (-tw5i) (-tw2i) tw1i tw4i
+                step 4 7 tw4r tw3r tw1r tw5r tw2r tw4i (-tw3i) tw1i tw5i (-tw2i)
+                step 5 6 tw5r tw1r tw4r tw2r tw3r tw5i (-tw1i) tw4i (-tw2i) tw3i
+
+    /// The generic odd-prime complex pass; the result lands back in cc.
+    let inline private passg fwd ido ip l1 (cc: ^T[]) (ch: ^T[]) (wa: ^T[]) (csarr: ^T[]) =
+        let ipph = (ip + 1) / 2
+        let idl1 = ido * l1
+        let inline CHi a b c = a + ido * (b + l1 * c)
+        let inline CCi a b c = a + ido * (b + ip * c)
+        let inline CXi a b c = a + ido * (b + l1 * c)
+        let inline X2 a b = a + idl1 * b
+        let wal = Array.zeroCreate (2 * ip)
+        st wal 0 (struct (LanguagePrimitives.GenericOne< ^T>, LanguagePrimitives.GenericZero< ^T>))
+        for i in 1 .. ip - 1 do
+            let struct (r, im) = ld csarr i
+            st wal i (struct (r, (if fwd then -im else im)))
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                st ch (CHi i k 0) (ld cc (CCi i 0 k))
+        for j in 1 .. ipph - 1 do
+            let jc = ip - j
+            for k in 0 .. l1 - 1 do
+                for i in 0 .. ido - 1 do
+                    let a = ld cc (CCi i j k)
+                    let b = ld cc (CCi i jc k)
+                    st ch (CHi i k j) (cadd a b)
+                    st ch (CHi i k jc) (csub a b)
+        for k in 0 .. l1 - 1 do
+            for i in 0 .. ido - 1 do
+                let mutable tmp = ld ch (CHi i k 0)
+                for j in 1 .. ipph - 1 do
+                    tmp <- cadd tmp (ld ch (CHi i k j))
+                st cc (CXi i k 0) tmp
+        for l in 1 .. ipph - 1 do
+            let lc = ip - l
+            let struct (wlr, wli) = ld wal l
+            let struct (w2r, w2i) = ld wal (2 * l)
+            for ik in 0 .. idl1 - 1 do
+                let struct (h0r, h0i) = ld ch (X2 ik 0)
+                let struct (h1r, h1i) = ld ch (X2 ik 1)
+                let struct (h2r, h2i) = ld ch (X2 ik 2)
+                let struct (hmr, hmi) = ld ch (X2 ik (ip - 1))
+                let struct (hnr, hni) = ld ch (X2 ik (ip - 2))
+                st cc (X2 ik l) (struct (h0r + wlr * h1r + w2r * h2r, h0i + wlr * h1i + w2r * h2i))
+                st cc (X2 ik lc) (struct (-wli * hmi - w2i * hni, wli * hmr + w2i * hnr))
+            let mutable iwal = 2 * l
+            let mutable j = 3
+            let mutable jc = ip - 3
+            let inline next () =
+                iwal <- iwal + l
+                if iwal > ip then iwal <- iwal - ip
+                ld wal iwal
+            while j < ipph - 1 do
+                let struct (xr, xi) = next ()
+                let struct (x2r, x2i) = next ()
+                for ik in 0 .. idl1 - 1 do
+                    let struct (ar, ai) = ld cc (X2 ik l)
+                    let struct (br, bi) = ld cc (X2 ik lc)
+                    let struct (hjr, hji) = ld ch (X2 ik j)
+                    let struct (hj1r, hj1i) = ld ch (X2 ik (j + 1))
+                    let struct (hcr, hci) = ld ch (X2 ik jc)
+                    let struct (hc1r, hc1i) = ld ch (X2 ik (jc - 1))
+                    st cc (X2 ik l) (struct (ar + (hjr * xr + hj1r * x2r), ai + (hji * xr + hj1i * x2r)))
+                    st cc (X2 ik lc) (struct (br - (hci * xi + hc1i * x2i), bi + (hcr * xi + hc1r * x2i)))
+                j <- j + 2
+                jc <- jc - 2
+            while j < ipph do
+                let struct (xr, xi) = next ()
+                for ik in 0 .. idl1 - 1 do
+                    let struct (ar, ai) = ld cc (X2 ik l)
+                    let struct (br, bi) = ld cc (X2 ik lc)
+                    let struct (hjr, hji) = ld ch (X2 ik j)
+                    let struct (hcr, hci) = ld ch (X2 ik jc)
+                    st cc (X2 ik l) (struct (ar + hjr * xr, ai + hji * xr))
+                    st cc (X2 ik lc) (struct (br - hci * xi, bi + hcr * xi))
+                j <- j + 1
+                jc <- jc - 1
+        if ido = 1 then
+            for j in 1 .. ipph - 1 do
+                let jc = ip - j
+                for ik in 0 .. idl1 - 1 do
+                    let t1 = ld cc (X2 ik j)
+                    let t2 = ld cc (X2 ik jc)
+                    st cc (X2 ik j) (cadd t1 t2)
+                    st cc (X2 ik jc) (csub t1 t2)
+        else
+            for j in 1 .. ipph - 1 do
+                let jc = ip - j
+                for k in 0 .. l1 - 1 do
+                    let t1 = ld cc (CXi 0 k j)
+                    let t2 = ld cc (CXi 0 k jc)
+                    st cc (CXi 0 k j) (cadd t1 t2)
+                    st cc (CXi 0 k jc) (csub t1 t2)
+                    for i in 1 .. ido - 1 do
+                        let a = ld cc (CXi i k j)
+                        let b = ld cc (CXi i k jc)
+                        st cc (CXi i k j) (smul fwd (cadd a b) (ld wa ((j - 1) * (ido - 1) + i - 1)))
+                        st cc (CXi i k jc) (smul fwd (csub a b) (ld wa ((jc - 1) * (ido - 1) + i - 1)))
+
+    /// pocketfft's cfftp pass_all on an interleaved array c of plan.CN complex values, scaled by fct at the end.
+    let inline execComplex (plan: ComplexPlan< ^T >) (c: ^T[]) (fct: ^T) (fwd: bool) (conv: float -> ^T) =
+        let n = plan.CN
+        let one = LanguagePrimitives.GenericOne< ^T>
+        if n = 1 then
+            c.[0] <- c.[0] * fct
+            c.[1] <- c.[1] * fct
+        else
+            let mutable l1 = 1
+            let mutable p1 = c
+            let mutable p2 = Array.zeroCreate (2 * n)
+            let swap () = let t = p1 in p1 <- p2; p2 <- t
+            for k in 0 .. plan.CFactors.Length - 1 do
+                let ip = plan.CFactors.[k]
+                let l2 = ip * l1
+                let ido = n / l2
+                let tw = plan.CTw.[k]
+                match ip with
+                | 4 -> pass4 fwd ido l1 p1 p2 tw
+                | 8 -> pass8 fwd ido l1 p1 p2 tw conv
+                | 2 -> pass2 fwd ido l1 p1 p2 tw
+                | 3 -> pass3 fwd ido l1 p1 p2 tw conv
+                | 5 -> pass5 fwd ido l1 p1 p2 tw conv
+                | 7 -> pass7 fwd ido l1 p1 p2 tw conv
+                | 11 -> pass11 fwd ido l1 p1 p2 tw conv
+                | _ ->
+                    passg fwd ido ip l1 p1 p2 tw plan.CTws.[k]
+                    swap ()
+                swap ()
+                l1 <- l2
+            if not (obj.ReferenceEquals(p1, c)) then
+                if fct <> one then
+                    for i in 0 .. 2 * n - 1 do c.[i] <- p1.[i] * fct
+                else Array.blit p1 0 c 0 (2 * n)
+            elif fct <> one then
+                for i in 0 .. 2 * n - 1 do c.[i] <- c.[i] * fct
+
+    // ---------------------------------------------------------------------------------------------------
     // Plans per length and element type, and pocketfft's choice between FFTPACK passes and Bluestein.
     // ---------------------------------------------------------------------------------------------------
 
@@ -813,13 +1236,128 @@ module internal PocketFft =
             let comp2 = 2.0 * costGuess (goodSizeComplex (2 * n - 1)) * 1.5
             comp2 < comp1
 
+    /// Bluestein's plan as pocketfft builds it: the chirp b_k = e^{iπk²/n} from the table of length 2n (the
+    /// exponent k² reduced mod 2n incrementally), and the forward FFT of the zero-padded chirp over the
+    /// convolution length n2, pre-divided by n2.
+    type BluePlan<'T> = { BN: int; N2: int; BPlan: ComplexPlan<'T>; Bk: 'T[]; Bkf: 'T[] }
+
+    let inline makeBluePlan (conv: float -> ^T) (plan: int -> ComplexPlan< ^T >) (n: int) : BluePlan< ^T > =
+        let n2 = goodSizeComplex (2 * n - 1)
+        let p = plan n2
+        let one = LanguagePrimitives.GenericOne< ^T>
+        let zero = LanguagePrimitives.GenericZero< ^T>
+        let tmp = Twiddles(2 * n)
+        let bk = Array.zeroCreate (2 * n)
+        st bk 0 (struct (one, zero))
+        let mutable coeff = 0L
+        for m in 1 .. n - 1 do
+            coeff <- coeff + int64 (2 * m - 1)
+            if coeff >= 2L * int64 n then coeff <- coeff - 2L * int64 n
+            let struct (r, im) = tmp.[int coeff]
+            st bk m (struct (conv r, conv im))
+        let xn2 = one / conv (float n2)
+        let tbkf = Array.zeroCreate (2 * n2)
+        let scaled m = let struct (r, im) = ld bk m in struct (r * xn2, im * xn2)
+        st tbkf 0 (scaled 0)
+        for m in 1 .. n - 1 do
+            st tbkf m (scaled m)
+            st tbkf (n2 - m) (scaled m)
+        execComplex p tbkf one true conv
+        { BN = n; N2 = n2; BPlan = p; Bk = bk; Bkf = Array.sub tbkf 0 (2 * (n2 / 2 + 1)) }
+
+    /// fftblue::fft: chirp, convolve through two FFTs of length n2, chirp again, multiply by fct.
+    let inline execBlue (b: BluePlan< ^T >) (c: ^T[]) (fct: ^T) (fwd: bool) (conv: float -> ^T) =
+        let n = b.BN
+        let n2 = b.N2
+        let one = LanguagePrimitives.GenericOne< ^T>
+        let zeroT = LanguagePrimitives.GenericZero< ^T>
+        let akf = Array.zeroCreate (2 * n2)
+        for m in 0 .. n - 1 do
+            st akf m (smul fwd (ld c m) (ld b.Bk m))
+        // pocketfft pads with akf[0]·0, whose zeros carry akf[0]'s signs.
+        let struct (a0r, a0i) = ld akf 0
+        let z = struct (a0r * zeroT, a0i * zeroT)
+        for m in n .. n2 - 1 do
+            st akf m z
+        execComplex b.BPlan akf one true conv
+        st akf 0 (smul (not fwd) (ld akf 0) (ld b.Bkf 0))
+        for m in 1 .. (n2 + 1) / 2 - 1 do
+            st akf m (smul (not fwd) (ld akf m) (ld b.Bkf m))
+            st akf (n2 - m) (smul (not fwd) (ld akf (n2 - m)) (ld b.Bkf m))
+        if n2 &&& 1 = 0 then
+            st akf (n2 / 2) (smul (not fwd) (ld akf (n2 / 2)) (ld b.Bkf (n2 / 2)))
+        execComplex b.BPlan akf one false conv
+        for m in 0 .. n - 1 do
+            let struct (r, im) = smul fwd (ld akf m) (ld b.Bk m)
+            st c m (struct (r * fct, im * fct))
+
+    /// fftblue::exec_r: a real transform through the complex Bluestein one (halfcomplex in and out).
+    let inline execBlueReal (b: BluePlan< ^T >) (c: ^T[]) (fct: ^T) (fwd: bool) (conv: float -> ^T) =
+        let n = b.BN
+        let zeroT = LanguagePrimitives.GenericZero< ^T>
+        let tmp = Array.zeroCreate (2 * n)
+        if fwd then
+            let z = zeroT * c.[0]
+            for m in 0 .. n - 1 do
+                st tmp m (struct (c.[m], z))
+            execBlue b tmp fct true conv
+            c.[0] <- tmp.[0]
+            Array.blit tmp 2 c 1 (n - 1)
+        else
+            st tmp 0 (struct (c.[0], c.[0] * zeroT))
+            Array.blit c 1 tmp 2 (n - 1)
+            if n &&& 1 = 0 then tmp.[2 * (n / 2) + 1] <- zeroT * c.[0]
+            let mutable m = 1
+            while 2 * m < n do
+                let struct (r, im) = ld tmp m
+                st tmp (n - m) (struct (r, -im))
+                m <- m + 1
+            execBlue b tmp fct false conv
+            for m in 0 .. n - 1 do
+                c.[m] <- tmp.[2 * m]
+
     let private realPlans64 = ConcurrentDictionary<int, RealPlan<float>>()
     let private realPlans32 = ConcurrentDictionary<int, RealPlan<float32>>()
 
-    /// In-place real FFT of c (halfcomplex layout) scaled by fct, float64.
-    let realExec64 (c: float[]) (fct: float) (forward: bool) =
-        execReal (realPlans64.GetOrAdd(c.Length, makeRealPlan id)) c fct forward id
 
-    /// In-place real FFT of c (halfcomplex layout) scaled by fct, float32 arithmetic throughout.
+    let private complexPlans64 = ConcurrentDictionary<int, ComplexPlan<float>>()
+    let private complexPlans32 = ConcurrentDictionary<int, ComplexPlan<float32>>()
+    let complexPlan64 n = complexPlans64.GetOrAdd(n, makeComplexPlan id)
+    let complexPlan32 n = complexPlans32.GetOrAdd(n, makeComplexPlan float32)
+
+    /// In-place complex FFT of interleaved c scaled by fct, float64.
+    let complexExec64 (c: float[]) (fct: float) (forward: bool) =
+        execComplex (complexPlan64 (c.Length / 2)) c fct forward id
+
+    /// In-place complex FFT of interleaved c scaled by fct, float32 arithmetic throughout.
+    let complexExec32 (c: float32[]) (fct: float32) (forward: bool) =
+        execComplex (complexPlan32 (c.Length / 2)) c fct forward float32
+
+    let private bluePlans64 = ConcurrentDictionary<int, BluePlan<float>>()
+    let private bluePlans32 = ConcurrentDictionary<int, BluePlan<float32>>()
+    let private blue64 n = bluePlans64.GetOrAdd(n, makeBluePlan id complexPlan64)
+    let private blue32 n = bluePlans32.GetOrAdd(n, makeBluePlan float32 complexPlan32)
+
+    /// pocketfft_r::exec on float64: FFTPACK real passes, or Bluestein where pocketfft picks it.
+    let realExec64 (c: float[]) (fct: float) (forward: bool) =
+        let n = c.Length
+        if usesBluestein n true then execBlueReal (blue64 n) c fct forward id
+        else execReal (realPlans64.GetOrAdd(n, makeRealPlan id)) c fct forward id
+
+    /// pocketfft_r::exec in float32 arithmetic.
     let realExec32 (c: float32[]) (fct: float32) (forward: bool) =
-        execReal (realPlans32.GetOrAdd(c.Length, makeRealPlan float32)) c fct forward float32
+        let n = c.Length
+        if usesBluestein n true then execBlueReal (blue32 n) c fct forward float32
+        else execReal (realPlans32.GetOrAdd(n, makeRealPlan float32)) c fct forward float32
+
+    /// pocketfft_c::exec on interleaved float64 pairs.
+    let cExec64 (c: float[]) (fct: float) (forward: bool) =
+        let n = c.Length / 2
+        if usesBluestein n false then execBlue (blue64 n) c fct forward id
+        else complexExec64 c fct forward
+
+    /// pocketfft_c::exec on interleaved float32 pairs, in float32 arithmetic.
+    let cExec32 (c: float32[]) (fct: float32) (forward: bool) =
+        let n = c.Length / 2
+        if usesBluestein n false then execBlue (blue32 n) c fct forward float32
+        else complexExec32 c fct forward
