@@ -80,3 +80,38 @@ let tests =
                         let w, count = worst (dtype = "float64") actual expected
                         Expect.isLessThanOrEqual w bound (sprintf "worst %d ulp over %d differing of %d values" w count actual.Length)
     ]
+
+/// The gradient of sum(out · w) with respect to the input of one op, from Fluxion's backward rules.
+let private gradOf (g: JsonElement) (op: string) =
+    let f64 = g.GetProperty("dtype").GetString() = "float64"
+    let n = g.GetProperty("n").GetInt32()
+    let norm = g.GetProperty(op + "Norm").GetString()
+    let w = read f64 (g.GetProperty(op + "W"))
+    let complexIn = op = "irfft" || op = "fft" || op = "ifft"
+    let size = if op = "irfft" then n / 2 + 1 else n
+    // The input's values do not matter (every op is linear); zeros keep the vectors small.
+    let x = (tensorOf f64 (if complexIn then [| size; 2 |] else [| size |]) (Array.zeroCreate (if complexIn then 2 * size else size))).RequiresGrad_()
+    let out =
+        match op with
+        | "rfft" -> Fft.rfft(x, Nullable(), -1, norm).ViewAsReal
+        | "irfft" -> Fft.irfft(ComplexTensor x, Nullable n, -1, norm)
+        | "fft" -> Fft.fft(ComplexTensor x, Nullable(), -1, norm).ViewAsReal
+        | "ifft" -> Fft.ifft(ComplexTensor x, Nullable(), -1, norm).ViewAsReal
+        | "fftReal" -> Fft.fft(x, Nullable(), -1, norm).ViewAsReal
+        | _ -> Fft.ifft(x, Nullable(), -1, norm).ViewAsReal
+    (out * tensorOf f64 out.Shape w).Sum().Backward()
+    x.Grad.ToDoubleArray(), read f64 (g.GetProperty(op + "Grad"))
+
+[<Tests>]
+let gradTests =
+    testList "Fft.ExactGrad" [
+        for g in data.Force().GetProperty("grads").EnumerateArray() do
+            let g = g.Clone()
+            let dtype = g.GetProperty("dtype").GetString()
+            let n = g.GetProperty("n").GetInt32()
+            for op in ops do
+                yield testCase (sprintf "%s backward %s n=%d bit-exact" op dtype n) <| fun () ->
+                    let actual, expected = gradOf g op
+                    let w, count = worst (dtype = "float64") actual expected
+                    Expect.equal w 0L (sprintf "worst %d ulp over %d differing of %d values" w count actual.Length)
+    ]

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 rng = np.random.RandomState(1613)
-LENGTHS = list(range(1, 65)) + [72, 96, 97, 100, 125, 128, 256, 360, 1000, 1009]
+LENGTHS = list(range(1, 65)) + [96, 97, 100, 128, 256, 360, 1000, 1009]
 NORMS = ["backward", "ortho", "forward"]
 
 
@@ -50,5 +50,33 @@ for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
             entry["ifftReal"] = packed(torch.fft.ifft(x, norm=norm(2)))
         cases.append(entry)
 
+# Gradients: each op is linear, so the gradient of sum(view_as_real(out) * w) (or sum(out * w) for a real
+# output) depends only on w; w's own gradient path multiplies by ones, so the vectors check torch's
+# backward formulas (fft_r2c_backward, fft_c2r_backward, the c2c of the gradient) bit for bit.
+GRAD_LENGTHS = list(range(1, 13)) + [15, 16, 31, 32, 33, 60, 64, 97, 100]
+grads = []
+for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
+    for idx, n in enumerate(GRAD_LENGTHS):
+        norm = lambda k: NORMS[(idx + k) % 3]
+        entry = {"dtype": dname, "n": n}
+        for k, (op, cplx_in) in enumerate((("rfft", False), ("irfft", True), ("fft", True), ("ifft", True),
+                                           ("fftReal", False), ("ifftReal", False))):
+            size = n // 2 + 1 if op == "irfft" else n
+            if cplx_in:
+                x = torch.view_as_complex(torch.tensor(rng.uniform(-2.0, 2.0, size=(size, 2)), dtype=dtype)).requires_grad_()
+            else:
+                x = torch.tensor(rng.uniform(-2.0, 2.0, size=size), dtype=dtype).requires_grad_()
+            fn = {"rfft": torch.fft.rfft, "irfft": torch.fft.irfft, "fft": torch.fft.fft, "ifft": torch.fft.ifft,
+                  "fftReal": torch.fft.fft, "ifftReal": torch.fft.ifft}[op]
+            kw = {"n": n} if op == "irfft" else {}
+            out = fn(x, norm=norm(k), **kw)
+            outr = torch.view_as_real(out.resolve_conj()) if out.is_complex() else out
+            w = torch.tensor(rng.uniform(-2.0, 2.0, size=list(outr.shape)), dtype=dtype)
+            (outr * w).sum().backward()
+            entry[op + "Norm"] = norm(k)
+            entry[op + "W"] = flat(w)
+            entry[op + "Grad"] = packed(x.grad) if cplx_in else flat(x.grad)
+        grads.append(entry)
+
 with open(sys.argv[1], "w") as f:
-    json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
+    json.dump({"torch": torch.__version__, "cases": cases, "grads": grads}, f, separators=(",", ":"))
