@@ -166,6 +166,12 @@ module internal FftKernel =
                         dst.[at + 1] <- -src.[from + 1]
         make r dst outShape
 
+    /// The conjugate of a packed tensor: every imaginary part negated (so +0 becomes -0, as in PyTorch).
+    let conj (r: RawTensor) =
+        let v = r.ToDoubleArray()
+        for i in 0 .. v.Length / 2 - 1 do v.[2 * i + 1] <- -v.[2 * i + 1]
+        make r v r.Shape
+
     /// |z| of a packed tensor (hypot, so huge or tiny parts do not overflow or underflow).
     let abs (r: RawTensor) =
         let src = r.ToDoubleArray()
@@ -411,6 +417,13 @@ module internal FftOps =
             member _.Jvp(_, dx, _) = r2cFull dx d scale
             member _.Vjp(_, _, g) = (c2c g d true scale).Select(-1, 0) }, x)
 
+    /// The complex conjugate as PyTorch records it for ifft of a real tensor (ConjBackward0); self-adjoint.
+    let rec conj (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("ConjBackward0") with
+            member _.Forward r = FftKernel.conj r
+            member _.Jvp(_, dx, _) = conj dx
+            member _.Vjp(_, _, g) = conj g }, x)
+
     /// Complex-to-real along d from n/2+1 packed bins. Its value is Re(s·Σ_k w_k Y_k e^{+2πijk/n}) with
     /// w = 1 for the DC bin (and the Nyquist bin of an even n) and 2 for the bins whose mirror image lies
     /// outside the onesided range, so the adjoint is w·rfft(g): the forward real DFT of the gradient with the
@@ -509,7 +522,7 @@ type Fft =
     /// The inverse DFT of a real signal, taken as complex with zero imaginary part (`torch.fft.ifft`).
     static member ifft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
         if isNull (box x) then nullArg "x"
-        ComplexTensor(Fft.R2CFull("ifft", x, n, dim, norm, true)).Conj()
+        ComplexTensor(FftOps.conj (Fft.R2CFull("ifft", x, n, dim, norm, true)))
 
 /// PyTorch's `torch.roll`: circular shifts along dimensions, differentiable (the adjoint rolls back).
 module Roll =

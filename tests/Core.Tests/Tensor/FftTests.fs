@@ -254,6 +254,10 @@ let printingAndErrorTests =
             Expect.equal (z.Angle().GradFnName) "AngleBackward0" "angle"
             Expect.equal (Fft.irfft(z).GradFnName) "FftC2RBackward0" "irfft"
             Expect.equal (Fft.fft(z).GradFnName) "FftC2CBackward0" "fft"
+            // torch 1.13 runs fft of a real tensor as a two-sided r2c, and ifft as that r2c conjugated.
+            let x = (Tensor.ofArray [| 4 |] [| 1.0f; 2.0f; 3.0f; 4.0f |]).RequiresGrad_()
+            Expect.equal (Fft.fft(x).GradFnName) "FftR2CBackward0" "fft of a real tensor"
+            Expect.equal (Fft.ifft(x).GradFnName) "ConjBackward0" "ifft of a real tensor"
             Expect.equal z.DtypeName "complex64" "float32 parts"
             Expect.equal (Fft.rfft(Tensor.ofArray64 [| 2 |] [| 1.0; 2.0 |])).DtypeName "complex128" "float64 parts"
         yield testCase "irfft of rfft restores even and odd signals" <| fun () ->
