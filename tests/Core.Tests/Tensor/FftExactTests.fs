@@ -1,5 +1,6 @@
 /// torch.fft against PyTorch 1.13 bit for bit (tests/data/fft_exact.json, made by
-/// tests/data/scripts/gen_fft_exact.py): every length 1..64 and a few larger ones, both dtypes, every norm.
+/// tests/data/scripts/gen_fft_exact.py): every length 1..64 and 96, 97, 100, 128, 256, 360, 1000 and 1009
+/// (pocketfft's Bluestein length here), both dtypes, every norm; values and gradients.
 module FftExactTests
 
 open System
@@ -62,23 +63,26 @@ let run (c: JsonElement) (op: string) : (float[] * float[]) option =
 let ops = [ "rfft"; "irfft"; "fft"; "ifft"; "fftReal"; "ifftReal" ]
 
 /// Bounds where Fluxion is not yet bit-exact, as measured (op, dtype, n) -> worst ulps; everything else is 0.
-/// Bounds where Fluxion is not bit-exact, as measured (op, dtype, n) -> worst ulps; everything else is 0.
-let private bounds : Map<string * string * int, int64> = Map.empty
-
 [<Tests>]
 let tests =
     testList "Fft.Exact" [
+        yield testCase "the ulp distance sees one-ulp and signed-zero differences" <| fun () ->
+            Expect.equal (worst true [| 0.0 |] [| -0.0 |]) (1L, 1) "+0 vs -0 (float64)"
+            Expect.equal (worst false [| 0.0 |] [| -0.0 |]) (1L, 1) "+0 vs -0 (float32)"
+            Expect.equal (worst true [| 1.0; 2.0 |] [| Math.BitIncrement 1.0; 2.0 |]) (1L, 1) "one float64 ulp"
+            Expect.equal (worst false [| 1.0 |] [| float (MathF.BitIncrement 1.0f) |]) (1L, 1) "one float32 ulp"
+            Expect.equal (worst false [| -1.0 |] [| 1.0 |]) (2130706432L, 1) "across zero"
         for c in data.Force().GetProperty("cases").EnumerateArray() do
             let c = c.Clone()
             let dtype = c.GetProperty("dtype").GetString()
             let n = c.GetProperty("n").GetInt32()
             for op in ops do
                 if fst (c.TryGetProperty op) then
-                    let bound = bounds |> Map.tryFind (op, dtype, n) |> Option.defaultValue 0L
-                    yield testCase (sprintf "%s %s n=%d %s" op dtype n (if bound = 0L then "bit-exact" else sprintf "within %d ulp" bound)) <| fun () ->
+                    // Every length is exact, the Bluestein one (1009) included, so there is no tolerance.
+                    yield testCase (sprintf "%s %s n=%d bit-exact" op dtype n) <| fun () ->
                         let actual, expected = (run c op).Value
                         let w, count = worst (dtype = "float64") actual expected
-                        Expect.isLessThanOrEqual w bound (sprintf "worst %d ulp over %d differing of %d values" w count actual.Length)
+                        Expect.equal w 0L (sprintf "worst %d ulp over %d differing of %d values" w count actual.Length)
     ]
 
 /// The gradient of sum(out · w) with respect to the input of one op, from Fluxion's backward rules.
