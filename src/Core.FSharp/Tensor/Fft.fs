@@ -1,7 +1,6 @@
 namespace Fluxion.Ops
 
 open System
-open System.Collections.Concurrent
 open Fluxion
 open Fluxion.Backend
 open Fluxion.Printing
