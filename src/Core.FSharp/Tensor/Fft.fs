@@ -1,210 +1,14 @@
 namespace Fluxion.Ops
 
 open System
-open System.Collections.Concurrent
 open Fluxion
 open Fluxion.Backend
 open Fluxion.Printing
 
-/// One-dimensional discrete Fourier transforms on float64 buffers: radix-2 for powers of two, mixed radix
-/// for lengths with small prime factors and Bluestein's chirp convolution for the rest. Every length computes in float64
-/// (float32 tensors are rounded once at the end), so a float32 result is within a few ulp of the exact DFT.
+/// The FFT kernels on raw tensors: each line along the transformed dimension goes through
+/// Fluxion.Kernels.PocketFft (torch 1.13's pocketfft arithmetic, in the element type), plus the complex
+/// helpers (abs, angle, roll) on packed tensors.
 module internal FftKernel =
-    /// Lengths whose prime factors are all at most this use mixed radix (a direct sum per factor); longer
-    /// prime factors make that O(n·p) stage slow and less accurate, so those lengths use Bluestein.
-    [<Literal>]
-    let private DirectLimit = 64
-
-    let private isPow2 (n: int) = n > 0 && (n &&& (n - 1)) = 0
-
-    /// π − Math.PI: the part of π that a double drops.
-    [<Literal>]
-    let private PiLow = 1.2246467991473532e-16
-
-    /// cos and sin of (π/2)·r/n for 0 ≤ r ≤ n/2, with the angle carried as a double-double and corrected to
-    /// first order, so results such as sin(π/6) = 0.5 come out exact (plain Math.Sin(Math.PI/6) is 1 ulp low,
-    /// which would leave a constant signal's zero bins at 1e-17 instead of 0, as pocketfft gives).
-    let private sinCos (r: int64) (n: int) =
-        let d = 2.0 * float n
-        let x = float r / d
-        let xe = Math.FusedMultiplyAdd(-x, d, float r) / d
-        let hi = Math.PI * x
-        let lo = Math.FusedMultiplyAdd(Math.PI, x, -hi) + PiLow * x + Math.PI * xe
-        let c = Math.Cos hi
-        let s = Math.Sin hi
-        struct (c - lo * s, s + lo * c)
-
-    /// cos and sin of 2πk/n for k < n; the angle is reduced to [0, π/4] with exact quadrant and octant
-    /// symmetries, so the table is accurate to an ulp and symmetric entries agree exactly.
-    let private twiddles (n: int) =
-        let c = Array.zeroCreate n
-        let s = Array.zeroCreate n
-        for k in 0 .. n - 1 do
-            let k4 = 4L * int64 k
-            let q = int (k4 / int64 n)
-            let r = k4 - int64 q * int64 n
-            let struct (x, y) =
-                if 2L * r <= int64 n then sinCos r n
-                else let struct (c, s) = sinCos (int64 n - r) n in struct (s, c)
-            let struct (x, y) =
-                match q with
-                | 0 -> struct (x, y)
-                | 1 -> struct (-y, x)
-                | 2 -> struct (-x, -y)
-                | _ -> struct (y, -x)
-            c.[k] <- x
-            s.[k] <- y
-        c, s
-
-    let private twiddleCache = ConcurrentDictionary<int, float[] * float[]>()
-    let private tw (n: int) = twiddleCache.GetOrAdd(n, twiddles)
-
-    /// In-place radix-2 FFT of a power-of-two length; `sign` = -1 forward, +1 inverse (unscaled).
-    let private radix2 (re: float[]) (im: float[]) (sign: float) =
-        let n = re.Length
-        let mutable j = 0
-        for i in 0 .. n - 2 do
-            if i < j then
-                let t = re.[i] in re.[i] <- re.[j]; re.[j] <- t
-                let t = im.[i] in im.[i] <- im.[j]; im.[j] <- t
-            let mutable m = n >>> 1
-            while m >= 1 && (j &&& m) <> 0 do
-                j <- j ^^^ m
-                m <- m >>> 1
-            j <- j ||| m
-        let c, s = tw n
-        let mutable size = 2
-        while size <= n do
-            let half = size / 2
-            let step = n / size
-            let mutable start = 0
-            while start < n do
-                for k in 0 .. half - 1 do
-                    let wr = c.[k * step]
-                    let wi = sign * s.[k * step]
-                    let a = start + k
-                    let b = a + half
-                    let xr = re.[b] * wr - im.[b] * wi
-                    let xi = re.[b] * wi + im.[b] * wr
-                    re.[b] <- re.[a] - xr
-                    im.[b] <- im.[a] - xi
-                    re.[a] <- re.[a] + xr
-                    im.[a] <- im.[a] + xi
-                start <- start + size
-            size <- size * 2
-
-    let private smallestFactor (n: int) =
-        let mutable p = 2
-        while p * p <= n && n % p <> 0 do p <- p + 1
-        if p * p > n then n else p
-
-    let private largestFactor (n: int) =
-        let mutable n = n
-        let mutable big = 1
-        let mutable p = 2
-        while p * p <= n do
-            while n % p = 0 do
-                big <- p
-                n <- n / p
-            p <- p + 1
-        if n > 1 then n else big
-
-    /// Mixed-radix decimation in time: the DFT of x[off + j·stride], j < n, written to out[outOff ..].
-    /// Each stage sums over its prime factor directly, so a constant signal of a length built from 2s and
-    /// 3s gives exactly zero off-DC bins (as pocketfft does) and exact bins make |z|'s zero subgradient agree.
-    let rec private mixed (xr: float[]) (xi: float[]) (off: int) (stride: int) (n: int) (outR: float[]) (outI: float[]) (outOff: int) (sign: float) =
-        if n = 1 then
-            outR.[outOff] <- xr.[off]
-            outI.[outOff] <- xi.[off]
-        else
-            let p = smallestFactor n
-            let m = n / p
-            for r in 0 .. p - 1 do
-                mixed xr xi (off + r * stride) (stride * p) m outR outI (outOff + r * m) sign
-            let c, s = tw n
-            let tr = Array.zeroCreate p
-            let ti = Array.zeroCreate p
-            for q in 0 .. m - 1 do
-                // The p inputs of output column q sit where its p outputs go, so the update is in place.
-                for r in 0 .. p - 1 do
-                    let yr = outR.[outOff + r * m + q]
-                    let yi = outI.[outOff + r * m + q]
-                    let wr = c.[r * q]
-                    let wi = sign * s.[r * q]
-                    tr.[r] <- yr * wr - yi * wi
-                    ti.[r] <- yr * wi + yi * wr
-                for k in 0 .. p - 1 do
-                    let mutable ar = tr.[0]
-                    let mutable ai = ti.[0]
-                    for r in 1 .. p - 1 do
-                        let idx = ((r * k) % p) * m
-                        let wr = c.[idx]
-                        let wi = sign * s.[idx]
-                        ar <- ar + tr.[r] * wr - ti.[r] * wi
-                        ai <- ai + tr.[r] * wi + ti.[r] * wr
-                    outR.[outOff + q + m * k] <- ar
-                    outI.[outOff + q + m * k] <- ai
-
-    /// Bluestein's plan for one length and direction: the chirp and the FFT of its conjugate.
-    type private Chirp = { M: int; Cr: float[]; Ci: float[]; Br: float[]; Bi: float[] }
-
-    let private chirpCache = ConcurrentDictionary<struct (int * float), Chirp>()
-
-    let private makeChirp (struct (n: int, sign: float)) =
-        let mutable m = 1
-        while m < 2 * n - 1 do m <- m * 2
-        // e^{sign·iπk²/n} = twiddle of length 2n at k² mod 2n (exact index arithmetic keeps it accurate).
-        let c2, s2 = tw (2 * n)
-        let cr = Array.init n (fun k -> c2.[int ((int64 k * int64 k) % (2L * int64 n))])
-        let ci = Array.init n (fun k -> sign * s2.[int ((int64 k * int64 k) % (2L * int64 n))])
-        let br = Array.zeroCreate m
-        let bi = Array.zeroCreate m
-        for k in 0 .. n - 1 do
-            br.[k] <- cr.[k]
-            bi.[k] <- -ci.[k]
-            if k > 0 then
-                br.[m - k] <- cr.[k]
-                bi.[m - k] <- -ci.[k]
-        radix2 br bi -1.0
-        { M = m; Cr = cr; Ci = ci; Br = br; Bi = bi }
-
-    let private bluestein (re: float[]) (im: float[]) (sign: float) =
-        let n = re.Length
-        let p = chirpCache.GetOrAdd(struct (n, sign), makeChirp)
-        let m = p.M
-        let ar = Array.zeroCreate m
-        let ai = Array.zeroCreate m
-        for k in 0 .. n - 1 do
-            ar.[k] <- re.[k] * p.Cr.[k] - im.[k] * p.Ci.[k]
-            ai.[k] <- re.[k] * p.Ci.[k] + im.[k] * p.Cr.[k]
-        radix2 ar ai -1.0
-        for k in 0 .. m - 1 do
-            let xr = ar.[k] * p.Br.[k] - ai.[k] * p.Bi.[k]
-            let xi = ar.[k] * p.Bi.[k] + ai.[k] * p.Br.[k]
-            ar.[k] <- xr
-            ai.[k] <- xi
-        radix2 ar ai 1.0
-        let inv = 1.0 / float m
-        for k in 0 .. n - 1 do
-            let xr = ar.[k] * inv
-            let xi = ai.[k] * inv
-            re.[k] <- xr * p.Cr.[k] - xi * p.Ci.[k]
-            im.[k] <- xr * p.Ci.[k] + xi * p.Cr.[k]
-
-    /// Unscaled in-place DFT: Σ_j x_j e^{∓2πijk/n} (minus for forward).
-    let transform (re: float[]) (im: float[]) (inverse: bool) =
-        let n = re.Length
-        let sign = if inverse then 1.0 else -1.0
-        if n <= 1 then ()
-        elif isPow2 n then radix2 re im sign
-        elif largestFactor n <= DirectLimit then
-            let outR = Array.zeroCreate n
-            let outI = Array.zeroCreate n
-            mixed re im 0 1 n outR outI 0 sign
-            Array.blit outR 0 re 0 n
-            Array.blit outI 0 im 0 n
-        else bluestein re im sign
-
     /// Sizes around dimension d: (outer, length, inner).
     let private split (shape: int[]) (d: int) (last: int) =
         let mutable outer = 1
@@ -217,82 +21,155 @@ module internal FftKernel =
         if like.Dtype = Dtype.Float64 then like.Backend.OfFloat64(data, shape)
         else like.Backend.OfFloat32(Array.map float32 data, shape)
 
-    /// Complex-to-complex along d of a packed tensor [..., n, ..., 2], scaled by `scale`.
-    let c2c (r: RawTensor) (d: int) (inverse: bool) (scale: float) =
+    /// PyTorch's normalisation of one transform: Mode 0 none, 1 divide by n, 2 divide by √n, with n =
+    /// Points. torch computes the factor in the element type (1/n or 1/sqrt(n) in float for float32), and
+    /// pocketfft multiplies by it once at the end, so the factor is kept symbolic until the dtype is known.
+    [<Struct>]
+    type Scaling = { Mode: int; Points: int }
+
+    let fct64 (s: Scaling) =
+        match s.Mode with
+        | 0 -> 1.0
+        | 1 -> 1.0 / float s.Points
+        | _ -> 1.0 / Math.Sqrt(float s.Points)
+
+    let fct32 (s: Scaling) =
+        match s.Mode with
+        | 0 -> 1.0f
+        | 1 -> 1.0f / float32 s.Points
+        | _ -> 1.0f / MathF.Sqrt(float32 s.Points)
+
+    /// Complex-to-complex along d of a packed tensor [..., n, ..., 2], scaled: pocketfft's complex transform
+    /// on each line, in the element type.
+    let inline private c2cRows (src: ^T[]) (outer: int) (n: int) (inner: int) (exec: ^T[] -> unit) : ^T[] =
+        let dst = Array.zeroCreate src.Length
+        let t = Array.zeroCreate (2 * n)
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                for k in 0 .. n - 1 do
+                    let at = ((o * n + k) * inner + i) * 2
+                    t.[2 * k] <- src.[at]
+                    t.[2 * k + 1] <- src.[at + 1]
+                exec t
+                for k in 0 .. n - 1 do
+                    let at = ((o * n + k) * inner + i) * 2
+                    dst.[at] <- t.[2 * k]
+                    dst.[at + 1] <- t.[2 * k + 1]
+        dst
+
+    let c2c (r: RawTensor) (d: int) (inverse: bool) (s: Scaling) =
         let shape = r.Shape
         let n = shape.[d]
         let outer, inner = split shape d (shape.Length - 1)
-        let src = r.ToDoubleArray()
-        let dst = Array.zeroCreate src.Length
-        let re = Array.zeroCreate n
-        let im = Array.zeroCreate n
+        if r.Dtype = Dtype.Float64 then
+            let f = fct64 s
+            r.Backend.OfFloat64(c2cRows (r.ToDoubleArray()) outer n inner (fun t -> Fluxion.Kernels.PocketFft.cExec64 t f (not inverse)), shape)
+        else
+            let f = fct32 s
+            r.Backend.OfFloat32(c2cRows (r.ToFloat32Array()) outer n inner (fun t -> Fluxion.Kernels.PocketFft.cExec32 t f (not inverse)), shape)
+
+    /// Real-to-complex along d of a real tensor, keeping the n/2+1 non-redundant bins (packed output),
+    /// through pocketfft's real transform as torch 1.13 calls it (halfcomplex result unpacked into pairs,
+    /// zero imaginary parts for the DC bin and an even length's Nyquist bin).
+    let inline private r2cRows (src: ^T[]) (outer: int) (n: int) (inner: int) (exec: ^T[] -> unit) : ^T[] =
+        let bins = n / 2 + 1
+        let dst = Array.zeroCreate (outer * bins * inner * 2)
+        let t = Array.zeroCreate n
         for o in 0 .. outer - 1 do
             for i in 0 .. inner - 1 do
                 for k in 0 .. n - 1 do
-                    let at = ((o * n + k) * inner + i) * 2
-                    re.[k] <- src.[at]
-                    im.[k] <- src.[at + 1]
-                transform re im inverse
-                for k in 0 .. n - 1 do
-                    let at = ((o * n + k) * inner + i) * 2
-                    dst.[at] <- re.[k] * scale
-                    dst.[at + 1] <- im.[k] * scale
-        make r dst shape
+                    t.[k] <- src.[(o * n + k) * inner + i]
+                exec t
+                let inline at k = ((o * bins + k) * inner + i) * 2
+                dst.[at 0] <- t.[0]
+                let mutable j = 1
+                let mutable b = 1
+                while j < n - 1 do
+                    dst.[at b] <- t.[j]
+                    dst.[at b + 1] <- t.[j + 1]
+                    j <- j + 2
+                    b <- b + 1
+                if j < n then dst.[at b] <- t.[j]
+        dst
 
-    /// Real-to-complex along d of a real tensor, keeping the n/2+1 non-redundant bins (packed output).
-    let r2c (r: RawTensor) (d: int) (scale: float) =
+    /// Complex-to-real rows: the packed bins 0..n/2 in halfcomplex order (the imaginary parts of the DC bin
+    /// and of an even length's Nyquist bin are not read), then pocketfft's backward real transform.
+    let inline private c2rRows (src: ^T[]) (outer: int) (bins: int) (inner: int) (n: int) (exec: ^T[] -> unit) : ^T[] =
+        let dst = Array.zeroCreate (outer * n * inner)
+        let t = Array.zeroCreate n
+        for o in 0 .. outer - 1 do
+            for i in 0 .. inner - 1 do
+                let inline at k = ((o * bins + k) * inner + i) * 2
+                t.[0] <- src.[at 0]
+                let mutable j = 1
+                let mutable b = 1
+                while j < n - 1 do
+                    t.[j] <- src.[at b]
+                    t.[j + 1] <- src.[at b + 1]
+                    j <- j + 2
+                    b <- b + 1
+                if j < n then t.[j] <- src.[at b]
+                exec t
+                for k in 0 .. n - 1 do
+                    dst.[(o * n + k) * inner + i] <- t.[k]
+        dst
+
+    let r2c (r: RawTensor) (d: int) (s: Scaling) =
         let shape = r.Shape
         let n = shape.[d]
-        let bins = n / 2 + 1
         let outer, inner = split shape d shape.Length
-        let src = r.ToDoubleArray()
         let outShape = Array.append (Array.copy shape) [| 2 |]
-        outShape.[d] <- bins
-        let dst = Array.zeroCreate (outer * bins * inner * 2)
-        let re = Array.zeroCreate n
-        let im = Array.zeroCreate n
-        for o in 0 .. outer - 1 do
-            for i in 0 .. inner - 1 do
-                for k in 0 .. n - 1 do
-                    re.[k] <- src.[(o * n + k) * inner + i]
-                    im.[k] <- 0.0
-                transform re im false
-                // The DC bin (and the Nyquist bin of an even length) of a real signal is real.
-                im.[0] <- 0.0
-                if n % 2 = 0 then im.[n / 2] <- 0.0
-                for k in 0 .. bins - 1 do
-                    let at = ((o * bins + k) * inner + i) * 2
-                    dst.[at] <- re.[k] * scale
-                    dst.[at + 1] <- im.[k] * scale
-        make r dst outShape
+        outShape.[d] <- n / 2 + 1
+        if r.Dtype = Dtype.Float64 then
+            let f = fct64 s
+            r.Backend.OfFloat64(r2cRows (r.ToDoubleArray()) outer n inner (fun t -> Fluxion.Kernels.PocketFft.realExec64 t f true), outShape)
+        else
+            let f = fct32 s
+            r.Backend.OfFloat32(r2cRows (r.ToFloat32Array()) outer n inner (fun t -> Fluxion.Kernels.PocketFft.realExec32 t f true), outShape)
 
-    /// Complex-to-real along d: the n/2+1 packed bins are extended by Hermitian symmetry to n (the imaginary
-    /// parts of the DC bin and of an even length's Nyquist bin are ignored), inverse-transformed, scaled.
-    let c2r (r: RawTensor) (d: int) (n: int) (scale: float) =
+    /// Complex-to-real along d from n/2+1 packed bins to n real points, scaled.
+    let c2r (r: RawTensor) (d: int) (n: int) (s: Scaling) =
         let shape = r.Shape
         let bins = shape.[d]
         let outer, inner = split shape d (shape.Length - 1)
-        let src = r.ToDoubleArray()
         let outShape = Array.sub shape 0 (shape.Length - 1)
         outShape.[d] <- n
-        let dst = Array.zeroCreate (outer * n * inner)
-        let re = Array.zeroCreate n
-        let im = Array.zeroCreate n
+        if r.Dtype = Dtype.Float64 then
+            let f = fct64 s
+            r.Backend.OfFloat64(c2rRows (r.ToDoubleArray()) outer bins inner n (fun t -> Fluxion.Kernels.PocketFft.realExec64 t f false), outShape)
+        else
+            let f = fct32 s
+            r.Backend.OfFloat32(c2rRows (r.ToFloat32Array()) outer bins inner n (fun t -> Fluxion.Kernels.PocketFft.realExec32 t f false), outShape)
+
+    /// The full (two-sided) spectrum of a real signal as torch 1.13 makes it for fft of a real tensor: the
+    /// onesided r2c bins, then the rest filled with the conjugates of their mirror images.
+    let r2cFull (r: RawTensor) (d: int) (s: Scaling) =
+        let half = r2c r d s
+        let n = r.Shape.[d]
+        let bins = n / 2 + 1
+        let outer, inner = split r.Shape d r.Shape.Length
+        let src = half.ToDoubleArray()
+        let outShape = Array.append (Array.copy r.Shape) [| 2 |]
+        let dst = Array.zeroCreate (outer * n * inner * 2)
         for o in 0 .. outer - 1 do
             for i in 0 .. inner - 1 do
-                for k in 0 .. n / 2 do
-                    let at = ((o * bins + k) * inner + i) * 2
-                    re.[k] <- src.[at]
-                    im.[k] <- src.[at + 1]
-                im.[0] <- 0.0
-                if n % 2 = 0 then im.[n / 2] <- 0.0
-                for k in n / 2 + 1 .. n - 1 do
-                    re.[k] <- re.[n - k]
-                    im.[k] <- -im.[n - k]
-                transform re im true
                 for k in 0 .. n - 1 do
-                    dst.[(o * n + k) * inner + i] <- re.[k] * scale
+                    let at = ((o * n + k) * inner + i) * 2
+                    if k < bins then
+                        let from = ((o * bins + k) * inner + i) * 2
+                        dst.[at] <- src.[from]
+                        dst.[at + 1] <- src.[from + 1]
+                    else
+                        let from = ((o * bins + (n - k)) * inner + i) * 2
+                        dst.[at] <- src.[from]
+                        dst.[at + 1] <- -src.[from + 1]
         make r dst outShape
+
+    /// The conjugate of a packed tensor: every imaginary part negated (so +0 becomes -0, as in PyTorch).
+    let conj (r: RawTensor) =
+        let v = r.ToDoubleArray()
+        for i in 0 .. v.Length / 2 - 1 do v.[2 * i + 1] <- -v.[2 * i + 1]
+        make r v r.Shape
 
     /// |z| of a packed tensor (hypot, so huge or tiny parts do not overflow or underflow).
     let abs (r: RawTensor) =
@@ -505,7 +382,7 @@ open Fluxion.Backend
 /// of the tangent and its VJP is the adjoint transform, written with these ops so higher orders work.
 module internal FftOps =
     /// Complex DFT along d of a packed tensor; the adjoint of s·e^{∓2πijk/n} is s·e^{±2πijk/n}.
-    let rec c2c (x: Tensor) (d: int) (inverse: bool) (scale: float) : Tensor =
+    let rec c2c (x: Tensor) (d: int) (inverse: bool) (scale: FftKernel.Scaling) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("FftC2CBackward0") with
             member _.Forward r = FftKernel.c2c r d inverse scale
             member _.Jvp(_, dx, _) = c2c dx d inverse scale
@@ -524,18 +401,33 @@ module internal FftOps =
     /// Real-to-complex (onesided) along d. Output bin k = s·Σ_j x_j e^{-2πijk/n} for k ≤ n/2, so the adjoint
     /// of a packed gradient G is Re(s·Σ_k G_k e^{+2πijk/n}) summed over those bins only: zero-pad G to n
     /// bins and take the real part of the inverse complex DFT. DC and Nyquist need no special case there.
-    let rec r2c (x: Tensor) (d: int) (scale: float) : Tensor =
+    let rec r2c (x: Tensor) (d: int) (scale: FftKernel.Scaling) : Tensor =
         let n = x.Shape.[d]
         Tensor.ApplyUnary({ new UnaryOp("FftR2CBackward0") with
             member _.Forward r = FftKernel.r2c r d scale
             member _.Jvp(_, dx, _) = r2c dx d scale
             member _.Vjp(_, _, g) = (c2c (padOrCrop g d n) d true scale).Select(-1, 0) }, x)
 
+    /// The full DFT of a real signal (torch's r2c with onesided=false): its adjoint is the real part of the
+    /// inverse complex DFT of the gradient (torch 1.13's fft_r2c_backward without the onesided padding).
+    let rec r2cFull (x: Tensor) (d: int) (scale: FftKernel.Scaling) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("FftR2CBackward0") with
+            member _.Forward r = FftKernel.r2cFull r d scale
+            member _.Jvp(_, dx, _) = r2cFull dx d scale
+            member _.Vjp(_, _, g) = (c2c g d true scale).Select(-1, 0) }, x)
+
+    /// The complex conjugate as PyTorch records it for ifft of a real tensor (ConjBackward0); self-adjoint.
+    let rec conj (x: Tensor) : Tensor =
+        Tensor.ApplyUnary({ new UnaryOp("ConjBackward0") with
+            member _.Forward r = FftKernel.conj r
+            member _.Jvp(_, dx, _) = conj dx
+            member _.Vjp(_, _, g) = conj g }, x)
+
     /// Complex-to-real along d from n/2+1 packed bins. Its value is Re(s·Σ_k w_k Y_k e^{+2πijk/n}) with
     /// w = 1 for the DC bin (and the Nyquist bin of an even n) and 2 for the bins whose mirror image lies
     /// outside the onesided range, so the adjoint is w·rfft(g): the forward real DFT of the gradient with the
     /// bins 1 .. n - (n/2+1) doubled; the imaginary parts of the DC and Nyquist bins get exactly 0.
-    let rec c2r (x: Tensor) (d: int) (n: int) (scale: float) : Tensor =
+    let rec c2r (x: Tensor) (d: int) (n: int) (scale: FftKernel.Scaling) : Tensor =
         let bins = x.Shape.[d]
         let rank = x.Dim
         Tensor.ApplyUnary({ new UnaryOp("FftC2RBackward0") with
@@ -549,11 +441,11 @@ module internal FftOps =
                 r2c g d scale * wt }, x)
 
     /// The scale of a transform of n points in direction `inverse` under PyTorch's norm modes.
-    let scale (norm: string) (n: int) (inverse: bool) =
+    let scale (norm: string) (n: int) (inverse: bool) : FftKernel.Scaling =
         match norm with
-        | null | "backward" -> if inverse then 1.0 / float n else 1.0
-        | "forward" -> if inverse then 1.0 else 1.0 / float n
-        | "ortho" -> 1.0 / Math.Sqrt(float n)
+        | null | "backward" -> { Mode = (if inverse then 1 else 0); Points = n }
+        | "forward" -> { Mode = (if inverse then 0 else 1); Points = n }
+        | "ortho" -> { Mode = 2; Points = n }
         | _ -> invalidArg "norm" (sprintf "Invalid normalization mode: \"%s\" (expected \"backward\", \"forward\" or \"ortho\")" norm)
 
     /// A dimension of a (complex) tensor of `rank` dimensions, with PyTorch's message.
@@ -576,7 +468,7 @@ module internal FftOps =
 /// dimensions; complex values are `ComplexTensor`s. `n` crops or zero-pads the input along `dim` (default
 /// -1); `norm` is "backward" (default: the inverse divides by n), "forward" (the forward divides) or "ortho"
 /// (both divide by √n). Every transform is differentiable in reverse and forward mode and to any order.
-/// Values are computed in float64 and rounded once to the input dtype.
+/// Values are torch 1.13's bit for bit: the transforms repeat its pocketfft arithmetic in the input dtype.
 [<AbstractClass; Sealed>]
 type Fft =
     /// The onesided DFT of a real signal, n/2+1 bins along `dim` (`torch.fft.rfft`).
@@ -605,6 +497,14 @@ type Fft =
         let s = FftOps.scale norm nn inverse
         ComplexTensor(FftOps.c2c (FftOps.padOrCrop p d nn) d inverse s)
 
+    /// torch 1.13 transforms a real input of fft or ifft with the real FFT (r2c, onesided=false), using the
+    /// inverse direction's normalisation for ifft and conjugating afterwards; the bits follow from that.
+    static member private R2CFull(op: string, x: Tensor, n: Nullable<int>, dim: int, norm: string, inverse: bool) =
+        let x = Elementwise.asFloat x
+        let d = FftOps.normDim op x.Dim dim
+        let nn = FftOps.points op n x.Shape.[d]
+        FftOps.r2cFull (FftOps.padOrCrop x d nn) d (FftOps.scale norm nn inverse)
+
     /// The full DFT of a complex signal (`torch.fft.fft`).
     static member fft(x: ComplexTensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
         Fft.C2C("fft", x, n, dim, norm, false)
@@ -612,7 +512,7 @@ type Fft =
     /// The full DFT of a real signal, taken as complex with zero imaginary part (`torch.fft.fft`).
     static member fft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
         if isNull (box x) then nullArg "x"
-        Fft.C2C("fft", ComplexTensor.OfReal(Elementwise.asFloat x), n, dim, norm, false)
+        ComplexTensor(Fft.R2CFull("fft", x, n, dim, norm, false))
 
     /// The inverse DFT of a complex signal (`torch.fft.ifft`).
     static member ifft(x: ComplexTensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
@@ -621,7 +521,7 @@ type Fft =
     /// The inverse DFT of a real signal, taken as complex with zero imaginary part (`torch.fft.ifft`).
     static member ifft(x: Tensor, [<Optional>] n: Nullable<int>, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue("backward")>] norm: string) : ComplexTensor =
         if isNull (box x) then nullArg "x"
-        Fft.C2C("ifft", ComplexTensor.OfReal(Elementwise.asFloat x), n, dim, norm, true)
+        ComplexTensor(FftOps.conj (Fft.R2CFull("ifft", x, n, dim, norm, true)))
 
 /// PyTorch's `torch.roll`: circular shifts along dimensions, differentiable (the adjoint rolls back).
 module Roll =
