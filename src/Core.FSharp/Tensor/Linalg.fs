@@ -161,6 +161,12 @@ module Linalg =
         let i = eye e n
         (1.0 - i) / (e + i)
 
+    /// X_ij / (λ_j - λ_i) off the diagonal and 0 on it, dividing as torch 1.13's linalg_eig_backward/jvp do.
+    let private divOffDiag (x: Tensor) (l: Tensor) =
+        let n = lastDim l
+        let i = eye l n
+        x / (Shapes.unsqueeze -2 l - Shapes.unsqueeze -1 l + i) * (1.0 - i)
+
     // ---------------------------------------------------------------- LU: inv, solve, det, slogdet
 
     /// The LU factorization of Aᵀ for every batch element (PyTorch's path for a contiguous A).
@@ -439,14 +445,12 @@ module Linalg =
                 member _.Forward _ = parts.Value.[1]
                 member _.Jvp(x, dx, _) =
                     let l, v = eighWith parts x
-                    let f = offDiagInverse (Shapes.unsqueeze -2 l - Shapes.unsqueeze -1 l)
-                    mm v (f * mm (mm (mT v) dx) v)
+                    mm v (divOffDiag (mm (mT v) dx |> fun t -> mm t v) l)
                 member _.Vjp(x, _, g) =
                     let l, v = eighWith parts x
-                    let f = offDiagInverse (Shapes.unsqueeze -2 l - Shapes.unsqueeze -1 l)
                     let vg = mm (mT v) g
                     // PyTorch projects Vᵀ gV onto the skew-symmetric matrices, so the gradient is symmetric.
-                    mm (mm v (f * ((vg - mT vg) * 0.5))) (mT v) }, a)
+                    mm v (mm (divOffDiag ((vg - mT vg) * 0.5) l) (mT v)) }, a)
         values, vectors
 
     /// Eigenvalues (ascending) and orthonormal eigenvectors of each symmetric matrix (PyTorch's

@@ -62,7 +62,6 @@ let private ops : Map<string, JsonElement -> Tensor[] -> Tensor> =
 let private tolerance : Map<string, int64 * float> =
     Map.ofList [
         "cholesky", (63L, 0.0)
-        "eigh_vectors_sq", (24L, 0.0)
         "qr_q", (1766388534L, 0.0)
         "qr_r", (186L, 0.0)
         "svd_s", (60L, 0.0)
