@@ -71,6 +71,22 @@ module internal LinalgKernels =
                 b.[k] <- b.[p]
                 b.[p] <- t
 
+    /// getrs with trans = 'N': given the LU of M, solves M x = b in place (dlaswp, then reference dtrsm order).
+    let luSolve (rd: float -> float) (n: int) (lu: float[]) (piv: int[]) (b: float[]) =
+        for k in 0 .. n - 1 do
+            let p = piv.[k]
+            if p <> k then
+                let t = b.[k]
+                b.[k] <- b.[p]
+                b.[p] <- t
+        for k in 0 .. n - 1 do
+            if b.[k] <> 0.0 then
+                for i in k + 1 .. n - 1 do b.[i] <- rd (b.[i] - rd (b.[k] * lu.[i * n + k]))
+        for k in n - 1 .. -1 .. 0 do
+            if b.[k] <> 0.0 then
+                b.[k] <- rd (b.[k] / lu.[k * n + k])
+                for i in 0 .. k - 1 do b.[i] <- rd (b.[i] - rd (b.[k] * lu.[i * n + k]))
+
     /// The transpose of the n×n matrix at `off` (PyTorch factors Aᵀ of a contiguous A: its column-major view).
     let transposed (n: int) (a: float[]) (off: int) =
         Array.init (n * n) (fun idx -> let i, j = idx / n, idx % n in a.[off + j * n + i])
