@@ -171,17 +171,27 @@ module internal FftKernel =
         for i in 0 .. v.Length / 2 - 1 do v.[2 * i + 1] <- -v.[2 * i + 1]
         make r v r.Shape
 
-    /// |z| of a packed tensor (hypot, so huge or tiny parts do not overflow or underflow).
+    /// |z| of a packed tensor as torch 1.13's AVX2 abs kernel rounds it: sqrt(re² + im²) in the element type
+    /// on full chunks (8 complex64 or 4 complex128 elements, two vectors) and std::abs (glibc hypotf, which
+    /// is the double-precision sum rounded to float, or hypot) on the tail; the chunk formula overflows and
+    /// underflows where torch's does.
     let abs (r: RawTensor) =
         let src = r.ToDoubleArray()
         let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)
-        let dst = Array.init (src.Length / 2) (fun i ->
-            let a = Math.Abs src.[2 * i]
-            let b = Math.Abs src.[2 * i + 1]
-            let hi = max a b
-            let lo = min a b
-            if hi = 0.0 || Double.IsInfinity hi then hi
-            else let q = lo / hi in hi * Math.Sqrt(1.0 + q * q))
+        let n = src.Length / 2
+        let f64 = r.Dtype = Dtype.Float64
+        let chunked = n - n % (if f64 then 4 else 8)
+        let dst = Array.init n (fun i ->
+            let a = src.[2 * i]
+            let b = src.[2 * i + 1]
+            if f64 then
+                if i < chunked then Math.Sqrt(a * a + b * b) else Double.Hypot(a, b)
+            elif i < chunked then
+                let a = float32 a
+                let b = float32 b
+                float (MathF.Sqrt(a * a + b * b))
+            elif Double.IsInfinity a || Double.IsInfinity b then Double.PositiveInfinity
+            else float (float32 (Math.Sqrt(a * a + b * b))))
         make r dst shape
 
     /// arg z = atan2(im, re) of a packed tensor.
