@@ -222,15 +222,33 @@ module internal ComplexOps =
     let private isZero (t: Tensor) = t.Detach().CompareScalar(CompareKind.Eq, 0.0)
 
     /// |z| of a packed tensor; d|z| = (re·dre + im·dim)/|z|, taken as 0 at z = 0 (PyTorch's sgn subgradient).
+    /// The gradient repeats torch 1.13's `grad * self.sgn()` bit for bit: sgn is re/|z|, im/|z| on the AVX2
+    /// kernel's full chunks and c10::complex division by (|z|, 0) on the tail, and the real cotangent is
+    /// multiplied as the complex (g, 0).
     let abs (x: Tensor) : Tensor =
-        let coef (x: Tensor) (y: Tensor) =
-            let y1 = Shapes.unsqueeze -1 y
-            let zero = isZero y1
-            Tensor.Where(zero, x.ZerosLike(), x / Tensor.Where(zero, y1.OnesLike(), y1))
+        let sgn (x: Tensor) (y: Tensor) =
+            let re = x.Select(-1, 0)
+            let im = x.Select(-1, 1)
+            let n = y.Numel
+            let chunked = n - n % (if y.Dtype = Dtype.Float64 then 4 else 8)
+            let inChunk = Tensor.OfRaw(y.Raw.Backend.OfBool(Array.init n (fun i -> i < chunked), y.Shape))
+            let z0 = y.ZerosLike()
+            let den = y * y + z0 * z0
+            let tailRe = (re * y + im * z0) / den
+            let tailIm = (im * y - re * z0) / den
+            let zero = isZero y
+            let pick (chunk: Tensor) (tail: Tensor) = Tensor.Where(zero, z0, Tensor.Where(inChunk, chunk, tail))
+            pick (re / y) tailRe, pick (im / y) tailIm
+        let grad (x: Tensor) (y: Tensor) (g: Tensor) =
+            let sRe, sIm = sgn x y
+            let z0 = g.ZerosLike()
+            Shapes.stack -1 [| g * sRe - z0 * sIm; g * sIm + z0 * sRe |]
         Tensor.ApplyUnary({ new UnaryOp("AbsBackward0") with
             member _.Forward r = FftKernel.abs r
-            member _.Jvp(x, dx, y) = (dx * coef x y).Sum(-1)
-            member _.Vjp(x, y, g) = Shapes.unsqueeze -1 g * coef x y }, x)
+            member _.Jvp(x, dx, y) =
+                let sRe, sIm = sgn x y
+                dx.Select(-1, 0) * sRe + dx.Select(-1, 1) * sIm
+            member _.Vjp(x, y, g) = grad x y g }, x)
 
     /// arg z of a packed tensor; d arg = (re·dim − im·dre)/|z|², taken as 0 at z = 0 like PyTorch.
     let angle (x: Tensor) : Tensor =
