@@ -194,11 +194,21 @@ module internal FftKernel =
             else float (float32 (Math.Sqrt(a * a + b * b))))
         make r dst shape
 
-    /// arg z = atan2(im, re) of a packed tensor.
+    /// arg z = atan2(im, re) of a packed tensor; float32 rounds as torch 1.13's AVX2 angle kernel does (SLEEF
+    /// atan2f_u1 on full chunks of 8, the C library's atan2f, which MathF.Atan2 calls, on the tail).
     let angle (r: RawTensor) =
         let src = r.ToDoubleArray()
         let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)
-        make r (Array.init (src.Length / 2) (fun i -> Math.Atan2(src.[2 * i + 1], src.[2 * i]))) shape
+        let n = src.Length / 2
+        let chunked = n - n % 8
+        let dst =
+            if r.Dtype = Dtype.Float64 then Array.init n (fun i -> Math.Atan2(src.[2 * i + 1], src.[2 * i]))
+            else
+                Array.init n (fun i ->
+                    let y = float32 src.[2 * i + 1]
+                    let x = float32 src.[2 * i]
+                    float (if i < chunked then Fluxion.Kernels.SleefMath.atan2f_u1 y x else MathF.Atan2(y, x)))
+        make r dst shape
 
     /// Circular shift by `shift` along d (PyTorch's roll for one dimension).
     let roll (r: RawTensor) (shift: int) (d: int) =

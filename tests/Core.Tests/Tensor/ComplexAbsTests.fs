@@ -50,4 +50,9 @@ let tests =
                 (a * w).Sum().Backward()
                 sameBits f64 "abs" input (a.ToDoubleArray()) (hex f64 (c.GetProperty "abs"))
                 sameBits f64 "gradient" input (x.Grad.ToDoubleArray()) (hex f64 (c.GetProperty "grad"))
+            yield testCase (sprintf "%s n=%d: angle is torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
+                let input = hex f64 (c.GetProperty "input")
+                let shape = [| n; 2 |]
+                let x = if f64 then Tensor.ofArray64 shape input else Tensor.ofArray shape (Array.map float32 input)
+                sameBits f64 "angle" input (ComplexTensor(x).Angle().ToDoubleArray()) (hex f64 (c.GetProperty "angle"))
     ]

@@ -1,5 +1,6 @@
-"""Bit patterns of torch 1.13's complex abs (value and VJP) for complex64 and complex128 inputs, for the
-managed backend's exactness test.
+"""Bit patterns of torch 1.13's complex abs (value and VJP) and angle (value) for complex64 and complex128
+inputs, for the managed backend's exactness test. angle runs SLEEF atan2 on the same full chunks and the C
+library's atan2 on the tail.
 
 torch's AVX2 abs kernel computes sqrt(re*re + im*im) in the element type on full chunks (8 complex64 or 4
 complex128 elements) and std::abs (glibc hypotf/hypot) on the remaining tail, so the lengths below cover
@@ -52,6 +53,7 @@ for dtype, spread in [(torch.float32, 40.0), (torch.float64, 300.0)]:
             "n": n,
             "input": hx(x.reshape(-1)),
             "abs": hx(a.detach()),
+            "angle": hx(torch.angle(z.detach())),
             "grad": hx(torch.view_as_real(z.grad).reshape(-1)),
         })
 
