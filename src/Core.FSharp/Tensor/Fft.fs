@@ -195,7 +195,9 @@ module internal FftKernel =
         make r dst shape
 
     /// arg z = atan2(im, re) of a packed tensor; float32 rounds as torch 1.13's AVX2 angle kernel does (SLEEF
-    /// atan2f_u1 on full chunks of 8, the C library's atan2f, which MathF.Atan2 calls, on the tail).
+    /// atan2f_u1 on full chunks of 8, the C library's atan2f, which MathF.Atan2 calls, on the tail). float64
+    /// uses the C library's atan2 everywhere; torch's SLEEF atan2d4_u10 chunks differ from it by 1 ulp on
+    /// about 4 in 10,000 inputs.
     let angle (r: RawTensor) =
         let src = r.ToDoubleArray()
         let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)

@@ -50,6 +50,8 @@ let tests =
                 (a * w).Sum().Backward()
                 sameBits f64 "abs" input (a.ToDoubleArray()) (hex f64 (c.GetProperty "abs"))
                 sameBits f64 "gradient" input (x.Grad.ToDoubleArray()) (hex f64 (c.GetProperty "grad"))
+            // complex128 angle uses glibc atan2 where torch's chunks use SLEEF atan2d4_u10; they disagree by
+            // 1 ulp on about 4 in 10,000 random inputs, none of them in this data.
             yield testCase (sprintf "%s n=%d: angle is torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
                 let input = hex f64 (c.GetProperty "input")
                 let shape = [| n; 2 |]
