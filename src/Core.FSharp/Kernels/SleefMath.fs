@@ -161,6 +161,42 @@ let atanf_u1 (d: float32) : float32 =
     let r = if Single.IsInfinity d then float32 1.570796326794896557998982 else r
     mulsign r d
 
+/// SLEEF atan2f_u1 (Sleef_atan2f8_u10, which torch 1.13's AVX2 complex angle calls on full chunks): atan2kf_u1
+/// on (|y|, x) in double-float, then the quadrant, infinity, zero and NaN fix-ups.
+let atan2f_u1 (y: float32) (x: float32) : float32 =
+    let o = MathF.Abs x < 2.9387372783541830947e-39f
+    let x = if o then x * 16777216.0f else x
+    let y = if o then y * 16777216.0f else y
+    let ay = MathF.Abs y
+    let neg = x < 0.0f
+    let q = if neg then -2 else 0
+    let xa = if neg then -x else x
+    let p = xa < ay
+    let q = if p then q + 1 else q
+    let s = if p then struct (-xa, (if neg then 0.0f else -0.0f)) else struct (ay, 0.0f)
+    let t = if p then struct (ay, 0.0f) else struct (xa, (if neg then -0.0f else 0.0f))
+    let s = dfDiv s t
+    let t = dfNormalize (dfSqu s)
+    let struct (th, _) = t
+    let mutable u = -0.00176397908944636583328247f
+    u <- fma u th 0.0107900900766253471374512f
+    u <- fma u th -0.0309564601629972457885742f
+    u <- fma u th 0.0577365085482597351074219f
+    u <- fma u th -0.0838950723409652709960938f
+    u <- fma u th 0.109463557600975036621094f
+    u <- fma u th -0.142626821994781494140625f
+    u <- fma u th 0.199983194470405578613281f
+    let t = dfMulDD t (dfAddFF -0.333332866430282592773438f (u * th))
+    let t = dfMulDD s (dfAddFD 1.0f t)
+    let t = dfAddDD (dfMulDF (struct (1.5707963705062866211f, -4.3711388286737928865e-08f)) (float32 q)) t
+    let r = mulsign (sum t) x
+    let halfPi = float32 (Math.PI / 2.0)
+    let inf2 (d: float32) (m: float32) = if Single.IsInfinity d then mulsign m d else 0.0f
+    let r = if Single.IsInfinity x || x = 0.0f then halfPi - inf2 x (mulsign halfPi x) else r
+    let r = if Single.IsInfinity y then halfPi - inf2 x (mulsign (float32 (Math.PI / 4.0)) x) else r
+    let r = if y = 0.0f then (if fToBits x < 0 then float32 Math.PI else 0.0f) else r
+    if Single.IsNaN x || Single.IsNaN y then Single.NaN else mulsign r y
+
 // The shared polynomial part of asinf_u1 / acosf_u1 (x2 = x² near 0, (1 - |d|)/2 beyond 0.5).
 let inline private asinCore (d: float32) =
     let a = MathF.Abs d
