@@ -134,15 +134,9 @@ let coshf_u10 (x: float32) : float32 =
         let y = sum (dfAddDD d (dfRecD d)) * 0.5f
         if MathF.Abs x > 89.0f || Single.IsNaN y then Single.PositiveInfinity else y
 
-/// SLEEF atanf_u1 (atan2kf_u1 with x = 1: argument halving by the reciprocal above 1, degree-8 polynomial in
-/// double-float).
-let atanf_u1 (d: float32) : float32 =
-    let y = MathF.Abs d
-    // atan2kf_u1((|d|, 0), (1, 0)): x = 1 is positive, so only the y > x swap applies.
-    let p = 1.0f < y
-    let q = if p then 1 else 0
-    let s = if p then struct (-1.0f, -0.0f) else struct (y, 0.0f)
-    let t = if p then struct (y, 0.0f) else struct (1.0f, 0.0f)
+/// The shared core of SLEEF's atan2kf_u1: atan(s/t) + q·π/2 in double-float, for the quotient already oriented
+/// (s, t) and the quadrant count q.
+let private atan2kfCore (s: struct (float32 * float32)) (t: struct (float32 * float32)) (q: int) =
     let s = dfDiv s t
     let t = dfNormalize (dfSqu s)
     let struct (th, _) = t
@@ -156,7 +150,18 @@ let atanf_u1 (d: float32) : float32 =
     u <- fma u th 0.199983194470405578613281f
     let t = dfMulDD t (dfAddFF -0.333332866430282592773438f (u * th))
     let t = dfMulDD s (dfAddFD 1.0f t)
-    let t = dfAddDD (dfMulDF (struct (1.5707963705062866211f, -4.3711388286737928865e-08f)) (float32 q)) t
+    dfAddDD (dfMulDF (struct (1.5707963705062866211f, -4.3711388286737928865e-08f)) (float32 q)) t
+
+/// SLEEF atanf_u1 (atan2kf_u1 with x = 1: argument halving by the reciprocal above 1, degree-8 polynomial in
+/// double-float).
+let atanf_u1 (d: float32) : float32 =
+    let y = MathF.Abs d
+    // atan2kf_u1((|d|, 0), (1, 0)): x = 1 is positive, so only the y > x swap applies.
+    let p = 1.0f < y
+    let q = if p then 1 else 0
+    let s = if p then struct (-1.0f, -0.0f) else struct (y, 0.0f)
+    let t = if p then struct (y, 0.0f) else struct (1.0f, 0.0f)
+    let t = atan2kfCore s t q
     let r = sum t
     let r = if Single.IsInfinity d then float32 1.570796326794896557998982 else r
     mulsign r d
@@ -175,20 +180,7 @@ let atan2f_u1 (y: float32) (x: float32) : float32 =
     let q = if p then q + 1 else q
     let s = if p then struct (-xa, (if neg then 0.0f else -0.0f)) else struct (ay, 0.0f)
     let t = if p then struct (ay, 0.0f) else struct (xa, (if neg then -0.0f else 0.0f))
-    let s = dfDiv s t
-    let t = dfNormalize (dfSqu s)
-    let struct (th, _) = t
-    let mutable u = -0.00176397908944636583328247f
-    u <- fma u th 0.0107900900766253471374512f
-    u <- fma u th -0.0309564601629972457885742f
-    u <- fma u th 0.0577365085482597351074219f
-    u <- fma u th -0.0838950723409652709960938f
-    u <- fma u th 0.109463557600975036621094f
-    u <- fma u th -0.142626821994781494140625f
-    u <- fma u th 0.199983194470405578613281f
-    let t = dfMulDD t (dfAddFF -0.333332866430282592773438f (u * th))
-    let t = dfMulDD s (dfAddFD 1.0f t)
-    let t = dfAddDD (dfMulDF (struct (1.5707963705062866211f, -4.3711388286737928865e-08f)) (float32 q)) t
+    let t = atan2kfCore s t q
     let r = mulsign (sum t) x
     let halfPi = float32 (Math.PI / 2.0)
     let inf2 (d: float32) (m: float32) = if Single.IsInfinity d then mulsign m d else 0.0f
