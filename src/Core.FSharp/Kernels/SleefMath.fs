@@ -189,6 +189,74 @@ let atan2f_u1 (y: float32) (x: float32) : float32 =
     let r = if y = 0.0f then (if fToBits x < 0 then float32 Math.PI else 0.0f) else r
     if Single.IsNaN x || Single.IsNaN y then Single.NaN else mulsign r y
 
+// Double-double helpers of SLEEF's dd.h, FMA variants (AVX2 builds define ENABLE_FMA_DP); (hi, lo) pairs.
+let inline private dma (a: float) (b: float) (c: float) = Math.FusedMultiplyAdd(a, b, c)
+let inline private ddNormalize (struct (h: float, l: float)) = let s = h + l in struct (s, (h - s) + l)
+let inline private ddAdd (struct (xh: float, xl: float)) (struct (yh: float, yl: float)) =
+    let s = xh + yh
+    struct (s, (((xh - s) + yh) + xl) + yl)
+let inline private ddDiv (struct (nh: float, nl: float)) (struct (dh: float, dl: float)) =
+    let t = 1.0 / dh
+    let s = nh * t
+    let u = dma t nh (-s)
+    let v = dma (-dl) t (dma (-dh) t 1.0)
+    struct (s, dma s v (dma nl t u))
+let inline private ddSqu (struct (h: float, l: float)) =
+    let s = h * h
+    struct (s, dma (h + h) l (dma h h (-s)))
+let inline private ddMulDD (struct (xh: float, xl: float)) (struct (yh: float, yl: float)) =
+    let s = xh * yh
+    struct (s, dma xh yl (dma xl yh (dma xh yh (-s))))
+let inline private ddMulD (struct (xh: float, xl: float)) (y: float) =
+    let s = xh * y
+    struct (s, dma xl y (dma xh y (-s)))
+let inline private mulsignD (x: float) (y: float) =
+    BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits x ^^^ (BitConverter.DoubleToInt64Bits y &&& Int64.MinValue))
+
+/// SLEEF atan2d_u1 (Sleef_atan2d4_u10, which torch 1.13's AVX2 complex128 angle calls on full chunks):
+/// atan2k_u1 on (|y|, x) in double-double with a degree-19 polynomial in s² (Estrin for the upper sixteen
+/// terms, Horner for the last four), then the quadrant, infinity, zero and NaN fix-ups.
+let atan2_u1 (y: float) (x: float) : float =
+    let o = Math.Abs x < 5.5626846462680083984e-309
+    let x = if o then x * 9007199254740992.0 else x
+    let y = if o then y * 9007199254740992.0 else y
+    let ay = Math.Abs y
+    // atan2k_u1((|y|, 0), (x, 0)): the sign bit of x picks q = -2, a negative x is negated, and the larger
+    // of |x|, |y| becomes the denominator.
+    let q = if BitConverter.DoubleToInt64Bits x < 0L then -2 else 0
+    let neg = x < 0.0
+    let xd = if neg then struct (-x, -0.0) else struct (x, 0.0)
+    let struct (xh, _) = xd
+    let p = xh < ay
+    let q = if p then q + 1 else q
+    let s = if p then (let struct (h, l) = xd in struct (-h, -l)) else struct (ay, 0.0)
+    let t = if p then struct (ay, 0.0) else xd
+    let s = ddDiv s t
+    let t = ddNormalize (ddSqu s)
+    let struct (th, _) = t
+    let t2 = th * th
+    let t4 = t2 * t2
+    let t8 = t4 * t4
+    let poly4 c3 c2 c1 c0 = dma t2 (dma th c3 c2) (dma th c1 c0)
+    let hi = dma t4 (poly4 1.06298484191448746607415e-05 -0.000125620649967286867384336 0.00070557664296393412389774 -0.00251865614498713360352999)
+                    (poly4 0.00646262899036991172313504 -0.0128281333663399031014274 0.0208024799924145797902497 -0.0289002344784740315686289)
+    let lo = dma t4 (poly4 0.0359785005035104590853656 -0.041848579703592507506027 0.0470843011653283988193763 -0.0524914210588448421068719)
+                    (poly4 0.0587946590969581003860434 -0.0666620884778795497194182 0.0769225330296203768654095 -0.0909090442773387574781907)
+    let mutable u = dma t8 hi lo
+    u <- dma u th 0.111111108376896236538123
+    u <- dma u th -0.142857142756268568062339
+    u <- dma u th 0.199999999997977351284817
+    u <- dma u th -0.333333333333317605173818
+    let t = ddAdd s (ddMulD (ddMulDD s t) u)
+    let struct (dh, dl) = ddAdd (ddMulD (struct (1.570796326794896557998982, 6.12323399573676603586882e-17)) (float q)) t
+    let r = mulsignD (dh + dl) x
+    let halfPi = Math.PI / 2.0
+    let inf2 (d: float) (m: float) = if Double.IsInfinity d then mulsignD m d else 0.0
+    let r = if Double.IsInfinity x || x = 0.0 then halfPi - inf2 x (mulsignD halfPi x) else r
+    let r = if Double.IsInfinity y then halfPi - inf2 x (mulsignD (Math.PI / 4.0) x) else r
+    let r = if y = 0.0 then (if BitConverter.DoubleToInt64Bits x < 0L then Math.PI else 0.0) else r
+    if Double.IsNaN x || Double.IsNaN y then Double.NaN else mulsignD r y
+
 // The shared polynomial part of asinf_u1 / acosf_u1 (x2 = x² near 0, (1 - |d|)/2 beyond 0.5).
 let inline private asinCore (d: float32) =
     let a = MathF.Abs d
@@ -620,3 +688,35 @@ let softplus32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
 /// The e^x that softplus_backward (beta 1) multiplies by: SLEEF's in chunks of 16, glibc's on the tail.
 let softplusExp32 (src: ReadOnlySpan<float32>) (dst: Span<float32>) : unit =
     split "SleefMath.softplusExp32" src dst Sleef.expf_u10 MathF.Exp
+
+// glibc 2.36's hypot kernel (Borges' corrected sqrt(ax² + ay²), the variant without FMA that x86-64's baseline
+// build uses), for ax >= ay >= 0 whose squares neither overflow nor underflow.
+let private hypotKernel (ax: float) (ay: float) =
+    let h = Math.Sqrt(ax * ax + ay * ay)
+    let t1, t2 =
+        if h <= 2.0 * ay then
+            let delta = h - ay
+            ax * (2.0 * delta - ax), (delta - 2.0 * (ax - ay)) * delta
+        else
+            let delta = h - ax
+            2.0 * delta * (ax - 2.0 * ay), (4.0 * delta - ay) * ay + delta * delta
+    h - (t1 + t2) / (2.0 * h)
+
+/// glibc 2.36's hypot, which torch's scalar tails reach through std::abs of a complex128 (.NET's Double.Hypot
+/// rounds differently in the last bit): the kernel above with scaling by 2^±600 for huge or tiny operands.
+let hypotLibm (x: float) (y: float) : float =
+    if not (Double.IsFinite x && Double.IsFinite y) then
+        if Double.IsInfinity x || Double.IsInfinity y then Double.PositiveInfinity else x + y
+    else
+        let x = Math.Abs x
+        let y = Math.Abs y
+        let ax = if x < y then y else x
+        let ay = if x < y then x else y
+        let scale = Math.ScaleB(1.0, -600)
+        let eps = Math.ScaleB(1.0, -54)
+        if ax > Math.ScaleB(1.0, 511) then
+            if ay <= ax * eps then ax + ay else hypotKernel (ax * scale) (ay * scale) / scale
+        elif ay < Math.ScaleB(1.0, -459) then
+            if ax >= ay / eps then ax + ay else hypotKernel (ax / scale) (ay / scale) * scale
+        elif ay <= ax * eps then ax + ay
+        else hypotKernel ax ay

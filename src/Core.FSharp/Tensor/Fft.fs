@@ -173,7 +173,7 @@ module internal FftKernel =
 
     /// |z| of a packed tensor as torch 1.13's AVX2 abs kernel rounds it: sqrt(re² + im²) in the element type
     /// on full chunks (8 complex64 or 4 complex128 elements, two vectors) and std::abs (glibc hypotf, which
-    /// is the double-precision sum rounded to float, or hypot) on the tail; the chunk formula overflows and
+    /// is the double-precision sum rounded to float, or glibc's hypot) on the tail; the chunk formula overflows and
     /// underflows where torch's does.
     let abs (r: RawTensor) =
         let src = r.ToDoubleArray()
@@ -185,7 +185,7 @@ module internal FftKernel =
             let a = src.[2 * i]
             let b = src.[2 * i + 1]
             if f64 then
-                if i < chunked then Math.Sqrt(a * a + b * b) else Double.Hypot(a, b)
+                if i < chunked then Math.Sqrt(a * a + b * b) else Fluxion.Kernels.SleefMath.hypotLibm a b
             elif i < chunked then
                 let a = float32 a
                 let b = float32 b
@@ -194,23 +194,58 @@ module internal FftKernel =
             else float (float32 (Math.Sqrt(a * a + b * b))))
         make r dst shape
 
-    /// arg z = atan2(im, re) of a packed tensor; float32 rounds as torch 1.13's AVX2 angle kernel does (SLEEF
-    /// atan2f_u1 on full chunks of 8, the C library's atan2f, which MathF.Atan2 calls, on the tail). float64
-    /// uses the C library's atan2 everywhere; torch's SLEEF atan2d4_u10 chunks differ from it by 1 ulp on
-    /// about 4 in 10,000 inputs.
+    /// arg z = atan2(im, re) of a packed tensor as torch 1.13's AVX2 angle kernel rounds it: SLEEF's atan2 with
+    /// 1-ulp bound (atan2f_u1, atan2_u1) on full chunks (8 complex64 or 4 complex128 elements, two vectors) and
+    /// the C library's atan2f/atan2 (which MathF.Atan2 and Math.Atan2 call) on the tail.
     let angle (r: RawTensor) =
         let src = r.ToDoubleArray()
         let shape = Array.sub r.Shape 0 (r.Shape.Length - 1)
         let n = src.Length / 2
-        let chunked = n - n % 8
         let dst =
-            if r.Dtype = Dtype.Float64 then Array.init n (fun i -> Math.Atan2(src.[2 * i + 1], src.[2 * i]))
+            if r.Dtype = Dtype.Float64 then
+                let chunked = n - n % 4
+                Array.init n (fun i ->
+                    let y = src.[2 * i + 1]
+                    let x = src.[2 * i]
+                    if i < chunked then Fluxion.Kernels.SleefMath.atan2_u1 y x else Math.Atan2(y, x))
             else
+                let chunked = n - n % 8
                 Array.init n (fun i ->
                     let y = float32 src.[2 * i + 1]
                     let x = float32 src.[2 * i]
                     float (if i < chunked then Fluxion.Kernels.SleefMath.atan2f_u1 y x else MathF.Atan2(y, x)))
         make r dst shape
+
+    /// The complex product of two packed tensors of one shape as torch 1.13's AVX2 mul kernel rounds it: on
+    /// full chunks (8 complex64 or 4 complex128 elements) a·c − b·d and a·d + b·c with every product rounded; on
+    /// the scalar tail c10::complex's operator* as GCC compiled it, the first product of each part fused
+    /// (fma(a, c, −b·d), fma(a, d, b·c)) except for the odd last element of a complex64 tail, which is plain.
+    let cmul (ra: RawTensor) (rb: RawTensor) =
+        let a = ra.ToDoubleArray()
+        let b = rb.ToDoubleArray()
+        let n = a.Length / 2
+        let f64 = ra.Dtype = Dtype.Float64
+        let chunked = n - n % (if f64 then 4 else 8)
+        let fusedEnd = if f64 then n else chunked + (n - chunked) / 2 * 2
+        let dst = Array.zeroCreate (2 * n)
+        for i in 0 .. n - 1 do
+            let fused = i >= chunked && i < fusedEnd
+            if f64 then
+                let ar, ai, br, bi = a.[2 * i], a.[2 * i + 1], b.[2 * i], b.[2 * i + 1]
+                if fused then
+                    dst.[2 * i] <- Math.FusedMultiplyAdd(ar, br, -(ai * bi))
+                    dst.[2 * i + 1] <- Math.FusedMultiplyAdd(ar, bi, ai * br)
+                else
+                    dst.[2 * i] <- ar * br - ai * bi
+                    dst.[2 * i + 1] <- ar * bi + ai * br
+            else
+                let ar, ai, br, bi = float32 a.[2 * i], float32 a.[2 * i + 1], float32 b.[2 * i], float32 b.[2 * i + 1]
+                let re, im =
+                    if fused then MathF.FusedMultiplyAdd(ar, br, -(ai * bi)), MathF.FusedMultiplyAdd(ar, bi, ai * br)
+                    else ar * br - ai * bi, ar * bi + ai * br
+                dst.[2 * i] <- float re
+                dst.[2 * i + 1] <- float im
+        make ra dst ra.Shape
 
     /// Circular shift by `shift` along d (PyTorch's roll for one dimension).
     let roll (r: RawTensor) (shift: int) (d: int) =
@@ -262,20 +297,60 @@ module internal ComplexOps =
                 dx.Select(-1, 0) * sRe + dx.Select(-1, 1) * sIm
             member _.Vjp(x, y, g) = grad x y g }, x)
 
+    /// The packed complex product a·b with torch's mul rounding (FftKernel.cmul); bilinear, so its derivatives
+    /// are products too.
+    let rec private cmul (a: Tensor) (b: Tensor) : Tensor =
+        let conj (t: Tensor) = Shapes.stack -1 [| t.Select(-1, 0); -t.Select(-1, 1) |]
+        Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
+            member _.Forward(ra, rb) = FftKernel.cmul ra rb
+            member _.JvpA(_, b, da, _) = cmul da b
+            member _.JvpB(a, _, db, _) = cmul a db
+            member _.VjpA(_, b, _, g) = cmul g (conj b)
+            member _.VjpB(a, _, _, g) = cmul g (conj a) }, a, b)
+
     /// arg z of a packed tensor; d arg = (re·dim − im·dre)/|z|², taken as 0 at z = 0 like PyTorch.
+    /// Both derivative rules repeat torch 1.13's angle_backward, where(z == 0, 0, grad · z / |z|.pow(2) · i)
+    /// (forward mode: the real part of angle_backward(conj(dz), z), conjugated), with each complex op's
+    /// rounding: a real cotangent enters as the complex (g, 0); the division by the real |z|² is c10::complex's
+    /// (a·c + b·d)/(c·c + d·d) with d = 0, so |z|⁴ is rounded on its own; |z| is abs's chunk/tail value; the
+    /// tangent's product with z is torch's complex mul. Every product with a zero imaginary part is kept, since
+    /// it decides the sign of zero results.
     let angle (x: Tensor) : Tensor =
-        let coef (x: Tensor) =
-            let re = x.Select(-1, 0)
-            let im = x.Select(-1, 1)
-            let r2 = re * re + im * im
-            let zero = isZero r2
-            let safe = Tensor.Where(zero, r2.OnesLike(), r2)
-            let z = r2.ZerosLike()
-            Shapes.stack -1 [| Tensor.Where(zero, z, -im / safe); Tensor.Where(zero, z, re / safe) |]
+        // z as angle_backward sees it, with torch's z == 0 mask (both parts zero, either sign); masked elements
+        // compute with z = 1 so that no 0/0 reaches a higher derivative, and the caller's where discards them.
+        let prepare (x: Tensor) =
+            let re0 = x.Select(-1, 0)
+            let im0 = x.Select(-1, 1)
+            let zero = isZero (Tensor.OfRaw(re0.Raw.Unary UnaryKind.Abs) + Tensor.OfRaw(im0.Raw.Unary UnaryKind.Abs))
+            let re = Tensor.Where(zero, re0.OnesLike(), re0)
+            let im = Tensor.Where(zero, im0.ZerosLike(), im0)
+            let z = Shapes.stack -1 [| re; im |]
+            let r = abs z
+            let r2 = r * r
+            zero, z, r2
+        // (pRe, pIm) / (r2, 0) as c10::complex divides.
+        let divide (pRe: Tensor) (pIm: Tensor) (r2: Tensor) (z0: Tensor) =
+            let den = r2 * r2 + z0 * z0
+            (pRe * r2 + pIm * z0) / den, (pIm * r2 - pRe * z0) / den
+        let grad (x: Tensor) (g: Tensor) =
+            let zero, z, r2 = prepare x
+            let re = z.Select(-1, 0)
+            let im = z.Select(-1, 1)
+            let z0 = g.ZerosLike()
+            let qRe, qIm = divide (g * re - z0 * im) (g * im + z0 * re) r2 z0
+            // (qRe, qIm) · (0, 1); the products with 1 are exact and left out.
+            Shapes.stack -1 [| Tensor.Where(zero, z0, qRe * z0 - qIm); Tensor.Where(zero, z0, qRe + qIm * z0) |]
+        let tangent (x: Tensor) (dx: Tensor) =
+            let zero, z, r2 = prepare x
+            let p = cmul (Shapes.stack -1 [| dx.Select(-1, 0); -dx.Select(-1, 1) |]) z
+            let z0 = r2.ZerosLike()
+            let qRe, qIm = divide (p.Select(-1, 0)) (p.Select(-1, 1)) r2 z0
+            // The real part of (qRe, qIm) · (0, 1).
+            Tensor.Where(zero, z0, qRe * z0 - qIm)
         Tensor.ApplyUnary({ new UnaryOp("AngleBackward0") with
             member _.Forward r = FftKernel.angle r
-            member _.Jvp(x, dx, _) = (dx * coef x).Sum(-1)
-            member _.Vjp(x, _, g) = Shapes.unsqueeze -1 g * coef x }, x)
+            member _.Jvp(x, dx, _) = tangent x dx
+            member _.Vjp(x, _, g) = grad x g }, x)
 
     /// PyTorch's `_Formatter` for one part: a width and a cell function under the given print options.
     let private formatter (o: PrintOptions) (values: float[]) =

@@ -1,4 +1,4 @@
-/// Complex abs values and gradients bit for bit against torch 1.13 (tests/data/complex_abs.json, made by
+/// Complex abs and angle values and gradients bit for bit against torch 1.13 (tests/data/complex_abs.json, made by
 /// tests/data/scripts/gen_complex_abs.py): chunk elements, tail elements, zeros, infinities, NaN, overflow.
 module ComplexAbsTests
 
@@ -50,11 +50,64 @@ let tests =
                 (a * w).Sum().Backward()
                 sameBits f64 "abs" input (a.ToDoubleArray()) (hex f64 (c.GetProperty "abs"))
                 sameBits f64 "gradient" input (x.Grad.ToDoubleArray()) (hex f64 (c.GetProperty "grad"))
-            // complex128 angle uses glibc atan2 where torch's chunks use SLEEF atan2d4_u10; they disagree by
-            // 1 ulp on about 4 in 10,000 random inputs, none of them in this data.
-            yield testCase (sprintf "%s n=%d: angle is torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
+            yield testCase (sprintf "%s n=%d: angle and its derivatives are torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
                 let input = hex f64 (c.GetProperty "input")
                 let shape = [| n; 2 |]
+                let x = (if f64 then Tensor.ofArray64 shape input else Tensor.ofArray shape (Array.map float32 input)).RequiresGrad_()
+                let a = ComplexTensor(x).Angle()
+                let wv = Array.init n (fun i -> float ((i * 7919) % 2001 - 1000) / 256.0)
+                let w = if f64 then Tensor.ofArray64 [| n |] wv else Tensor.ofArray [| n |] (Array.map float32 wv)
+                (a * w).Sum().Backward()
+                sameBits f64 "angle" input (a.ToDoubleArray()) (hex f64 (c.GetProperty "angle"))
+                sameBits f64 "angle gradient" input (x.Grad.ToDoubleArray()) (hex f64 (c.GetProperty "angleGrad"))
+                let tv = hex f64 (c.GetProperty "tangent")
+                let t = if f64 then Tensor.ofArray64 shape tv else Tensor.ofArray shape (Array.map float32 tv)
+                let jv = Diff.jvp (fun p -> ComplexTensor(p).Angle()) (x.Detach()) t
+                sameBits f64 "angle forward-mode derivative" input (jv.ToDoubleArray()) (hex f64 (c.GetProperty "angleJvp"))
+        for c in data.Force().GetProperty("singles").EnumerateArray() do
+            let c = c.Clone()
+            let f64 = c.GetProperty("dtype").GetString() = "float64"
+            yield testCase (sprintf "%s one-element tensors (the scalar tail): abs, angle and their derivatives are torch's bits" (if f64 then "complex128" else "complex64")) <| fun () ->
+                let input = hex f64 (c.GetProperty "input")
+                let w = hex f64 (c.GetProperty "weights")
+                let n = w.Length
+                let tv = hex f64 (c.GetProperty "tangent")
+                let outs = Array.init 5 (fun _ -> Array.zeroCreate<float> (2 * n))
+                for i in 0 .. n - 1 do
+                    let pair = input.[2 * i .. 2 * i + 1]
+                    let leaf () = (if f64 then Tensor.ofArray64 [| 1; 2 |] pair else Tensor.ofArray [| 1; 2 |] (Array.map float32 pair)).RequiresGrad_()
+                    let wi = if f64 then Tensor.ofArray64 [| 1 |] [| w.[i] |] else Tensor.ofArray [| 1 |] [| float32 w.[i] |]
+                    for k, f in [ 0, (fun (z: ComplexTensor) -> z.Abs()); 1, (fun (z: ComplexTensor) -> z.Angle()) ] do
+                        let x = leaf ()
+                        let y = f (ComplexTensor x)
+                        (y * wi).Sum().Backward()
+                        outs.[k].[i] <- y.ToDouble()
+                        let g = x.Grad.ToDoubleArray()
+                        outs.[k + 2].[2 * i] <- g.[0]
+                        outs.[k + 2].[2 * i + 1] <- g.[1]
+                    let t = tv.[2 * i .. 2 * i + 1]
+                    let t = if f64 then Tensor.ofArray64 [| 1; 2 |] t else Tensor.ofArray [| 1; 2 |] (Array.map float32 t)
+                    outs.[4].[i] <- (Diff.jvp (fun p -> ComplexTensor(p).Angle()) (leaf().Detach()) t).ToDouble()
+                sameBits f64 "abs" input outs.[0].[.. n - 1] (hex f64 (c.GetProperty "abs"))
+                sameBits f64 "angle" input outs.[1].[.. n - 1] (hex f64 (c.GetProperty "angle"))
+                sameBits f64 "abs gradient" input outs.[2] (hex f64 (c.GetProperty "grad"))
+                sameBits f64 "angle gradient" input outs.[3] (hex f64 (c.GetProperty "angleGrad"))
+                sameBits f64 "angle forward-mode derivative" input outs.[4].[.. n - 1] (hex f64 (c.GetProperty "angleJvp"))
+        for h in data.Force().GetProperty("angleHard").EnumerateArray() do
+            let h = h.Clone()
+            let f64 = h.GetProperty("dtype").GetString() = "float64"
+            let name = if f64 then "complex128" else "complex64"
+            let angleOf (input: float[]) =
+                let shape = [| input.Length / 2; 2 |]
                 let x = if f64 then Tensor.ofArray64 shape input else Tensor.ofArray shape (Array.map float32 input)
-                sameBits f64 "angle" input (ComplexTensor(x).Angle().ToDoubleArray()) (hex f64 (c.GetProperty "angle"))
+                ComplexTensor(x).Angle().ToDoubleArray()
+            // These inputs are ones where SLEEF's atan2 and the C library's round differently, so each layout
+            // pins which of the two runs where.
+            yield testCase (sprintf "%s angle where SLEEF and the C library differ: full chunks take SLEEF's bits" name) <| fun () ->
+                let input = hex f64 (h.GetProperty "input")
+                sameBits f64 "angle" input (angleOf input) (hex f64 (h.GetProperty "angle"))
+            yield testCase (sprintf "%s angle where SLEEF and the C library differ: short tails take the C library's bits" name) <| fun () ->
+                for t in h.GetProperty("tails").EnumerateArray() do
+                    let input = hex f64 (t.GetProperty "input")
+                    sameBits f64 "angle" input (angleOf input) (hex f64 (t.GetProperty "angle"))
     ]

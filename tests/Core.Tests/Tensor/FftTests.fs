@@ -83,11 +83,11 @@ let valueTests =
                     (sprintf "bit-exact (largest error in ulps of the largest magnitude: %.3g)" (relErr actual expected / ulp f64))
     ]
 
+/// The course's spectral_l2_fft (Unit 10): ((|rfft(pred)| - |rfft(target)|)**2).mean() with ortho scaling.
 let private spectral (nFft: Nullable<int>) (pred: Tensor) (target: Tensor) =
     let mp = Fft.rfft(pred, nFft, -1, "ortho").Abs()
     let mt = Fft.rfft(target, nFft, -1, "ortho").Abs()
-    let d = mp - mt
-    (d * d).Sum() / float d.Numel
+    Tensor.mean (Tensor.Pow(mp - mt, 2.0))
 
 [<Tests>]
 let gradientTests =
@@ -99,12 +99,9 @@ let gradientTests =
             let shape = ints (g.GetProperty "shape")
             let name = sprintf "%s %s shape %A n=%s" kind (g.GetProperty("dtype").GetString()) shape (match optInt g "n" with v when v.HasValue -> string v.Value | _ -> "None")
             yield testCase (name + ": loss and gradient match PyTorch's autograd") <| fun () ->
-                // The FFT backward rules repeat torch's (a c2c, r2c or c2r of the incoming gradient), so their
-                // gradients are bit-exact, and so is abs's (it repeats torch's sgn rounding); losses sum in a
-                // different order, and angle and the spectral loss's elementwise ops round differently, so those
-                // keep the measured tolerances.
-                let tol = if f64 then 1e-12 else 2e-6
-                let gradTol = if kind = "irfft" || kind = "fft" || kind = "ifft" || kind = "abs" then 0.0 else tol
+                // Every op on these paths repeats torch 1.13's rounding (the FFT backward rules are a c2c, r2c or c2r
+                // of the incoming gradient; abs and angle repeat their chunk/tail kernels; pow, mean and the
+                // weighted sum are torch's), so losses, values and gradients are compared bit for bit.
                 let loss, grad =
                     match kind with
                     | "spectral_l2_fft" ->
@@ -125,24 +122,25 @@ let gradientTests =
                             | "ifft" -> Fft.ifft(cz, n, -1, norm).ViewAsReal
                             | "abs" -> cz.Abs()
                             | _ -> cz.Angle()
-                        let w = tensorOf f64 (if out.Dim > 0 && (kind = "fft" || kind = "ifft") then out.Shape.[.. out.Dim - 2] else out.Shape) (TestData.nums (g.GetProperty "weights"))
-                        let w = if kind = "fft" || kind = "ifft" then Shapes.unsqueeze -1 w else w
-                        let loss = (out * w).Sum()
+                        let complexOut = kind = "fft" || kind = "ifft"
+                        let w = tensorOf f64 (if complexOut then out.Shape.[.. out.Dim - 2] else out.Shape) (TestData.nums (g.GetProperty "weights"))
+                        // The generator's loss: (out.real * w).sum() + (out.imag * w).sum() for complex outputs.
+                        let loss =
+                            if complexOut then (out.Select(-1, 0) * w).Sum() + (out.Select(-1, 1) * w).Sum()
+                            else (out * w).Sum()
                         loss.Backward()
                         match g.TryGetProperty "output" with
                         | true, o ->
                             let e = TestData.nums o
-                            // Complex abs repeats torch's chunk/tail rounding (see ComplexAbsTests), so its values are exact.
-                            if kind = "abs" then Expect.sequenceEqual (bits (out.ToDoubleArray())) (bits e) "abs values bit-exact"
-                            else Expect.isLessThanOrEqual (relErr (out.ToDoubleArray()) e) tol "values"
+                            Expect.sequenceEqual (bits (out.ToDoubleArray())) (bits e) (kind + " values bit-exact")
                         | _ -> ()
                         loss.ToDouble(), z.Grad.ToDoubleArray()
                 let expected = TestData.nums (g.GetProperty "grad")
-                Expect.floatClose { absolute = tol; relative = tol } loss (g.GetProperty("loss").GetDouble()) "loss"
-                if gradTol = 0.0 then Expect.sequenceEqual (bits grad) (bits expected) "gradient bit-exact"
-                else
-                    Expect.isLessThanOrEqual (relErr grad expected) tol
-                        (sprintf "gradient (relative to its largest entry): got %A expected %A" grad expected)
+                let expectedLoss = g.GetProperty("loss").GetDouble()
+                Expect.equal (BitConverter.DoubleToInt64Bits loss) (BitConverter.DoubleToInt64Bits expectedLoss)
+                    (sprintf "loss bit-exact: got %.17g expected %.17g" loss expectedLoss)
+                Expect.sequenceEqual (bits grad) (bits expected)
+                    (sprintf "gradient bit-exact (largest error in ulps of the largest magnitude: %.3g)" (relErr grad expected / ulp f64))
         yield testCase "irfft gives the imaginary parts of the DC and Nyquist bins exactly zero gradient" <| fun () ->
             let z = (Tensor.ofArray64 [| 4; 2 |] [| 1.0; 0.5; -2.0; 0.25; 0.75; -1.0; 3.0; 2.0 |]).RequiresGrad_()
             let w = Tensor.ofArray64 [| 6 |] [| 0.3; -1.2; 0.7; 2.0; -0.4; 1.1 |]

@@ -85,7 +85,8 @@ def spectral_l2_fft(y_pred, y_target, n_fft=None):
 
 grads = []
 for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
-    for shape, n_fft in (([32], None), ([3, 10], None), ([2, 9], 16), ([11], 6), ([16], None), ([12], None)):
+    for shape, n_fft in (([32], None), ([3, 10], None), ([2, 9], 16), ([11], 6), ([16], None), ([12], None),
+                         ([4, 37], None), ([70], None), ([5, 20], 26)):
         pred = real_input(shape, dtype).requires_grad_()
         target = real_input(shape, dtype)
         if shape in ([16], [12]):
@@ -105,15 +106,19 @@ for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
         loss.backward()
         grads.append({"kind": op, "dtype": dname, "shape": shape, "n": n, "norm": norm,
                       "input": packed(z), "weights": flat(w), "loss": loss.item(), "grad": packed(z.grad)})
+    # abs and angle run full vector chunks (8 complex64 or 4 complex128 elements) and a scalar tail, so the
+    # lengths cover pure tails, chunks with tails and exact chunks; each input ends in a zero.
     for kind in ("abs", "angle"):
-        z = complex_input([5], dtype)
-        z = torch.cat([z, torch.zeros(1, dtype=z.dtype)]).requires_grad_()
-        out = z.abs() if kind == "abs" else z.angle()
-        w = real_input([6], dtype)
-        loss = (out * w).sum()
-        loss.backward()
-        grads.append({"kind": kind, "dtype": dname, "shape": [6], "input": packed(z), "weights": flat(w),
-                      "output": flat(out), "loss": loss.item(), "grad": packed(z.grad)})
+        for shape in ([6], [2, 13], [37], [16]):
+            count = int(np.prod(shape))
+            z = complex_input([count - 1], dtype)
+            z = torch.cat([z, torch.zeros(1, dtype=z.dtype)]).reshape(shape).requires_grad_()
+            out = z.abs() if kind == "abs" else z.angle()
+            w = real_input(shape, dtype)
+            loss = (out * w).sum()
+            loss.backward()
+            grads.append({"kind": kind, "dtype": dname, "shape": shape, "input": packed(z), "weights": flat(w),
+                          "output": flat(out), "loss": loss.item(), "grad": packed(z.grad)})
 
 rolls = []
 base = torch.arange(24.0).reshape(2, 3, 4)
