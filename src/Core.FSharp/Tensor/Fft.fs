@@ -268,6 +268,19 @@ module internal FftKernel =
 module internal ComplexOps =
     let private isZero (t: Tensor) = t.Detach().CompareScalar(CompareKind.Eq, 0.0)
 
+    // The conjugate of a packed tensor, differentiable.
+    let private conj (t: Tensor) = Shapes.stack -1 [| t.Select(-1, 0); -t.Select(-1, 1) |]
+
+    /// The packed complex product a·b with torch's mul rounding (FftKernel.cmul); bilinear, so its derivatives
+    /// are products too.
+    let rec private cmul (a: Tensor) (b: Tensor) : Tensor =
+        Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
+            member _.Forward(ra, rb) = FftKernel.cmul ra rb
+            member _.JvpA(_, b, da, _) = cmul da b
+            member _.JvpB(a, _, db, _) = cmul a db
+            member _.VjpA(_, b, _, g) = cmul g (conj b)
+            member _.VjpB(a, _, _, g) = cmul g (conj a) }, a, b)
+
     /// |z| of a packed tensor; d|z| = (re·dre + im·dim)/|z|, taken as 0 at z = 0 (PyTorch's sgn subgradient).
     /// The gradient repeats torch 1.13's `grad * self.sgn()` bit for bit: sgn is re/|z|, im/|z| on the AVX2
     /// kernel's full chunks and c10::complex division by (|z|, 0) on the tail, and the real cotangent is
@@ -292,21 +305,11 @@ module internal ComplexOps =
             Shapes.stack -1 [| g * sRe - z0 * sIm; g * sIm + z0 * sRe |]
         Tensor.ApplyUnary({ new UnaryOp("AbsBackward0") with
             member _.Forward r = FftKernel.abs r
+            // torch's forward formula: the real part of conj(dz) · sgn(z), with its complex mul rounding.
             member _.Jvp(x, dx, y) =
                 let sRe, sIm = sgn x y
-                dx.Select(-1, 0) * sRe + dx.Select(-1, 1) * sIm
+                (cmul (conj dx) (Shapes.stack -1 [| sRe; sIm |])).Select(-1, 0)
             member _.Vjp(x, y, g) = grad x y g }, x)
-
-    /// The packed complex product a·b with torch's mul rounding (FftKernel.cmul); bilinear, so its derivatives
-    /// are products too.
-    let rec private cmul (a: Tensor) (b: Tensor) : Tensor =
-        let conj (t: Tensor) = Shapes.stack -1 [| t.Select(-1, 0); -t.Select(-1, 1) |]
-        Tensor.ApplyBinary({ new BinaryOp("MulBackward0") with
-            member _.Forward(ra, rb) = FftKernel.cmul ra rb
-            member _.JvpA(_, b, da, _) = cmul da b
-            member _.JvpB(a, _, db, _) = cmul a db
-            member _.VjpA(_, b, _, g) = cmul g (conj b)
-            member _.VjpB(a, _, _, g) = cmul g (conj a) }, a, b)
 
     /// arg z of a packed tensor; d arg = (re·dim − im·dre)/|z|², taken as 0 at z = 0 like PyTorch.
     /// Both derivative rules repeat torch 1.13's angle_backward, where(z == 0, 0, grad · z / |z|.pow(2) · i)
@@ -342,7 +345,7 @@ module internal ComplexOps =
             Shapes.stack -1 [| Tensor.Where(zero, z0, qRe * z0 - qIm); Tensor.Where(zero, z0, qRe + qIm * z0) |]
         let tangent (x: Tensor) (dx: Tensor) =
             let zero, z, r2 = prepare x
-            let p = cmul (Shapes.stack -1 [| dx.Select(-1, 0); -dx.Select(-1, 1) |]) z
+            let p = cmul (conj dx) z
             let z0 = r2.ZerosLike()
             let qRe, qIm = divide (p.Select(-1, 0)) (p.Select(-1, 1)) r2 z0
             // The real part of (qRe, qIm) · (0, 1).

@@ -40,7 +40,7 @@ let tests =
             let c = c.Clone()
             let f64 = c.GetProperty("dtype").GetString() = "float64"
             let n = c.GetProperty("n").GetInt32()
-            yield testCase (sprintf "%s n=%d: abs and its gradient are torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
+            yield testCase (sprintf "%s n=%d: abs and its derivatives are torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
                 let input = hex f64 (c.GetProperty "input")
                 let shape = [| n; 2 |]
                 let x = (if f64 then Tensor.ofArray64 shape input else Tensor.ofArray shape (Array.map float32 input)).RequiresGrad_()
@@ -50,6 +50,10 @@ let tests =
                 (a * w).Sum().Backward()
                 sameBits f64 "abs" input (a.ToDoubleArray()) (hex f64 (c.GetProperty "abs"))
                 sameBits f64 "gradient" input (x.Grad.ToDoubleArray()) (hex f64 (c.GetProperty "grad"))
+                let tv = hex f64 (c.GetProperty "tangent")
+                let t = if f64 then Tensor.ofArray64 shape tv else Tensor.ofArray shape (Array.map float32 tv)
+                let jv = Diff.jvp (fun p -> ComplexTensor(p).Abs()) (x.Detach()) t
+                sameBits f64 "forward-mode derivative" input (jv.ToDoubleArray()) (hex f64 (c.GetProperty "absJvp"))
             yield testCase (sprintf "%s n=%d: angle and its derivatives are torch's bits" (if f64 then "complex128" else "complex64") n) <| fun () ->
                 let input = hex f64 (c.GetProperty "input")
                 let shape = [| n; 2 |]
@@ -72,7 +76,7 @@ let tests =
                 let w = hex f64 (c.GetProperty "weights")
                 let n = w.Length
                 let tv = hex f64 (c.GetProperty "tangent")
-                let outs = Array.init 5 (fun _ -> Array.zeroCreate<float> (2 * n))
+                let outs = Array.init 6 (fun _ -> Array.zeroCreate<float> (2 * n))
                 for i in 0 .. n - 1 do
                     let pair = input.[2 * i .. 2 * i + 1]
                     let leaf () = (if f64 then Tensor.ofArray64 [| 1; 2 |] pair else Tensor.ofArray [| 1; 2 |] (Array.map float32 pair)).RequiresGrad_()
@@ -88,11 +92,13 @@ let tests =
                     let t = tv.[2 * i .. 2 * i + 1]
                     let t = if f64 then Tensor.ofArray64 [| 1; 2 |] t else Tensor.ofArray [| 1; 2 |] (Array.map float32 t)
                     outs.[4].[i] <- (Diff.jvp (fun p -> ComplexTensor(p).Angle()) (leaf().Detach()) t).ToDouble()
+                    outs.[5].[i] <- (Diff.jvp (fun p -> ComplexTensor(p).Abs()) (leaf().Detach()) t).ToDouble()
                 sameBits f64 "abs" input outs.[0].[.. n - 1] (hex f64 (c.GetProperty "abs"))
                 sameBits f64 "angle" input outs.[1].[.. n - 1] (hex f64 (c.GetProperty "angle"))
                 sameBits f64 "abs gradient" input outs.[2] (hex f64 (c.GetProperty "grad"))
                 sameBits f64 "angle gradient" input outs.[3] (hex f64 (c.GetProperty "angleGrad"))
                 sameBits f64 "angle forward-mode derivative" input outs.[4].[.. n - 1] (hex f64 (c.GetProperty "angleJvp"))
+                sameBits f64 "abs forward-mode derivative" input outs.[5].[.. n - 1] (hex f64 (c.GetProperty "absJvp"))
         for h in data.Force().GetProperty("angleHard").EnumerateArray() do
             let h = h.Clone()
             let f64 = h.GetProperty("dtype").GetString() = "float64"

@@ -7,7 +7,7 @@ complex128 elements) and std::abs (glibc hypotf/hypot) on the remaining tail, so
 pure tails, exact chunks and chunks plus tails. Inputs mix random magnitudes (wide exponent range), zeros of
 both signs, infinities, NaN and values whose squares overflow or underflow. The cotangent of element i is
 ((i * 7919) % 2001 - 1000) / 256 (exact in both dtypes) and is not stored; angle's VJP uses the same one. angle's
-forward-mode derivative (angleJvp) is taken along a stored random tangent.
+and abs's forward-mode derivatives (angleJvp, absJvp) are taken along a stored random tangent.
 
 "singles" holds TAIL_COUNT random inputs per dtype, each run as a one-element tensor (so through the scalar
 tail: glibc hypot/hypotf and atan2/atan2f, c10::complex arithmetic) with a random cotangent, stored.
@@ -37,11 +37,11 @@ def hx(t):
     return ["%016x" % struct.unpack("<Q", struct.pack("<d", v))[0] for v in t.tolist()]
 
 
-def angle_jvp(x, t):
-    """torch.angle's forward-mode derivative at the packed x along the packed tangent t."""
+def jvp(f, x, t):
+    """f's forward-mode derivative at the packed x along the packed tangent t."""
     with fwAD.dual_level():
         z = fwAD.make_dual(torch.view_as_complex(x.clone()), torch.view_as_complex(t.clone()))
-        return fwAD.unpack_dual(torch.angle(z)).tangent.clone()
+        return fwAD.unpack_dual(f(z)).tangent.clone()
 
 
 def parts(n, dtype, spread):
@@ -75,7 +75,8 @@ for dtype, spread in [(torch.float32, 40.0), (torch.float64, 300.0)]:
             "grad": hx(torch.view_as_real(z.grad).reshape(-1)),
             "angleGrad": hx(torch.view_as_real(za.grad).reshape(-1)),
             "tangent": hx(t.reshape(-1)),
-            "angleJvp": hx(angle_jvp(x, t)),
+            "angleJvp": hx(jvp(torch.angle, x, t)),
+            "absJvp": hx(jvp(torch.abs, x, t)),
         })
 
 TAIL_COUNT = 400
@@ -85,7 +86,7 @@ for dtype in (torch.float32, torch.float64):
     x = (x * torch.exp(torch.rand(TAIL_COUNT, 2, generator=gen, dtype=torch.float64) * 8 - 4)).to(dtype)
     w = torch.randn(TAIL_COUNT, generator=gen, dtype=torch.float64).to(dtype)
     t = torch.randn(TAIL_COUNT, 2, generator=gen, dtype=torch.float64).to(dtype)
-    out = {k: [] for k in ("abs", "angle", "grad", "angleGrad", "angleJvp")}
+    out = {k: [] for k in ("abs", "angle", "grad", "angleGrad", "angleJvp", "absJvp")}
     for i in range(TAIL_COUNT):
         z = torch.view_as_complex(x[i:i + 1].clone()).requires_grad_(True)
         a = z.abs()
@@ -97,7 +98,8 @@ for dtype in (torch.float32, torch.float64):
         out["angle"].append(g.detach())
         out["grad"].append(torch.view_as_real(z.grad).reshape(-1))
         out["angleGrad"].append(torch.view_as_real(za.grad).reshape(-1))
-        out["angleJvp"].append(angle_jvp(x[i:i + 1], t[i:i + 1]))
+        out["angleJvp"].append(jvp(torch.angle, x[i:i + 1], t[i:i + 1]))
+        out["absJvp"].append(jvp(torch.abs, x[i:i + 1], t[i:i + 1]))
     singles.append({"dtype": "float64" if dtype == torch.float64 else "float32", "input": hx(x.reshape(-1)),
                     "weights": hx(w), "tangent": hx(t.reshape(-1)), **{k: hx(torch.cat(v)) for k, v in out.items()}})
 
