@@ -109,6 +109,11 @@ let gradientTests =
                         let pred = (tensorOf f64 shape (TestData.nums (g.GetProperty "pred"))).RequiresGrad_()
                         let loss = spectral (optInt g "n") pred target
                         loss.Backward()
+                        let tangent = tensorOf f64 shape (TestData.nums (g.GetProperty "tangent"))
+                        let jv = (Diff.jvp (fun p -> spectral (optInt g "n") p target) (pred.Detach()) tangent).ToDouble()
+                        let expectedJvp = g.GetProperty("jvp").GetDouble()
+                        Expect.equal (BitConverter.DoubleToInt64Bits jv) (BitConverter.DoubleToInt64Bits expectedJvp)
+                            (sprintf "forward-mode derivative bit-exact: got %.17g expected %.17g" jv expectedJvp)
                         loss.ToDouble(), pred.Grad.ToDoubleArray()
                     | _ ->
                         let z = (tensorOf f64 (Array.append shape [| 2 |]) (TestData.nums (g.GetProperty "input"))).RequiresGrad_()

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import torch
+import torch.autograd.forward_ad as fwAD
 
 rng = np.random.RandomState(20261204)
 
@@ -94,8 +95,12 @@ for dtype, dname in ((torch.float32, "float32"), (torch.float64, "float64")):
             pred = torch.ones(shape, dtype=dtype).requires_grad_()
         loss = spectral_l2_fft(pred, target, n_fft)
         loss.backward()
+        tangent = real_input(shape, dtype)
+        with fwAD.dual_level():
+            jvp = fwAD.unpack_dual(spectral_l2_fft(fwAD.make_dual(pred.detach(), tangent), target, n_fft)).tangent.item()
         grads.append({"kind": "spectral_l2_fft", "dtype": dname, "shape": shape, "n": n_fft,
-                      "pred": flat(pred), "target": flat(target), "loss": loss.item(), "grad": flat(pred.grad)})
+                      "pred": flat(pred), "target": flat(target), "loss": loss.item(), "grad": flat(pred.grad),
+                      "tangent": flat(tangent), "jvp": jvp})
     # Gradients through complex inputs, returned in view_as_real layout.
     for op, shape, n, norm in (("irfft", [6], None, "backward"), ("irfft", [5], 9, "ortho"), ("irfft", [4], 5, "forward"),
                                ("fft", [7], None, "ortho"), ("ifft", [6], 4, "backward")):
