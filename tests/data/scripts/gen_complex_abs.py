@@ -13,7 +13,8 @@ and abs's forward-mode derivatives (angleJvp, absJvp) are taken along a stored r
 tail: glibc hypot/hypotf and atan2/atan2f, c10::complex arithmetic) with a random cotangent, stored.
 
 "angleHard" holds inputs where SLEEF's atan2 and the C library's disagree in the last bit (found among
-HARD_SEARCH random inputs per dtype; the first HARD_KEEP are kept), laid out once as whole chunks and once as tails of short tensors.
+HARD_SEARCH random inputs per dtype, a multiple of both chunk sizes; the first HARD_KEEP are kept), laid out
+once as whole chunks and once as the tails of short tensors.
 
 One intra-op thread, so that no parallel chunking moves the chunk/tail boundaries.
 
