@@ -16,7 +16,7 @@ type Tensor =
     /// The raw data of the innermost primal.
     member t.Raw: RawTensor =
         match t with
-        | TC r -> r
+        | TC r -> if r.Retired then raise (StepScopeExit.Disposed r) else r
         | TF(p, _, _) -> p.Raw
         | TR(p, _, _) -> p.Raw
     /// The shape as an array (C# sees this as `ShapeArray`; its `Shape` is the PyTorch-printing `Size`).
@@ -79,8 +79,26 @@ type Tensor =
     /// Clears the accumulated gradient of a leaf (PyTorch's `grad = None`).
     member t.ZeroGrad() =
         match t with
-        | TR(_, (:? LeafNode as l), _) -> l.Grad <- Unchecked.defaultof<Tensor>
+        | TR(_, (:? LeafNode as l), _) ->
+            let g = l.Grad
+            // A Grad made in this step scope and dropped in it is an intermediate like any other.
+            if StepScopeExit.Active && not (isNull (box g)) then
+                let r = g.Raw
+                if SweepBuffers.GradCleared r.StorageKey then StepScopeExit.Register r
+            l.Grad <- Unchecked.defaultof<Tensor>
         | _ -> ()
+
+    /// Opens a step scope on this thread (`use _ = Tensor.StepScope()` around one training iteration): storage that
+    /// ops inside make is returned to a per-length pool when the scope is disposed and reused by the next
+    /// iteration, unless it escaped (a parameter, a leaf's Grad that is still set, a tensor passed to `Keep()`).
+    /// Results are unchanged; a tensor made inside and used after the scope raises ObjectDisposedException.
+    static member StepScope() : IDisposable = StepScopeExit.Enter()
+
+    /// Exempts this tensor's storage from the enclosing step scope's recycling, so it stays usable after the scope;
+    /// returns the tensor (a no-op outside a scope).
+    member t.Keep() : Tensor =
+        SweepBuffers.Pin t.Raw.StorageKey
+        t
 
     /// A leaf that records operations from now on (PyTorch's `requires_grad_()`); the data is shared.
     member t.RequiresGrad_() : Tensor =
@@ -120,7 +138,8 @@ type Tensor =
         if isNull (box x) then Tensor.NullInput(op.Name, "x")
         match x with
         | TC r ->
-            let y = op.Forward r
+            if r.Retired then raise (StepScopeExit.Disposed r)
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         | TF(xp, dx, n) ->
@@ -136,7 +155,9 @@ type Tensor =
         if isNull (box b) then Tensor.NullInput(op.Name, "b")
         match a, b with
         | TC ra, TC rb ->
-            let y = op.Forward(ra, rb)
+            if ra.Retired then raise (StepScopeExit.Disposed ra)
+            if rb.Retired then raise (StepScopeExit.Disposed rb)
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         | _ ->
@@ -192,7 +213,7 @@ type Tensor =
         if top < 0 then
             let raws = Array.zeroCreate n
             for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
-            let y = op.Forward raws
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         else
@@ -216,6 +237,24 @@ type Tensor =
                         t <- if isNull (box t) then ti else t + ti
                 TF(y, t, top)
             else TR(y, NaryNode(op, xs, ps, active, y), top)
+
+    // Inside a step scope an op's fresh storage comes from (and returns at the scope's end to) the free lists; the
+    // output is noted so the scope can retire it. The capture flag is restored, not cleared: ops nest.
+    static member private ScopedForward(op: UnaryOp, r: RawTensor) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward r finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
+    static member private ScopedForward(op: BinaryOp, ra: RawTensor, rb: RawTensor) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward(ra, rb) finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
+    static member private ScopedForward(op: NaryOp, raws: RawTensor[]) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward raws finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
 
     /// Broadcasts a tangent computed in an operand's shape to the output's shape.
     static member internal FitTangent(t: Tensor, y: Tensor) =
@@ -274,7 +313,7 @@ type Tensor =
                             let own = if adj.Raw.IsCompact then adj else adj.Clone()
                             if isNull (box leaf.Grad) then
                                 leaf.Grad <- own
-                                if obj.ReferenceEquals(own, adj) then SweepBuffers.Escaped adj.Raw.StorageKey
+                                if obj.ReferenceEquals(own, adj) then SweepBuffers.BecameGrad adj.Raw.StorageKey
                                 else Tensor.Consumed adj
                             else
                                 leaf.Grad <- leaf.Grad + own
