@@ -63,7 +63,9 @@ type internal FreeArrays<'T> =
 /// has run. Ownership rule: only arrays made by a kernel during the running imperative sweep (`Take`) are ever
 /// recycled, and only when every adjoint slot that received them has been consumed; an array that reaches a leaf's
 /// Grad, a non-constant adjoint, a rule outside this library or survives the sweep is never reused. Forward values
-/// (which a user may hold) are never tracked. Outside a sweep `Take` is `Array.zeroCreate`.
+/// (which a user may hold) are tracked only inside a step scope (`Tensor.StepScope`), which returns them at its end
+/// and retires every raw tensor over them, so a held one raises instead of showing reused data. Outside a sweep and
+/// a scope `Take` is `Array.zeroCreate`.
 and [<AbstractClass; Sealed>] internal SweepBuffers =
     // Storage (array) -> number of adjoint slots holding it; null when no imperative sweep runs on this thread.
     [<ThreadStatic; DefaultValue>]

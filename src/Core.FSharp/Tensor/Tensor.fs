@@ -104,6 +104,8 @@ type Tensor =
     member t.RequiresGrad_() : Tensor =
         if not (Dtype.isFloat t.Dtype) then
             invalidArg "t" (sprintf "requires_grad: only floating point tensors can require gradients, got %s" (Dtype.name t.Dtype))
+        // A leaf outlives any step scope it is made in.
+        SweepBuffers.Pin t.Raw.StorageKey
         TR(TC t.Raw, LeafNode(), NestTag.Imperative)
 
     /// PyTorch's repr, e.g. `tensor([[-0.5204, -0.2723]], grad_fn=<AddmmBackward0>)`.
