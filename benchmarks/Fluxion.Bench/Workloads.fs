@@ -109,7 +109,7 @@ let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> T
     let mutable steps = 0
     let mutable go = true
     while go && steps < maxSteps do
-        use _ = Tensor.StepScope()
+        use _ = iterationScope ()
         let p = uv.Value
         let u = p.[0]
         let v = p.[1]
