@@ -351,6 +351,7 @@ type Tensor =
                             if not (isNull (box adj)) then
                                 if RevNode.KeepsNoAdjoint(n, contributions) then Tensor.Consumed adj
                                 else SweepBuffers.Escaped adj.Raw.StorageKey
+                        Contributions.Done contributions
                         n.Adj <- Unchecked.defaultof<Tensor>
                         if release then RevNode.Release n
             finally
@@ -1482,6 +1483,46 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
                 let index = match n with :? BinaryNode as b when not b.UsesA -> 1 | _ -> i
                 invalidOp (sprintf "Function '%s' returned nan values in its %dth output." n.Name index)
 
+/// The arrays the library's nodes return their contributions in, one per length per thread: the sweep reads them
+/// at once and clears them (`Done`) before it runs another node, so none outlives its node. Each is filled only
+/// after every contribution is computed, so a rule that runs a nested sweep cannot see its own array reused.
+and [<AbstractClass; Sealed>] internal Contributions =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private one: Tensor[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private two: Tensor[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private three: Tensor[]
+    static member One(a: Tensor) : Tensor[] =
+        let mutable r = Contributions.one
+        if isNull r then
+            r <- Array.zeroCreate 1
+            Contributions.one <- r
+        r.[0] <- a
+        r
+    static member Two(a: Tensor, b: Tensor) : Tensor[] =
+        let mutable r = Contributions.two
+        if isNull r then
+            r <- Array.zeroCreate 2
+            Contributions.two <- r
+        r.[0] <- a
+        r.[1] <- b
+        r
+    static member Three(a: Tensor, b: Tensor, c: Tensor) : Tensor[] =
+        let mutable r = Contributions.three
+        if isNull r then
+            r <- Array.zeroCreate 3
+            Contributions.three <- r
+        r.[0] <- a
+        r.[1] <- b
+        r.[2] <- c
+        r
+    /// The sweep is done with a node's contributions: a shared array drops its references.
+    static member Done(r: Tensor[]) =
+        if not (isNull r) && (obj.ReferenceEquals(r, Contributions.one) || obj.ReferenceEquals(r, Contributions.two)
+                              || obj.ReferenceEquals(r, Contributions.three)) then
+            Array.Clear r
+
 /// The reverse sweep's work stack kept per thread between sweeps.
 and [<Sealed>] internal SweepStack() =
     [<ThreadStatic; DefaultValue>]
@@ -1606,11 +1647,11 @@ and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp0: Tensor, y0: Tenso
     member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
-        if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then [| op.Vjp(xp, y, g) |]
+        if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then Contributions.One(op.Vjp(xp, y, g))
         else
             let gx = RevNode.Guard(xp, n.Freed, vx, RevNode.ProducerOf parents.[0])
             let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
-            RevNode.RunGuarded([| gx; gy |], fun () -> [| op.Vjp(gx, gy, g) |])
+            RevNode.RunGuarded([| gx; gy |], fun () -> Contributions.One(op.Vjp(gx, gy, g)))
     member internal n.ReleaseSaved() =
         let e = parents.[0]
         let h = RevNode.FreedEdge e
@@ -1629,9 +1670,10 @@ and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tens
     let vy = y0.Raw.Version
     let rule (ap: Tensor) (bp: Tensor) (y: Tensor) (g: Tensor) =
         if useA && useB then
-            [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape); Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
-        elif useA then [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape) |]
-        else [| Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
+            let ga = Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape)
+            Contributions.Two(ga, Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape))
+        elif useA then Contributions.One(Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape))
+        else Contributions.One(Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape))
     /// False when only the second operand receives an adjoint (its contribution is PyTorch's 1st output).
     member _.UsesA = useA
     member internal _.OpType = op.GetType()
@@ -1666,10 +1708,21 @@ and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active
     let vy = y0.Raw.Version
     let savedVersion i = if isNull versions then 0 else versions.[i]
     let rule (ps: Tensor[]) (y: Tensor) (g: Tensor) =
-        let r = Array.zeroCreate ps.Length
-        for i in 0 .. ps.Length - 1 do
-            if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
-        r
+        let n = ps.Length
+        if n >= 1 && n <= 3 then
+            // In input order, as the loop below (a rule may carry state from one input's call to the next).
+            let v0 = if active.[0] then op.Vjp(ps, 0, y, g) else Unchecked.defaultof<Tensor>
+            let v1 = if n > 1 && active.[1] then op.Vjp(ps, 1, y, g) else Unchecked.defaultof<Tensor>
+            let v2 = if n > 2 && active.[2] then op.Vjp(ps, 2, y, g) else Unchecked.defaultof<Tensor>
+            match n with
+            | 1 -> Contributions.One v0
+            | 2 -> Contributions.Two(v0, v1)
+            | _ -> Contributions.Three(v0, v1, v2)
+        else
+            let r = Array.zeroCreate n
+            for i in 0 .. n - 1 do
+                if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
+            r
     member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
