@@ -477,19 +477,11 @@ type Tensor =
             member _.Vjp(x, y, g) = g * dfdx x y }, x)
 
     /// Adds a scalar.
-    static member (+) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("AddBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Add, s, false)
-            member _.Jvp(_, dx, _) = dx
-            member _.Vjp(_, _, g) = g }, a)
+    static member (+) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Add, s), a)
     /// Adds a scalar.
     static member (+) (s: float, a: Tensor) : Tensor = a + s
     /// Subtracts a scalar (its own op so the graph shows PyTorch's SubBackward0).
-    static member (-) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("SubBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, false)
-            member _.Jvp(_, dx, _) = dx
-            member _.Vjp(_, _, g) = g }, a)
+    static member (-) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Sub, s), a)
     /// Subtracts from a scalar.
     static member (-) (s: float, a: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("RsubBackward1") with
@@ -498,14 +490,10 @@ type Tensor =
             member _.Vjp(_, _, g) = -g }, a)
     // PyTorch's forward mode meets the Python scalar as a float64 0-dim tensor: against a 0-dim float32 tangent it
     // wins type promotion, so the product or quotient is taken in float64 and rounded once.
-    static member private ScalarTangent(dx: Tensor, f: Tensor -> Tensor) : Tensor =
+    static member internal ScalarTangent(dx: Tensor, f: Tensor -> Tensor) : Tensor =
         if dx.Dim = 0 && dx.Dtype = Dtype.Float32 then (f (dx.Cast Dtype.Float64)).Cast Dtype.Float32 else f dx
     /// Multiplies by a scalar.
-    static member (*) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("MulBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
-            member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t * s))
-            member _.Vjp(_, _, g) = g * s }, a)
+    static member (*) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Mul, s), a)
     /// Multiplies by a scalar.
     static member (*) (s: float, a: Tensor) : Tensor = a * s
     /// Divides by a scalar (true division, not a multiplication by the reciprocal).
@@ -528,8 +516,15 @@ type Tensor =
         Tensor.ApplyUnary(CoreOps.Neg, a)
     /// Power with a scalar exponent.
     static member Pow(a: Tensor, e: float) : Tensor =
-        Tensor.ScalarOp("PowBackward0", a, (fun r -> r.UnaryParam(ParamUnaryKind.PowScalar, e)),
-            fun x _ -> if e = 1.0 then x.OnesLike() elif e = 2.0 then x * 2.0 else Tensor.Pow(x, e - 1.0) * e)
+        let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
+        Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Pow, e), a)
+    /// The op of `Pow(a, e)` (one per exponent, kept by ScalarOps).
+    static member internal PowOp(e: float) : UnaryOp =
+        let dfdx (x: Tensor) = if e = 1.0 then x.OnesLike() elif e = 2.0 then x * 2.0 else Tensor.Pow(x, e - 1.0) * e
+        { new UnaryOp("PowBackward0") with
+            member _.Forward r = r.UnaryParam(ParamUnaryKind.PowScalar, e)
+            member _.Jvp(x, dx, _) = dx * dfdx x
+            member _.Vjp(x, _, g) = g * dfdx x }
     /// A scalar raised to a tensor power.
     static member Pow(s: float, a: Tensor) : Tensor =
         Tensor.ScalarOp("PowBackward1", a, (fun r -> r.BinaryScalar(BinaryKind.Pow, s, true)), fun _ y -> y * log s)
@@ -1617,6 +1612,66 @@ and [<Sealed; AbstractClass>] internal CoreOps =
             member _.Forward r = r.Unary UnaryKind.Neg
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }
+
+/// The tensor-with-scalar ops (add, sub, mul, pow), kept per thread for the last few scalars of each kind: they
+/// capture only the scalar, so a training loop's `x * lr`, `t - 11.0` or `pow(t, 2)` reuses one op object
+/// instead of making one per call.
+and [<AbstractClass; Sealed>] internal ScalarOps =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private keys: int64[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private ops: UnaryOp[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private next: int[]
+    static member Add = 0
+    static member Sub = 1
+    static member Mul = 2
+    static member Pow = 3
+    /// Ops kept per kind.
+    static member private Slots = 4
+    static member private Make(kind: int, s: float) : UnaryOp =
+        match kind with
+        | 0 ->
+            { new UnaryOp("AddBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Add, s, false)
+                member _.Jvp(_, dx, _) = dx
+                member _.Vjp(_, _, g) = g }
+        | 1 ->
+            { new UnaryOp("SubBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, false)
+                member _.Jvp(_, dx, _) = dx
+                member _.Vjp(_, _, g) = g }
+        | 2 ->
+            { new UnaryOp("MulBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
+                member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t * s))
+                member _.Vjp(_, _, g) = g * s }
+        | _ -> Tensor.PowOp s
+    /// The op of this kind for scalar s (compared bit for bit, so -0.0 and each NaN payload get their own).
+    static member Get(kind: int, s: float) : UnaryOp =
+        let mutable keys = ScalarOps.keys
+        if isNull keys then
+            keys <- Array.zeroCreate (4 * ScalarOps.Slots)
+            ScalarOps.keys <- keys
+            ScalarOps.ops <- Array.zeroCreate (4 * ScalarOps.Slots)
+            ScalarOps.next <- Array.zeroCreate 4
+        let ops = ScalarOps.ops
+        let bits = BitConverter.DoubleToInt64Bits s
+        let b = kind * ScalarOps.Slots
+        let mutable found = Unchecked.defaultof<UnaryOp>
+        let mutable i = 0
+        while isNull (box found) && i < ScalarOps.Slots do
+            let op = ops.[b + i]
+            if not (isNull (box op)) && keys.[b + i] = bits then found <- op
+            i <- i + 1
+        if not (isNull (box found)) then found
+        else
+            let op = ScalarOps.Make(kind, s)
+            let slot = ScalarOps.next.[kind]
+            ScalarOps.next.[kind] <- (slot + 1) % ScalarOps.Slots
+            keys.[b + slot] <- bits
+            ops.[b + slot] <- op
+            op
 
 /// The eight matrix-product ops (batched or not, each operand transposed or not), made once.
 and [<Sealed; AbstractClass>] internal MmOps =
