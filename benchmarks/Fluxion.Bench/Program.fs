@@ -21,7 +21,10 @@ let private selectBackend () =
         iterationScope <- fun () -> TorchBackend.Scope() :> IDisposable
         "fluxion_torch", TorchBackend.GetNumThreads()
     // The managed backend's large products split over up to MatMul.maxThreads workers; all else is single-threaded.
-    | _ -> "fluxion", Fluxion.Kernels.MatMul.maxThreads
+    // FLUXION_STEPSCOPE=0 runs the steps without Tensor.StepScope (to measure what the scope costs or saves).
+    | _ ->
+        if Environment.GetEnvironmentVariable "FLUXION_STEPSCOPE" = "0" then iterationScope <- fun () -> null
+        "fluxion", Fluxion.Kernels.MatMul.maxThreads
 
 let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
 

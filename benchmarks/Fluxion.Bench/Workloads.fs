@@ -29,9 +29,10 @@ type Trainer =
       /// Updates the parameters from their gradients and clears them.
       Step: unit -> unit }
 
-/// Opens the scope of one iteration (the Torch backend frees that iteration's intermediates when it closes);
-/// null (no scope) on the managed backend. Program sets it from the selected backend.
-let mutable iterationScope : unit -> IDisposable = fun () -> null
+/// Opens the scope of one iteration, the one line a user puts around a training step: on the managed backend a
+/// `Tensor.StepScope` (the iteration's intermediates return to a pool when it closes); the Torch backend frees that
+/// iteration's intermediates instead. Program sets it from the selected backend.
+let mutable iterationScope : unit -> IDisposable = fun () -> Tensor.StepScope()
 
 /// The plain training loop: forward, backward, read the loss, step.
 let train (t: Trainer) : Outcome =
@@ -108,6 +109,7 @@ let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> T
     let mutable steps = 0
     let mutable go = true
     while go && steps < maxSteps do
+        use _ = iterationScope ()
         let p = uv.Value
         let u = p.[0]
         let v = p.[1]

@@ -30,6 +30,8 @@ public static class Torch
     /// <summary>A new generator with PyTorch's default seed (torch.Generator()); seed it with <c>ManualSeed</c>, which returns it.</summary>
     public static Generator Generator() => new();
 
+    /// <summary>A scope around one training step (<c>using (Torch.StepScope())</c>): storage its ops make returns to a pool when it is disposed, for the next step; a tensor made inside and used afterwards throws ObjectDisposedException unless <c>Keep()</c> was called on it inside.</summary>
+    public static IDisposable StepScope() => Fluxion.Tensor.StepScope();
     /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
     public static IDisposable NoGrad() => GradMode.NoGrad();
     /// <summary>A scope in which nothing is recorded, as <see cref="NoGrad"/> (torch.inference_mode); unlike PyTorch's inference tensors, tensors made inside may join autograd later. Dispose it to leave.</summary>

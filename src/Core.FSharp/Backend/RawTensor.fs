@@ -24,6 +24,9 @@ type RawTensor(shape: int[]) =
     [<DefaultValue>] val mutable private version: int
     // A view shares the version counter of the storage it was made from (kept as a link to its root).
     [<DefaultValue(false)>] val mutable private versionRoot: RawTensor
+    // The element count, with the sign bit set once the tensor is retired (no extra field: a raw tensor's size
+    // is paid on every op, and a count never needs the sign bit).
+    let mutable numelBits = Shape.numel shape
     /// The shape (row-major, contiguous).
     member _.Shape = shape
     /// How many in-place modifications this storage has seen (PyTorch's `_version`), shared with its views.
@@ -37,7 +40,11 @@ type RawTensor(shape: int[]) =
         let root = if isNull (box source.versionRoot) then source else source.versionRoot
         if not (obj.ReferenceEquals(t, root)) then t.versionRoot <- root
     /// Number of elements.
-    member val Numel = Shape.numel shape
+    member _.Numel = numelBits &&& 0x7FFFFFFF
+    /// True once a step scope that made this tensor ended and recycled its storage (Tensor reads then raise).
+    member internal _.Retired = numelBits < 0
+    /// Marks the tensor as retired by its step scope.
+    member internal _.Retire() = numelBits <- numelBits ||| 0x80000000
     /// Number of dimensions.
     member _.Dim = shape.Length
     /// The element type.

@@ -3,6 +3,21 @@ namespace Fluxion.Backend
 open System
 open System.Collections.Generic
 
+/// What a step scope may do with a storage it saw taken.
+module internal ScopeState =
+    /// Recycled at the scope's end.
+    [<Literal>]
+    let Owned = 0
+    /// Became a leaf's Grad in this scope (owned again if that Grad is cleared inside the scope).
+    [<Literal>]
+    let Grad = 1
+    /// Left the scope's hands (kept by the user, saved by a foreign rule): never recycled.
+    [<Literal>]
+    let Pinned = 2
+    /// Already returned to the free lists at the scope's end.
+    [<Literal>]
+    let Pushed = 3
+
 /// Arrays returned by finished sweeps, per element type and length, per thread.
 [<AbstractClass; Sealed>]
 type internal FreeArrays<'T> =
@@ -48,7 +63,9 @@ type internal FreeArrays<'T> =
 /// has run. Ownership rule: only arrays made by a kernel during the running imperative sweep (`Take`) are ever
 /// recycled, and only when every adjoint slot that received them has been consumed; an array that reaches a leaf's
 /// Grad, a non-constant adjoint, a rule outside this library or survives the sweep is never reused. Forward values
-/// (which a user may hold) are never tracked. Outside a sweep `Take` is `Array.zeroCreate`.
+/// (which a user may hold) are tracked only inside a step scope (`Tensor.StepScope`), which returns them at its end
+/// and retires every raw tensor over them, so a held one raises instead of showing reused data. Outside a sweep and
+/// a scope `Take` is `Array.zeroCreate`.
 and [<AbstractClass; Sealed>] internal SweepBuffers =
     // Storage (array) -> number of adjoint slots holding it; null when no imperative sweep runs on this thread.
     [<ThreadStatic; DefaultValue>]
@@ -56,16 +73,29 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     [<ThreadStatic; DefaultValue>]
     static val mutable private spare: Dictionary<obj, int>
     /// Arrays kept per element type and length (a training step needs a handful of each shape).
-    static member PerLength = 8
+    static member PerLength = 32
     /// Elements (per element type) a thread keeps at most: 4 Mi, 16 MiB of float32.
     static member MaxKept = 4L * 1024L * 1024L
     /// Arrays shorter than this are not worth tracking.
     static member MinLength = 8
 
-    /// An array of n zeros: inside an imperative sweep a recycled one when available, tracked until the sweep ends.
+    // The open step scope's storages (null outside a scope): array -> ScopeState.Owned, ScopeState.Grad, ScopeState.Pinned or
+    // ScopeState.Pushed. Only arrays taken while a recorded op computes its value (Capture) or inside an imperative sweep
+    // enter it, so every raw tensor over them is an op's output, a sweep adjoint or a leaf's Grad.
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private scope: Dictionary<obj, int>
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private spareScope: Dictionary<obj, int>
+    /// True while a recorded op computes its value inside a step scope (its fresh storage may be recycled).
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private capture: bool
+    /// An array of n zeros: inside an imperative sweep, or while a recorded op computes inside a step scope, a
+    /// recycled one when available, tracked until the sweep or scope ends.
     static member Take<'T>(n: int) : 'T[] =
         let live = SweepBuffers.live
-        if isNull live || n < SweepBuffers.MinLength then Array.zeroCreate n
+        let scope = SweepBuffers.scope
+        let inScope = not (isNull scope) && (SweepBuffers.capture || not (isNull live))
+        if n < SweepBuffers.MinLength || (isNull live && not inScope) then Array.zeroCreate n
         else
             let a =
                 match FreeArrays<'T>.Pop n with
@@ -73,8 +103,73 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
                 | a ->
                     Array.Clear a
                     a
-            live.[box a] <- 0
+            if not (isNull live) then live.[box a] <- 0
+            if inScope then scope.[box a] <- ScopeState.Owned
             a
+
+    /// Whether a recorded op's value is being computed inside a step scope; returns the previous flag.
+    static member SetCapture(on: bool) : bool =
+        let prev = SweepBuffers.capture
+        SweepBuffers.capture <- on
+        prev
+    /// True while a step scope is open on this thread.
+    static member InScope = not (isNull SweepBuffers.scope)
+    /// Opens a step scope's storage table.
+    static member BeginScope() =
+        let d = match SweepBuffers.spareScope with null -> Dictionary<obj, int>(HashIdentity.Reference) | d -> d
+        SweepBuffers.spareScope <- null
+        SweepBuffers.scope <- d
+    /// True when the open step scope may recycle this storage.
+    static member ScopeOwns(key: obj) =
+        let scope = SweepBuffers.scope
+        not (isNull scope) &&
+            (match scope.TryGetValue key with
+             | true, s -> s = ScopeState.Owned || s = ScopeState.Pushed
+             | _ -> false)
+    /// At the scope's end: returns an owned storage to the free lists once; true when the storage is recycled
+    /// (then every raw tensor over it must be retired).
+    static member Recycle(key: obj) : bool =
+        let scope = SweepBuffers.scope
+        match scope.TryGetValue key with
+        | true, ScopeState.Owned ->
+            scope.[key] <- ScopeState.Pushed
+            match key with
+            | :? (float32[]) as a -> FreeArrays<float32>.Push a |> ignore
+            | :? (float[]) as a -> FreeArrays<float>.Push a |> ignore
+            | _ -> ()
+            true
+        | true, ScopeState.Pushed -> true
+        | _ -> false
+    /// Closes the step scope's storage table.
+    static member EndScope() =
+        let d = SweepBuffers.scope
+        SweepBuffers.scope <- null
+        SweepBuffers.capture <- false
+        if not (isNull d) then
+            d.Clear()
+            SweepBuffers.spareScope <- d
+    /// The storage became a leaf's Grad: not recycled by the sweep; the scope keeps it unless the Grad is cleared.
+    static member BecameGrad(key: obj) =
+        let live = SweepBuffers.live
+        if not (isNull live) then live.Remove key |> ignore
+        let scope = SweepBuffers.scope
+        if not (isNull scope) then
+            match scope.TryGetValue key with
+            | true, ScopeState.Owned -> scope.[key] <- ScopeState.Grad
+            | _ -> ()
+    /// A leaf's Grad made in this scope was cleared: its storage is the scope's again; true when it is.
+    static member GradCleared(key: obj) : bool =
+        let scope = SweepBuffers.scope
+        not (isNull scope) &&
+            (match scope.TryGetValue key with
+             | true, ScopeState.Grad ->
+                scope.[key] <- ScopeState.Owned
+                true
+             | _ -> false)
+    /// The user keeps this storage past the scope: never recycle it.
+    static member Pin(key: obj) =
+        let scope = SweepBuffers.scope
+        if not (isNull scope) && scope.ContainsKey key then scope.[key] <- ScopeState.Pinned
 
     /// Starts tracking for a sweep; returns the enclosing sweep's table, to give back to `End`.
     static member Begin() : Dictionary<obj, int> =
@@ -118,6 +213,7 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     static member Escaped(key: obj) =
         let live = SweepBuffers.live
         if not (isNull live) then live.Remove key |> ignore
+        SweepBuffers.Pin key
 
     /// One adjoint slot holding this storage was consumed; the last one returns the array for reuse.
     static member Released(key: obj) =
@@ -127,6 +223,9 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
             | true, c when c > 1 -> live.[key] <- c - 1
             | true, _ ->
                 live.Remove key |> ignore
+                // Back in the free lists: no longer the step scope's to return.
+                let scope = SweepBuffers.scope
+                if not (isNull scope) then scope.Remove key |> ignore
                 match key with
                 | :? (float32[]) as a -> FreeArrays<float32>.Push a |> ignore
                 | :? (float[]) as a -> FreeArrays<float>.Push a |> ignore

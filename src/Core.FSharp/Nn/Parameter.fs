@@ -21,7 +21,8 @@ type internal ParameterScope =
 [<Sealed; AllowNullLiteral>]
 type Parameter(value: Tensor, requiresGrad: bool) =
     do if isNull (box value) then raise (System.ArgumentNullException("value", "Parameter: the value tensor is null"))
-    let leaf = if requiresGrad then value.Detach().RequiresGrad_() else value.Detach()
+    // A parameter outlives any step scope it is made in (Keep).
+    let leaf = if requiresGrad then value.Detach().RequiresGrad_() else value.Keep().Detach()
     /// A parameter that requires grad.
     new(value: Tensor) = Parameter(value, true)
     /// The leaf tensor used in forward passes (records operations when it requires grad); inside a

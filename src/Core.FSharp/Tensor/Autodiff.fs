@@ -97,6 +97,48 @@ type AnomalyMode =
                 sprintf "Function '%s' returned nan values in its output (anomaly mode checks every forward op; its backward is %s)."
                     (AnomalyMode.ForwardName gradFnName) gradFnName))
 
+/// The per-thread step-scope depth and the raw outputs its ops made (see `Tensor.StepScope`); entering and leaving
+/// allocate nothing once the thread's lists exist.
+[<Sealed>]
+type internal StepScopeExit private () =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private depth: int
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private outputs: System.Collections.Generic.List<Fluxion.Backend.RawTensor>
+    static member val Instance = new StepScopeExit()
+    /// True inside a step scope on this thread.
+    static member Active = StepScopeExit.depth > 0
+    /// Opens a scope (an inner scope joins the outermost one).
+    static member Enter() : IDisposable =
+        if StepScopeExit.depth = 0 then
+            if isNull StepScopeExit.outputs then StepScopeExit.outputs <- System.Collections.Generic.List()
+            Fluxion.Backend.SweepBuffers.BeginScope()
+        StepScopeExit.depth <- StepScopeExit.depth + 1
+        StepScopeExit.Instance :> IDisposable
+    /// Notes an op's output made in the scope when its storage is one the scope may recycle.
+    static member Register(r: Fluxion.Backend.RawTensor) =
+        if Fluxion.Backend.SweepBuffers.ScopeOwns r.StorageKey then StepScopeExit.outputs.Add r
+    /// Recycles the storage of every noted output that nothing kept, and retires the raw tensors over it.
+    static member private Close() =
+        let outs = StepScopeExit.outputs
+        try
+            for i in 0 .. outs.Count - 1 do
+                let r = outs.[i]
+                if Fluxion.Backend.SweepBuffers.Recycle r.StorageKey then r.Retire()
+        finally
+            outs.Clear()
+            Fluxion.Backend.SweepBuffers.EndScope()
+    interface IDisposable with
+        member _.Dispose() =
+            if StepScopeExit.depth > 0 then
+                StepScopeExit.depth <- StepScopeExit.depth - 1
+                if StepScopeExit.depth = 0 then StepScopeExit.Close()
+    /// The error for a read of a tensor whose step scope ended.
+    static member Disposed(r: Fluxion.Backend.RawTensor) : exn =
+        ObjectDisposedException("Tensor",
+            sprintf "This tensor (shape %s) was made inside a Tensor.StepScope that has ended, and its storage was reused. Call Keep() on it inside the scope (or read its values there, e.g. ToDouble()/ToFloat32Array()) to use it after the scope."
+                (Shape.toString r.Shape))
+
 /// Raised when a backward reads a saved value that is gone or was modified in place.
 type internal SavedTensorException(message: string) =
     inherit InvalidOperationException(message)

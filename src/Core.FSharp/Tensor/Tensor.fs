@@ -16,7 +16,7 @@ type Tensor =
     /// The raw data of the innermost primal.
     member t.Raw: RawTensor =
         match t with
-        | TC r -> r
+        | TC r -> if r.Retired then raise (StepScopeExit.Disposed r) else r
         | TF(p, _, _) -> p.Raw
         | TR(p, _, _) -> p.Raw
     /// The shape as an array (C# sees this as `ShapeArray`; its `Shape` is the PyTorch-printing `Size`).
@@ -79,13 +79,33 @@ type Tensor =
     /// Clears the accumulated gradient of a leaf (PyTorch's `grad = None`).
     member t.ZeroGrad() =
         match t with
-        | TR(_, (:? LeafNode as l), _) -> l.Grad <- Unchecked.defaultof<Tensor>
+        | TR(_, (:? LeafNode as l), _) ->
+            let g = l.Grad
+            // A Grad made in this step scope and dropped in it is an intermediate like any other.
+            if StepScopeExit.Active && not (isNull (box g)) then
+                let r = g.Raw
+                if SweepBuffers.GradCleared r.StorageKey then StepScopeExit.Register r
+            l.Grad <- Unchecked.defaultof<Tensor>
         | _ -> ()
+
+    /// Opens a step scope on this thread (`use _ = Tensor.StepScope()` around one training iteration): storage that
+    /// ops inside make is returned to a per-length pool when the scope is disposed and reused by the next
+    /// iteration, unless it escaped (a parameter, a leaf's Grad that is still set, a tensor passed to `Keep()`).
+    /// Results are unchanged; a tensor made inside and used after the scope raises ObjectDisposedException.
+    static member StepScope() : IDisposable = StepScopeExit.Enter()
+
+    /// Exempts this tensor's storage from the enclosing step scope's recycling, so it stays usable after the scope;
+    /// returns the tensor (a no-op outside a scope).
+    member t.Keep() : Tensor =
+        SweepBuffers.Pin t.Raw.StorageKey
+        t
 
     /// A leaf that records operations from now on (PyTorch's `requires_grad_()`); the data is shared.
     member t.RequiresGrad_() : Tensor =
         if not (Dtype.isFloat t.Dtype) then
             invalidArg "t" (sprintf "requires_grad: only floating point tensors can require gradients, got %s" (Dtype.name t.Dtype))
+        // A leaf outlives any step scope it is made in.
+        SweepBuffers.Pin t.Raw.StorageKey
         TR(TC t.Raw, LeafNode(), NestTag.Imperative)
 
     /// PyTorch's repr, e.g. `tensor([[-0.5204, -0.2723]], grad_fn=<AddmmBackward0>)`.
@@ -120,7 +140,8 @@ type Tensor =
         if isNull (box x) then Tensor.NullInput(op.Name, "x")
         match x with
         | TC r ->
-            let y = op.Forward r
+            if r.Retired then raise (StepScopeExit.Disposed r)
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         | TF(xp, dx, n) ->
@@ -136,7 +157,9 @@ type Tensor =
         if isNull (box b) then Tensor.NullInput(op.Name, "b")
         match a, b with
         | TC ra, TC rb ->
-            let y = op.Forward(ra, rb)
+            if ra.Retired then raise (StepScopeExit.Disposed ra)
+            if rb.Retired then raise (StepScopeExit.Disposed rb)
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         | _ ->
@@ -192,7 +215,7 @@ type Tensor =
         if top < 0 then
             let raws = Array.zeroCreate n
             for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
-            let y = op.Forward raws
+            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         else
@@ -216,6 +239,24 @@ type Tensor =
                         t <- if isNull (box t) then ti else t + ti
                 TF(y, t, top)
             else TR(y, NaryNode(op, xs, ps, active, y), top)
+
+    // Inside a step scope an op's fresh storage comes from (and returns at the scope's end to) the free lists; the
+    // output is noted so the scope can retire it. The capture flag is restored, not cleared: ops nest.
+    static member private ScopedForward(op: UnaryOp, r: RawTensor) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward r finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
+    static member private ScopedForward(op: BinaryOp, ra: RawTensor, rb: RawTensor) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward(ra, rb) finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
+    static member private ScopedForward(op: NaryOp, raws: RawTensor[]) : RawTensor =
+        let prev = SweepBuffers.SetCapture true
+        let y = try op.Forward raws finally SweepBuffers.SetCapture prev |> ignore
+        StepScopeExit.Register y
+        y
 
     /// Broadcasts a tangent computed in an operand's shape to the output's shape.
     static member internal FitTangent(t: Tensor, y: Tensor) =
@@ -274,7 +315,7 @@ type Tensor =
                             let own = if adj.Raw.IsCompact then adj else adj.Clone()
                             if isNull (box leaf.Grad) then
                                 leaf.Grad <- own
-                                if obj.ReferenceEquals(own, adj) then SweepBuffers.Escaped adj.Raw.StorageKey
+                                if obj.ReferenceEquals(own, adj) then SweepBuffers.BecameGrad adj.Raw.StorageKey
                                 else Tensor.Consumed adj
                             else
                                 leaf.Grad <- leaf.Grad + own
@@ -310,6 +351,7 @@ type Tensor =
                             if not (isNull (box adj)) then
                                 if RevNode.KeepsNoAdjoint(n, contributions) then Tensor.Consumed adj
                                 else SweepBuffers.Escaped adj.Raw.StorageKey
+                        Contributions.Done contributions
                         n.Adj <- Unchecked.defaultof<Tensor>
                         if release then RevNode.Release n
             finally
@@ -435,19 +477,11 @@ type Tensor =
             member _.Vjp(x, y, g) = g * dfdx x y }, x)
 
     /// Adds a scalar.
-    static member (+) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("AddBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Add, s, false)
-            member _.Jvp(_, dx, _) = dx
-            member _.Vjp(_, _, g) = g }, a)
+    static member (+) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Add, s), a)
     /// Adds a scalar.
     static member (+) (s: float, a: Tensor) : Tensor = a + s
     /// Subtracts a scalar (its own op so the graph shows PyTorch's SubBackward0).
-    static member (-) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("SubBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, false)
-            member _.Jvp(_, dx, _) = dx
-            member _.Vjp(_, _, g) = g }, a)
+    static member (-) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Sub, s), a)
     /// Subtracts from a scalar.
     static member (-) (s: float, a: Tensor) : Tensor =
         Tensor.ApplyUnary({ new UnaryOp("RsubBackward1") with
@@ -456,14 +490,10 @@ type Tensor =
             member _.Vjp(_, _, g) = -g }, a)
     // PyTorch's forward mode meets the Python scalar as a float64 0-dim tensor: against a 0-dim float32 tangent it
     // wins type promotion, so the product or quotient is taken in float64 and rounded once.
-    static member private ScalarTangent(dx: Tensor, f: Tensor -> Tensor) : Tensor =
+    static member internal ScalarTangent(dx: Tensor, f: Tensor -> Tensor) : Tensor =
         if dx.Dim = 0 && dx.Dtype = Dtype.Float32 then (f (dx.Cast Dtype.Float64)).Cast Dtype.Float32 else f dx
     /// Multiplies by a scalar.
-    static member (*) (a: Tensor, s: float) : Tensor =
-        Tensor.ApplyUnary({ new UnaryOp("MulBackward0") with
-            member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
-            member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t * s))
-            member _.Vjp(_, _, g) = g * s }, a)
+    static member (*) (a: Tensor, s: float) : Tensor = Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Mul, s), a)
     /// Multiplies by a scalar.
     static member (*) (s: float, a: Tensor) : Tensor = a * s
     /// Divides by a scalar (true division, not a multiplication by the reciprocal).
@@ -486,8 +516,15 @@ type Tensor =
         Tensor.ApplyUnary(CoreOps.Neg, a)
     /// Power with a scalar exponent.
     static member Pow(a: Tensor, e: float) : Tensor =
-        Tensor.ScalarOp("PowBackward0", a, (fun r -> r.UnaryParam(ParamUnaryKind.PowScalar, e)),
-            fun x _ -> if e = 1.0 then x.OnesLike() elif e = 2.0 then x * 2.0 else Tensor.Pow(x, e - 1.0) * e)
+        let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
+        Tensor.ApplyUnary(ScalarOps.Get(ScalarOps.Pow, e), a)
+    /// The op of `Pow(a, e)` (one per exponent, kept by ScalarOps).
+    static member internal PowOp(e: float) : UnaryOp =
+        let dfdx (x: Tensor) = if e = 1.0 then x.OnesLike() elif e = 2.0 then x * 2.0 else Tensor.Pow(x, e - 1.0) * e
+        { new UnaryOp("PowBackward0") with
+            member _.Forward r = r.UnaryParam(ParamUnaryKind.PowScalar, e)
+            member _.Jvp(x, dx, _) = dx * dfdx x
+            member _.Vjp(x, _, g) = g * dfdx x }
     /// A scalar raised to a tensor power.
     static member Pow(s: float, a: Tensor) : Tensor =
         Tensor.ScalarOp("PowBackward1", a, (fun r -> r.BinaryScalar(BinaryKind.Pow, s, true)), fun _ y -> y * log s)
@@ -1441,6 +1478,46 @@ and [<AbstractClass; AllowNullLiteral>] RevNode(name: string) =
                 let index = match n with :? BinaryNode as b when not b.UsesA -> 1 | _ -> i
                 invalidOp (sprintf "Function '%s' returned nan values in its %dth output." n.Name index)
 
+/// The arrays the library's nodes return their contributions in, one per length per thread: the sweep reads them
+/// at once and clears them (`Done`) before it runs another node, so none outlives its node. Each is filled only
+/// after every contribution is computed, so a rule that runs a nested sweep cannot see its own array reused.
+and [<AbstractClass; Sealed>] internal Contributions =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private one: Tensor[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private two: Tensor[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private three: Tensor[]
+    static member One(a: Tensor) : Tensor[] =
+        let mutable r = Contributions.one
+        if isNull r then
+            r <- Array.zeroCreate 1
+            Contributions.one <- r
+        r.[0] <- a
+        r
+    static member Two(a: Tensor, b: Tensor) : Tensor[] =
+        let mutable r = Contributions.two
+        if isNull r then
+            r <- Array.zeroCreate 2
+            Contributions.two <- r
+        r.[0] <- a
+        r.[1] <- b
+        r
+    static member Three(a: Tensor, b: Tensor, c: Tensor) : Tensor[] =
+        let mutable r = Contributions.three
+        if isNull r then
+            r <- Array.zeroCreate 3
+            Contributions.three <- r
+        r.[0] <- a
+        r.[1] <- b
+        r.[2] <- c
+        r
+    /// The sweep is done with a node's contributions: a shared array drops its references.
+    static member Done(r: Tensor[]) =
+        if not (isNull r) && (obj.ReferenceEquals(r, Contributions.one) || obj.ReferenceEquals(r, Contributions.two)
+                              || obj.ReferenceEquals(r, Contributions.three)) then
+            Array.Clear r
+
 /// The reverse sweep's work stack kept per thread between sweeps.
 and [<Sealed>] internal SweepStack() =
     [<ThreadStatic; DefaultValue>]
@@ -1536,6 +1613,66 @@ and [<Sealed; AbstractClass>] internal CoreOps =
             member _.Jvp(_, dx, _) = -dx
             member _.Vjp(_, _, g) = -g }
 
+/// The tensor-with-scalar ops (add, sub, mul, pow), kept per thread for the last few scalars of each kind: they
+/// capture only the scalar, so a training loop's `x * lr`, `t - 11.0` or `pow(t, 2)` reuses one op object
+/// instead of making one per call.
+and [<AbstractClass; Sealed>] internal ScalarOps =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private keys: int64[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private ops: UnaryOp[]
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private next: int[]
+    static member Add = 0
+    static member Sub = 1
+    static member Mul = 2
+    static member Pow = 3
+    /// Ops kept per kind.
+    static member private Slots = 4
+    static member private Make(kind: int, s: float) : UnaryOp =
+        match kind with
+        | 0 ->
+            { new UnaryOp("AddBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Add, s, false)
+                member _.Jvp(_, dx, _) = dx
+                member _.Vjp(_, _, g) = g }
+        | 1 ->
+            { new UnaryOp("SubBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Sub, s, false)
+                member _.Jvp(_, dx, _) = dx
+                member _.Vjp(_, _, g) = g }
+        | 2 ->
+            { new UnaryOp("MulBackward0") with
+                member _.Forward r = r.BinaryScalar(BinaryKind.Mul, s, false)
+                member _.Jvp(_, dx, _) = Tensor.ScalarTangent(dx, (fun t -> t * s))
+                member _.Vjp(_, _, g) = g * s }
+        | _ -> Tensor.PowOp s
+    /// The op of this kind for scalar s (compared bit for bit, so -0.0 and each NaN payload get their own).
+    static member Get(kind: int, s: float) : UnaryOp =
+        let mutable keys = ScalarOps.keys
+        if isNull keys then
+            keys <- Array.zeroCreate (4 * ScalarOps.Slots)
+            ScalarOps.keys <- keys
+            ScalarOps.ops <- Array.zeroCreate (4 * ScalarOps.Slots)
+            ScalarOps.next <- Array.zeroCreate 4
+        let ops = ScalarOps.ops
+        let bits = BitConverter.DoubleToInt64Bits s
+        let b = kind * ScalarOps.Slots
+        let mutable found = Unchecked.defaultof<UnaryOp>
+        let mutable i = 0
+        while isNull (box found) && i < ScalarOps.Slots do
+            let op = ops.[b + i]
+            if not (isNull (box op)) && keys.[b + i] = bits then found <- op
+            i <- i + 1
+        if not (isNull (box found)) then found
+        else
+            let op = ScalarOps.Make(kind, s)
+            let slot = ScalarOps.next.[kind]
+            ScalarOps.next.[kind] <- (slot + 1) % ScalarOps.Slots
+            keys.[b + slot] <- bits
+            ops.[b + slot] <- op
+            op
+
 /// The eight matrix-product ops (batched or not, each operand transposed or not), made once.
 and [<Sealed; AbstractClass>] internal MmOps =
     static member private Make(i: int) : BinaryOp =
@@ -1565,11 +1702,11 @@ and [<Sealed>] internal UnaryNode(op: UnaryOp, x: Tensor, xp0: Tensor, y0: Tenso
     member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
-        if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then [| op.Vjp(xp, y, g) |]
+        if not n.Freed && xp.Raw.Version = vx && y.Raw.Version = vy then Contributions.One(op.Vjp(xp, y, g))
         else
             let gx = RevNode.Guard(xp, n.Freed, vx, RevNode.ProducerOf parents.[0])
             let gy = RevNode.Guard(y, n.Freed, vy, op.Name)
-            RevNode.RunGuarded([| gx; gy |], fun () -> [| op.Vjp(gx, gy, g) |])
+            RevNode.RunGuarded([| gx; gy |], fun () -> Contributions.One(op.Vjp(gx, gy, g)))
     member internal n.ReleaseSaved() =
         let e = parents.[0]
         let h = RevNode.FreedEdge e
@@ -1588,9 +1725,10 @@ and [<Sealed>] internal BinaryNode(op: BinaryOp, a: Tensor, b: Tensor, ap0: Tens
     let vy = y0.Raw.Version
     let rule (ap: Tensor) (bp: Tensor) (y: Tensor) (g: Tensor) =
         if useA && useB then
-            [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape); Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
-        elif useA then [| Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape) |]
-        else [| Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape) |]
+            let ga = Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape)
+            Contributions.Two(ga, Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape))
+        elif useA then Contributions.One(Tensor.SumToShape(op.VjpA(ap, bp, y, g), ap.Shape))
+        else Contributions.One(Tensor.SumToShape(op.VjpB(ap, bp, y, g), bp.Shape))
     /// False when only the second operand receives an adjoint (its contribution is PyTorch's 1st output).
     member _.UsesA = useA
     member internal _.OpType = op.GetType()
@@ -1625,10 +1763,21 @@ and [<Sealed>] internal NaryNode(op: NaryOp, xs: Tensor[], ps0: Tensor[], active
     let vy = y0.Raw.Version
     let savedVersion i = if isNull versions then 0 else versions.[i]
     let rule (ps: Tensor[]) (y: Tensor) (g: Tensor) =
-        let r = Array.zeroCreate ps.Length
-        for i in 0 .. ps.Length - 1 do
-            if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
-        r
+        let n = ps.Length
+        if n >= 1 && n <= 3 then
+            // In input order, as the loop below (a rule may carry state from one input's call to the next).
+            let v0 = if active.[0] then op.Vjp(ps, 0, y, g) else Unchecked.defaultof<Tensor>
+            let v1 = if n > 1 && active.[1] then op.Vjp(ps, 1, y, g) else Unchecked.defaultof<Tensor>
+            let v2 = if n > 2 && active.[2] then op.Vjp(ps, 2, y, g) else Unchecked.defaultof<Tensor>
+            match n with
+            | 1 -> Contributions.One v0
+            | 2 -> Contributions.Two(v0, v1)
+            | _ -> Contributions.Three(v0, v1, v2)
+        else
+            let r = Array.zeroCreate n
+            for i in 0 .. n - 1 do
+                if active.[i] then r.[i] <- op.Vjp(ps, i, y, g)
+            r
     member internal _.OpType = op.GetType()
     override _.Parents = parents
     override n.Backward g =
