@@ -136,7 +136,10 @@ type Tensor =
         if isNull (box b) then Tensor.NullInput(op.Name, "b")
         match a, b with
         | TC ra, TC rb ->
-            let y = op.Forward(ra, rb)
+            // A plain operand meeting a batched one is lifted, so the kernel dispatches on the batched side.
+            let y =
+                if BatchedRaw.Is ra || BatchedRaw.Is rb then op.Forward(BatchedRaw.Lift ra, BatchedRaw.Lift rb)
+                else op.Forward(ra, rb)
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
         | _ ->
@@ -191,7 +194,12 @@ type Tensor =
                 r
         if top < 0 then
             let raws = Array.zeroCreate n
-            for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
+            let mutable batched = false
+            for i in 0 .. n - 1 do
+                raws.[i] <- xs.[i].Raw
+                if BatchedRaw.Is raws.[i] then batched <- true
+            if batched then
+                for i in 0 .. n - 1 do raws.[i] <- BatchedRaw.Lift raws.[i] :> RawTensor
             let y = op.Forward raws
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
