@@ -1,6 +1,7 @@
 namespace Fluxion.Backend
 
 open System
+open System.Numerics.Tensors
 open Fluxion
 
 /// A stack of tensors of one logical shape held as one physical tensor with a leading batch dimension (functorch's
@@ -52,12 +53,61 @@ type internal BatchedRaw(phys: RawTensor, logical: int[]) =
         let rank = max a.Shape.Length b.Shape.Length
         BatchedRaw.Wrap(kernel (la.Padded rank, lb.Padded rank))
 
+    static member private Kernel(k: BinaryKind, x: float[], xo: int, y: float[], yo: int, r: float[], ro: int, m: int) =
+        let u = ReadOnlySpan<float>(x, xo, m)
+        let v = ReadOnlySpan<float>(y, yo, m)
+        let d = Span<float>(r, ro, m)
+        match k with
+        | BinaryKind.Add -> TensorPrimitives.Add(u, v, d)
+        | BinaryKind.Sub -> TensorPrimitives.Subtract(u, v, d)
+        | BinaryKind.Mul -> TensorPrimitives.Multiply(u, v, d)
+        | _ -> TensorPrimitives.Divide(u, v, d)
+
+    /// + − × ÷ on managed float64 storage, vectorised, when one operand's physical elements are the other's or
+    /// repeat along its leading dims (a batch against one value); null otherwise. IEEE arithmetic rounds each
+    /// element alike however it is vectorised, so the bits are the scalar kernel's.
+    static member private Arith(k: BinaryKind, a: RawTensor, b: RawTensor) : RawTensor =
+        let pa = (BatchedRaw.Lift a).Physical
+        let pb = (BatchedRaw.Lift b).Physical
+        match pa, pb with
+        | (:? RawFloat<float> as fa), (:? RawFloat<float> as fb) ->
+            let x = fa.Data
+            let y = fb.Data
+            let rank = max a.Shape.Length b.Shape.Length
+            let la = BatchedRaw.Lift a
+            let lb = BatchedRaw.Lift b
+            let sa = (la.Padded rank).Shape
+            let sb = (lb.Padded rank).Shape
+            let outShape = Shape.broadcast "binary" sa sb
+            let n = Shape.numel outShape
+            if x.Length = n && y.Length = n then
+                let r = GC.AllocateUninitializedArray<float> n
+                BatchedRaw.Kernel(k, x, 0, y, 0, r, 0, n)
+                BatchedRaw.Wrap(RawFloat<float>(r, outShape))
+            elif x.Length = n && y.Length >= 8 && n % y.Length = 0 && Loops.isTrailing sb outShape then
+                let r = GC.AllocateUninitializedArray<float> n
+                let m = y.Length
+                for o in 0 .. m .. n - 1 do BatchedRaw.Kernel(k, x, o, y, 0, r, o, m)
+                BatchedRaw.Wrap(RawFloat<float>(r, outShape))
+            elif y.Length = n && x.Length >= 8 && n % x.Length = 0 && Loops.isTrailing sa outShape then
+                let r = GC.AllocateUninitializedArray<float> n
+                let m = x.Length
+                for o in 0 .. m .. n - 1 do BatchedRaw.Kernel(k, x, 0, y, o, r, o, m)
+                BatchedRaw.Wrap(RawFloat<float>(r, outShape))
+            else Unchecked.defaultof<RawTensor>
+        | _ -> Unchecked.defaultof<RawTensor>
+
     static member private Shift(dims: int[]) = dims |> Array.map (fun d -> d + 1)
 
     override _.Dtype = phys.Dtype
     override _.Backend = phys.Backend
     override _.Unary k = BatchedRaw.Wrap(phys.Unary k)
-    override t.Binary(k, o) = BatchedRaw.Pair(t, o, fun (a, b) -> a.Binary(k, b))
+    override t.Binary(k, o) =
+        let fast =
+            if k = BinaryKind.Add || k = BinaryKind.Sub || k = BinaryKind.Mul || k = BinaryKind.Div then
+                BatchedRaw.Arith(k, t, o)
+            else Unchecked.defaultof<RawTensor>
+        if isNull (box fast) then BatchedRaw.Pair(t, o, fun (a, b) -> a.Binary(k, b)) else fast
     override _.BinaryScalar(k, s, first) = BatchedRaw.Wrap(phys.BinaryScalar(k, s, first))
     override t.Compare(k, o) = BatchedRaw.Pair(t, o, fun (a, b) -> a.Compare(k, b))
     override _.CompareScalar(k, s) = BatchedRaw.Wrap(phys.CompareScalar(k, s))
