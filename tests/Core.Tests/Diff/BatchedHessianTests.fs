@@ -134,6 +134,18 @@ let tests =
                 failtest "expected ArgumentNullException"
             with :? ArgumentNullException as e -> Expect.equal e.ParamName "x" "param"
 
+        testCase "a row against a matrix (the repeated-row broadcast path), both orders, every op, element by element" <| fun () ->
+            let m = Array.init 12 (fun i -> 0.1 * float i - 0.45)
+            let r = [| 0.7; -1.3; 2.1; 0.25 |]
+            let mt = t64 [| 3; 4 |] m
+            let rt = t64 [| 1; 4 |] r
+            for name, op, f in [ "+", (fun (a: Tensor) b -> a + b), (fun (a: float) b -> a + b)
+                                 "-", (fun a b -> a - b), (fun a b -> a - b)
+                                 "*", (fun a b -> a * b), (fun a b -> a * b)
+                                 "/", (fun a b -> a / b), (fun a b -> a / b) ] do
+                identical (name + " matrix,row") (op mt rt) (t64 [| 3; 4 |] (Array.init 12 (fun i -> f m.[i] r.[i % 4])))
+                identical (name + " row,matrix") (op rt mt) (t64 [| 3; 4 |] (Array.init 12 (fun i -> f r.[i % 4] m.[i])))
+
         testProperty "random points and sizes: batched equals the columns bit for bit, and central differences" <| fun (seed: int) ->
             let rng = Random(seed)
             let n = 2 + rng.Next 7
