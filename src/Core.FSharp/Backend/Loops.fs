@@ -89,6 +89,19 @@ module internal Loops =
         r
 
     /// Elementwise binary map with broadcasting to `outShape`.
+    /// True when `shape`, without its leading size-1 dims, equals the trailing dims of `outShape` (its elements
+    /// repeat contiguously along outShape's leading dims).
+    let isTrailing (shape: int[]) (outShape: int[]) =
+        let mutable lead = 0
+        while lead < shape.Length && shape.[lead] = 1 do lead <- lead + 1
+        let k = shape.Length - lead
+        if k > outShape.Length then false
+        else
+            let mutable ok = true
+            for i in 0 .. k - 1 do
+                if shape.[lead + i] <> outShape.[outShape.Length - k + i] then ok <- false
+            ok
+
     let inline zip ([<InlineIfLambda>] f: 'A -> 'B -> 'R) (a: 'A[]) (ash: int[]) (b: 'B[]) (bsh: int[]) (outShape: int[]) : 'R[] =
         let n = Shape.numel outShape
         let r = Array.zeroCreate n
@@ -100,6 +113,19 @@ module internal Loops =
         elif b.Length = n && a.Length = 1 then
             let av = a.[0]
             for i in 0 .. n - 1 do r.[i] <- f av b.[i]
+        elif a.Length = n && b.Length > 1 && isTrailing bsh outShape then
+            // b repeats along the leading dims (a row against a matrix, a batch of tangents against one value).
+            let m = b.Length
+            let mutable o = 0
+            while o < n do
+                for j in 0 .. m - 1 do r.[o + j] <- f a.[o + j] b.[j]
+                o <- o + m
+        elif b.Length = n && a.Length > 1 && isTrailing ash outShape then
+            let m = a.Length
+            let mutable o = 0
+            while o < n do
+                for j in 0 .. m - 1 do r.[o + j] <- f a.[j] b.[o + j]
+                o <- o + m
         else
             let sa = broadcastStrides ash outShape
             let sb = broadcastStrides bsh outShape

@@ -106,8 +106,59 @@ module Diff =
             let rows = Array.init m (fun i -> (vjp f x (Creation.oneHotFlat y0.Shape i y0.Dtype)).Reshape [| n |])
             (Shapes.stack 0 rows).Reshape outShape
 
-    /// The Hessian of a scalar function (forward-over-reverse), shape x.Shape ++ x.Shape.
-    let hessian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobian (grad f) x
+    /// The Hessian of a scalar function one column at a time (one forward-over-reverse sweep per element of x),
+    /// shape x.Shape ++ x.Shape; `hessian` gives the same values with fewer sweeps.
+    let hessianColumns (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobian (grad f) x
+
+    // Columns per batched sweep: each intermediate tangent holds columns × numel elements.
+    let private batchElements = 1 <<< 17
+
+    /// Columns j0 .. j0+c-1 of the Hessian at a constant x as a raw [c; n] block (row k = column j0+k), from one
+    /// forward-over-reverse sweep whose tangent is the batch of basis vectors.
+    let private hessianBlock (f: Tensor -> Tensor) (x: Tensor) (j0: int) (c: int) : Backend.RawTensor =
+        let n = x.Numel
+        let raw = x.Raw
+        let d = Array.zeroCreate (c * n)
+        for k in 0 .. c - 1 do d.[k * n + j0 + k] <- 1.0
+        let basis = raw.Backend.OfFloat64(d, Array.append [| c |] x.Shape)
+        let basis = if raw.Dtype = Dtype.Float64 then basis else basis.Cast raw.Dtype
+        let tag = NestTag.next ()
+        let g = grad f (TF(x, TC(Backend.BatchedRaw(basis, x.Shape)), tag))
+        let block (t: Backend.RawTensor) =
+            match t with
+            | :? Backend.BatchedRaw as b -> (b.WithBatch c).Reshape [| c; n |]
+            // A tangent that is the same for every column (a broadcast constant).
+            | t -> t.Reshape([| 1; n |]).Expand [| c; n |]
+        match g with
+        | TF(TC _, TC t, m) when m = tag -> block t
+        // The gradient does not depend on x: every column is zero.
+        | TC gp -> raw.Backend.Full([| c; n |], 0.0, gp.Dtype)
+        | _ -> raise (NotSupportedException "hessian: f mixes x with tensors differentiated at an outer level; the columns are taken one at a time")
+
+    /// The Hessian with all columns pushed through one forward-over-reverse sweep (a batch of tangents, as
+    /// jax.vmap over jvp of grad); raises NotSupportedException when f uses an op without a batch rule or
+    /// x is not a constant float tensor. Equal to `hessianColumns` wherever the kernels round each column alike.
+    let hessianBatched (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        if isNull (box f) then raise (ArgumentNullException("f", "hessian: the function is null"))
+        if isNull (box x) then raise (ArgumentNullException("x", "hessian: the input tensor is null"))
+        match x with
+        | TC raw when Dtype.isFloat raw.Dtype && raw.Numel > 0 ->
+            let n = raw.Numel
+            let c = max 1 (min n (batchElements / n))
+            let blocks = [| for j0 in 0 .. c .. n - 1 -> hessianBlock f x j0 (min c (n - j0)) |]
+            let cols = if blocks.Length = 1 then blocks.[0] else blocks.[0].Cat(blocks.[1..], 0)
+            // Row j of the blocks is column j of the Hessian.
+            TC(cols.Permute([| 1; 0 |]).Reshape(Array.append x.Shape x.Shape))
+        | _ -> raise (NotSupportedException "hessian: batched columns need a constant floating-point x with at least one element")
+
+    /// The Hessian of a scalar function (forward-over-reverse), shape x.Shape ++ x.Shape: all columns in one
+    /// batched sweep when every op of f has a batch rule, else one column at a time.
+    let hessian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        match x with
+        | TC raw when not (isNull (box f)) && Dtype.isFloat raw.Dtype && raw.Numel > 1 ->
+            try hessianBatched f x
+            with _ -> hessianColumns f x
+        | _ -> hessianColumns f x
 
     /// The Jacobians of f(x₀, x₁, ...) with respect to each input, shapes f(xs).Shape ++ xᵢ.Shape
     /// (torch.autograd.functional.jacobian with a tuple of inputs).

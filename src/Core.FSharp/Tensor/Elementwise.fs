@@ -28,6 +28,37 @@ module Elementwise =
         if isNull (box x) then raise (ArgumentNullException("x", sprintf "%s: the input tensor is null" op))
         asFloat x
 
+    /// perElement for a batch of directions (batched Hessian columns) against plain saved values: the same
+    /// per-element rule on every row of the batch, so each column rounds as it would alone.
+    let private perElementBatched (rd: RawTensor) (saved: Tensor[]) (f32: float32 -> float32 -> float32 -> float32) (f64: float -> float -> float -> float) (composite: unit -> Tensor) =
+        match rd with
+        | :? BatchedRaw as b when (b.Physical.Backend :? ManagedBackend) && saved.Length >= 1 && saved.Length <= 2
+                                  && saved |> Array.forall (fun s -> not (BatchedRaw.Is s.Raw) && Shape.equal s.Shape rd.Shape && s.Dtype = rd.Dtype) ->
+            let p = b.Physical
+            let n = rd.Numel
+            let rows = p.Shape.[0]
+            match rd.Dtype with
+            | Dtype.Float32 ->
+                let ds = p.ToFloat32Array()
+                let s0 = saved.[0].Raw.ToFloat32Array()
+                let s1 = if saved.Length > 1 then saved.[1].Raw.ToFloat32Array() else s0
+                let out = Array.zeroCreate (rows * n)
+                for r in 0 .. rows - 1 do
+                    let o = r * n
+                    for i in 0 .. n - 1 do out.[o + i] <- f32 ds.[o + i] s0.[i] s1.[i]
+                Tensor.OfRaw(BatchedRaw.Wrap(p.Backend.OfFloat32(out, p.Shape)))
+            | Dtype.Float64 ->
+                let ds = p.ToDoubleArray()
+                let s0 = saved.[0].Raw.ToDoubleArray()
+                let s1 = if saved.Length > 1 then saved.[1].Raw.ToDoubleArray() else s0
+                let out = Array.zeroCreate (rows * n)
+                for r in 0 .. rows - 1 do
+                    let o = r * n
+                    for i in 0 .. n - 1 do out.[o + i] <- f64 ds.[o + i] s0.[i] s1.[i]
+                Tensor.OfRaw(BatchedRaw.Wrap(p.Backend.OfFloat64(out, p.Shape)))
+            | _ -> composite ()
+        | _ -> composite ()
+
     /// A derivative evaluated per element in one pass, the way PyTorch's CPU backward kernels round (their
     /// vectorised a*b+c compiles to one fused multiply-add). It runs when the direction `d` and the saved
     /// values are constants on the managed backend; a traced `d` (higher order) or another backend takes
@@ -35,7 +66,9 @@ module Elementwise =
     let internal perElement (d: Tensor) (saved: Tensor[]) (f32: float32 -> float32 -> float32 -> float32) (f64: float -> float -> float -> float) (composite: unit -> Tensor) =
         let plain = match d with TC _ -> saved |> Array.forall (fun s -> match s with TC _ -> true | _ -> false) | _ -> false
         let rd = d.Raw
-        if not plain || not (rd.Backend :? ManagedBackend) || saved.Length < 1 || saved.Length > 2
+        if plain && (BatchedRaw.Is rd || saved |> Array.exists (fun s -> BatchedRaw.Is s.Raw)) then
+            perElementBatched rd saved f32 f64 composite
+        elif not plain || not (rd.Backend :? ManagedBackend) || saved.Length < 1 || saved.Length > 2
            || saved |> Array.exists (fun s -> not (Shape.equal s.Shape rd.Shape) || s.Dtype <> rd.Dtype) then
             composite ()
         else

@@ -159,6 +159,8 @@ type Tensor =
         | TC ra, TC rb ->
             if ra.Retired then raise (StepScopeExit.Disposed ra)
             if rb.Retired then raise (StepScopeExit.Disposed rb)
+            // A plain operand meeting a batched one is lifted, so the kernel dispatches on the batched side.
+            let ra, rb = if BatchedRaw.Is ra || BatchedRaw.Is rb then BatchedRaw.Lift ra :> RawTensor, BatchedRaw.Lift rb :> RawTensor else ra, rb
             let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
@@ -214,7 +216,12 @@ type Tensor =
                 r
         if top < 0 then
             let raws = Array.zeroCreate n
-            for i in 0 .. n - 1 do raws.[i] <- xs.[i].Raw
+            let mutable batched = false
+            for i in 0 .. n - 1 do
+                raws.[i] <- xs.[i].Raw
+                if BatchedRaw.Is raws.[i] then batched <- true
+            if batched then
+                for i in 0 .. n - 1 do raws.[i] <- BatchedRaw.Lift raws.[i] :> RawTensor
             let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
             if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
             TC y
