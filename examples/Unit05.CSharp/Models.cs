@@ -3,6 +3,19 @@ using Fluxion.Nn;
 
 namespace Unit05;
 
+/// <summary>Helpers over the course's models.</summary>
+public static class Models
+{
+    /// <summary>sum(p.numel() for p in model.parameters()); a loop, not LINQ's Sum, whose generic instantiation the
+    /// ReadyToRun image lacks (the JIT compiled it at startup).</summary>
+    public static long CountParameters(Module model)
+    {
+        long total = 0;
+        foreach (var p in model.Parameters()) total += p.Numel;
+        return total;
+    }
+}
+
 // The course's models. Sub-modules in fields are registered automatically in declaration order;
 // C# names map to PyTorch's (linearModel -> linear_model). Field initialisers run in declaration
 // order, so parameters are drawn in the same order as the course's __init__.

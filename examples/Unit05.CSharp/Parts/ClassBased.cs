@@ -32,8 +32,7 @@ public static class ClassBased
         nb.Print("Learnable parameters:");
         foreach (var (name, param) in model.NamedParameters())
             nb.Print($"     Name: {name}; Shape: {param.Shape}; Number of elements: {param.Numel()}");
-        long total = model.Parameters().Sum(p => (long)p.Numel());
-        nb.Print($"Total number of trainable parameters: {total}");
+        nb.Print($"Total number of trainable parameters: {Models.CountParameters(model)}");
 
         nb.Print("Initialized parameters of the NeuralNetLinear model:\n");
         foreach (var (name, param) in model.NamedParameters())

@@ -19,7 +19,7 @@ public static class TwoLayer
         nb.Print("Learnable parameters:");
         foreach (var (name, para) in model.NamedParameters())
             nb.Print($"Name: {name}; Shape: {para.Shape}; Number of elements: {para.Numel()}");
-        nb.Print($"Total number of parameters: {model.Parameters().Sum(p => (long)p.Numel())}");
+        nb.Print($"Total number of parameters: {Models.CountParameters(model)}");
 
         nb.Print("\nModel summary (using torchinfo):");
         nb.Print(Nn.Summary(model, 1));
