@@ -183,7 +183,12 @@ module MatMul =
             pool.Return bp
             pool.Return ap
 
-    /// Splits C into per-thread row or column bands (tile-aligned) and runs packedSlice on each.
+    /// Bands per worker thread when a product is split (1 = one band each, the measured choice on a quiet machine);
+    /// with more, workers take bands as they free up, so a core busy elsewhere delays the product by its share only.
+    let mutable bandsPerThread = 1
+
+    /// Splits C into tile-aligned row or column bands and runs packedSlice on each, at most `threads` at a time.
+    /// Bands never change what is computed for an element, only which thread computes it.
     let private packed
         (micro: IMicroKernel<'T>) threads m n k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
         (c: 'T[]) cOff ldc =
@@ -191,21 +196,20 @@ module MatMul =
         let t = if threads > 1 && work >= parallelWork then threads else 1
         if t = 1 then
             packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
-        elif n >= m then
-            let band = roundUp ((n + t - 1) / t) micro.NR
-            let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, t, opts, fun i ->
-                let n0 = i * band
-                let n1 = min n (n0 + band)
-                if n0 < n1 then packedSlice micro 0 m n0 n1 k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
-            |> ignore
         else
-            let band = roundUp ((m + t - 1) / t) micro.MR
+            let byColumns = n >= m
+            let extent, tile = if byColumns then n, micro.NR else m, micro.MR
+            // Bands of at least two tiles; never fewer bands than threads allow.
+            let bands = max 1 (min (t * max 1 bandsPerThread) (extent / (2 * tile)))
+            let band = roundUp ((extent + bands - 1) / bands) tile
+            let count = (extent + band - 1) / band
             let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, t, opts, fun i ->
-                let m0 = i * band
-                let m1 = min m (m0 + band)
-                if m0 < m1 then packedSlice micro m0 m1 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
+            Parallel.For(0, count, opts, fun i ->
+                let lo = i * band
+                let hi = min extent (lo + band)
+                if lo < hi then
+                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
             |> ignore
 
     let private threadCount () = max 1 (min maxThreads Environment.ProcessorCount)

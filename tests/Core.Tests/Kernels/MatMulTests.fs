@@ -235,17 +235,24 @@ let tests =
                             Expect.sequenceEqual r32 first32 (sprintf "float32 bits agree for %A" c)
                             Expect.sequenceEqual r64 first64 (sprintf "float64 bits agree for %A" c)
 
-        testCase "multi-threaded large product equals single-threaded bit for bit" <| fun () ->
+        testCase "multi-threaded large product equals single-threaded bit for bit, whatever the band count" <| fun () ->
             let rng = Random 16
-            let s = 300
-            let a = Array.init (s * s) (fun _ -> float32 (rng.NextDouble() - 0.5))
-            let b = Array.init (s * s) (fun _ -> float32 (rng.NextDouble() - 0.5))
-            let run threads =
-                withSettings threads MatMul.simdLevel MatMul.smallWork (fun () ->
-                    let c = Array.zeroCreate (s * s)
-                    MatMul.gemm32 false false s s s 1.0f a 0 s b 0 s 0.0f c 0 s
-                    Array.map BitConverter.SingleToInt32Bits c)
-            Expect.sequenceEqual (run 2) (run 1) "same bits"
+            // Square, wide (column bands) and tall (row bands, ragged last band) products.
+            for (m, n, k) in [ (300, 300, 300); (130, 515, 70); (517, 90, 200) ] do
+                let a = Array.init (m * k) (fun _ -> float32 (rng.NextDouble() - 0.5))
+                let b = Array.init (k * n) (fun _ -> float32 (rng.NextDouble() - 0.5))
+                let run threads bands =
+                    let b0 = MatMul.bandsPerThread
+                    MatMul.bandsPerThread <- bands
+                    try
+                        withSettings threads MatMul.simdLevel MatMul.smallWork (fun () ->
+                            let c = Array.zeroCreate (m * n)
+                            MatMul.gemm32 false false m n k 1.0f a 0 k b 0 n 0.0f c 0 n
+                            Array.map BitConverter.SingleToInt32Bits c)
+                    finally MatMul.bandsPerThread <- b0
+                let one = run 1 1
+                for bands in [ 1; 2; 3; 4; 64 ] do
+                    Expect.sequenceEqual (run 2 bands) one (sprintf "same bits for %dx%dx%d with %d band(s) per thread" m n k bands)
 
         testCase "batched gemm with a broadcast operand equals per-item gemm" <| fun () ->
             let rng = Random 17
