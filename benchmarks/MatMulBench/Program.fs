@@ -148,8 +148,8 @@ let main argv =
     if argv |> Array.contains "--proto" then
         let v name mr nr kc mc nc skip direct : Proto.Variant = { Name = name; MR = mr; NR = nr; KC = kc; MC = mc; NC = nc; Skip = skip; Direct = direct }
         proto [ 512; 1024 ]
-            [ v "old: 6x32 packed A" 6 32 256 120 4096 0 false
-              v "12x32 direct A" 12 32 256 120 4096 0 true ]
+            [ v "direct A, int offsets (previous)" 6 32 256 120 4096 0 true
+              v "packed A (before today)" 6 32 256 120 4096 0 false ]
         exit 0
     let quick = argv |> Array.contains "--quick"
     let ms = if quick then 100.0 else 300.0

@@ -49,12 +49,13 @@ module internal GemmMicro =
         let mutable c41 = Vector512<float32>.Zero
         let mutable c50 = Vector512<float32>.Zero
         let mutable c51 = Vector512<float32>.Zero
-        // Rows past mr repeat row mr-1 (in bounds, computed, never stored).
-        let o1 = (if mr > 1 then 1 else mr - 1) * ars
-        let o2 = (if mr > 2 then 2 else mr - 1) * ars
-        let o3 = (if mr > 3 then 3 else mr - 1) * ars
-        let o4 = (if mr > 4 then 4 else mr - 1) * ars
-        let o5 = (if mr > 5 then 5 else mr - 1) * ars
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float32>
+        let step = nativeint acs * nativeint sizeof<float32>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
@@ -64,22 +65,22 @@ module internal GemmMicro =
             let a0 = Vector512.Create(NativePtr.read a)
             c00 <- Avx512F.FusedMultiplyAdd(a0, b0, c00)
             c01 <- Avx512F.FusedMultiplyAdd(a0, b1, c01)
-            let a1 = Vector512.Create(NativePtr.get a o1)
+            let a1 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o1)))
             c10 <- Avx512F.FusedMultiplyAdd(a1, b0, c10)
             c11 <- Avx512F.FusedMultiplyAdd(a1, b1, c11)
-            let a2 = Vector512.Create(NativePtr.get a o2)
+            let a2 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o2)))
             c20 <- Avx512F.FusedMultiplyAdd(a2, b0, c20)
             c21 <- Avx512F.FusedMultiplyAdd(a2, b1, c21)
-            let a3 = Vector512.Create(NativePtr.get a o3)
+            let a3 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o3)))
             c30 <- Avx512F.FusedMultiplyAdd(a3, b0, c30)
             c31 <- Avx512F.FusedMultiplyAdd(a3, b1, c31)
-            let a4 = Vector512.Create(NativePtr.get a o4)
+            let a4 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o4)))
             c40 <- Avx512F.FusedMultiplyAdd(a4, b0, c40)
             c41 <- Avx512F.FusedMultiplyAdd(a4, b1, c41)
-            let a5 = Vector512.Create(NativePtr.get a o5)
+            let a5 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o5)))
             c50 <- Avx512F.FusedMultiplyAdd(a5, b0, c50)
             c51 <- Avx512F.FusedMultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a acs
+            a <- NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR32
             p <- p + 1
         if mr = MR32 && nr = NR32 then
@@ -128,12 +129,13 @@ module internal GemmMicro =
         let mutable c41 = Vector256<float32>.Zero
         let mutable c50 = Vector256<float32>.Zero
         let mutable c51 = Vector256<float32>.Zero
-        // Rows past mr repeat row mr-1 (in bounds, computed, never stored).
-        let o1 = (if mr > 1 then 1 else mr - 1) * ars
-        let o2 = (if mr > 2 then 2 else mr - 1) * ars
-        let o3 = (if mr > 3 then 3 else mr - 1) * ars
-        let o4 = (if mr > 4 then 4 else mr - 1) * ars
-        let o5 = (if mr > 5 then 5 else mr - 1) * ars
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float32>
+        let step = nativeint acs * nativeint sizeof<float32>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
@@ -143,22 +145,22 @@ module internal GemmMicro =
             let a0 = Vector256.Create(NativePtr.read a)
             c00 <- Fma.MultiplyAdd(a0, b0, c00)
             c01 <- Fma.MultiplyAdd(a0, b1, c01)
-            let a1 = Vector256.Create(NativePtr.get a o1)
+            let a1 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o1)))
             c10 <- Fma.MultiplyAdd(a1, b0, c10)
             c11 <- Fma.MultiplyAdd(a1, b1, c11)
-            let a2 = Vector256.Create(NativePtr.get a o2)
+            let a2 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o2)))
             c20 <- Fma.MultiplyAdd(a2, b0, c20)
             c21 <- Fma.MultiplyAdd(a2, b1, c21)
-            let a3 = Vector256.Create(NativePtr.get a o3)
+            let a3 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o3)))
             c30 <- Fma.MultiplyAdd(a3, b0, c30)
             c31 <- Fma.MultiplyAdd(a3, b1, c31)
-            let a4 = Vector256.Create(NativePtr.get a o4)
+            let a4 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o4)))
             c40 <- Fma.MultiplyAdd(a4, b0, c40)
             c41 <- Fma.MultiplyAdd(a4, b1, c41)
-            let a5 = Vector256.Create(NativePtr.get a o5)
+            let a5 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o5)))
             c50 <- Fma.MultiplyAdd(a5, b0, c50)
             c51 <- Fma.MultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a acs
+            a <- NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR32
             p <- p + 1
         if mr = MR32 && nr = 16 then
@@ -226,12 +228,13 @@ module internal GemmMicro =
         let mutable c41 = Vector512<float>.Zero
         let mutable c50 = Vector512<float>.Zero
         let mutable c51 = Vector512<float>.Zero
-        // Rows past mr repeat row mr-1 (in bounds, computed, never stored).
-        let o1 = (if mr > 1 then 1 else mr - 1) * ars
-        let o2 = (if mr > 2 then 2 else mr - 1) * ars
-        let o3 = (if mr > 3 then 3 else mr - 1) * ars
-        let o4 = (if mr > 4 then 4 else mr - 1) * ars
-        let o5 = (if mr > 5 then 5 else mr - 1) * ars
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float>
+        let step = nativeint acs * nativeint sizeof<float>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
@@ -241,22 +244,22 @@ module internal GemmMicro =
             let a0 = Vector512.Create(NativePtr.read a)
             c00 <- Avx512F.FusedMultiplyAdd(a0, b0, c00)
             c01 <- Avx512F.FusedMultiplyAdd(a0, b1, c01)
-            let a1 = Vector512.Create(NativePtr.get a o1)
+            let a1 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o1)))
             c10 <- Avx512F.FusedMultiplyAdd(a1, b0, c10)
             c11 <- Avx512F.FusedMultiplyAdd(a1, b1, c11)
-            let a2 = Vector512.Create(NativePtr.get a o2)
+            let a2 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o2)))
             c20 <- Avx512F.FusedMultiplyAdd(a2, b0, c20)
             c21 <- Avx512F.FusedMultiplyAdd(a2, b1, c21)
-            let a3 = Vector512.Create(NativePtr.get a o3)
+            let a3 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o3)))
             c30 <- Avx512F.FusedMultiplyAdd(a3, b0, c30)
             c31 <- Avx512F.FusedMultiplyAdd(a3, b1, c31)
-            let a4 = Vector512.Create(NativePtr.get a o4)
+            let a4 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o4)))
             c40 <- Avx512F.FusedMultiplyAdd(a4, b0, c40)
             c41 <- Avx512F.FusedMultiplyAdd(a4, b1, c41)
-            let a5 = Vector512.Create(NativePtr.get a o5)
+            let a5 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o5)))
             c50 <- Avx512F.FusedMultiplyAdd(a5, b0, c50)
             c51 <- Avx512F.FusedMultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a acs
+            a <- NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR64
             p <- p + 1
         if mr = MR64 && nr = NR64 then
@@ -305,12 +308,13 @@ module internal GemmMicro =
         let mutable c41 = Vector256<float>.Zero
         let mutable c50 = Vector256<float>.Zero
         let mutable c51 = Vector256<float>.Zero
-        // Rows past mr repeat row mr-1 (in bounds, computed, never stored).
-        let o1 = (if mr > 1 then 1 else mr - 1) * ars
-        let o2 = (if mr > 2 then 2 else mr - 1) * ars
-        let o3 = (if mr > 3 then 3 else mr - 1) * ars
-        let o4 = (if mr > 4 then 4 else mr - 1) * ars
-        let o5 = (if mr > 5 then 5 else mr - 1) * ars
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float>
+        let step = nativeint acs * nativeint sizeof<float>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
@@ -320,22 +324,22 @@ module internal GemmMicro =
             let a0 = Vector256.Create(NativePtr.read a)
             c00 <- Fma.MultiplyAdd(a0, b0, c00)
             c01 <- Fma.MultiplyAdd(a0, b1, c01)
-            let a1 = Vector256.Create(NativePtr.get a o1)
+            let a1 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o1)))
             c10 <- Fma.MultiplyAdd(a1, b0, c10)
             c11 <- Fma.MultiplyAdd(a1, b1, c11)
-            let a2 = Vector256.Create(NativePtr.get a o2)
+            let a2 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o2)))
             c20 <- Fma.MultiplyAdd(a2, b0, c20)
             c21 <- Fma.MultiplyAdd(a2, b1, c21)
-            let a3 = Vector256.Create(NativePtr.get a o3)
+            let a3 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o3)))
             c30 <- Fma.MultiplyAdd(a3, b0, c30)
             c31 <- Fma.MultiplyAdd(a3, b1, c31)
-            let a4 = Vector256.Create(NativePtr.get a o4)
+            let a4 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o4)))
             c40 <- Fma.MultiplyAdd(a4, b0, c40)
             c41 <- Fma.MultiplyAdd(a4, b1, c41)
-            let a5 = Vector256.Create(NativePtr.get a o5)
+            let a5 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o5)))
             c50 <- Fma.MultiplyAdd(a5, b0, c50)
             c51 <- Fma.MultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a acs
+            a <- NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR64
             p <- p + 1
         if mr = MR64 && nr = 8 then
