@@ -9,7 +9,8 @@ open System.Runtime.Intrinsics.X86
 open System.Runtime.CompilerServices
 open Microsoft.FSharp.NativeInterop
 
-/// Register-blocked GEMM micro-kernels: C[mr x nr] += alpha * (packed A panel) * (packed B panel).
+/// Register-blocked GEMM micro-kernels: C[mr x nr] += alpha * A[mr x kc] * (packed B panel), with A(r, p) read at
+/// pa + r*ars + p*acs: a packed panel (ars = 1, acs = MR) or op(A) in place when its rows are contiguous (acs = 1).
 /// Every C element is accumulated as acc = fma(a_p, b_p, acc) for p = 0..kc-1 starting from 0, then
 /// written as fma(alpha, acc, c); the AVX-512, AVX2 and scalar variants therefore give identical bits.
 module internal GemmMicro =
@@ -34,7 +35,7 @@ module internal GemmMicro =
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Avx512
-        (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
+        (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
         let mutable c00 = Vector512<float32>.Zero
         let mutable c01 = Vector512<float32>.Zero
@@ -48,31 +49,38 @@ module internal GemmMicro =
         let mutable c41 = Vector512<float32>.Zero
         let mutable c50 = Vector512<float32>.Zero
         let mutable c51 = Vector512<float32>.Zero
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float32>
+        let step = nativeint acs * nativeint sizeof<float32>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
         while p < kc do
             let b0 = Avx512F.LoadVector512 b
             let b1 = Avx512F.LoadVector512(NativePtr.add b 16)
-            let a0 = Vector512.Create(NativePtr.get a 0)
+            let a0 = Vector512.Create(NativePtr.read a)
             c00 <- Avx512F.FusedMultiplyAdd(a0, b0, c00)
             c01 <- Avx512F.FusedMultiplyAdd(a0, b1, c01)
-            let a1 = Vector512.Create(NativePtr.get a 1)
+            let a1 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o1)))
             c10 <- Avx512F.FusedMultiplyAdd(a1, b0, c10)
             c11 <- Avx512F.FusedMultiplyAdd(a1, b1, c11)
-            let a2 = Vector512.Create(NativePtr.get a 2)
+            let a2 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o2)))
             c20 <- Avx512F.FusedMultiplyAdd(a2, b0, c20)
             c21 <- Avx512F.FusedMultiplyAdd(a2, b1, c21)
-            let a3 = Vector512.Create(NativePtr.get a 3)
+            let a3 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o3)))
             c30 <- Avx512F.FusedMultiplyAdd(a3, b0, c30)
             c31 <- Avx512F.FusedMultiplyAdd(a3, b1, c31)
-            let a4 = Vector512.Create(NativePtr.get a 4)
+            let a4 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o4)))
             c40 <- Avx512F.FusedMultiplyAdd(a4, b0, c40)
             c41 <- Avx512F.FusedMultiplyAdd(a4, b1, c41)
-            let a5 = Vector512.Create(NativePtr.get a 5)
+            let a5 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o5)))
             c50 <- Avx512F.FusedMultiplyAdd(a5, b0, c50)
             c51 <- Avx512F.FusedMultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a MR32
+            a <- NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR32
             p <- p + 1
         if mr = MR32 && nr = NR32 then
@@ -107,7 +115,7 @@ module internal GemmMicro =
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half32Avx2
-        (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
+        (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
         let mutable c00 = Vector256<float32>.Zero
         let mutable c01 = Vector256<float32>.Zero
@@ -121,31 +129,38 @@ module internal GemmMicro =
         let mutable c41 = Vector256<float32>.Zero
         let mutable c50 = Vector256<float32>.Zero
         let mutable c51 = Vector256<float32>.Zero
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float32>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float32>
+        let step = nativeint acs * nativeint sizeof<float32>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
         while p < kc do
             let b0 = Avx.LoadVector256 b
             let b1 = Avx.LoadVector256(NativePtr.add b 8)
-            let a0 = Vector256.Create(NativePtr.get a 0)
+            let a0 = Vector256.Create(NativePtr.read a)
             c00 <- Fma.MultiplyAdd(a0, b0, c00)
             c01 <- Fma.MultiplyAdd(a0, b1, c01)
-            let a1 = Vector256.Create(NativePtr.get a 1)
+            let a1 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o1)))
             c10 <- Fma.MultiplyAdd(a1, b0, c10)
             c11 <- Fma.MultiplyAdd(a1, b1, c11)
-            let a2 = Vector256.Create(NativePtr.get a 2)
+            let a2 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o2)))
             c20 <- Fma.MultiplyAdd(a2, b0, c20)
             c21 <- Fma.MultiplyAdd(a2, b1, c21)
-            let a3 = Vector256.Create(NativePtr.get a 3)
+            let a3 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o3)))
             c30 <- Fma.MultiplyAdd(a3, b0, c30)
             c31 <- Fma.MultiplyAdd(a3, b1, c31)
-            let a4 = Vector256.Create(NativePtr.get a 4)
+            let a4 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o4)))
             c40 <- Fma.MultiplyAdd(a4, b0, c40)
             c41 <- Fma.MultiplyAdd(a4, b1, c41)
-            let a5 = Vector256.Create(NativePtr.get a 5)
+            let a5 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + o5)))
             c50 <- Fma.MultiplyAdd(a5, b0, c50)
             c51 <- Fma.MultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a MR32
+            a <- NativePtr.ofNativeInt<float32> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR32
             p <- p + 1
         if mr = MR32 && nr = 16 then
@@ -177,21 +192,21 @@ module internal GemmMicro =
                     NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 16 + j), NativePtr.read q))
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let kernel32Avx2 kc pa (pb: nativeptr<float32>) (pc: nativeptr<float32>) ldc mr nr alpha tmp : unit =
-        half32Avx2 kc pa pb pc ldc mr (min nr 16) alpha tmp
-        if nr > 16 then half32Avx2 kc pa (NativePtr.add pb 16) (NativePtr.add pc 16) ldc mr (nr - 16) alpha tmp
+    let kernel32Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) ldc mr nr alpha tmp : unit =
+        half32Avx2 kc pa ars acs pb pc ldc mr (min nr 16) alpha tmp
+        if nr > 16 then half32Avx2 kc pa ars acs (NativePtr.add pb 16) (NativePtr.add pc 16) ldc mr (nr - 16) alpha tmp
 
     // ---------------------------------------------------------------- float32, portable scalar (same operation order)
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Scalar
-        (kc: int) (pa: nativeptr<float32>) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
+        (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
         (mr: int) (nr: int) (alpha: float32) : unit =
         for r in 0 .. mr - 1 do
             for j in 0 .. nr - 1 do
                 let mutable acc = 0.0f
                 for p in 0 .. kc - 1 do
-                    acc <- MathF.FusedMultiplyAdd(NativePtr.get pa (p * MR32 + r), NativePtr.get pb (p * NR32 + j), acc)
+                    acc <- MathF.FusedMultiplyAdd(NativePtr.get pa (p * acs + r * ars), NativePtr.get pb (p * NR32 + j), acc)
                 let q = NativePtr.add pc (r * ldc + j)
                 NativePtr.write q (MathF.FusedMultiplyAdd(alpha, acc, NativePtr.read q))
 
@@ -199,7 +214,7 @@ module internal GemmMicro =
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Avx512
-        (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
+        (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
         let mutable c00 = Vector512<float>.Zero
         let mutable c01 = Vector512<float>.Zero
@@ -213,31 +228,38 @@ module internal GemmMicro =
         let mutable c41 = Vector512<float>.Zero
         let mutable c50 = Vector512<float>.Zero
         let mutable c51 = Vector512<float>.Zero
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float>
+        let step = nativeint acs * nativeint sizeof<float>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
         while p < kc do
             let b0 = Avx512F.LoadVector512 b
             let b1 = Avx512F.LoadVector512(NativePtr.add b 8)
-            let a0 = Vector512.Create(NativePtr.get a 0)
+            let a0 = Vector512.Create(NativePtr.read a)
             c00 <- Avx512F.FusedMultiplyAdd(a0, b0, c00)
             c01 <- Avx512F.FusedMultiplyAdd(a0, b1, c01)
-            let a1 = Vector512.Create(NativePtr.get a 1)
+            let a1 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o1)))
             c10 <- Avx512F.FusedMultiplyAdd(a1, b0, c10)
             c11 <- Avx512F.FusedMultiplyAdd(a1, b1, c11)
-            let a2 = Vector512.Create(NativePtr.get a 2)
+            let a2 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o2)))
             c20 <- Avx512F.FusedMultiplyAdd(a2, b0, c20)
             c21 <- Avx512F.FusedMultiplyAdd(a2, b1, c21)
-            let a3 = Vector512.Create(NativePtr.get a 3)
+            let a3 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o3)))
             c30 <- Avx512F.FusedMultiplyAdd(a3, b0, c30)
             c31 <- Avx512F.FusedMultiplyAdd(a3, b1, c31)
-            let a4 = Vector512.Create(NativePtr.get a 4)
+            let a4 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o4)))
             c40 <- Avx512F.FusedMultiplyAdd(a4, b0, c40)
             c41 <- Avx512F.FusedMultiplyAdd(a4, b1, c41)
-            let a5 = Vector512.Create(NativePtr.get a 5)
+            let a5 = Vector512.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o5)))
             c50 <- Avx512F.FusedMultiplyAdd(a5, b0, c50)
             c51 <- Avx512F.FusedMultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a MR64
+            a <- NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR64
             p <- p + 1
         if mr = MR64 && nr = NR64 then
@@ -272,7 +294,7 @@ module internal GemmMicro =
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half64Avx2
-        (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
+        (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
         let mutable c00 = Vector256<float>.Zero
         let mutable c01 = Vector256<float>.Zero
@@ -286,31 +308,38 @@ module internal GemmMicro =
         let mutable c41 = Vector256<float>.Zero
         let mutable c50 = Vector256<float>.Zero
         let mutable c51 = Vector256<float>.Zero
+        // Rows past mr repeat row mr-1 (in bounds, computed, never stored); byte offsets keep sign extensions out of the loop.
+        let o1 = nativeint ((if mr > 1 then 1 else mr - 1) * ars) * nativeint sizeof<float>
+        let o2 = nativeint ((if mr > 2 then 2 else mr - 1) * ars) * nativeint sizeof<float>
+        let o3 = nativeint ((if mr > 3 then 3 else mr - 1) * ars) * nativeint sizeof<float>
+        let o4 = nativeint ((if mr > 4 then 4 else mr - 1) * ars) * nativeint sizeof<float>
+        let o5 = nativeint ((if mr > 5 then 5 else mr - 1) * ars) * nativeint sizeof<float>
+        let step = nativeint acs * nativeint sizeof<float>
         let mutable a = pa
         let mutable b = pb
         let mutable p = 0
         while p < kc do
             let b0 = Avx.LoadVector256 b
             let b1 = Avx.LoadVector256(NativePtr.add b 4)
-            let a0 = Vector256.Create(NativePtr.get a 0)
+            let a0 = Vector256.Create(NativePtr.read a)
             c00 <- Fma.MultiplyAdd(a0, b0, c00)
             c01 <- Fma.MultiplyAdd(a0, b1, c01)
-            let a1 = Vector256.Create(NativePtr.get a 1)
+            let a1 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o1)))
             c10 <- Fma.MultiplyAdd(a1, b0, c10)
             c11 <- Fma.MultiplyAdd(a1, b1, c11)
-            let a2 = Vector256.Create(NativePtr.get a 2)
+            let a2 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o2)))
             c20 <- Fma.MultiplyAdd(a2, b0, c20)
             c21 <- Fma.MultiplyAdd(a2, b1, c21)
-            let a3 = Vector256.Create(NativePtr.get a 3)
+            let a3 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o3)))
             c30 <- Fma.MultiplyAdd(a3, b0, c30)
             c31 <- Fma.MultiplyAdd(a3, b1, c31)
-            let a4 = Vector256.Create(NativePtr.get a 4)
+            let a4 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o4)))
             c40 <- Fma.MultiplyAdd(a4, b0, c40)
             c41 <- Fma.MultiplyAdd(a4, b1, c41)
-            let a5 = Vector256.Create(NativePtr.get a 5)
+            let a5 = Vector256.Create(NativePtr.read (NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + o5)))
             c50 <- Fma.MultiplyAdd(a5, b0, c50)
             c51 <- Fma.MultiplyAdd(a5, b1, c51)
-            a <- NativePtr.add a MR64
+            a <- NativePtr.ofNativeInt<float> (NativePtr.toNativeInt a + step)
             b <- NativePtr.add b NR64
             p <- p + 1
         if mr = MR64 && nr = 8 then
@@ -342,20 +371,20 @@ module internal GemmMicro =
                     NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 8 + j), NativePtr.read q))
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let kernel64Avx2 kc pa (pb: nativeptr<float>) (pc: nativeptr<float>) ldc mr nr alpha tmp : unit =
-        half64Avx2 kc pa pb pc ldc mr (min nr 8) alpha tmp
-        if nr > 8 then half64Avx2 kc pa (NativePtr.add pb 8) (NativePtr.add pc 8) ldc mr (nr - 8) alpha tmp
+    let kernel64Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) ldc mr nr alpha tmp : unit =
+        half64Avx2 kc pa ars acs pb pc ldc mr (min nr 8) alpha tmp
+        if nr > 8 then half64Avx2 kc pa ars acs (NativePtr.add pb 8) (NativePtr.add pc 8) ldc mr (nr - 8) alpha tmp
 
     // ---------------------------------------------------------------- float64, portable scalar
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Scalar
-        (kc: int) (pa: nativeptr<float>) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
+        (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
         (mr: int) (nr: int) (alpha: float) : unit =
         for r in 0 .. mr - 1 do
             for j in 0 .. nr - 1 do
                 let mutable acc = 0.0
                 for p in 0 .. kc - 1 do
-                    acc <- Math.FusedMultiplyAdd(NativePtr.get pa (p * MR64 + r), NativePtr.get pb (p * NR64 + j), acc)
+                    acc <- Math.FusedMultiplyAdd(NativePtr.get pa (p * acs + r * ars), NativePtr.get pb (p * NR64 + j), acc)
                 let q = NativePtr.add pc (r * ldc + j)
                 NativePtr.write q (Math.FusedMultiplyAdd(alpha, acc, NativePtr.read q))

@@ -17,7 +17,7 @@ type internal IMicroKernel<'T when 'T: unmanaged> =
     abstract MR: int
     abstract NR: int
     abstract Run:
-        kc: int * pa: nativeint * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T * tmp: nativeint ->
+        kc: int * pa: nativeint * ars: int * acs: int * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T * tmp: nativeint ->
             unit
 
 /// Row-major general matrix multiply C = alpha*op(A)*op(B) + beta*C (BLAS semantics) for float32 and float64.
@@ -128,7 +128,9 @@ module MatMul =
 
     let inline private roundUp (x: int) (q: int) = (x + q - 1) / q * q
 
-    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed blocks; one call per thread.
+    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks; one call per thread. op(A) with
+    /// contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC block stays in L2 just as a
+    /// packed copy would), which saves the packing pass; a transposed A is packed into MR-row panels.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packedSlice
         (micro: IMicroKernel<'T>) m0 m1 n0 n1 k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
@@ -139,7 +141,8 @@ module MatMul =
         let mcMax = min MC (roundUp (m1 - m0) mr)
         let ncMax = min NC (roundUp (n1 - n0) nr)
         let pool = ArrayPool<'T>.Shared
-        let ap = pool.Rent(mcMax * kcMax)
+        let direct = acs = 1
+        let ap = pool.Rent(if direct then 1 else mcMax * kcMax)
         let bp = pool.Rent(kcMax * ncMax)
         let tmp = pool.Rent(mr * nr + 64)
         try
@@ -147,6 +150,7 @@ module MatMul =
             use pbp = fixed bp
             use ptmp = fixed tmp
             use pc0 = fixed c
+            use pa0 = fixed a
             let mutable jc = n0
             while jc < n1 do
                 let nc = min NC (n1 - jc)
@@ -157,7 +161,7 @@ module MatMul =
                     let mutable ic = m0
                     while ic < m1 do
                         let mc = min MC (m1 - ic)
-                        packA a aOff ars acs ic mc pc kc mr ap
+                        if not direct then packA a aOff ars acs ic mc pc kc mr ap
                         let mutable jr = 0
                         while jr < nc do
                             let nrr = min nr (nc - jr)
@@ -165,7 +169,10 @@ module MatMul =
                             let mutable ir = 0
                             while ir < mc do
                                 let pcc = NativePtr.add pc0 (cOff + (ic + ir) * ldc + jc + jr)
-                                micro.Run(kc, NativePtr.toNativeInt (NativePtr.add pap (ir * kc)), NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, NativePtr.toNativeInt ptmp)
+                                let pa, rs, cs =
+                                    if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc), ars, 1
+                                    else NativePtr.add pap (ir * kc), 1, mr
+                                micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, NativePtr.toNativeInt ptmp)
                                 ir <- ir + mr
                             jr <- jr + nr
                         ic <- ic + MC
@@ -176,7 +183,12 @@ module MatMul =
             pool.Return bp
             pool.Return ap
 
-    /// Splits C into per-thread row or column bands (tile-aligned) and runs packedSlice on each.
+    /// Bands per worker thread when a product is split (1 = one band each, the measured choice on a quiet machine);
+    /// with more, workers take bands as they free up, so a core busy elsewhere delays the product by its share only.
+    let mutable bandsPerThread = 1
+
+    /// Splits C into tile-aligned row or column bands and runs packedSlice on each, at most `threads` at a time.
+    /// Bands never change what is computed for an element, only which thread computes it.
     let private packed
         (micro: IMicroKernel<'T>) threads m n k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
         (c: 'T[]) cOff ldc =
@@ -184,21 +196,20 @@ module MatMul =
         let t = if threads > 1 && work >= parallelWork then threads else 1
         if t = 1 then
             packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
-        elif n >= m then
-            let band = roundUp ((n + t - 1) / t) micro.NR
-            let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, t, opts, fun i ->
-                let n0 = i * band
-                let n1 = min n (n0 + band)
-                if n0 < n1 then packedSlice micro 0 m n0 n1 k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
-            |> ignore
         else
-            let band = roundUp ((m + t - 1) / t) micro.MR
+            let byColumns = n >= m
+            let extent, tile = if byColumns then n, micro.NR else m, micro.MR
+            // Bands of at least two tiles; never fewer bands than threads allow.
+            let bands = max 1 (min (t * max 1 bandsPerThread) (extent / (2 * tile)))
+            let band = roundUp ((extent + bands - 1) / bands) tile
+            let count = (extent + band - 1) / band
             let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, t, opts, fun i ->
-                let m0 = i * band
-                let m1 = min m (m0 + band)
-                if m0 < m1 then packedSlice micro m0 m1 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
+            Parallel.For(0, count, opts, fun i ->
+                let lo = i * band
+                let hi = min extent (lo + band)
+                if lo < hi then
+                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
             |> ignore
 
     let private threadCount () = max 1 (min maxThreads Environment.ProcessorCount)
@@ -209,15 +220,15 @@ module MatMul =
         { new IMicroKernel<float32> with
             member _.MR = GemmMicro.MR32
             member _.NR = GemmMicro.NR32
-            member _.Run(kc, pa0, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
                 let pa = NativePtr.ofNativeInt<float32> pa0
                 let pb = NativePtr.ofNativeInt<float32> pb0
                 let pc = NativePtr.ofNativeInt<float32> pc0
                 let tmp = NativePtr.ofNativeInt<float32> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel32Scalar kc pa pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
+                | _ -> GemmMicro.kernel32Scalar kc pa ars acs pb pc ldc mr nr alpha }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale32 (beta: float32) (c: float32[]) cOff ldc m n =
@@ -264,15 +275,15 @@ module MatMul =
         { new IMicroKernel<float> with
             member _.MR = GemmMicro.MR64
             member _.NR = GemmMicro.NR64
-            member _.Run(kc, pa0, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
                 let pa = NativePtr.ofNativeInt<float> pa0
                 let pb = NativePtr.ofNativeInt<float> pb0
                 let pc = NativePtr.ofNativeInt<float> pc0
                 let tmp = NativePtr.ofNativeInt<float> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel64Scalar kc pa pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
+                | _ -> GemmMicro.kernel64Scalar kc pa ars acs pb pc ldc mr nr alpha }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale64 (beta: float) (c: float[]) cOff ldc m n =

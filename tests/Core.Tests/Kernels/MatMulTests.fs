@@ -155,6 +155,36 @@ let tests =
                     for tb in [ false; true ] do
                         checkCase rng (makeCase rng ta tb m n k true) 1.0 0.5
 
+        testCase "row-major A read in place: row tails of 1..5, A ending at the array's end, padded lda, k across KC" <| fun () ->
+            // The packed path reads a row-major op(A) where it lies; rows past a short tile must not be read, so A is
+            // cut right after its last element (any over-read would leave the array).
+            let rng = Random 18
+            for (m, n, k) in [ (1, 40, 300); (2, 33, 513); (3, 70, 257); (4, 32, 600); (5, 65, 300); (7, 48, 260); (13, 97, 511); (127, 64, 300) ] do
+                for tb in [ false; true ] do
+                    let lda = k + rng.Next(0, 5)
+                    let c = { makeCase rng false tb m n k true with Lda = lda }
+                    let _, lb, lc = lengths c
+                    let la = c.AOff + (m - 1) * lda + k
+                    let a = randomArray rng la
+                    let b = randomArray rng lb
+                    let c0 = Array.init lc (fun _ -> rng.NextDouble() * 2.0 - 1.0)
+                    let a32, b32 = Array.map float32 a, Array.map float32 b
+                    let exact, scale = reference c -1.25 (Array.map (float32 >> float) a) (Array.map (float32 >> float) b) 0.5 (Array.map (float32 >> float) c0)
+                    let c32 = Array.map float32 c0
+                    MatMul.gemm32 false tb m n k -1.25f a32 c.AOff lda b32 c.BOff c.Ldb 0.5f c32 c.COff c.Ldc
+                    let exact64, scale64 = reference c -1.25 a b 0.5 c0
+                    let c64 = Array.copy c0
+                    MatMul.gemm64 false tb m n k -1.25 a c.AOff lda b c.BOff c.Ldb 0.5 c64 c.COff c.Ldc
+                    for i in 0 .. m - 1 do
+                        for j in 0 .. n - 1 do
+                            let idx = c.COff + i * c.Ldc + j
+                            let tol32 = float (k + 2) * 1.2e-7 * scale[i, j]
+                            if not (Math.Abs(float c32[idx] - exact[i, j]) <= tol32) then
+                                failtestf "gemm32 m=%d n=%d k=%d tb=%b: C[%d,%d]=%.9g expected %.9g (tol %.3g)" m n k tb i j c32[idx] exact[i, j] tol32
+                            let tol64 = float (k + 2) * 2.3e-16 * scale64[i, j]
+                            if not (Math.Abs(c64[idx] - exact64[i, j]) <= tol64) then
+                                failtestf "gemm64 m=%d n=%d k=%d tb=%b: C[%d,%d]=%.17g expected %.17g (tol %.3g)" m n k tb i j c64[idx] exact64[i, j] tol64
+
         testCase "k = 0 scales C by beta and empty m or n leaves C untouched" <| fun () ->
             let c = [| 1.0f; 2.0f; nanf; 4.0f |]
             MatMul.gemm32 false false 2 2 0 1.0f [||] 0 1 [||] 0 2 0.5f c 0 2
@@ -205,17 +235,24 @@ let tests =
                             Expect.sequenceEqual r32 first32 (sprintf "float32 bits agree for %A" c)
                             Expect.sequenceEqual r64 first64 (sprintf "float64 bits agree for %A" c)
 
-        testCase "multi-threaded large product equals single-threaded bit for bit" <| fun () ->
+        testCase "multi-threaded large product equals single-threaded bit for bit, whatever the band count" <| fun () ->
             let rng = Random 16
-            let s = 300
-            let a = Array.init (s * s) (fun _ -> float32 (rng.NextDouble() - 0.5))
-            let b = Array.init (s * s) (fun _ -> float32 (rng.NextDouble() - 0.5))
-            let run threads =
-                withSettings threads MatMul.simdLevel MatMul.smallWork (fun () ->
-                    let c = Array.zeroCreate (s * s)
-                    MatMul.gemm32 false false s s s 1.0f a 0 s b 0 s 0.0f c 0 s
-                    Array.map BitConverter.SingleToInt32Bits c)
-            Expect.sequenceEqual (run 2) (run 1) "same bits"
+            // Square, wide (column bands) and tall (row bands, ragged last band) products.
+            for (m, n, k) in [ (300, 300, 300); (130, 515, 70); (517, 90, 200) ] do
+                let a = Array.init (m * k) (fun _ -> float32 (rng.NextDouble() - 0.5))
+                let b = Array.init (k * n) (fun _ -> float32 (rng.NextDouble() - 0.5))
+                let run threads bands =
+                    let b0 = MatMul.bandsPerThread
+                    MatMul.bandsPerThread <- bands
+                    try
+                        withSettings threads MatMul.simdLevel MatMul.smallWork (fun () ->
+                            let c = Array.zeroCreate (m * n)
+                            MatMul.gemm32 false false m n k 1.0f a 0 k b 0 n 0.0f c 0 n
+                            Array.map BitConverter.SingleToInt32Bits c)
+                    finally MatMul.bandsPerThread <- b0
+                let one = run 1 1
+                for bands in [ 1; 2; 3; 4; 64 ] do
+                    Expect.sequenceEqual (run 2 bands) one (sprintf "same bits for %dx%dx%d with %d band(s) per thread" m n k bands)
 
         testCase "batched gemm with a broadcast operand equals per-item gemm" <| fun () ->
             let rng = Random 17
