@@ -102,30 +102,6 @@ let private fmaCeiling () =
             (2.0 * float iters * float lanes / t1 / 1e9) Environment.ProcessorCount
             (float Environment.ProcessorCount * 2.0 * float iters * float lanes / tAll / 1e9)
 
-/// Same-process A/B of the prototype tiles and blocks against MatMul.gemm32 on one thread (best of interleaved rounds).
-let private proto (sizes: int list) (variants: Proto.Variant list) =
-    MatMul.maxThreads <- 1
-    for s in sizes do
-        let a = randArr (s * s)
-        let b = randArr (s * s)
-        let cRef = Array.zeroCreate<float32> (s * s)
-        MatMul.gemm32 false false s s s 1.0f a 0 s b 0 s 0.0f cRef 0 s
-        let cands =
-            ("MatMul.gemm32", fun (c: float32[]) -> MatMul.gemm32 false false s s s 1.0f a 0 s b 0 s 0.0f c 0 s)
-            :: [ for v in variants -> v.Name, fun (c: float32[]) -> Proto.gemm v s s s a b c ]
-        let best = Array.create cands.Length Double.MaxValue
-        for round in 1 .. 3 do
-            cands |> List.iteri (fun i (name, f) ->
-                let c = Array.zeroCreate<float32> (s * s)
-                let t = minCall 300.0 (fun () -> f c)
-                best[i] <- min best[i] t
-                if round = 1 then
-                    let same = Array.forall2 (fun (x: float32) y -> BitConverter.SingleToInt32Bits x = BitConverter.SingleToInt32Bits y) c cRef
-                    let maxErr = Array.fold2 (fun m (x: float32) y -> max m (abs (float x - float y))) 0.0 c cRef
-                    if not same then printfn "  %s differs from MatMul.gemm32 (max |diff| %g)" name maxErr)
-        cands |> List.iteri (fun i (name, _) ->
-            printfn "proto %4d^3 %-34s %7.1f GFLOP/s" s name (2.0 * float s ** 3.0 / best[i] / 1e9))
-
 [<EntryPoint>]
 let main argv =
     if argv |> Array.contains "--fma" then
@@ -144,12 +120,6 @@ let main argv =
                     let tMin = minCall 300.0 f
                     printfn "f32 %4d^3 2 threads, %d band(s) per thread: %7.1f GFLOP/s mean-of-round, fastest call %7.1f GFLOP/s" s bpt
                         (2.0 * float s ** 3.0 / t / 1e9) (2.0 * float s ** 3.0 / tMin / 1e9)
-        exit 0
-    if argv |> Array.contains "--proto" then
-        let v name mr nr kc mc nc skip direct : Proto.Variant = { Name = name; MR = mr; NR = nr; KC = kc; MC = mc; NC = nc; Skip = skip; Direct = direct }
-        proto [ 512; 1024 ]
-            [ v "direct A, int offsets (previous)" 6 32 256 120 4096 0 true
-              v "packed A (before today)" 6 32 256 120 4096 0 false ]
         exit 0
     let quick = argv |> Array.contains "--quick"
     let ms = if quick then 100.0 else 300.0
@@ -173,15 +143,6 @@ let main argv =
                 (2.0 * float s ** 3.0 / t / 1e9) (t * 1e3) (2.0 * float s ** 3.0 / lastCpu / 1e9) (2.0 * float s ** 3.0 / tMin / 1e9)
         if only.IsNone then
           for s in [ 256; 1024 ] do
-            let t = bestSeconds ms (square64 s)
-            printfn "f64 %4d^3 threads=%d  %8.2f GFLOP/s  (%.3f ms)" s threads (2.0 * float s ** 3.0 / t / 1e9) (t * 1e3)
-    if false then
-      for threads in [ 1; 2 ] do
-        MatMul.maxThreads <- threads
-        for s in [ 64; 256; 512; 1024 ] do
-            let t = bestSeconds ms (square32 s)
-            printfn "f32 %4d^3 threads=%d  %8.2f GFLOP/s  (%.3f ms)" s threads (2.0 * float s ** 3.0 / t / 1e9) (t * 1e3)
-        for s in [ 256; 1024 ] do
             let t = bestSeconds ms (square64 s)
             printfn "f64 %4d^3 threads=%d  %8.2f GFLOP/s  (%.3f ms)" s threads (2.0 * float s ** 3.0 / t / 1e9) (t * 1e3)
     MatMul.maxThreads <- Environment.ProcessorCount
