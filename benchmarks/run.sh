@@ -30,6 +30,17 @@ mkdir -p "$out"
 raw=$(mktemp)
 trap 'rm -f "$raw" "$raw.time" "$raw.err"' EXIT
 
+# The load average goes into the report (start and end): the ratios move with what else runs.
+printf 'meta\t{"loadavg": "%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
+# The float32 FMA ceiling of this machine (one and all cores), reported beside K1 (full mode only).
+if [ $quick = 0 ] && [ -z "$only" ]; then
+  dotnet build benchmarks/MatMulBench/MatMulBench.fsproj -c Release -nologo -clp:ErrorsOnly >/dev/null
+  echo "== FMA ceiling" >&2
+  dotnet benchmarks/MatMulBench/bin/Release/net10.0/MatMulBench.dll --fma |
+    awk '/^fma ceiling/ { for (i = 1; i <= NF; i++) { if ($i == "thread") one = $(i + 1); if ($i == "threads") all = $(i + 1) }
+                          printf "meta\t{\"fma\": {\"one\": %s, \"all\": %s}}\n", one, all }' >>"$raw"
+fi
+
 workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
 [ -n "$only" ] && workloads="${only//W9/}"
 # Workloads where a multi-threaded kernel could matter: also run Fluxion pinned to one CPU.
@@ -99,4 +110,5 @@ if [ -z "$only" ] || [[ " $only " == *" W9 "* ]]; then
   done
 fi
 
+printf 'meta\t{"loadavg": "%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
 python3 benchmarks/report.py "$raw" "$out" $([ $quick = 1 ] && echo --quick) $([ $short = 1 ] && echo --short) $([ $torch = 0 ] && echo --no-torch)
