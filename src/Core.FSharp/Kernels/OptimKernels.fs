@@ -270,7 +270,7 @@ let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] 
 
 /// One torch.optim.SGD step (1.13 = 2.x) on a float32 parameter, in place.
 let sgdStep32 (p: float32[]) (g: float32[]) (state: SgdState<float32>) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep32" float32 fma32 (sgdVector32 p g state.MomentumBuffer (not state.HasBuffer) hp) p g state.MomentumBuffer state.HasBuffer hp
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 (fun wd mom damp lr -> sgdVector32 p g state.MomentumBuffer (not state.HasBuffer) hp wd mom damp lr) p g state.MomentumBuffer state.HasBuffer hp
     if hp.Momentum <> 0.0 then state.HasBuffer <- true
 
 /// One torch.optim.SGD step on a float64 parameter, in place.
@@ -281,7 +281,7 @@ let sgdStep64 (p: float[]) (g: float[]) (state: SgdState<float>) (hp: SgdHyper) 
 /// `sgdStep32` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction
 /// yet: the in-place optimizer path, which then needs no state record per step.
 let sgdStepBuffer32 (p: float32[]) (g: float32[]) (momentumBuffer: float32[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep32" float32 fma32 (sgdVector32 p g momentumBuffer (not hasBuffer) hp) p g momentumBuffer hasBuffer hp
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 (fun wd mom damp lr -> sgdVector32 p g momentumBuffer (not hasBuffer) hp wd mom damp lr) p g momentumBuffer hasBuffer hp
 
 /// `sgdStep64` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction yet.
 let sgdStepBuffer64 (p: float[]) (g: float[]) (momentumBuffer: float[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
@@ -329,7 +329,7 @@ let inline private adamCore (fn: string) (decoupled: bool) (cast: float -> 'T) (
 
 /// One torch.optim.Adam step on a float32 parameter, in place (1.13 formulas, or 2.x with hp.Torch2x).
 let adamStep32 (p: float32[]) (g: float32[]) (state: AdamState<float32>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamStep32" false float32 fma32 MathF.Sqrt lerpS32 (adamVector32 false p g state hp) p g state hp
+    adamCore "OptimKernels.adamStep32" false float32 fma32 MathF.Sqrt lerpS32 (fun dc wd b1 o1 b2 o2 st bc eps -> adamVector32 false p g state hp dc wd b1 o1 b2 o2 st bc eps) p g state hp
 
 /// One torch.optim.Adam step on a float64 parameter, in place.
 let adamStep64 (p: float[]) (g: float[]) (state: AdamState<float>) (hp: AdamHyper) : unit =
@@ -337,7 +337,7 @@ let adamStep64 (p: float[]) (g: float[]) (state: AdamState<float>) (hp: AdamHype
 
 /// One torch.optim.AdamW step (p *= f32(1 - lr*wd), then Adam without gradient decay) on float32, in place.
 let adamWStep32 (p: float32[]) (g: float32[]) (state: AdamState<float32>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamWStep32" true float32 fma32 MathF.Sqrt lerpS32 (adamVector32 true p g state hp) p g state hp
+    adamCore "OptimKernels.adamWStep32" true float32 fma32 MathF.Sqrt lerpS32 (fun dc wd b1 o1 b2 o2 st bc eps -> adamVector32 true p g state hp dc wd b1 o1 b2 o2 st bc eps) p g state hp
 
 /// One torch.optim.AdamW step on a float64 parameter, in place.
 let adamWStep64 (p: float[]) (g: float[]) (state: AdamState<float>) (hp: AdamHyper) : unit =
