@@ -407,6 +407,10 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     override t.FillInPlace(v) = Array.Fill(data, c v)
     override t.ReluGrad(grad) =
         match grad with
+        | :? RawFloat<'T> as g when isF32 && Shape.equal g.Shape shape ->
+            let r = SweepBuffers.Take<float32> data.Length
+            Fluxion.Kernels.BiasRelu.reluMask (box data :?> float32[]) (box g.Data :?> float32[]) r
+            RawFloat<float32>(r, shape) :> RawTensor
         | :? RawFloat<'T> as g when Shape.equal g.Shape shape ->
             // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
             let gd = g.Data

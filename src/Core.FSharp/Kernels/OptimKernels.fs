@@ -1,7 +1,13 @@
 /// PyTorch CPU optimizer arithmetic (single-tensor path): elementwise primitives and in-place steps on arrays.
 module Fluxion.Kernels.OptimKernels
 
+// The vector paths read pinned arrays through native pointers; every index stays below the checked length.
+#nowarn "9"
+
 open System
+open System.Runtime.Intrinsics
+open System.Runtime.Intrinsics.X86
+open Microsoft.FSharp.NativeInterop
 
 // ---------------------------------------------------------------- hyper-parameters and state
 
@@ -146,10 +152,103 @@ let sqrt64 (x: float[]) : unit =
 
 // ---------------------------------------------------------------- optimizer steps
 // Every tensor op of the PyTorch update is elementwise, so running the whole chain per element reproduces the
-// tensor-at-a-time result exactly. The generic cores take the dtype's cast, fma, sqrt and lerp.
+// tensor-at-a-time result exactly. The generic cores take the dtype's cast, fma, sqrt and lerp. Lane-wise vector
+// add, multiply, divide, sqrt and fma round exactly as their scalar forms, so the float32 vector paths below give
+// the scalar loop's bits; they return how many leading elements they did (whole 8-lane vectors).
+
+/// Lanes of the float32 vector paths (AVX2 with FMA), 0 when they cannot run.
+let private lanes32 = if Fma.IsSupported && Avx.IsSupported then Vector256<float32>.Count else 0
+
+/// The Adam chain of adamCore on 8 lanes at a time (the same branches, taken once per vector).
+let private adamVector32 (decoupled: bool) (p: float32[]) (g: float32[]) (st: AdamState<float32>) (hp: AdamHyper)
+                         (decay: float32) (wd: float32) (b1: float32) (omb1: float32) (b2: float32) (omb2: float32)
+                         (negStep: float32) (bc2Sqrt: float32) (eps: float32) : int =
+    if lanes32 = 0 then 0
+    else
+    let n = p.Length - p.Length % lanes32
+    let signBit = Vector256.Create -0.0f
+    let vdecay = Vector256.Create decay
+    let vwd = Vector256.Create wd
+    let vb1 = Vector256.Create b1
+    let vomb1 = Vector256.Create omb1
+    let vomb2 = Vector256.Create omb2
+    let vb2 = Vector256.Create b2
+    let vstep = Vector256.Create negStep
+    let vbc2 = Vector256.Create bc2Sqrt
+    let veps = Vector256.Create eps
+    // lerp's branch depends on the weight only: one side for the whole tensor.
+    let lerpLow = MathF.Abs omb1 < 0.5f
+    let vomw = Vector256.Create(1.0f - omb1)
+    use pp = fixed p
+    use gp = fixed g
+    use mp = fixed st.ExpAvg
+    use vp = fixed st.ExpAvgSq
+    // Without amsgrad the max buffer is not read: point at v.
+    use xp = fixed (if hp.Amsgrad then st.MaxExpAvgSq else st.ExpAvgSq)
+    let mutable i = 0
+    while i < n do
+        let mutable gi = Avx.LoadVector256(NativePtr.add gp i)
+        if hp.Maximize then gi <- Avx.Xor(gi, signBit)
+        let mutable pv = Avx.LoadVector256(NativePtr.add pp i)
+        if decoupled then pv <- Avx.Multiply(pv, vdecay)
+        elif hp.WeightDecay <> 0.0 then gi <- Fma.MultiplyAdd(vwd, pv, gi)
+        let m0 = Avx.LoadVector256(NativePtr.add mp i)
+        let m =
+            if hp.Torch2x then
+                let diff = Avx.Subtract(gi, m0)
+                if lerpLow then Fma.MultiplyAdd(vomb1, diff, m0)
+                else Fma.MultiplyAdd(Avx.Xor(diff, signBit), vomw, gi)
+            else Fma.MultiplyAdd(vomb1, gi, Avx.Multiply(m0, vb1))
+        Avx.Store(NativePtr.add mp i, m)
+        let v = Fma.MultiplyAdd(Avx.Multiply(vomb2, gi), gi, Avx.Multiply(Avx.LoadVector256(NativePtr.add vp i), vb2))
+        Avx.Store(NativePtr.add vp i, v)
+        let vv =
+            if hp.Amsgrad then
+                let mx0 = Avx.LoadVector256(NativePtr.add xp i)
+                // vmax where vmax >= v or vmax is NaN, else v.
+                let keep = Avx.Or(Avx.Compare(mx0, v, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling),
+                                  Avx.Compare(mx0, mx0, FloatComparisonMode.UnorderedNonSignaling))
+                let mx = Avx.BlendVariable(v, mx0, keep)
+                Avx.Store(NativePtr.add xp i, mx)
+                mx
+            else v
+        let den = Avx.Add(Avx.Divide(Avx.Sqrt vv, vbc2), veps)
+        Avx.Store(NativePtr.add pp i, Avx.Add(pv, Avx.Divide(Avx.Multiply(vstep, m), den)))
+        i <- i + lanes32
+    n
+
+/// The SGD chain of sgdCore on 8 lanes at a time.
+let private sgdVector32 (p: float32[]) (g: float32[]) (buf: float32[]) (first: bool) (hp: SgdHyper)
+                        (wd: float32) (mom: float32) (damp: float32) (negLr: float32) : int =
+    if lanes32 = 0 then 0
+    else
+    let n = p.Length - p.Length % lanes32
+    let useMomentum = hp.Momentum <> 0.0
+    let vwd = Vector256.Create wd
+    let vmom = Vector256.Create mom
+    let vdamp = Vector256.Create damp
+    let vlr = Vector256.Create negLr
+    let signBit = Vector256.Create -0.0f
+    use pp = fixed p
+    use gp = fixed g
+    // Without momentum the buffer is empty: point at p (never read or written then).
+    use bp = fixed (if useMomentum then buf else p)
+    let mutable i = 0
+    while i < n do
+        let mutable d = Avx.LoadVector256(NativePtr.add gp i)
+        if hp.Maximize then d <- Avx.Xor(d, signBit)
+        let pv = Avx.LoadVector256(NativePtr.add pp i)
+        if hp.WeightDecay <> 0.0 then d <- Fma.MultiplyAdd(vwd, pv, d)
+        if useMomentum then
+            let b = if first then d else Fma.MultiplyAdd(vdamp, d, Avx.Multiply(Avx.LoadVector256(NativePtr.add bp i), vmom))
+            Avx.Store(NativePtr.add bp i, b)
+            d <- if hp.Nesterov then Fma.MultiplyAdd(vmom, b, d) else b
+        Avx.Store(NativePtr.add pp i, Fma.MultiplyAdd(vlr, d, pv))
+        i <- i + lanes32
+    n
 
 let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] fma: 'T -> 'T -> 'T -> 'T)
-                           (p: 'T[]) (g: 'T[]) (buf: 'T[]) (hasBuffer: bool) (hp: SgdHyper) =
+                           ([<InlineIfLambda>] vector: 'T -> 'T -> 'T -> 'T -> int) (p: 'T[]) (g: 'T[]) (buf: 'T[]) (hasBuffer: bool) (hp: SgdHyper) =
     checkLen fn "g" p.Length g.Length
     let useMomentum = hp.Momentum <> 0.0
     if useMomentum then checkLen fn "state.MomentumBuffer" p.Length buf.Length
@@ -158,7 +257,9 @@ let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] 
     let damp = cast (1.0 - hp.Dampening)
     let negLr = cast (-hp.Lr)
     let first = not hasBuffer
-    for i in 0 .. p.Length - 1 do
+    // The vector path covers a prefix (whole vectors), the scalar loop the rest, with the same operations.
+    let start = vector wd mom damp negLr
+    for i in start .. p.Length - 1 do
         let mutable d = if hp.Maximize then -g[i] else g[i]
         if hp.WeightDecay <> 0.0 then d <- fma wd p[i] d
         if useMomentum then
@@ -169,25 +270,26 @@ let inline private sgdCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] 
 
 /// One torch.optim.SGD step (1.13 = 2.x) on a float32 parameter, in place.
 let sgdStep32 (p: float32[]) (g: float32[]) (state: SgdState<float32>) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep32" float32 fma32 p g state.MomentumBuffer state.HasBuffer hp
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 (fun wd mom damp lr -> sgdVector32 p g state.MomentumBuffer (not state.HasBuffer) hp wd mom damp lr) p g state.MomentumBuffer state.HasBuffer hp
     if hp.Momentum <> 0.0 then state.HasBuffer <- true
 
 /// One torch.optim.SGD step on a float64 parameter, in place.
 let sgdStep64 (p: float[]) (g: float[]) (state: SgdState<float>) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep64" id fma64 p g state.MomentumBuffer state.HasBuffer hp
+    sgdCore "OptimKernels.sgdStep64" id fma64 (fun _ _ _ _ -> 0) p g state.MomentumBuffer state.HasBuffer hp
     if hp.Momentum <> 0.0 then state.HasBuffer <- true
 
 /// `sgdStep32` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction
 /// yet: the in-place optimizer path, which then needs no state record per step.
 let sgdStepBuffer32 (p: float32[]) (g: float32[]) (momentumBuffer: float32[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep32" float32 fma32 p g momentumBuffer hasBuffer hp
+    sgdCore "OptimKernels.sgdStep32" float32 fma32 (fun wd mom damp lr -> sgdVector32 p g momentumBuffer (not hasBuffer) hp wd mom damp lr) p g momentumBuffer hasBuffer hp
 
 /// `sgdStep64` on a momentum buffer given as an array (empty without momentum) and whether it holds a direction yet.
 let sgdStepBuffer64 (p: float[]) (g: float[]) (momentumBuffer: float[]) (hasBuffer: bool) (hp: SgdHyper) : unit =
-    sgdCore "OptimKernels.sgdStep64" id fma64 p g momentumBuffer hasBuffer hp
+    sgdCore "OptimKernels.sgdStep64" id fma64 (fun _ _ _ _ -> 0) p g momentumBuffer hasBuffer hp
 
 let inline private adamCore (fn: string) (decoupled: bool) (cast: float -> 'T) ([<InlineIfLambda>] fma: 'T -> 'T -> 'T -> 'T)
                             ([<InlineIfLambda>] sqrt: 'T -> 'T) ([<InlineIfLambda>] lerp: 'T -> 'T -> 'T -> 'T)
+                            ([<InlineIfLambda>] vector: 'T -> 'T -> 'T -> 'T -> 'T -> 'T -> 'T -> 'T -> 'T -> int)
                             (p: 'T[]) (g: 'T[]) (st: AdamState<'T>) (hp: AdamHyper) =
     checkLen fn "g" p.Length g.Length
     checkLen fn "state.ExpAvg" p.Length st.ExpAvg.Length
@@ -209,7 +311,8 @@ let inline private adamCore (fn: string) (decoupled: bool) (cast: float -> 'T) (
     let m = st.ExpAvg
     let v = st.ExpAvgSq
     let vmax = st.MaxExpAvgSq
-    for i in 0 .. p.Length - 1 do
+    let start = vector decay wd b1 omb1 b2 omb2 negStep bc2Sqrt eps
+    for i in start .. p.Length - 1 do
         let mutable gi = if hp.Maximize then -g[i] else g[i]
         if decoupled then p[i] <- p[i] * decay
         elif hp.WeightDecay <> 0.0 then gi <- fma wd p[i] gi
@@ -226,19 +329,19 @@ let inline private adamCore (fn: string) (decoupled: bool) (cast: float -> 'T) (
 
 /// One torch.optim.Adam step on a float32 parameter, in place (1.13 formulas, or 2.x with hp.Torch2x).
 let adamStep32 (p: float32[]) (g: float32[]) (state: AdamState<float32>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamStep32" false float32 fma32 MathF.Sqrt lerpS32 p g state hp
+    adamCore "OptimKernels.adamStep32" false float32 fma32 MathF.Sqrt lerpS32 (fun dc wd b1 o1 b2 o2 st bc eps -> adamVector32 false p g state hp dc wd b1 o1 b2 o2 st bc eps) p g state hp
 
 /// One torch.optim.Adam step on a float64 parameter, in place.
 let adamStep64 (p: float[]) (g: float[]) (state: AdamState<float>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamStep64" false id fma64 Math.Sqrt lerpS64 p g state hp
+    adamCore "OptimKernels.adamStep64" false id fma64 Math.Sqrt lerpS64 (fun _ _ _ _ _ _ _ _ _ -> 0) p g state hp
 
 /// One torch.optim.AdamW step (p *= f32(1 - lr*wd), then Adam without gradient decay) on float32, in place.
 let adamWStep32 (p: float32[]) (g: float32[]) (state: AdamState<float32>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamWStep32" true float32 fma32 MathF.Sqrt lerpS32 p g state hp
+    adamCore "OptimKernels.adamWStep32" true float32 fma32 MathF.Sqrt lerpS32 (fun dc wd b1 o1 b2 o2 st bc eps -> adamVector32 true p g state hp dc wd b1 o1 b2 o2 st bc eps) p g state hp
 
 /// One torch.optim.AdamW step on a float64 parameter, in place.
 let adamWStep64 (p: float[]) (g: float[]) (state: AdamState<float>) (hp: AdamHyper) : unit =
-    adamCore "OptimKernels.adamWStep64" true id fma64 Math.Sqrt lerpS64 p g state hp
+    adamCore "OptimKernels.adamWStep64" true id fma64 Math.Sqrt lerpS64 (fun _ _ _ _ _ _ _ _ _ -> 0) p g state hp
 
 let inline private rmspropCore (fn: string) (cast: float -> 'T) ([<InlineIfLambda>] fma: 'T -> 'T -> 'T -> 'T)
                                ([<InlineIfLambda>] sqrt: 'T -> 'T) ([<InlineIfLambda>] lerp: 'T -> 'T -> 'T -> 'T)

@@ -151,6 +151,61 @@ let inline private scalarColumnSum
         i <- i + 1
     ((a + b) + c) + d
 
+/// scalarColumnSum for the 4·W adjacent columns from j0 at once, lane by lane: each lane is one column's single
+/// accumulator and cascade, so every column gets exactly its scalar sum (rows are read contiguously).
+let inline private columnBlockSums
+    (x: ReadOnlySpan< ^T>) (j0: int) (rows: int) (cols: int) (dst: Span< ^T>) =
+    let w = Vector256< ^T>.Count
+    let z = Vector256< ^T>.Zero
+    let lp = levelPower rows
+    let step = 1 <<< lp
+    let mask = step - 1
+    let mutable a0 = z
+    let mutable a1 = z
+    let mutable a2 = z
+    let mutable a3 = z
+    let mutable b0 = z
+    let mutable b1 = z
+    let mutable b2 = z
+    let mutable b3 = z
+    let mutable c0 = z
+    let mutable c1 = z
+    let mutable c2 = z
+    let mutable c3 = z
+    let mutable d0 = z
+    let mutable d1 = z
+    let mutable d2 = z
+    let mutable d3 = z
+    let mutable i = 0
+    while i + step <= rows do
+        for _ in 1 .. step do
+            let o = i * cols + j0
+            a0 <- a0 + Vector256.Create<'T>(x.Slice(o, w))
+            a1 <- a1 + Vector256.Create<'T>(x.Slice(o + w, w))
+            a2 <- a2 + Vector256.Create<'T>(x.Slice(o + 2 * w, w))
+            a3 <- a3 + Vector256.Create<'T>(x.Slice(o + 3 * w, w))
+            i <- i + 1
+        b0 <- b0 + a0; b1 <- b1 + a1; b2 <- b2 + a2; b3 <- b3 + a3
+        a0 <- z; a1 <- z; a2 <- z; a3 <- z
+        if i &&& (mask <<< lp) = 0 then
+            c0 <- c0 + b0; c1 <- c1 + b1; c2 <- c2 + b2; c3 <- c3 + b3
+            b0 <- z; b1 <- z; b2 <- z; b3 <- z
+            if i &&& (mask <<< (2 * lp)) = 0 then
+                d0 <- d0 + c0; d1 <- d1 + c1; d2 <- d2 + c2; d3 <- d3 + c3
+                c0 <- z; c1 <- z; c2 <- z; c3 <- z
+    while i < rows do
+        let o = i * cols + j0
+        a0 <- a0 + Vector256.Create<'T>(x.Slice(o, w))
+        a1 <- a1 + Vector256.Create<'T>(x.Slice(o + w, w))
+        a2 <- a2 + Vector256.Create<'T>(x.Slice(o + 2 * w, w))
+        a3 <- a3 + Vector256.Create<'T>(x.Slice(o + 3 * w, w))
+        i <- i + 1
+    // ((a + b) + c) + d, then 0 + s (which turns -0 into +0), as the scalar path.
+    (z + (((a0 + b0) + c0) + d0)).CopyTo(dst.Slice(j0, w))
+    (z + (((a1 + b1) + c1) + d1)).CopyTo(dst.Slice(j0 + w, w))
+    (z + (((a2 + b2) + c2) + d2)).CopyTo(dst.Slice(j0 + 2 * w, w))
+    (z + (((a3 + b3) + c3) + d3)).CopyTo(dst.Slice(j0 + 3 * w, w))
+
 let inline private contiguousSum
     (x: ReadOnlySpan< ^T>) : ^T =
     let zero = LanguagePrimitives.GenericZero< ^T>
@@ -216,8 +271,14 @@ let inline private sumRowsImpl
         else for j in 0 .. cols - 1 do dst[j] <- zero + x[j]
     else
         let multi = if cols >= w then (cols / (4 * w)) * (4 * w) else (cols / 4) * 4
-        for j in 0 .. multi - 1 do
-            dst[j] <- zero + scalarColumnSum x j rows cols
+        if cols >= w && Vector256.IsHardwareAccelerated then
+            let mutable j = 0
+            while j < multi do
+                columnBlockSums x j rows cols dst
+                j <- j + 4 * w
+        else
+            for j in 0 .. multi - 1 do
+                dst[j] <- zero + scalarColumnSum x j rows cols
         for j in multi .. cols - 1 do
             dst[j] <- zero + scalarRowSum x j rows cols
 

@@ -29,10 +29,7 @@ type internal LinearReluOp(rows: int, outF: int) =
     static member private ReluInPlace(y: RawTensor) : RawTensor =
         match y with
         | :? RawFloat<float32> as f ->
-            let d = f.Data
-            for i in 0 .. d.Length - 1 do
-                let v = d.[i]
-                if not (v > 0.0f) && not (Single.IsNaN v) then d.[i] <- 0.0f
+            Fluxion.Kernels.BiasRelu.reluInPlace f.Data
             y
         | :? RawFloat<float> as f ->
             let d = f.Data
@@ -50,10 +47,17 @@ type internal LinearReluOp(rows: int, outF: int) =
                 for j in 0 .. n - 1 do y.[o + j] <- y.[o + j] + b.[j]
                 o <- o + n
         match y, b with
-        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> addRows yf.Data bf.Data; y
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> Fluxion.Kernels.BiasRelu.addRows yf.Data bf.Data; y
         | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) -> addRows yf.Data bf.Data; y
         | _ -> y.Binary(BinaryKind.Add, b)
-    override _.Forward rs = LinearReluOp.ReluInPlace(LinearReluOp.AddRow(rs.[0].MatMul(rs.[1], false, true), rs.[2]))
+    override _.Forward rs =
+        let y = rs.[0].MatMul(rs.[1], false, true)
+        match y, rs.[2] with
+        // One pass: each element is added to its bias, rounded, then kept or zeroed, as add then relu do.
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) when yf.Data.Length = rows * outF && bf.Data.Length = outF && outF > 0 ->
+            Fluxion.Kernels.BiasRelu.addRowsRelu yf.Data bf.Data
+            y
+        | _ -> LinearReluOp.ReluInPlace(LinearReluOp.AddRow(y, rs.[2]))
     override _.Jvp(xs, i, d, y) =
         let dl =
             match i with
@@ -171,6 +175,7 @@ module Functional =
     /// arrays of one type (each element rounds once, as the broadcast add does).
     and [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>] private addRowInPlace (y: RawTensor) (b: RawTensor) : RawTensor =
         match y, b with
+        | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) when bf.Data.Length > 0 -> Fluxion.Kernels.BiasRelu.addRows yf.Data bf.Data; y
         | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) -> addRows yf.Data bf.Data; y
         | (:? RawFloat<float> as yf), (:? RawFloat<float> as bf) -> addRows yf.Data bf.Data; y
         | _ -> y.Binary(BinaryKind.Add, b)

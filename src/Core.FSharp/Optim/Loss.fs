@@ -285,7 +285,8 @@ module Loss =
             if tb = ignoreIndex then ignored <- ignored + 1
             else
                 let wv = if isNull w then 1.0 else w[int tb]
-                loss[0] <- rnd (loss[0] - rnd (lp[b * cols + int tb] * wv))
+                // Without log-probabilities only the weight total is wanted.
+                if not (isNull lp) then loss[0] <- rnd (loss[0] - rnd (lp[b * cols + int tb] * wv))
                 wsum[0] <- rnd (wsum[0] + wv)
                 let mutable j = 0
                 while j < 7 && (int64 b &&& (mask <<< (j * lp2))) = 0L do
@@ -315,17 +316,20 @@ module Loss =
         let single = lp.Dtype = Dtype.Float32
         let wArr = if isNull (box weight) then null else weight.Cast(Dtype.Float64).ToDoubleArray() |> Array.map (fun v -> if single then float (float32 v) else v)
         let wOf (k: int64) = if isNull wArr then 1.0 else wArr[int k]
-        // One-hot rows scaled by the picked class weight (0 for ignored targets).
-        let oneHotW = Array.zeroCreate (rows * cols)
-        for b in 0 .. rows - 1 do
-            if t[b] <> ignoreIndex then oneHotW[b * cols + int t[b]] <- wOf t[b]
-        let oneHotW = Creation.ofDoubles [| rows; cols |] lp.Dtype oneHotW
+        // One-hot rows scaled by the picked class weight (0 for ignored targets), made when a rule first needs them.
+        let oneHotW =
+            lazy
+                let a = Array.zeroCreate (rows * cols)
+                for b in 0 .. rows - 1 do
+                    if t[b] <> ignoreIndex then a[b * cols + int t[b]] <- wOf t[b]
+                Creation.ofDoubles [| rows; cols |] lp.Dtype a
         let pickedMask =
-            let m = Array.zeroCreate (rows * cols)
-            for b in 0 .. rows - 1 do
-                if t[b] <> ignoreIndex then m[b * cols + int t[b]] <- 1.0
-            (Creation.ofDoubles [| rows; cols |] lp.Dtype m).CompareScalar(CompareKind.Ne, 0.0)
-        let struct (_, total) = nllCascadeW (lp.Detach().Cast(Dtype.Float64).ToDoubleArray()) cols t ignoreIndex wArr single
+            lazy
+                let m = Array.zeroCreate (rows * cols)
+                for b in 0 .. rows - 1 do
+                    if t[b] <> ignoreIndex then m[b * cols + int t[b]] <- 1.0
+                (Creation.ofDoubles [| rows; cols |] lp.Dtype m).CompareScalar(CompareKind.Ne, 0.0)
+        let struct (_, total) = nllCascadeW null cols t ignoreIndex wArr single
         let out =
             Tensor.ApplyUnary({ new UnaryOp("NllLossBackward0") with
                 member _.Forward r =
@@ -339,19 +343,38 @@ module Loss =
                         let o = Array.init rows (fun b -> if t[b] = ignoreIndex then 0.0 else -(d[b * cols + int t[b]] * wOf t[b]))
                         r.Backend.OfFloat64(o, [| rows |]).Cast r.Dtype
                 member _.Jvp(_, dx, _) =
-                    let picked = -((dx * oneHotW).Sum([| 1 |], false))
+                    let picked = -((dx * oneHotW.Force()).Sum([| 1 |], false))
                     match reduction with
                     | Reduction.Mean -> picked.Sum() / total
                     | Reduction.Sum -> picked.Sum()
                     | _ -> picked
                 member _.Vjp(_, _, g) =
                     // ATen writes only the picked entries: the rest stay +0, not −0.
-                    let picked =
+                    let scale =
                         match reduction with
-                        | Reduction.Mean -> oneHotW * -(g / total)
-                        | Reduction.Sum -> oneHotW * -g
-                        | _ -> oneHotW * -(g.Reshape [| rows; 1 |])
-                    Tensor.Where(pickedMask, picked, picked.ZerosLike()) }, lp)
+                        | Reduction.Mean -> -(g / total)
+                        | Reduction.Sum -> -g
+                        | _ -> -(g.Reshape [| rows; 1 |])
+                    match scale with
+                    | TC rs when rs.Dtype = Dtype.Float32 || rs.Dtype = Dtype.Float64 ->
+                        // A constant adjoint: the picked entries are the products the composite below forms
+                        // (weight times the row's scale, one rounding), written straight into zeros.
+                        let perRow = reduction = Reduction.None
+                        if rs.Dtype = Dtype.Float32 then
+                            let sv = rs.ToFloat32Array()
+                            let a = Array.zeroCreate<float32> (rows * cols)
+                            for b in 0 .. rows - 1 do
+                                if t[b] <> ignoreIndex then a[b * cols + int t[b]] <- float32 (wOf t[b]) * sv[if perRow then b else 0]
+                            Tensor.OfRaw(rs.Backend.OfFloat32(a, [| rows; cols |]))
+                        else
+                            let sv = rs.ToDoubleArray()
+                            let a = Array.zeroCreate<float> (rows * cols)
+                            for b in 0 .. rows - 1 do
+                                if t[b] <> ignoreIndex then a[b * cols + int t[b]] <- wOf t[b] * sv[if perRow then b else 0]
+                            Tensor.OfRaw(rs.Backend.OfFloat64(a, [| rows; cols |]))
+                    | _ ->
+                        let picked = oneHotW.Force() * scale
+                        Tensor.Where(pickedMask.Force(), picked, picked.ZerosLike()) }, lp)
         if reduction = Reduction.None then out.Reshape targetShape else out
 
     /// Negative log-likelihood loss (PyTorch's `nll_loss`), no class weights, ignore index -100.

@@ -30,33 +30,36 @@ let private kwb = TestData.kwb
 let private betas = TestData.betas
 
 /// A stepping closure for one trajectory: builds hyper-parameters and state from the torch kwargs.
-let private stepper32 (opt: string) (k: JsonElement) (torch2x: bool) : float32[] -> float32[] -> unit =
+let private stepperN32 (n: int) (opt: string) (k: JsonElement) (torch2x: bool) : float32[] -> float32[] -> unit =
     match opt with
     | "SGD" ->
         let hp = { Lr = kw k "lr" 0.0; Momentum = kw k "momentum" 0.0; Dampening = kw k "dampening" 0.0
                    WeightDecay = kw k "weight_decay" 0.0; Nesterov = kwb k "nesterov"; Maximize = kwb k "maximize" }
-        let st = SgdState<float32>.Create 2
+        let st = SgdState<float32>.Create n
         fun p g -> sgdStep32 p g st hp
     | "Adam" | "AdamW" ->
         let b1, b2 = betas k
         let d = if opt = "Adam" then AdamHyper.Adam else AdamHyper.AdamW
         let hp = { d with Lr = kw k "lr" d.Lr; Beta1 = b1; Beta2 = b2; Eps = kw k "eps" d.Eps; WeightDecay = kw k "weight_decay" d.WeightDecay
                           Amsgrad = kwb k "amsgrad"; Torch2x = torch2x }
-        let st = AdamState<float32>.Create 2
+        let st = AdamState<float32>.Create n
         if opt = "Adam" then fun p g -> adamStep32 p g st hp else fun p g -> adamWStep32 p g st hp
     | "RMSprop" ->
         let d = RmspropHyper.Default
         let hp = { d with Lr = kw k "lr" d.Lr; Alpha = kw k "alpha" d.Alpha; Eps = kw k "eps" d.Eps; WeightDecay = kw k "weight_decay" 0.0
                           Momentum = kw k "momentum" 0.0; Centered = kwb k "centered"; Torch2x = torch2x }
-        let st = RmspropState<float32>.Create 2
+        let st = RmspropState<float32>.Create n
         fun p g -> rmspropStep32 p g st hp
     | "Adagrad" ->
         let d = AdagradHyper.Default
         let hp = { d with Lr = kw k "lr" d.Lr; LrDecay = kw k "lr_decay" 0.0; WeightDecay = kw k "weight_decay" 0.0
                           InitialAccumulatorValue = kw k "initial_accumulator_value" 0.0; Eps = kw k "eps" d.Eps }
-        let st = adagradState32 2 hp
+        let st = adagradState32 n hp
         fun p g -> adagradStep32 p g st hp
     | o -> failwithf "unknown optimizer %s" o
+
+/// A float32 stepping closure for the two Himmelblau parameters.
+let private stepper32 (opt: string) (k: JsonElement) (torch2x: bool) = stepperN32 2 opt k torch2x
 
 /// Float64 twin of stepper32.
 let private stepper64 (opt: string) (k: JsonElement) (torch2x: bool) : float[] -> float[] -> unit =
@@ -121,6 +124,27 @@ let private replay (file: string) (torch2x: bool) =
         checkedRuns <- checkedRuns + 1
     checkedRuns
 
+/// Replays every float32 trajectory's steps on `copies` side-by-side copies of (u, v), fed torch's gradients: the
+/// vector paths take the leading whole vectors and the scalar loop the tail, and every copy must follow torch.
+let private replayWide (file: string) (torch2x: bool) (copies: int) =
+    let mutable checkedRuns = 0
+    for t in (TestData.json file).GetProperty("trajectories").EnumerateArray() do
+        if t.GetProperty("dtype").GetString() = "float32" then
+            let opt = t.GetProperty("optimizer").GetString()
+            let start = t.GetProperty "start"
+            let tag = sprintf "%s x%d start=(%g,%g)" (t.GetProperty("name").GetString()) copies (start[0].GetDouble()) (start[1].GetDouble())
+            let pairs (name: string) = [| for e in t.GetProperty(name).GetProperty("hex").EnumerateArray() -> [| for h in e.EnumerateArray() -> f32 (h.GetString()) |] |]
+            let grads = pairs "grad"
+            let ps = pairs "params"
+            let tile (uv: float32[]) = Array.init (2 * copies) (fun i -> uv[i % 2])
+            let p = tile [| float32 (start[0].GetDouble()); float32 (start[1].GetDouble()) |]
+            let step = stepperN32 (2 * copies) opt (t.GetProperty "kwargs") torch2x
+            for s in 0 .. 49 do
+                step p (tile grads[s])
+                arr32 (sprintf "%s step %d params" tag s) (tile ps[s]) p
+            checkedRuns <- checkedRuns + 1
+    checkedRuns
+
 [<Tests>]
 let tests =
     testList "Kernels.Optim" [
@@ -129,6 +153,13 @@ let tests =
 
         testCase "the 2.x derived Adam/AdamW/centered-RMSprop trajectories match with Torch2x = true" <| fun () ->
             Expect.equal (replay "optim_himmelblau_torch2x_derived.json" true) 32 "trajectories replayed"
+
+        testCase "float32 steps over 13 and 16 copies (vector lanes and scalar tail) follow the torch 1.13 trajectories" <| fun () ->
+            Expect.equal (replayWide "optim_himmelblau_torch1.13.json" false 13) 40 "trajectories replayed (26 elements)"
+            Expect.equal (replayWide "optim_himmelblau_torch1.13.json" false 16) 40 "trajectories replayed (32 elements)"
+
+        testCase "float32 2.x Adam/AdamW/RMSprop steps over 13 copies follow the derived trajectories" <| fun () ->
+            Expect.equal (replayWide "optim_himmelblau_torch2x_derived.json" true 13) 16 "trajectories replayed"
 
         testCase "primitives follow ATen's fused formulas" <| fun () ->
             let x = [| 1.0f; -2.5f; 3.0e-3f |]

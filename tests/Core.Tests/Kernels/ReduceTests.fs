@@ -65,6 +65,25 @@ let tests =
                     Reduce.sumCols64 (ReadOnlySpan x) r k (Span s1)
                     arr64 (tag + " sum1") (hex64 (c.GetProperty "sum1")) s1
 
+        testCase "sumRows matches torch on tall blocks (bias gradients of 1024 and 70000 rows, every cascade level)" <| fun () ->
+            let cases = (TestData.json "sum_rows_large.json").GetProperty("cases").EnumerateArray() |> Array.ofSeq
+            Expect.equal cases.Length 7 "case count"
+            for c in cases do
+                let r = c.GetProperty("rows").GetInt32()
+                let k = c.GetProperty("cols").GetInt32()
+                let value (i: int) = float ((i / k * 131 + i % k * 71) % 997 - 498) / 997.0
+                let tag = sprintf "(%d,%d) %s" r k (c.GetProperty("dtype").GetString())
+                if c.GetProperty("dtype").GetString() = "float32" then
+                    let x = Array.init (r * k) (fun i -> float32 (value i))
+                    let s0 = Array.zeroCreate k
+                    Reduce.sumRows32 (ReadOnlySpan x) r k (Span s0)
+                    arr32 tag (hex32 (c.GetProperty "sum0")) s0
+                else
+                    let x = Array.init (r * k) value
+                    let s0 = Array.zeroCreate k
+                    Reduce.sumRows64 (ReadOnlySpan x) r k (Span s0)
+                    arr64 tag (hex64 (c.GetProperty "sum0")) s0
+
         testCase "sumStrided32 over the last column of a (100,3) block equals torch's sum(dim=0)" <| fun () ->
             let c = extra.Force().GetProperty("sum_dim").EnumerateArray() |> Seq.find (fun c ->
                         c.GetProperty("rows").GetInt32() = 100 && c.GetProperty("cols").GetInt32() = 3 && c.GetProperty("dtype").GetString() = "float32")
