@@ -22,8 +22,12 @@ let private selectBackend () =
         "fluxion_torch", TorchBackend.GetNumThreads()
     // The managed backend's large products split over up to MatMul.maxThreads workers; all else is single-threaded.
     // FLUXION_STEPSCOPE=0 runs the steps without Tensor.StepScope (to measure what the scope costs or saves).
+    // FLUXION_THREADS bounds those workers (the Torch-root comparison runs both sides at each thread count).
     | _ ->
         if Environment.GetEnvironmentVariable "FLUXION_STEPSCOPE" = "0" then iterationScope <- fun () -> null
+        match Int32.TryParse(Environment.GetEnvironmentVariable "FLUXION_THREADS") with
+        | true, n when n >= 1 -> Fluxion.Kernels.MatMul.maxThreads <- n
+        | _ -> ()
         "fluxion", Fluxion.Kernels.MatMul.maxThreads
 
 let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"

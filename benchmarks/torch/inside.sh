@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the Debian 13 root (via run.sh): each workload on Fluxion managed, Fluxion on the Torch backend and
-# TorchSharp (and the root's PyTorch 2.x when installed), alternating processes, at each libtorch thread count;
+# TorchSharp (and the root's PyTorch 2.x when installed), alternating processes, at each thread count (libtorch's
+# intra-op threads; the managed gemm's workers);
 # one JSON line per process on stdout.
 # Usage: sh benchmarks/torch/inside.sh "<workloads>" "<thread counts>" ROUNDS "<extra args>" "<W5 args>" "<W6 args>"
 set -eu
@@ -15,9 +16,9 @@ for w in $workloads; do
   case $w in W5) a="$a $w5" ;; W6) a="$a $w6" ;; esac
   r=1
   while [ $r -le "$rounds" ]; do
-    echo "== $w round $r: fluxion managed" >&2
-    FLUXION_BACKEND=managed dotnet $flux $w $a
     for t in $threads; do
+      echo "== $w round $r: fluxion managed, $t thread(s)" >&2
+      FLUXION_BACKEND=managed FLUXION_THREADS=$t dotnet $flux $w $a
       echo "== $w round $r: fluxion torch, $t thread(s)" >&2
       FLUXION_BACKEND=torch FLUXION_TORCH_THREADS=$t dotnet $flux $w $a
       echo "== $w round $r: torchsharp, $t thread(s)" >&2

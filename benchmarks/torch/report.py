@@ -30,7 +30,7 @@ def key(r):
     side = r["side"]
     if side == "pytorch" and str(r.get("torch", "")).startswith("2."):
         side = "pytorch2"
-    if side in ("fluxion_torch", "torchsharp", "pytorch2"):
+    if side in ("fluxion", "fluxion_torch", "torchsharp", "pytorch2"):
         side = "%s_%dt" % (side, r["compute_threads"])
     return r["workload"], side
 
@@ -100,9 +100,9 @@ def main(argv):
     if short:
         lines.append("- `--short`: W5 and W6 ran 10 training iterations (instead of 200 / 100) on every side.")
     lines.append("")
-    hdr = ["Workload", "iters", "managed"]
+    hdr = ["Workload", "iters"]
     for t in threads:
-        hdr += ["Fluxion-Torch %dT" % t, "TorchSharp %dT" % t, "TS/F-Torch %dT" % t]
+        hdr += ["managed %dT" % t, "Fluxion-Torch %dT" % t, "TorchSharp %dT" % t, "TS/F-Torch %dT" % t, "TS/managed %dT" % t]
     hdr += ["PyTorch 1T"] + (["PyTorch %s 1T" % py2_version] if py2 else [])
     hdr += ["managed lead over TorchSharp 1T", "managed lead over PyTorch"] + (["managed lead over PyTorch %s" % py2_version] if py2 else [])
     hdr += ["check (all sides)"]
@@ -110,14 +110,18 @@ def main(argv):
     lines.append("|" + "---|" * len(hdr))
     table = {}
     for w in ORDER:
-        m = s.get((w, "fluxion"))
-        if m is None:
+        # The managed side ran at each thread count; its lead over PyTorch (one thread) uses the most threads it had.
+        ms = [(t, s.get((w, "fluxion_%dt" % t))) for t in threads if s.get((w, "fluxion_%dt" % t))]
+        if not ms:
             continue
-        row = ["%s %s" % (w, DESC[w]), str(m["iterations"]), fmt_us(m)]
+        m = ms[-1][1]
+        row = ["%s %s" % (w, DESC[w]), str(m["iterations"])]
         entry = {"iterations": m["iterations"], "managed_us": m["us_per_iter"]}
         for t in threads:
-            ft, ts = s.get((w, "fluxion_torch_%dt" % t)), s.get((w, "torchsharp_%dt" % t))
-            row += [fmt_us(ft), fmt_us(ts), fr(ratio(ft, ts))]
+            mt, ft, ts = s.get((w, "fluxion_%dt" % t)), s.get((w, "fluxion_torch_%dt" % t)), s.get((w, "torchsharp_%dt" % t))
+            row += [fmt_us(mt), fmt_us(ft), fmt_us(ts), fr(ratio(ft, ts)), fr(ratio(mt, ts))]
+            entry["managed_%dt_us" % t] = mt and mt["us_per_iter"]
+            entry["managed_lead_over_torchsharp_%dt" % t] = ratio(mt, ts)
             entry["fluxion_torch_%dt_us" % t] = ft and ft["us_per_iter"]
             entry["torchsharp_%dt_us" % t] = ts and ts["us_per_iter"]
             entry["torchsharp_over_fluxion_torch_%dt" % t] = ratio(ft, ts)
@@ -125,9 +129,9 @@ def main(argv):
         py2e = s.get((w, "pytorch2_1t"))
         ts1 = s.get((w, "torchsharp_1t"))
         row += [fmt_us(py)] + ([fmt_us(py2e)] if py2 else [])
-        row += [fr(ratio(m, ts1)), fr(ratio(m, py))] + ([fr(ratio(m, py2e))] if py2 else [])
+        m1 = s.get((w, "fluxion_1t")) or m
+        row += [fr(ratio(m1, ts1)), fr(ratio(m, py))] + ([fr(ratio(m, py2e))] if py2 else [])
         entry["pytorch_us"] = py and py["us_per_iter"]
-        entry["managed_lead_over_torchsharp_1t"] = ratio(m, ts1)
         entry["managed_lead_over_pytorch"] = ratio(m, py)
         if py2:
             entry["pytorch2_1t_us"] = py2e and py2e["us_per_iter"]
@@ -146,7 +150,7 @@ def main(argv):
             lines.append("- %s within 1.1× of plain TorchSharp: %s — %s." % (w, "met" if ok else "NOT met", "; ".join(parts)))
     for w in ("W1", "W2", "W3", "W4"):
         if w in table and table[w]["managed_lead_over_pytorch"] is not None:
-            a, b = table[w]["managed_lead_over_torchsharp_1t"], table[w]["managed_lead_over_pytorch"]
+            a, b = table[w].get("managed_lead_over_torchsharp_1t"), table[w]["managed_lead_over_pytorch"]
             c = table[w].get("managed_lead_over_pytorch2_1t")
             extra = "; over PyTorch %s (%s): %s" % (py2_version, fr(c), "met" if a is not None and a >= c else "NOT met") if c else ""
             lines.append("- %s managed lead over TorchSharp (%s) at least as large as over PyTorch 1.13 (%s): %s%s."
