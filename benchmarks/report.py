@@ -204,7 +204,7 @@ def main(argv):
           "ReadyToRun image; with --quick the plain Release build) against "
           "`/usr/bin/python3 benchmarks/unit05_pytorch.py` (same cells, seeds, loss lines), whole process from start to exit "
           "(`/usr/bin/time`, 1 warm-up + 5 runs per side), with peak RSS.",
-          ""] + notes + ["", text, ""] + targets(results, outdir)
+          ""] + notes + ["", text, ""] + ([] if quick else targets(results, outdir))
     # Hand-written findings below the marker survive regeneration.
     kept = ""
     try:
