@@ -47,40 +47,6 @@ let private square64 (s: int) =
     let c = Array.zeroCreate<float> (s * s)
     fun () -> MatMul.gemm64 false false s s s 1.0 a 0 s b 0 s 0.0 c 0 s
 
-/// Register-only FMA loop (12 independent 16-lane chains): the machine's attainable float32 FLOP rate per thread.
-let private peakProbe (iters: int) =
-    if Runtime.Intrinsics.X86.Avx512F.IsSupported then
-        let mutable x0 = Runtime.Intrinsics.Vector512.Create 1.0f
-        let mutable x1 = x0
-        let mutable x2 = x0
-        let mutable x3 = x0
-        let mutable x4 = x0
-        let mutable x5 = x0
-        let mutable x6 = x0
-        let mutable x7 = x0
-        let mutable x8 = x0
-        let mutable x9 = x0
-        let mutable x10 = x0
-        let mutable x11 = x0
-        let m = Runtime.Intrinsics.Vector512.Create 0.999999f
-        let a = Runtime.Intrinsics.Vector512.Create 1e-7f
-        for _ in 1 .. iters do
-            x0 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x0, m, a)
-            x1 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x1, m, a)
-            x2 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x2, m, a)
-            x3 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x3, m, a)
-            x4 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x4, m, a)
-            x5 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x5, m, a)
-            x6 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x6, m, a)
-            x7 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x7, m, a)
-            x8 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x8, m, a)
-            x9 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x9, m, a)
-            x10 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x10, m, a)
-            x11 <- Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x11, m, a)
-        let s = x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11
-        Runtime.Intrinsics.Vector512.ToScalar s
-    else 0.0f
-
 /// Fastest single call of f over about ms milliseconds: on a shared machine the minimum is the run nobody preempted.
 let private minCall (ms: float) (f: unit -> unit) =
     f ()
@@ -126,12 +92,13 @@ let main argv =
     let tinyOnly = argv |> Array.contains "--tiny"
     printfn "cores=%d avx512=%b fma=%b simdLevel=%d" Environment.ProcessorCount
         Runtime.Intrinsics.X86.Avx512F.IsSupported Runtime.Intrinsics.X86.Fma.IsSupported MatMul.simdLevel
-    let iters = 20_000_000
-    let tp = bestSeconds 50.0 (fun () -> peakProbe iters |> ignore)
-    printfn "peak probe (1 thread, zmm FMA only): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second"
-        (float iters * 12.0 * 32.0 / tp / 1e9) (float iters * 12.0 * 32.0 / lastCpu / 1e9)
-    let tp2 = bestSeconds 50.0 (fun () -> Threading.Tasks.Parallel.For(0, 2, fun _ -> peakProbe iters |> ignore) |> ignore)
-    printfn "peak probe (2 threads, zmm FMA only): %.2f GFLOP/s wall" (2.0 * float iters * 12.0 * 32.0 / tp2 / 1e9)
+    if Runtime.Intrinsics.X86.Avx512F.IsSupported then
+        let iters = 20_000_000
+        let tp = bestSeconds 50.0 (fun () -> FmaCeiling.fma512x12 iters |> ignore)
+        printfn "peak probe (1 thread, zmm FMA only): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second"
+            (float iters * 12.0 * 32.0 / tp / 1e9) (float iters * 12.0 * 32.0 / lastCpu / 1e9)
+        let tp2 = bestSeconds 50.0 (fun () -> Threading.Tasks.Parallel.For(0, 2, fun _ -> FmaCeiling.fma512x12 iters |> ignore) |> ignore)
+        printfn "peak probe (2 threads, zmm FMA only): %.2f GFLOP/s wall" (2.0 * float iters * 12.0 * 32.0 / tp2 / 1e9)
     let only = argv |> Array.tryPick (fun a -> if a.StartsWith "--size=" then Some(int (a.Substring 7)) else None)
     for threads in (if tinyOnly then [] else [ 1; 2 ]) do
         MatMul.maxThreads <- threads
