@@ -7,6 +7,7 @@ open System
 open System.Buffers
 open System.Runtime.Intrinsics
 open System.Runtime.Intrinsics.X86
+open System.Threading
 open System.Threading.Tasks
 open System.Runtime.CompilerServices
 open Microsoft.FSharp.NativeInterop
@@ -183,6 +184,59 @@ module MatMul =
             pool.Return bp
             pool.Return ap
 
+    /// Runs one job at a time on a long-lived background thread, so that a product split in two runs one half on
+    /// the caller and the other here: waking one parked thread costs less than a Parallel.For over the thread pool.
+    /// Whoever is free first claims the second half, so a helper that the OS has not scheduled yet delays nothing.
+    type private Helper() as this =
+        let go = new ManualResetEventSlim(false, 2047)
+        let finished = new ManualResetEventSlim(false, 2047)
+        // 1 from a caller's claim of the helper until the helper has consumed that wake-up (the helper clears it).
+        let mutable busy = 0
+        // 0 while the second half is unclaimed; the caller or the helper sets it to 1 and runs that half.
+        let mutable claimed = 1
+        let mutable job: Action = null
+        let mutable error: exn = null
+        do
+            let t = Thread((fun () -> this.Loop()), IsBackground = true, Name = "Fluxion gemm helper")
+            t.Start()
+
+        member private _.Loop() =
+            while true do
+                go.Wait()
+                go.Reset()
+                if Interlocked.CompareExchange(&claimed, 1, 0) = 0 then
+                    try job.Invoke()
+                    with e -> error <- e
+                job <- null
+                finished.Set()
+                Volatile.Write(&busy, 0)
+
+        /// Runs mine on the calling thread and theirs on the helper (or on the caller if the helper has not started
+        /// it by then); returns false, running neither, when another product holds the helper.
+        member _.TryRun(mine: Action, theirs: Action) : bool =
+            if Interlocked.CompareExchange(&busy, 1, 0) <> 0 then false
+            else
+                job <- theirs
+                error <- null
+                finished.Reset()
+                Volatile.Write(&claimed, 0)
+                go.Set()
+                let mutable own: exn = null
+                try mine.Invoke() with e -> own <- e
+                if Interlocked.CompareExchange(&claimed, 1, 0) = 0 then
+                    try theirs.Invoke() with e -> if isNull own then own <- e
+                else
+                    finished.Wait()
+                    if isNull own then own <- error
+                if not (isNull own) then Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(own).Throw()
+                true
+
+    let private helper = lazy (Helper())
+
+    /// Whether a product split in exactly two bands runs its second band on the dedicated helper thread (true) or
+    /// through Parallel.For (false); both compute the same bits. FLUXION_GEMM_HELPER=0 starts it false (for A/B timing).
+    let mutable useHelper = Environment.GetEnvironmentVariable "FLUXION_GEMM_HELPER" <> "0"
+
     /// Bands per worker thread when a product is split (1 = one band each, the measured choice on a quiet machine);
     /// with more, workers take bands as they free up, so a core busy elsewhere delays the product by its share only.
     let mutable bandsPerThread = 1
@@ -203,14 +257,15 @@ module MatMul =
             let bands = max 1 (min (t * max 1 bandsPerThread) (extent / (2 * tile)))
             let band = roundUp ((extent + bands - 1) / bands) tile
             let count = (extent + band - 1) / band
-            let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, count, opts, fun i ->
+            let run i =
                 let lo = i * band
                 let hi = min extent (lo + band)
                 if lo < hi then
                     if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs c cOff ldc
-                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
-            |> ignore
+                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+            if not (count = 2 && useHelper && helper.Value.TryRun(Action(fun () -> run 0), Action(fun () -> run 1))) then
+                let opts = ParallelOptions(MaxDegreeOfParallelism = t)
+                Parallel.For(0, count, opts, fun i -> run i) |> ignore
 
     let private threadCount () = max 1 (min maxThreads Environment.ProcessorCount)
 
