@@ -18,7 +18,8 @@ type internal IMicroKernel<'T when 'T: unmanaged> =
     abstract MR: int
     abstract NR: int
     abstract Run:
-        kc: int * pa: nativeint * ars: int * acs: int * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T * tmp: nativeint ->
+        kc: int * pa: nativeint * ars: int * acs: int * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T *
+        fresh: bool * tmp: nativeint ->
             unit
 
 /// Row-major general matrix multiply C = alpha*op(A)*op(B) + beta*C (BLAS semantics) for float32 and float64.
@@ -129,13 +130,14 @@ module MatMul =
 
     let inline private roundUp (x: int) (q: int) = (x + q - 1) / q * q
 
-    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks; one call per thread. op(A) with
-    /// contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC block stays in L2 just as a
-    /// packed copy would), which saves the packing pass; a transposed A is packed into MR-row panels.
+    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks (= with overwrite, whatever C held);
+    /// one call per thread. op(A) with contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC
+    /// block stays in L2 just as a packed copy would), which saves the packing pass; a transposed A is packed into
+    /// MR-row panels.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packedSlice
         (micro: IMicroKernel<'T>) m0 m1 n0 n1 k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
-        (c: 'T[]) cOff ldc =
+        (overwrite: bool) (c: 'T[]) cOff ldc =
         let mr = micro.MR
         let nr = micro.NR
         let kcMax = min KC k
@@ -173,7 +175,7 @@ module MatMul =
                                 let pa, rs, cs =
                                     if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc), ars, 1
                                     else NativePtr.add pap (ir * kc), 1, mr
-                                micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, NativePtr.toNativeInt ptmp)
+                                micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, (overwrite && pc = 0), NativePtr.toNativeInt ptmp)
                                 ir <- ir + mr
                             jr <- jr + nr
                         ic <- ic + MC
@@ -245,11 +247,11 @@ module MatMul =
     /// Bands never change what is computed for an element, only which thread computes it.
     let private packed
         (micro: IMicroKernel<'T>) threads m n k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
-        (c: 'T[]) cOff ldc =
+        (overwrite: bool) (c: 'T[]) cOff ldc =
         let work = int64 m * int64 n * int64 k
         let t = if threads > 1 && work >= parallelWork then threads else 1
         if t = 1 then
-            packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+            packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
         else
             let byColumns = n >= m
             let extent, tile = if byColumns then n, micro.NR else m, micro.MR
@@ -261,8 +263,8 @@ module MatMul =
                 let lo = i * band
                 let hi = min extent (lo + band)
                 if lo < hi then
-                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs c cOff ldc
-                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
+                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
             if not (count = 2 && useHelper && helper.Value.TryRun(Action(fun () -> run 0), Action(fun () -> run 1))) then
                 let opts = ParallelOptions(MaxDegreeOfParallelism = t)
                 Parallel.For(0, count, opts, fun i -> run i) |> ignore
@@ -275,15 +277,15 @@ module MatMul =
         { new IMicroKernel<float32> with
             member _.MR = GemmMicro.MR32
             member _.NR = GemmMicro.NR32
-            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, fresh, tmp0) =
                 let pa = NativePtr.ofNativeInt<float32> pa0
                 let pb = NativePtr.ofNativeInt<float32> pb0
                 let pc = NativePtr.ofNativeInt<float32> pc0
                 let tmp = NativePtr.ofNativeInt<float32> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel32Scalar kc pa ars acs pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | _ -> GemmMicro.kernel32Scalar kc pa ars acs pb pc ldc mr nr alpha fresh }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale32 (beta: float32) (c: float32[]) cOff ldc m n =
@@ -311,8 +313,9 @@ module MatMul =
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
                     GemmSmall.gemm32 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
-                    scale32 beta c cOff ldc m n
-                    packed micro32 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    // With beta = 0 the first k-block stores instead of accumulating: no clearing pass over C.
+                    if beta <> 0.0f then scale32 beta c cOff ldc m n
+                    packed micro32 threads m n k alpha a aOff ars acs b bOff brs bcs (beta = 0.0f) c cOff ldc
         true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float32 matrices; op(X) is X or its transpose, op(A) is m x k,
@@ -330,15 +333,15 @@ module MatMul =
         { new IMicroKernel<float> with
             member _.MR = GemmMicro.MR64
             member _.NR = GemmMicro.NR64
-            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, fresh, tmp0) =
                 let pa = NativePtr.ofNativeInt<float> pa0
                 let pb = NativePtr.ofNativeInt<float> pb0
                 let pc = NativePtr.ofNativeInt<float> pc0
                 let tmp = NativePtr.ofNativeInt<float> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel64Scalar kc pa ars acs pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | _ -> GemmMicro.kernel64Scalar kc pa ars acs pb pc ldc mr nr alpha fresh }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale64 (beta: float) (c: float[]) cOff ldc m n =
@@ -366,8 +369,9 @@ module MatMul =
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
                     GemmSmall.gemm64 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
-                    scale64 beta c cOff ldc m n
-                    packed micro64 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    // With beta = 0 the first k-block stores instead of accumulating: no clearing pass over C.
+                    if beta <> 0.0 then scale64 beta c cOff ldc m n
+                    packed micro64 threads m n k alpha a aOff ars acs b bOff brs bcs (beta = 0.0) c cOff ldc
         true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float64 matrices (same conventions as gemm32).
