@@ -130,6 +130,10 @@ module MatMul =
 
     let inline private roundUp (x: int) (q: int) = (x + q - 1) / q * q
 
+    /// Whether a transposed A (contiguous columns) may be read in place by the micro-kernel instead of being packed
+    /// (where measured faster; see packedSlice); the bits are the same either way.
+    let mutable transposedInPlace = true
+
     /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks (= with overwrite, whatever C held);
     /// one call per thread. op(A) with contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC
     /// block stays in L2 just as a packed copy would), which saves the packing pass; a transposed A is packed into
@@ -144,7 +148,13 @@ module MatMul =
         let mcMax = min MC (roundUp (m1 - m0) mr)
         let ncMax = min NC (roundUp (n1 - n0) nr)
         let pool = ArrayPool<'T>.Shared
-        let direct = acs = 1
+        // A transposed A read in place gathers each step's MR values from MR adjacent columns, one cache line per
+        // k-step; measured faster than packing it unless the column stride is a multiple of 4 KiB (lines alias in
+        // L1/L2) and B is wide enough for the packed copy to be reused often.
+        let direct =
+            acs = 1
+            || (transposedInPlace && ars = 1
+                && (n1 - n0 <= 128 || (n1 - n0 <= 1024 && (acs * sizeof<'T>) % 4096 <> 0)))
         let ap = pool.Rent(if direct then 1 else mcMax * kcMax)
         let bp = pool.Rent(kcMax * ncMax)
         let tmp = pool.Rent(mr * nr + 64)
@@ -173,7 +183,7 @@ module MatMul =
                             while ir < mc do
                                 let pcc = NativePtr.add pc0 (cOff + (ic + ir) * ldc + jc + jr)
                                 let pa, rs, cs =
-                                    if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc), ars, 1
+                                    if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc * acs), ars, acs
                                     else NativePtr.add pap (ir * kc), 1, mr
                                 micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, (overwrite && pc = 0), NativePtr.toNativeInt ptmp)
                                 ir <- ir + mr
