@@ -12,7 +12,8 @@ open Microsoft.FSharp.NativeInterop
 /// Register-blocked GEMM micro-kernels: C[mr x nr] += alpha * A[mr x kc] * (packed B panel), with A(r, p) read at
 /// pa + r*ars + p*acs: a packed panel (ars = 1, acs = MR) or op(A) in place when its rows are contiguous (acs = 1).
 /// Every C element is accumulated as acc = fma(a_p, b_p, acc) for p = 0..kc-1 starting from 0, then
-/// written as fma(alpha, acc, c); the AVX-512, AVX2 and scalar variants therefore give identical bits.
+/// written as fma(alpha, acc, c); the AVX-512, AVX2 and scalar variants therefore give identical bits. With fresh,
+/// c is taken as +0 without reading C (the first k-block of a beta = 0 product), exactly as if C had been cleared.
 module internal GemmMicro =
 
     /// Rows of a float32 register tile (broadcast A values).
@@ -36,7 +37,7 @@ module internal GemmMicro =
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Avx512
         (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
+        (mr: int) (nr: int) (alpha: float32) (fresh: bool) (tmp: nativeptr<float32>) : unit =
         let mutable c00 = Vector512<float32>.Zero
         let mutable c01 = Vector512<float32>.Zero
         let mutable c10 = Vector512<float32>.Zero
@@ -88,8 +89,8 @@ module internal GemmMicro =
             let inline row (r: int) (x0: Vector512<float32>) (x1: Vector512<float32>) =
                 let q0 = NativePtr.add pc (r * ldc)
                 let q1 = NativePtr.add q0 16
-                Avx512F.Store(q0, Avx512F.FusedMultiplyAdd(va, x0, Avx512F.LoadVector512 q0))
-                Avx512F.Store(q1, Avx512F.FusedMultiplyAdd(va, x1, Avx512F.LoadVector512 q1))
+                Avx512F.Store(q0, Avx512F.FusedMultiplyAdd(va, x0, (if fresh then Vector512<float32>.Zero else Avx512F.LoadVector512 q0)))
+                Avx512F.Store(q1, Avx512F.FusedMultiplyAdd(va, x1, (if fresh then Vector512<float32>.Zero else Avx512F.LoadVector512 q1)))
             row 0 c00 c01
             row 1 c10 c11
             row 2 c20 c21
@@ -109,14 +110,14 @@ module internal GemmMicro =
             for r in 0 .. mr - 1 do
                 for j in 0 .. nr - 1 do
                     let q = NativePtr.add pc (r * ldc + j)
-                    NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * NR32 + j), NativePtr.read q))
+                    NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * NR32 + j), (if fresh then 0.0f else NativePtr.read q)))
 
     // ---------------------------------------------------------------- float32, AVX2+FMA: the 6 x 32 tile as two 6 x 16 halves
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half32Avx2
         (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float32) (tmp: nativeptr<float32>) : unit =
+        (mr: int) (nr: int) (alpha: float32) (fresh: bool) (tmp: nativeptr<float32>) : unit =
         let mutable c00 = Vector256<float32>.Zero
         let mutable c01 = Vector256<float32>.Zero
         let mutable c10 = Vector256<float32>.Zero
@@ -168,8 +169,8 @@ module internal GemmMicro =
             let inline row (r: int) (x0: Vector256<float32>) (x1: Vector256<float32>) =
                 let q0 = NativePtr.add pc (r * ldc)
                 let q1 = NativePtr.add q0 8
-                Avx.Store(q0, Fma.MultiplyAdd(va, x0, Avx.LoadVector256 q0))
-                Avx.Store(q1, Fma.MultiplyAdd(va, x1, Avx.LoadVector256 q1))
+                Avx.Store(q0, Fma.MultiplyAdd(va, x0, (if fresh then Vector256<float32>.Zero else Avx.LoadVector256 q0)))
+                Avx.Store(q1, Fma.MultiplyAdd(va, x1, (if fresh then Vector256<float32>.Zero else Avx.LoadVector256 q1)))
             row 0 c00 c01
             row 1 c10 c11
             row 2 c20 c21
@@ -189,33 +190,33 @@ module internal GemmMicro =
             for r in 0 .. mr - 1 do
                 for j in 0 .. nr - 1 do
                     let q = NativePtr.add pc (r * ldc + j)
-                    NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 16 + j), NativePtr.read q))
+                    NativePtr.write q (MathF.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 16 + j), (if fresh then 0.0f else NativePtr.read q)))
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let kernel32Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) ldc mr nr alpha tmp : unit =
-        half32Avx2 kc pa ars acs pb pc ldc mr (min nr 16) alpha tmp
-        if nr > 16 then half32Avx2 kc pa ars acs (NativePtr.add pb 16) (NativePtr.add pc 16) ldc mr (nr - 16) alpha tmp
+    let kernel32Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) ldc mr nr alpha fresh tmp : unit =
+        half32Avx2 kc pa ars acs pb pc ldc mr (min nr 16) alpha fresh tmp
+        if nr > 16 then half32Avx2 kc pa ars acs (NativePtr.add pb 16) (NativePtr.add pc 16) ldc mr (nr - 16) alpha fresh tmp
 
     // ---------------------------------------------------------------- float32, portable scalar (same operation order)
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel32Scalar
         (kc: int) (pa: nativeptr<float32>) (ars: int) (acs: int) (pb: nativeptr<float32>) (pc: nativeptr<float32>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float32) : unit =
+        (mr: int) (nr: int) (alpha: float32) (fresh: bool) : unit =
         for r in 0 .. mr - 1 do
             for j in 0 .. nr - 1 do
                 let mutable acc = 0.0f
                 for p in 0 .. kc - 1 do
                     acc <- MathF.FusedMultiplyAdd(NativePtr.get pa (p * acs + r * ars), NativePtr.get pb (p * NR32 + j), acc)
                 let q = NativePtr.add pc (r * ldc + j)
-                NativePtr.write q (MathF.FusedMultiplyAdd(alpha, acc, NativePtr.read q))
+                NativePtr.write q (MathF.FusedMultiplyAdd(alpha, acc, (if fresh then 0.0f else NativePtr.read q)))
 
     // ---------------------------------------------------------------- float64, AVX-512: 6 x 16, 12 zmm accumulators
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Avx512
         (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
+        (mr: int) (nr: int) (alpha: float) (fresh: bool) (tmp: nativeptr<float>) : unit =
         let mutable c00 = Vector512<float>.Zero
         let mutable c01 = Vector512<float>.Zero
         let mutable c10 = Vector512<float>.Zero
@@ -267,8 +268,8 @@ module internal GemmMicro =
             let inline row (r: int) (x0: Vector512<float>) (x1: Vector512<float>) =
                 let q0 = NativePtr.add pc (r * ldc)
                 let q1 = NativePtr.add q0 8
-                Avx512F.Store(q0, Avx512F.FusedMultiplyAdd(va, x0, Avx512F.LoadVector512 q0))
-                Avx512F.Store(q1, Avx512F.FusedMultiplyAdd(va, x1, Avx512F.LoadVector512 q1))
+                Avx512F.Store(q0, Avx512F.FusedMultiplyAdd(va, x0, (if fresh then Vector512<float>.Zero else Avx512F.LoadVector512 q0)))
+                Avx512F.Store(q1, Avx512F.FusedMultiplyAdd(va, x1, (if fresh then Vector512<float>.Zero else Avx512F.LoadVector512 q1)))
             row 0 c00 c01
             row 1 c10 c11
             row 2 c20 c21
@@ -288,14 +289,14 @@ module internal GemmMicro =
             for r in 0 .. mr - 1 do
                 for j in 0 .. nr - 1 do
                     let q = NativePtr.add pc (r * ldc + j)
-                    NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * NR64 + j), NativePtr.read q))
+                    NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * NR64 + j), (if fresh then 0.0 else NativePtr.read q)))
 
     // ---------------------------------------------------------------- float64, AVX2+FMA: the 6 x 16 tile as two 6 x 8 halves
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private half64Avx2
         (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float) (tmp: nativeptr<float>) : unit =
+        (mr: int) (nr: int) (alpha: float) (fresh: bool) (tmp: nativeptr<float>) : unit =
         let mutable c00 = Vector256<float>.Zero
         let mutable c01 = Vector256<float>.Zero
         let mutable c10 = Vector256<float>.Zero
@@ -347,8 +348,8 @@ module internal GemmMicro =
             let inline row (r: int) (x0: Vector256<float>) (x1: Vector256<float>) =
                 let q0 = NativePtr.add pc (r * ldc)
                 let q1 = NativePtr.add q0 4
-                Avx.Store(q0, Fma.MultiplyAdd(va, x0, Avx.LoadVector256 q0))
-                Avx.Store(q1, Fma.MultiplyAdd(va, x1, Avx.LoadVector256 q1))
+                Avx.Store(q0, Fma.MultiplyAdd(va, x0, (if fresh then Vector256<float>.Zero else Avx.LoadVector256 q0)))
+                Avx.Store(q1, Fma.MultiplyAdd(va, x1, (if fresh then Vector256<float>.Zero else Avx.LoadVector256 q1)))
             row 0 c00 c01
             row 1 c10 c11
             row 2 c20 c21
@@ -368,23 +369,23 @@ module internal GemmMicro =
             for r in 0 .. mr - 1 do
                 for j in 0 .. nr - 1 do
                     let q = NativePtr.add pc (r * ldc + j)
-                    NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 8 + j), NativePtr.read q))
+                    NativePtr.write q (Math.FusedMultiplyAdd(alpha, NativePtr.get tmp (r * 8 + j), (if fresh then 0.0 else NativePtr.read q)))
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let kernel64Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) ldc mr nr alpha tmp : unit =
-        half64Avx2 kc pa ars acs pb pc ldc mr (min nr 8) alpha tmp
-        if nr > 8 then half64Avx2 kc pa ars acs (NativePtr.add pb 8) (NativePtr.add pc 8) ldc mr (nr - 8) alpha tmp
+    let kernel64Avx2 kc pa (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) ldc mr nr alpha fresh tmp : unit =
+        half64Avx2 kc pa ars acs pb pc ldc mr (min nr 8) alpha fresh tmp
+        if nr > 8 then half64Avx2 kc pa ars acs (NativePtr.add pb 8) (NativePtr.add pc 8) ldc mr (nr - 8) alpha fresh tmp
 
     // ---------------------------------------------------------------- float64, portable scalar
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let kernel64Scalar
         (kc: int) (pa: nativeptr<float>) (ars: int) (acs: int) (pb: nativeptr<float>) (pc: nativeptr<float>) (ldc: int)
-        (mr: int) (nr: int) (alpha: float) : unit =
+        (mr: int) (nr: int) (alpha: float) (fresh: bool) : unit =
         for r in 0 .. mr - 1 do
             for j in 0 .. nr - 1 do
                 let mutable acc = 0.0
                 for p in 0 .. kc - 1 do
                     acc <- Math.FusedMultiplyAdd(NativePtr.get pa (p * acs + r * ars), NativePtr.get pb (p * NR64 + j), acc)
                 let q = NativePtr.add pc (r * ldc + j)
-                NativePtr.write q (Math.FusedMultiplyAdd(alpha, acc, NativePtr.read q))
+                NativePtr.write q (Math.FusedMultiplyAdd(alpha, acc, (if fresh then 0.0 else NativePtr.read q)))

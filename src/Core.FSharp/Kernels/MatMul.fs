@@ -7,6 +7,7 @@ open System
 open System.Buffers
 open System.Runtime.Intrinsics
 open System.Runtime.Intrinsics.X86
+open System.Threading
 open System.Threading.Tasks
 open System.Runtime.CompilerServices
 open Microsoft.FSharp.NativeInterop
@@ -17,7 +18,8 @@ type internal IMicroKernel<'T when 'T: unmanaged> =
     abstract MR: int
     abstract NR: int
     abstract Run:
-        kc: int * pa: nativeint * ars: int * acs: int * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T * tmp: nativeint ->
+        kc: int * pa: nativeint * ars: int * acs: int * pb: nativeint * pc: nativeint * ldc: int * mr: int * nr: int * alpha: 'T *
+        fresh: bool * tmp: nativeint ->
             unit
 
 /// Row-major general matrix multiply C = alpha*op(A)*op(B) + beta*C (BLAS semantics) for float32 and float64.
@@ -128,20 +130,31 @@ module MatMul =
 
     let inline private roundUp (x: int) (q: int) = (x + q - 1) / q * q
 
-    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks; one call per thread. op(A) with
-    /// contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC block stays in L2 just as a
-    /// packed copy would), which saves the packing pass; a transposed A is packed into MR-row panels.
+    /// Whether a transposed A (contiguous columns) may be read in place by the micro-kernel instead of being packed
+    /// (where measured faster; see packedSlice); the bits are the same either way.
+    let mutable transposedInPlace = true
+
+    /// Computes C[m0..m1, n0..n1] += alpha * op(A) op(B) with packed B blocks (= with overwrite, whatever C held);
+    /// one call per thread. op(A) with contiguous rows (acs = 1) is read in place by the micro-kernel (its MC x KC
+    /// block stays in L2 just as a packed copy would), which saves the packing pass; a transposed A is packed into
+    /// MR-row panels.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private packedSlice
         (micro: IMicroKernel<'T>) m0 m1 n0 n1 k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
-        (c: 'T[]) cOff ldc =
+        (overwrite: bool) (c: 'T[]) cOff ldc =
         let mr = micro.MR
         let nr = micro.NR
         let kcMax = min KC k
         let mcMax = min MC (roundUp (m1 - m0) mr)
         let ncMax = min NC (roundUp (n1 - n0) nr)
         let pool = ArrayPool<'T>.Shared
-        let direct = acs = 1
+        // A transposed A read in place gathers each step's MR values from MR adjacent columns, one cache line per
+        // k-step; measured faster than packing it unless the column stride is a multiple of 4 KiB (lines alias in
+        // L1/L2) and B is wide enough for the packed copy to be reused often.
+        let direct =
+            acs = 1
+            || (transposedInPlace && ars = 1
+                && (n1 - n0 <= 128 || (n1 - n0 <= 1024 && (acs * sizeof<'T>) % 4096 <> 0)))
         let ap = pool.Rent(if direct then 1 else mcMax * kcMax)
         let bp = pool.Rent(kcMax * ncMax)
         let tmp = pool.Rent(mr * nr + 64)
@@ -170,9 +183,9 @@ module MatMul =
                             while ir < mc do
                                 let pcc = NativePtr.add pc0 (cOff + (ic + ir) * ldc + jc + jr)
                                 let pa, rs, cs =
-                                    if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc), ars, 1
+                                    if direct then NativePtr.add pa0 (aOff + (ic + ir) * ars + pc * acs), ars, acs
                                     else NativePtr.add pap (ir * kc), 1, mr
-                                micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, NativePtr.toNativeInt ptmp)
+                                micro.Run(kc, NativePtr.toNativeInt pa, rs, cs, NativePtr.toNativeInt pb, NativePtr.toNativeInt pcc, ldc, min mr (mc - ir), nrr, alpha, (overwrite && pc = 0), NativePtr.toNativeInt ptmp)
                                 ir <- ir + mr
                             jr <- jr + nr
                         ic <- ic + MC
@@ -183,6 +196,59 @@ module MatMul =
             pool.Return bp
             pool.Return ap
 
+    /// Runs one job at a time on a long-lived background thread, so that a product split in two runs one half on
+    /// the caller and the other here: waking one parked thread costs less than a Parallel.For over the thread pool.
+    /// Whoever is free first claims the second half, so a helper that the OS has not scheduled yet delays nothing.
+    type private Helper() as this =
+        let go = new ManualResetEventSlim(false, 2047)
+        let finished = new ManualResetEventSlim(false, 2047)
+        // 1 from a caller's claim of the helper until the helper has consumed that wake-up (the helper clears it).
+        let mutable busy = 0
+        // 0 while the second half is unclaimed; the caller or the helper sets it to 1 and runs that half.
+        let mutable claimed = 1
+        let mutable job: Action = null
+        let mutable error: exn = null
+        do
+            let t = Thread((fun () -> this.Loop()), IsBackground = true, Name = "Fluxion gemm helper")
+            t.Start()
+
+        member private _.Loop() =
+            while true do
+                go.Wait()
+                go.Reset()
+                if Interlocked.CompareExchange(&claimed, 1, 0) = 0 then
+                    try job.Invoke()
+                    with e -> error <- e
+                job <- null
+                finished.Set()
+                Volatile.Write(&busy, 0)
+
+        /// Runs mine on the calling thread and theirs on the helper (or on the caller if the helper has not started
+        /// it by then); returns false, running neither, when another product holds the helper.
+        member _.TryRun(mine: Action, theirs: Action) : bool =
+            if Interlocked.CompareExchange(&busy, 1, 0) <> 0 then false
+            else
+                job <- theirs
+                error <- null
+                finished.Reset()
+                Volatile.Write(&claimed, 0)
+                go.Set()
+                let mutable own: exn = null
+                try mine.Invoke() with e -> own <- e
+                if Interlocked.CompareExchange(&claimed, 1, 0) = 0 then
+                    try theirs.Invoke() with e -> if isNull own then own <- e
+                else
+                    finished.Wait()
+                    if isNull own then own <- error
+                if not (isNull own) then Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(own).Throw()
+                true
+
+    let private helper = lazy (Helper())
+
+    /// Whether a product split in exactly two bands runs its second band on the dedicated helper thread (true) or
+    /// through Parallel.For (false); both compute the same bits. FLUXION_GEMM_HELPER=0 starts it false (for A/B timing).
+    let mutable useHelper = Environment.GetEnvironmentVariable "FLUXION_GEMM_HELPER" <> "0"
+
     /// Bands per worker thread when a product is split (1 = one band each, the measured choice on a quiet machine);
     /// with more, workers take bands as they free up, so a core busy elsewhere delays the product by its share only.
     let mutable bandsPerThread = 1
@@ -191,11 +257,11 @@ module MatMul =
     /// Bands never change what is computed for an element, only which thread computes it.
     let private packed
         (micro: IMicroKernel<'T>) threads m n k (alpha: 'T) (a: 'T[]) aOff ars acs (b: 'T[]) bOff brs bcs
-        (c: 'T[]) cOff ldc =
+        (overwrite: bool) (c: 'T[]) cOff ldc =
         let work = int64 m * int64 n * int64 k
         let t = if threads > 1 && work >= parallelWork then threads else 1
         if t = 1 then
-            packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+            packedSlice micro 0 m 0 n k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
         else
             let byColumns = n >= m
             let extent, tile = if byColumns then n, micro.NR else m, micro.MR
@@ -203,14 +269,15 @@ module MatMul =
             let bands = max 1 (min (t * max 1 bandsPerThread) (extent / (2 * tile)))
             let band = roundUp ((extent + bands - 1) / bands) tile
             let count = (extent + band - 1) / band
-            let opts = ParallelOptions(MaxDegreeOfParallelism = t)
-            Parallel.For(0, count, opts, fun i ->
+            let run i =
                 let lo = i * band
                 let hi = min extent (lo + band)
                 if lo < hi then
-                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs c cOff ldc
-                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs c cOff ldc)
-            |> ignore
+                    if byColumns then packedSlice micro 0 m lo hi k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
+                    else packedSlice micro lo hi 0 n k alpha a aOff ars acs b bOff brs bcs overwrite c cOff ldc
+            if not (count = 2 && useHelper && helper.Value.TryRun(Action(fun () -> run 0), Action(fun () -> run 1))) then
+                let opts = ParallelOptions(MaxDegreeOfParallelism = t)
+                Parallel.For(0, count, opts, fun i -> run i) |> ignore
 
     let private threadCount () = max 1 (min maxThreads Environment.ProcessorCount)
 
@@ -220,15 +287,15 @@ module MatMul =
         { new IMicroKernel<float32> with
             member _.MR = GemmMicro.MR32
             member _.NR = GemmMicro.NR32
-            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, fresh, tmp0) =
                 let pa = NativePtr.ofNativeInt<float32> pa0
                 let pb = NativePtr.ofNativeInt<float32> pb0
                 let pc = NativePtr.ofNativeInt<float32> pc0
                 let tmp = NativePtr.ofNativeInt<float32> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel32Scalar kc pa ars acs pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel32Avx512 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel32Avx2 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | _ -> GemmMicro.kernel32Scalar kc pa ars acs pb pc ldc mr nr alpha fresh }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale32 (beta: float32) (c: float32[]) cOff ldc m n =
@@ -256,8 +323,9 @@ module MatMul =
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
                     GemmSmall.gemm32 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
-                    scale32 beta c cOff ldc m n
-                    packed micro32 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    // With beta = 0 the first k-block stores instead of accumulating: no clearing pass over C.
+                    if beta <> 0.0f then scale32 beta c cOff ldc m n
+                    packed micro32 threads m n k alpha a aOff ars acs b bOff brs bcs (beta = 0.0f) c cOff ldc
         true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float32 matrices; op(X) is X or its transpose, op(A) is m x k,
@@ -275,15 +343,15 @@ module MatMul =
         { new IMicroKernel<float> with
             member _.MR = GemmMicro.MR64
             member _.NR = GemmMicro.NR64
-            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, tmp0) =
+            member _.Run(kc, pa0, ars, acs, pb0, pc0, ldc, mr, nr, alpha, fresh, tmp0) =
                 let pa = NativePtr.ofNativeInt<float> pa0
                 let pb = NativePtr.ofNativeInt<float> pb0
                 let pc = NativePtr.ofNativeInt<float> pc0
                 let tmp = NativePtr.ofNativeInt<float> tmp0
                 match simdLevel with
-                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa ars acs pb pc ldc mr nr alpha tmp
-                | _ -> GemmMicro.kernel64Scalar kc pa ars acs pb pc ldc mr nr alpha }
+                | 2 when Avx512F.IsSupported -> GemmMicro.kernel64Avx512 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | 1 | 2 when Fma.IsSupported -> GemmMicro.kernel64Avx2 kc pa ars acs pb pc ldc mr nr alpha fresh tmp
+                | _ -> GemmMicro.kernel64Scalar kc pa ars acs pb pc ldc mr nr alpha fresh }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private scale64 (beta: float) (c: float[]) cOff ldc m n =
@@ -311,8 +379,9 @@ module MatMul =
                 if k <= KC && int64 m * int64 n * int64 k <= smallWork then
                     GemmSmall.gemm64 (simdLevel >= 1) m n k alpha a aOff ars acs b bOff brs bcs beta c cOff ldc
                 else
-                    scale64 beta c cOff ldc m n
-                    packed micro64 threads m n k alpha a aOff ars acs b bOff brs bcs c cOff ldc
+                    // With beta = 0 the first k-block stores instead of accumulating: no clearing pass over C.
+                    if beta <> 0.0 then scale64 beta c cOff ldc m n
+                    packed micro64 threads m n k alpha a aOff ars acs b bOff brs bcs (beta = 0.0) c cOff ldc
         true
 
     /// C = alpha*op(A)*op(B) + beta*C for row-major float64 matrices (same conventions as gemm32).
