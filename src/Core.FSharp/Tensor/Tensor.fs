@@ -148,9 +148,11 @@ type Tensor =
         match x with
         | TC r ->
             if r.Retired then raise (StepScopeExit.Disposed r)
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward r)
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         | TF(xp, dx, n) ->
             let y = Tensor.ApplyUnary(op, xp)
             TF(y, op.Jvp(xp, dx, y), n)
@@ -168,9 +170,11 @@ type Tensor =
             if rb.Retired then raise (StepScopeExit.Disposed rb)
             // A plain operand meeting a batched one is lifted, so the kernel dispatches on the batched side.
             let ra, rb = if BatchedRaw.Is ra || BatchedRaw.Is rb then BatchedRaw.Lift ra :> RawTensor, BatchedRaw.Lift rb :> RawTensor else ra, rb
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward(ra, rb))
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         | _ ->
             let a = if Tensor.Inactive a then a.Primal else a
             let b = if Tensor.Inactive b then b.Primal else b
@@ -229,9 +233,11 @@ type Tensor =
                 if BatchedRaw.Is raws.[i] then batched <- true
             if batched then
                 for i in 0 .. n - 1 do raws.[i] <- BatchedRaw.Lift raws.[i] :> RawTensor
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward raws)
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         else
             let active = Array.zeroCreate n
             let ps = Array.zeroCreate n
