@@ -439,36 +439,52 @@ type Tensor =
                 if da <> db && da <> 1 && db <> 1 then ok <- false
             if not ok then Shape.broadcast op sa sb |> ignore
 
+    /// CheckBroadcast then Promote, reading each operand's raw data once (the per-op cost of tiny tensors).
+    static member private Operands(op: string, a: Tensor, b: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the left operand is null" op))
+        if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the right operand is null" op))
+        let ra = a.Raw
+        let rb = b.Raw
+        let sa, sb = ra.Shape, rb.Shape
+        if not (Shape.equal sa sb) then
+            let mutable ok = true
+            for i in 1 .. min sa.Length sb.Length do
+                let da = sa.[sa.Length - i]
+                let db = sb.[sb.Length - i]
+                if da <> db && da <> 1 && db <> 1 then ok <- false
+            if not ok then Shape.broadcast op sa sb |> ignore
+        let da = ra.Dtype
+        let db = rb.Dtype
+        if da = db then struct (a, b)
+        else
+            let d = Dtype.promote da db
+            struct ((if da = d then a else a.Cast d), (if db = d then b else b.Cast d))
+
     /// Elementwise sum with broadcasting.
     static member (+) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("add", a, b)
-        let struct (a, b) = Tensor.Promote("add", a, b)
+        let struct (a, b) = Tensor.Operands("add", a, b)
         Tensor.ApplyBinary(CoreOps.Add, a, b)
 
     /// Elementwise difference with broadcasting.
     static member (-) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("sub", a, b)
-        let struct (a, b) = Tensor.Promote("sub", a, b)
+        let struct (a, b) = Tensor.Operands("sub", a, b)
         Tensor.ApplyBinary(CoreOps.Sub, a, b)
 
     /// Elementwise product with broadcasting.
     static member (*) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("mul", a, b)
-        let struct (a, b) = Tensor.Promote("mul", a, b)
+        let struct (a, b) = Tensor.Operands("mul", a, b)
         Tensor.ApplyBinary(CoreOps.Mul, a, b)
 
     /// Elementwise quotient with broadcasting.
     static member (/) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("div", a, b)
-        let struct (a, b) = Tensor.Promote("div", a, b)
+        let struct (a, b) = Tensor.Operands("div", a, b)
         let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
         let b = if Dtype.isFloat b.Dtype then b else b.Cast Dtype.Float32
         Tensor.ApplyBinary(CoreOps.Div, a, b)
 
     /// Elementwise power with broadcasting.
     static member Pow(a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("pow", a, b)
-        let struct (a, b) = Tensor.Promote("pow", a, b)
+        let struct (a, b) = Tensor.Operands("pow", a, b)
         Tensor.ApplyBinary({ new BinaryOp("PowBackward1") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Pow, rb)
             // PyTorch: d * (b * a^(b-1)) (0 where b = 0) and d * (y * log a), the factor rounded first.
