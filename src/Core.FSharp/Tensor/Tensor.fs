@@ -1550,9 +1550,15 @@ and [<AbstractClass; Sealed>] internal Contributions =
         r
     /// The sweep is done with a node's contributions: a shared array drops its references.
     static member Done(r: Tensor[]) =
-        if not (isNull r) && (obj.ReferenceEquals(r, Contributions.one) || obj.ReferenceEquals(r, Contributions.two)
-                              || obj.ReferenceEquals(r, Contributions.three)) then
-            Array.Clear r
+        if not (isNull r) then
+            // The length says which shared array it could be, so one thread-static read per node.
+            let shared =
+                match r.Length with
+                | 1 -> obj.ReferenceEquals(r, Contributions.one)
+                | 2 -> obj.ReferenceEquals(r, Contributions.two)
+                | 3 -> obj.ReferenceEquals(r, Contributions.three)
+                | _ -> false
+            if shared then Array.Clear r
 
 /// The reverse sweep's work stack kept per thread between sweeps.
 and [<Sealed>] internal SweepStack() =
