@@ -15,17 +15,20 @@ type Tensor =
 
     /// The raw data of the innermost primal.
     member t.Raw: RawTensor =
-        // A loop rather than recursion: every op reads this, and the loop form gets the JIT's profile-guided
-        // inline type checks instead of a cast-helper call per nesting level.
-        let mutable x = t
-        let mutable r = Unchecked.defaultof<RawTensor>
-        while isNull (box r) do
-            match x with
-            | TC raw -> r <- raw
-            | TF(p, _, _) -> x <- p
-            | TR(p, _, _) -> x <- p
-        if r.Retired then raise (StepScopeExit.Disposed r)
-        r
+        match t with
+        | TC r -> if r.Retired then raise (StepScopeExit.Disposed r) else r
+        | _ ->
+            // Nested tensors walk their primals in a loop rather than recursively: every op reads this, and the
+            // loop form gets the JIT's profile-guided inline type checks instead of a cast-helper call per level.
+            let mutable x = t
+            let mutable r = Unchecked.defaultof<RawTensor>
+            while isNull (box r) do
+                match x with
+                | TC raw -> r <- raw
+                | TF(p, _, _) -> x <- p
+                | TR(p, _, _) -> x <- p
+            if r.Retired then raise (StepScopeExit.Disposed r)
+            r
     /// The shape as an array (C# sees this as `ShapeArray`; its `Shape` is the PyTorch-printing `Size`).
     [<CompiledName("ShapeArray")>]
     member t.Shape: int[] = t.Raw.Shape
