@@ -92,20 +92,23 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     /// An array of n zeros: inside an imperative sweep, or while a recorded op computes inside a step scope, a
     /// recycled one when available, tracked until the sweep or scope ends.
     static member Take<'T>(n: int) : 'T[] =
-        let live = SweepBuffers.live
-        let scope = SweepBuffers.scope
-        let inScope = not (isNull scope) && (SweepBuffers.capture || not (isNull live))
-        if n < SweepBuffers.MinLength || (isNull live && not inScope) then Array.zeroCreate n
+        // Short arrays are never tracked: decided before any thread-static read, as tiny ops are all overhead.
+        if n < SweepBuffers.MinLength then Array.zeroCreate n
         else
-            let a =
-                match FreeArrays<'T>.Pop n with
-                | null -> Array.zeroCreate n
-                | a ->
-                    Array.Clear a
-                    a
-            if not (isNull live) then live.[box a] <- 0
-            if inScope then scope.[box a] <- ScopeState.Owned
-            a
+            let live = SweepBuffers.live
+            let scope = SweepBuffers.scope
+            let inScope = not (isNull scope) && (SweepBuffers.capture || not (isNull live))
+            if isNull live && not inScope then Array.zeroCreate n
+            else
+                let a =
+                    match FreeArrays<'T>.Pop n with
+                    | null -> Array.zeroCreate n
+                    | a ->
+                        Array.Clear a
+                        a
+                if not (isNull live) then live.[box a] <- 0
+                if inScope then scope.[box a] <- ScopeState.Owned
+                a
 
     /// Whether a recorded op's value is being computed inside a step scope; returns the previous flag.
     static member SetCapture(on: bool) : bool =

@@ -54,6 +54,18 @@ type GradMode =
     /// True inside an `InferenceMode` scope on this thread (`torch.is_inference_mode_enabled()`).
     static member IsInferenceModeEnabled = InferenceExit.Depth > 0
 
+/// One per-thread word that is zero unless a step scope is open or anomaly mode checks forward results, so an
+/// op's forward takes its plain path after a single thread-static read.
+[<AbstractClass; Sealed>]
+type internal OpHooks =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private flags: int
+    /// Zero when no hook is on for this thread.
+    static member Flags = OpHooks.flags
+    /// Sets or clears one hook bit (1 = step scope, 2 = anomaly forward check).
+    static member Set(bit: int, on: bool) =
+        OpHooks.flags <- if on then OpHooks.flags ||| bit else OpHooks.flags &&& ~~~bit
+
 /// The per-thread anomaly-detection depth, and whether forward ops check their results on this thread
 /// (kept as one flag so the hot path reads a single thread-static field).
 [<Sealed>]
@@ -65,11 +77,15 @@ type internal AnomalyExit private () =
     static member val Instance = new AnomalyExit()
     static member Depth with get () = AnomalyExit.depth and set v = AnomalyExit.depth <- v
     /// True inside `DetectAnomaly` except while a backward sweep runs (the sweep checks each node's results).
-    static member CheckForward with get () = AnomalyExit.checkForward and set v = AnomalyExit.checkForward <- v
+    static member CheckForward
+        with get () = AnomalyExit.checkForward
+        and set v =
+            AnomalyExit.checkForward <- v
+            OpHooks.Set(2, v)
     interface IDisposable with
         member _.Dispose() =
             AnomalyExit.depth <- AnomalyExit.depth - 1
-            AnomalyExit.checkForward <- AnomalyExit.depth > 0
+            AnomalyExit.CheckForward <- AnomalyExit.depth > 0
 
 /// PyTorch's anomaly detection (`torch.autograd.detect_anomaly`), per thread and nestable.
 [<AbstractClass; Sealed>]
@@ -114,6 +130,7 @@ type internal StepScopeExit private () =
             if isNull StepScopeExit.outputs then StepScopeExit.outputs <- System.Collections.Generic.List()
             Fluxion.Backend.SweepBuffers.BeginScope()
         StepScopeExit.depth <- StepScopeExit.depth + 1
+        OpHooks.Set(1, true)
         StepScopeExit.Instance :> IDisposable
     /// Notes an op's output made in the scope when its storage is one the scope may recycle.
     static member Register(r: Fluxion.Backend.RawTensor) =
@@ -132,6 +149,7 @@ type internal StepScopeExit private () =
         member _.Dispose() =
             if StepScopeExit.depth > 0 then
                 StepScopeExit.depth <- StepScopeExit.depth - 1
+                OpHooks.Set(1, StepScopeExit.depth > 0)
                 if StepScopeExit.depth = 0 then StepScopeExit.Close()
     /// The error for a read of a tensor whose step scope ended.
     static member Disposed(r: Fluxion.Backend.RawTensor) : exn =

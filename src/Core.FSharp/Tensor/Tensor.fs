@@ -17,8 +17,18 @@ type Tensor =
     member t.Raw: RawTensor =
         match t with
         | TC r -> if r.Retired then raise (StepScopeExit.Disposed r) else r
-        | TF(p, _, _) -> p.Raw
-        | TR(p, _, _) -> p.Raw
+        | _ ->
+            // Nested tensors walk their primals in a loop rather than recursively: every op reads this, and the
+            // loop form gets the JIT's profile-guided inline type checks instead of a cast-helper call per level.
+            let mutable x = t
+            let mutable r = Unchecked.defaultof<RawTensor>
+            while isNull (box r) do
+                match x with
+                | TC raw -> r <- raw
+                | TF(p, _, _) -> x <- p
+                | TR(p, _, _) -> x <- p
+            if r.Retired then raise (StepScopeExit.Disposed r)
+            r
     /// The shape as an array (C# sees this as `ShapeArray`; its `Shape` is the PyTorch-printing `Size`).
     [<CompiledName("ShapeArray")>]
     member t.Shape: int[] = t.Raw.Shape
@@ -141,9 +151,11 @@ type Tensor =
         match x with
         | TC r ->
             if r.Retired then raise (StepScopeExit.Disposed r)
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward r)
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         | TF(xp, dx, n) ->
             let y = Tensor.ApplyUnary(op, xp)
             TF(y, op.Jvp(xp, dx, y), n)
@@ -161,9 +173,11 @@ type Tensor =
             if rb.Retired then raise (StepScopeExit.Disposed rb)
             // A plain operand meeting a batched one is lifted, so the kernel dispatches on the batched side.
             let ra, rb = if BatchedRaw.Is ra || BatchedRaw.Is rb then BatchedRaw.Lift ra :> RawTensor, BatchedRaw.Lift rb :> RawTensor else ra, rb
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward(ra, rb))
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         | _ ->
             let a = if Tensor.Inactive a then a.Primal else a
             let b = if Tensor.Inactive b then b.Primal else b
@@ -222,9 +236,11 @@ type Tensor =
                 if BatchedRaw.Is raws.[i] then batched <- true
             if batched then
                 for i in 0 .. n - 1 do raws.[i] <- BatchedRaw.Lift raws.[i] :> RawTensor
-            let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
-            if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
-            TC y
+            if OpHooks.Flags = 0 then TC(op.Forward raws)
+            else
+                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
+                if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
+                TC y
         else
             let active = Array.zeroCreate n
             let ps = Array.zeroCreate n
@@ -426,36 +442,52 @@ type Tensor =
                 if da <> db && da <> 1 && db <> 1 then ok <- false
             if not ok then Shape.broadcast op sa sb |> ignore
 
+    /// CheckBroadcast then Promote, reading each operand's raw data once (the per-op cost of tiny tensors).
+    static member private Operands(op: string, a: Tensor, b: Tensor) =
+        if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the left operand is null" op))
+        if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the right operand is null" op))
+        let ra = a.Raw
+        let rb = b.Raw
+        let sa, sb = ra.Shape, rb.Shape
+        if not (Shape.equal sa sb) then
+            let mutable ok = true
+            for i in 1 .. min sa.Length sb.Length do
+                let da = sa.[sa.Length - i]
+                let db = sb.[sb.Length - i]
+                if da <> db && da <> 1 && db <> 1 then ok <- false
+            if not ok then Shape.broadcast op sa sb |> ignore
+        let da = ra.Dtype
+        let db = rb.Dtype
+        if da = db then struct (a, b)
+        else
+            let d = Dtype.promote da db
+            struct ((if da = d then a else a.Cast d), (if db = d then b else b.Cast d))
+
     /// Elementwise sum with broadcasting.
     static member (+) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("add", a, b)
-        let struct (a, b) = Tensor.Promote("add", a, b)
+        let struct (a, b) = Tensor.Operands("add", a, b)
         Tensor.ApplyBinary(CoreOps.Add, a, b)
 
     /// Elementwise difference with broadcasting.
     static member (-) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("sub", a, b)
-        let struct (a, b) = Tensor.Promote("sub", a, b)
+        let struct (a, b) = Tensor.Operands("sub", a, b)
         Tensor.ApplyBinary(CoreOps.Sub, a, b)
 
     /// Elementwise product with broadcasting.
     static member (*) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("mul", a, b)
-        let struct (a, b) = Tensor.Promote("mul", a, b)
+        let struct (a, b) = Tensor.Operands("mul", a, b)
         Tensor.ApplyBinary(CoreOps.Mul, a, b)
 
     /// Elementwise quotient with broadcasting.
     static member (/) (a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("div", a, b)
-        let struct (a, b) = Tensor.Promote("div", a, b)
+        let struct (a, b) = Tensor.Operands("div", a, b)
         let a = if Dtype.isFloat a.Dtype then a else a.Cast Dtype.Float32
         let b = if Dtype.isFloat b.Dtype then b else b.Cast Dtype.Float32
         Tensor.ApplyBinary(CoreOps.Div, a, b)
 
     /// Elementwise power with broadcasting.
     static member Pow(a: Tensor, b: Tensor) : Tensor =
-        Tensor.CheckBroadcast("pow", a, b)
-        let struct (a, b) = Tensor.Promote("pow", a, b)
+        let struct (a, b) = Tensor.Operands("pow", a, b)
         Tensor.ApplyBinary({ new BinaryOp("PowBackward1") with
             member _.Forward(ra, rb) = ra.Binary(BinaryKind.Pow, rb)
             // PyTorch: d * (b * a^(b-1)) (0 where b = 0) and d * (y * log a), the factor rounded first.
@@ -1521,9 +1553,15 @@ and [<AbstractClass; Sealed>] internal Contributions =
         r
     /// The sweep is done with a node's contributions: a shared array drops its references.
     static member Done(r: Tensor[]) =
-        if not (isNull r) && (obj.ReferenceEquals(r, Contributions.one) || obj.ReferenceEquals(r, Contributions.two)
-                              || obj.ReferenceEquals(r, Contributions.three)) then
-            Array.Clear r
+        if not (isNull r) then
+            // The length says which shared array it could be, so one thread-static read per node.
+            let shared =
+                match r.Length with
+                | 1 -> obj.ReferenceEquals(r, Contributions.one)
+                | 2 -> obj.ReferenceEquals(r, Contributions.two)
+                | 3 -> obj.ReferenceEquals(r, Contributions.three)
+                | _ -> false
+            if shared then Array.Clear r
 
 /// The reverse sweep's work stack kept per thread between sweeps.
 and [<Sealed>] internal SweepStack() =
