@@ -433,7 +433,10 @@ type Tensor =
     static member private CheckBroadcast(op: string, a: Tensor, b: Tensor) =
         if isNull (box a) then raise (ArgumentNullException("a", sprintf "%s: the left operand is null" op))
         if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the right operand is null" op))
-        let sa, sb = a.Shape, b.Shape
+        Tensor.CheckShapes(op, a.Shape, b.Shape)
+
+    /// Raises the broadcasting error when the shapes do not broadcast (a loop first: the message is only built then).
+    static member private CheckShapes(op: string, sa: int[], sb: int[]) =
         if not (Shape.equal sa sb) then
             let mutable ok = true
             for i in 1 .. min sa.Length sb.Length do
@@ -448,14 +451,7 @@ type Tensor =
         if isNull (box b) then raise (ArgumentNullException("b", sprintf "%s: the right operand is null" op))
         let ra = a.Raw
         let rb = b.Raw
-        let sa, sb = ra.Shape, rb.Shape
-        if not (Shape.equal sa sb) then
-            let mutable ok = true
-            for i in 1 .. min sa.Length sb.Length do
-                let da = sa.[sa.Length - i]
-                let db = sb.[sb.Length - i]
-                if da <> db && da <> 1 && db <> 1 then ok <- false
-            if not ok then Shape.broadcast op sa sb |> ignore
+        Tensor.CheckShapes(op, ra.Shape, rb.Shape)
         let da = ra.Dtype
         let db = rb.Dtype
         if da = db then struct (a, b)

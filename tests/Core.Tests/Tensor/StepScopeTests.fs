@@ -10,17 +10,9 @@ open Fluxion
 open Fluxion.Nn
 open Fluxion.Optim
 open Fluxion.Random
+open TrainingStepFixtures
 
 let private bits (t: Tensor) = t.Detach().ToFloat32Array() |> Array.map BitConverter.SingleToInt32Bits
-
-let private xs1 = Tensor.ofArray [| 16; 1 |] (Array.init 16 (fun i -> float32 i / 8.0f - 1.0f))
-let private ys1 = Tensor.ofArray [| 16; 1 |] (Array.init 16 (fun i -> MathF.Cos(float32 i / 4.0f)))
-
-/// The four-layer H=10 ReLU network of W3, with its own generator.
-let private w3Model () =
-    let g = Generator(7UL)
-    let act = ReLU()
-    Sequential(Linear(1, 10, generator = g), act, Linear(10, 10, generator = g), act, Linear(10, 10, generator = g), act, Linear(10, 1, generator = g))
 
 /// NeuralNetTwoLayer 1-3-1 of W2, with its own generator.
 let private w2Model () =
@@ -35,7 +27,7 @@ let private trainModule (scoped: bool) (steps: int) (model: Module) (opt: TorchO
     let losses = Array.zeroCreate steps
     for i in 0 .. steps - 1 do
         use _ = scopeIf scoped
-        let loss = lossFn.Invoke(model.Call xs1, ys1)
+        let loss = lossFn.Invoke(model.Call xs, ys)
         loss.Backward()
         losses.[i] <- BitConverter.DoubleToInt64Bits(loss.ToDouble())
         opt.Step()
@@ -61,17 +53,6 @@ let private trainW1 (scoped: bool) (steps: int) =
             p.Data.AddInPlace(p.Grad * 1e-2, -1.0)
             p.ZeroGrad()
     losses, ps |> Array.map (fun p -> bits p.Data)
-
-/// Bytes allocated per iteration of `step` after a warm-up, the least over several blocks (a block that ran while
-/// the JIT swapped in optimised code cannot raise it).
-let private bytesPerStep (step: unit -> unit) =
-    for _ in 1 .. 300 do step ()
-    let mutable best = Int64.MaxValue
-    for _ in 1 .. 8 do
-        let a0 = GC.GetAllocatedBytesForCurrentThread()
-        for _ in 1 .. 50 do step ()
-        best <- min best ((GC.GetAllocatedBytesForCurrentThread() - a0) / 50L)
-    best
 
 let private sameRuns name (a: int64[] * int[][]) (b: int64[] * int[][]) =
     Expect.sequenceEqual (fst a) (fst b) (name + ": every loss, bit for bit")
@@ -103,8 +84,8 @@ let tests =
             let mutable pred = Unchecked.defaultof<Tensor>
             do
                 use _ = Tensor.StepScope()
-                pred <- model.Call xs1
-                (MSELoss().Invoke(pred, ys1)).Backward()
+                pred <- model.Call xs
+                (MSELoss().Invoke(pred, ys)).Backward()
                 Expect.equal (pred.ToFloat32Array().Length) 16 "readable inside the scope"
             let ex = Expect.throwsC (fun () -> pred.ToFloat32Array() |> ignore) id
             Expect.isTrue (ex :? ObjectDisposedException) (sprintf "ObjectDisposedException, got %s" (ex.GetType().Name))
@@ -116,7 +97,7 @@ let tests =
             Expect.throwsT<ObjectDisposedException> (fun () -> pred.Detach().Sum() |> ignore) "a detached alias"
             // Its storage really is reused: the next scoped forward takes it.
             use _ = Tensor.StepScope()
-            let again = model.Call xs1
+            let again = model.Call xs
             Expect.equal (again.ToFloat32Array().Length) 16 "the next step runs"
 
         testCase "Keep() exempts a tensor: it keeps its values across later scoped steps" <| fun () ->
@@ -126,20 +107,20 @@ let tests =
             let mutable kept = Unchecked.defaultof<Tensor>
             do
                 use _ = Tensor.StepScope()
-                let pred = model.Call xs1
+                let pred = model.Call xs
                 kept <- pred.Keep()
-                (lossFn.Invoke(pred, ys1)).Backward()
+                (lossFn.Invoke(pred, ys)).Backward()
                 opt.Step()
                 opt.ZeroGrad()
             let before = bits kept
             for _ in 1 .. 10 do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
                 opt.Step()
                 opt.ZeroGrad()
             Expect.sequenceEqual (bits kept) before "the kept prediction is unchanged"
             // The model moved on, so a fresh prediction differs: the kept one was not silently refreshed.
-            Expect.notEqual (bits (model.Call xs1)) before "the model trained"
+            Expect.notEqual (bits (model.Call xs)) before "the model trained"
 
         testCase "a gradient still set after the scope stays valid and accumulates; one cleared inside the scope is retired" <| fun () ->
             let model = w3Model ()
@@ -147,37 +128,37 @@ let tests =
             let lossFn = MSELoss()
             do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
             let once = bits w.Grad
             do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
             // Reference: the same two backwards without scopes.
             let ref = w3Model ()
             let rw = ref.Parameters() |> Seq.item 2
-            (lossFn.Invoke(ref.Call xs1, ys1)).Backward()
+            (lossFn.Invoke(ref.Call xs, ys)).Backward()
             Expect.sequenceEqual once (bits rw.Grad) "first gradient"
-            (lossFn.Invoke(ref.Call xs1, ys1)).Backward()
+            (lossFn.Invoke(ref.Call xs, ys)).Backward()
             Expect.sequenceEqual (bits w.Grad) (bits rw.Grad) "accumulated gradient"
             // A gradient read, then cleared by ZeroGrad inside the scope, is an intermediate of that step.
             w.ZeroGrad()
             let mutable g = Unchecked.defaultof<Tensor>
             do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
                 g <- w.Grad
                 w.ZeroGrad()
             Expect.throwsT<ObjectDisposedException> (fun () -> g.ToFloat32Array() |> ignore) "cleared inside the scope"
             // Cleared after the scope: the user's reference stays valid.
             do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
             let g2 = w.Grad
             let v = bits g2
             w.ZeroGrad()
             for _ in 1 .. 3 do
                 use _ = Tensor.StepScope()
-                (lossFn.Invoke(model.Call xs1, ys1)).Backward()
+                (lossFn.Invoke(model.Call xs, ys)).Backward()
                 w.ZeroGrad()
             Expect.sequenceEqual (bits g2) v "a gradient cleared outside any scope keeps its values"
 
@@ -186,7 +167,7 @@ let tests =
             let mutable loss = Unchecked.defaultof<Tensor>
             do
                 use _ = Tensor.StepScope()
-                loss <- MSELoss().Invoke(model.Call xs1, ys1)
+                loss <- MSELoss().Invoke(model.Call xs, ys)
                 loss.Backward(true)
             Expect.throwsT<ObjectDisposedException> (fun () -> loss.Backward()) "the saved activations were recycled"
 
@@ -213,36 +194,13 @@ let tests =
 
         testSequenced <| testList "steady state" [
             testCase "a scoped W1-like step allocates at most its measured bytes" <| fun () ->
-                let n = 100
-                let x = Tensor.ofArray [| n; 2 |] (Array.init (2 * n) (fun i -> float32 (i / 2) / 50.0f - 1.0f))
-                let y = Tensor.ofArray [| n; 1 |] (Array.init n (fun i -> float32 i / 100.0f))
-                let model = Linear(2, 1, generator = Generator(0UL))
-                let lossFn = MSELoss()
-                let ps = model.Parameters() |> Array.ofSeq
-                let step () =
-                    use _ = Tensor.StepScope()
-                    let loss = lossFn.Invoke(model.Call x, y)
-                    loss.Backward()
-                    loss.ToDouble() |> ignore
-                    use _ = GradMode.NoGrad()
-                    for p in ps do
-                        p.Data.AddInPlace(p.Grad * 1e-2, -1.0)
-                        p.ZeroGrad()
+                let step = w1Step true
                 let b = bytesPerStep step
                 // 2888 bytes without the scope: the 100-row prediction's storage is recycled.
                 Expect.isLessThanOrEqual b 2464L (sprintf "W1-like scoped step: %d bytes" b)
 
             testCase "a scoped W3-like step allocates at most its measured bytes" <| fun () ->
-                let model = w3Model ()
-                let opt = SGD(model.Parameters(), 0.05)
-                let lossFn = MSELoss()
-                let step () =
-                    use _ = Tensor.StepScope()
-                    let loss = lossFn.Invoke(model.Call xs1, ys1)
-                    loss.Backward()
-                    loss.ToDouble() |> ignore
-                    opt.Step()
-                    opt.ZeroGrad()
+                let step = w3Step true
                 let b = bytesPerStep step
                 // 8880 bytes without the scope: activations and the cleared gradients' storage are recycled.
                 Expect.isLessThanOrEqual b 5824L (sprintf "W3-like scoped step: %d bytes" b)

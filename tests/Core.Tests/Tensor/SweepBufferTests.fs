@@ -9,17 +9,9 @@ open Fluxion
 open Fluxion.Nn
 open Fluxion.Optim
 open Fluxion.Random
+open TrainingStepFixtures
 
 let private values (t: Tensor) = t.Detach().Clone().ToFloat32Array()
-
-/// The four-layer H=10 ReLU network of W3 on 16 points, with its own generator.
-let private w3Model () =
-    let g = Generator(7UL)
-    let act = ReLU()
-    Sequential(Linear(1, 10, generator = g), act, Linear(10, 10, generator = g), act, Linear(10, 10, generator = g), act, Linear(10, 1, generator = g))
-
-let private xs = Tensor.ofArray [| 16; 1 |] (Array.init 16 (fun i -> float32 i / 8.0f - 1.0f))
-let private ys = Tensor.ofArray [| 16; 1 |] (Array.init 16 (fun i -> MathF.Cos(float32 i / 4.0f)))
 
 /// Trains `steps` SGD steps; `hold` sees every step's prediction and loss before the next step runs.
 let private train (steps: int) (hold: int -> Tensor -> Tensor -> unit) =
@@ -36,17 +28,6 @@ let private train (steps: int) (hold: int -> Tensor -> Tensor -> unit) =
         opt.Step()
         opt.ZeroGrad()
     model, losses
-
-/// Bytes allocated per iteration of `step` after a warm-up, the least over several blocks (a block that ran while
-/// the JIT swapped in optimised code cannot raise it).
-let private bytesPerStep (step: unit -> unit) =
-    for _ in 1 .. 300 do step ()
-    let mutable best = Int64.MaxValue
-    for _ in 1 .. 8 do
-        let a0 = GC.GetAllocatedBytesForCurrentThread()
-        for _ in 1 .. 50 do step ()
-        best <- min best ((GC.GetAllocatedBytesForCurrentThread() - a0) / 50L)
-    best
 
 [<Tests>]
 let tests =
@@ -132,33 +113,12 @@ let tests =
 
         testSequenced <| testList "steady state" [
             testCase "a W1-like step (Linear(2,1), MSELoss, the course's manual update) allocates at most its measured bytes" <| fun () ->
-                let n = 100
-                let x = Tensor.ofArray [| n; 2 |] (Array.init (2 * n) (fun i -> float32 (i / 2) / 50.0f - 1.0f))
-                let y = Tensor.ofArray [| n; 1 |] (Array.init n (fun i -> float32 i / 100.0f))
-                let model = Linear(2, 1, generator = Generator(0UL))
-                let lossFn = MSELoss()
-                let ps = model.Parameters() |> Array.ofSeq
-                let step () =
-                    let loss = lossFn.Invoke(model.Call x, y)
-                    loss.Backward()
-                    loss.ToDouble() |> ignore
-                    use _ = GradMode.NoGrad()
-                    for p in ps do
-                        p.Data.AddInPlace(p.Grad * 1e-2, -1.0)
-                        p.ZeroGrad()
+                let step = w1Step false
                 let b = bytesPerStep step
                 Expect.isLessThanOrEqual b 2888L (sprintf "W1-like step: %d bytes" b)
 
             testCase "a W3-like step (four Linear layers, ReLU, MSELoss, SGD) allocates at most its measured bytes" <| fun () ->
-                let model = w3Model ()
-                let opt = SGD(model.Parameters(), 0.05)
-                let lossFn = MSELoss()
-                let step () =
-                    let loss = lossFn.Invoke(model.Call xs, ys)
-                    loss.Backward()
-                    loss.ToDouble() |> ignore
-                    opt.Step()
-                    opt.ZeroGrad()
+                let step = w3Step false
                 let b = bytesPerStep step
                 Expect.isLessThanOrEqual b 8880L (sprintf "W3-like step: %d bytes" b)
         ]
