@@ -10,6 +10,10 @@ let path (name: string) = Path.Combine(System.AppContext.BaseDirectory, "data", 
 /// Parses one of the JSON data files.
 let json (name: string) = JsonDocument.Parse(File.ReadAllText(path name)).RootElement
 
+/// Float32 values from one hex string of their bits, 8 digits per value (the packed form of the generators).
+let f32sOfHex (hex: string) =
+    Array.init (hex.Length / 8) (fun i -> System.BitConverter.UInt32BitsToSingle(System.Convert.ToUInt32(hex.Substring(8 * i, 8), 16)))
+
 /// Reads a JSON number, accepting PyTorch's named non-finite values.
 let num (e: JsonElement) =
     match e.ValueKind with

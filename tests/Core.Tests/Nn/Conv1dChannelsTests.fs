@@ -11,8 +11,7 @@ open Fluxion.Ops
 
 let private data = lazy (TestData.json "conv1d_channels.json")
 
-let private f32s (hex: string) =
-    Array.init (hex.Length / 8) (fun i -> BitConverter.UInt32BitsToSingle(Convert.ToUInt32(hex.Substring(8 * i, 8), 16)))
+let private f32s = TestData.f32sOfHex
 
 /// Exact equality of the bits, naming the first element that differs.
 let private same (what: string) (ours: float32[]) (theirs: float32[]) =

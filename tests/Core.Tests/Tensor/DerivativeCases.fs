@@ -10,8 +10,7 @@ open Fluxion
 open Fluxion.Ops
 
 /// Float32 values from a hex string of their bits (8 digits each).
-let f32s (hex: string) =
-    Array.init (hex.Length / 8) (fun i -> BitConverter.UInt32BitsToSingle(Convert.ToUInt32(hex.Substring(8 * i, 8), 16)))
+let f32s = TestData.f32sOfHex
 
 /// The integers of a JSON array.
 let ints (e: JsonElement) = [| for v in e.EnumerateArray() -> v.GetInt32() |]

@@ -12,8 +12,7 @@ open Fluxion.Nn
 
 let private data = lazy (TestData.json "matmul_orders.json")
 
-let private f32s (hex: string) =
-    Array.init (hex.Length / 8) (fun i -> BitConverter.UInt32BitsToSingle(Convert.ToUInt32(hex.Substring(8 * i, 8), 16)))
+let private f32s = TestData.f32sOfHex
 
 let private shapeOf (e: JsonElement) = [| for v in e.GetProperty("shape").EnumerateArray() -> v.GetInt32() |]
 

@@ -12,8 +12,7 @@ open Fluxion.Ops
 
 let private data = lazy (TestData.json "sleef_functions.json")
 
-let private f32s (hex: string) =
-    Array.init (hex.Length / 8) (fun i -> BitConverter.UInt32BitsToSingle(Convert.ToUInt32(hex.Substring(8 * i, 8), 16)))
+let private f32s = TestData.f32sOfHex
 
 /// The cotangent and tangent sequences of the generator (exact in float32).
 let private seqOf (n: int) (mult: int64) (div: float32) = Array.init n (fun i -> float32 ((int64 i * mult) % 2001L - 1000L) / div)
