@@ -41,7 +41,7 @@ if [ $quick = 0 ] && [ -z "$only" ]; then
                           printf "meta\t{\"fma\": {\"one\": %s, \"all\": %s}}\n", one, all }' >>"$raw"
 fi
 
-workloads="W1 W2 W3 W4 W5 W6 W7 W8 K1_512 K1_1024"
+workloads="W1 W2 W3 W4 W1C W2C W3C W4C W7C W5 W6 W7 W8 K1_512 K1_1024"
 [ -n "$only" ] && workloads="${only//W9/}"
 # Workloads where a multi-threaded kernel could matter: also run Fluxion pinned to one CPU.
 pinned="W5 W6 K1_512 K1_1024"
@@ -62,7 +62,8 @@ for w in $workloads; do
   for ((i = 1; i <= r; i++)); do
     echo "== $w round $i: fluxion" >&2
     printf 'fluxion\t%s\n' "$("${bench[@]}" "$w" $args)" >>"$raw"
-    if [ $torch = 1 ]; then
+    # A captured variant (W1C...) has no twin of its own: the report compares it with the base workload's PyTorch runs.
+    if [ $torch = 1 ] && [[ $w != *C ]]; then
       echo "== $w round $i: pytorch" >&2
       printf 'pytorch\t%s\n' "$("$py" benchmarks/pytorch_twins.py "$w" $args)" >>"$raw"
     fi

@@ -30,7 +30,7 @@ let private selectBackend () =
         | _ -> ()
         "fluxion", Fluxion.Kernels.MatMul.maxThreads
 
-let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
+let private usage = "usage: Fluxion.Bench <W1|W2|W3|W4|W1C|W2C|W3C|W4C|W7C|W5|W6|W7|W8|W9|K1_512|K1_1024> [--runs N] [--warmup N] [--iters N] [--quick]"
 
 let private workload (name: string) (size: Size) : (unit -> Outcome) option =
     match name.ToUpperInvariant() with
@@ -38,6 +38,11 @@ let private workload (name: string) (size: Size) : (unit -> Outcome) option =
     | "W2" -> Some(fun () -> w2 size)
     | "W3" -> Some(fun () -> w3 size)
     | "W4" -> Some(fun () -> w4 size)
+    | "W1C" -> Some(fun () -> w1c size)
+    | "W2C" -> Some(fun () -> w2c size)
+    | "W3C" -> Some(fun () -> w3c size)
+    | "W4C" -> Some(fun () -> w4With true size)
+    | "W7C" -> Some(fun () -> w7c size)
     | "W5" -> Some(fun () -> w5 size)
     | "W6" -> Some(fun () -> w6 size)
     | "W7" -> Some(fun () -> w7 size)

@@ -45,6 +45,23 @@ let train (t: Trainer) : Outcome =
         t.Step()
     { Iterations = t.Iters; Check = last }
 
+/// The same training loop with the step captured once (`Tensor.Capture`, the first iteration) and replayed for
+/// the rest: forward, backward and the update run as recorded kernels on the same storages, bit for bit the eager
+/// loop's results.
+let trainCaptured (t: Trainer) : Outcome =
+    let plan =
+        Tensor.Capture(fun () ->
+            let loss = t.Forward()
+            loss.Backward()
+            t.Step()
+            loss)
+    let mutable last = plan.Output.ToDouble()
+    for _ in 2 .. t.Iters do
+        last <- (plan.Run()).ToDouble()
+    if not (isNull (Environment.GetEnvironmentVariable "FLUXION_CAPTURE_PROFILE")) then
+        for struct (what, ns, b) in plan.Profile 2000 do eprintfn "  %-40s %8.1f ns %8.1f B" what ns b
+    { Iterations = t.Iters; Check = last }
+
 /// A module trained by a torch.optim-style optimizer: forward + loss, then `Step(); ZeroGrad()`.
 let private moduleTrainer (iters: int) (model: Module) (lossOf: Tensor -> Tensor) (opt: TorchOptimizer) (x: Tensor) : Trainer =
     { Iters = iters
@@ -99,6 +116,19 @@ let w1 (size: Size) = train (w1Trainer size)
 let w2 (size: Size) = train (w2Trainer size)
 /// W3: the four-layer network.
 let w3 (size: Size) = train (w3Trainer size)
+/// W1, W2, W3 and W4 with the training step captured once and replayed (`Tensor.Capture`).
+let w1c (size: Size) = trainCaptured (w1Trainer size)
+let w2c (size: Size) = trainCaptured (w2Trainer size)
+let w3c (size: Size) = trainCaptured (w3Trainer size)
+
+/// Himmelblau's function at the parameter's (u, v), indexed as exercise 3 writes it.
+let private himmelblauAt (uv: Parameter) =
+    let p = uv.Value
+    let u = p.[0]
+    let v = p.[1]
+    let a = Tensor.pow 2.0 u + v - 11.0
+    let b = u + Tensor.pow 2.0 v - 7.0
+    Tensor.pow 2.0 a + Tensor.pow 2.0 b
 
 /// One optimize_himmelblau run on a 2-element leaf (u, v) (<= 100 steps, stop when the loss changes by
 /// < 1e-3); returns steps and final u.
@@ -110,12 +140,7 @@ let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> T
     let mutable go = true
     while go && steps < maxSteps do
         use _ = iterationScope ()
-        let p = uv.Value
-        let u = p.[0]
-        let v = p.[1]
-        let a = Tensor.pow 2.0 u + v - 11.0
-        let b = u + Tensor.pow 2.0 v - 7.0
-        let loss = Tensor.pow 2.0 a + Tensor.pow 2.0 b
+        let loss = himmelblauAt uv
         let lv = loss.ToDouble()
         steps <- steps + 1
         opt.ZeroGrad()
@@ -125,8 +150,34 @@ let private himmelblauRun (u0: float32) (v0: float32) (makeOpt: Parameter[] -> T
         prev <- lv
     steps, float (uv.Data.ToFloat32Array()).[0]
 
-/// W4: the six Himmelblau optimizer runs of exercise 3 (iterations = total optimizer steps).
-let w4 (size: Size) : Outcome =
+/// himmelblauRun, or with `captured` the step is captured on the first iteration and replayed.
+let private himmelblauRunWith (captured: bool) (u0: float32) (v0: float32) (makeOpt: Parameter[] -> TorchOptimizer) (maxSteps: int) =
+    if captured then
+        let uv = Parameter(Tensor.ofArray [| 2 |] [| u0; v0 |])
+        let opt = makeOpt [| uv |]
+        let step () =
+            let loss = himmelblauAt uv
+            opt.ZeroGrad()
+            loss.Backward()
+            opt.Step()
+            loss
+        let plan = Tensor.Capture(step)
+        let mutable prev = nan
+        let mutable lv = plan.Output.ToDouble()
+        let mutable steps = 1
+        while not (abs (lv - prev) < 1e-3) && steps < maxSteps do
+            prev <- lv
+            lv <- (plan.Run()).ToDouble()
+            steps <- steps + 1
+        if not (isNull (Environment.GetEnvironmentVariable "FLUXION_CAPTURE_PROFILE")) then
+            for struct (what, ns, b) in plan.Profile 2000 do eprintfn "  %-40s %8.1f ns %8.1f B" what ns b
+        steps, float (uv.Data.ToFloat32Array()).[0]
+    else
+        himmelblauRun u0 v0 makeOpt maxSteps
+
+/// W4: the six Himmelblau optimizer runs of exercise 3 (iterations = total optimizer steps); `captured` replays
+/// each run's step after capturing its first.
+let w4With (captured: bool) (size: Size) : Outcome =
     let maxSteps = if size.Quick then 1 else 100
     let sgd lr m = fun (ps: Parameter[]) -> SGD(ps, lr, momentum = m) :> TorchOptimizer
     let runs : (float32 * float32 * (Parameter[] -> TorchOptimizer))[] =
@@ -137,10 +188,13 @@ let w4 (size: Size) : Outcome =
     let mutable total = 0
     let mutable check = 0.0
     for u0, v0, make in runs do
-        let s, uf = himmelblauRun u0 v0 make maxSteps
+        let s, uf = himmelblauRunWith captured u0 v0 make maxSteps
         total <- total + s
         check <- check + uf
     { Iterations = total; Check = check }
+
+/// W4 as the course writes it (eager steps).
+let w4 (size: Size) = w4With false size
 
 /// An MLP as Sequential(Linear, ReLU, ..., Linear), initialised in order from the global generator.
 let private mlp (widths: int[]) =
@@ -184,6 +238,15 @@ let private rosenbrock (x: Tensor) =
     let e = 1.0 - a
     Tensor.sum (100.0 * (d * d) + e * e)
 
+/// Himmelblau's function of two scalars (W7's gradients).
+let private himmel (uv: Tensor[]) =
+    let a = Tensor.pow 2.0 uv.[0] + uv.[1] - 11.0
+    let b = uv.[0] + Tensor.pow 2.0 uv.[1] - 7.0
+    a * a + b * b
+
+/// W7's i-th gradient point (u, v) on a 100 x 100 grid over [-4, 4]^2.
+let private w7Point (i: int) = -4.0 + 8.0 * float (i % 100) / 99.0, -4.0 + 8.0 * float (i / 100 % 100) / 99.0
+
 /// W7: float64 functional AD: 20 Hessians of the 100-d Rosenbrock, then 10 000 Himmelblau gradients.
 let w7 (size: Size) : Outcome =
     let hessians, grads, dim = if size.Quick then 1, 1, 8 else 20, 10000, 100
@@ -192,13 +255,10 @@ let w7 (size: Size) : Outcome =
     for _ in 1 .. hessians do
         let h = Diff.hessian rosenbrock x
         check <- check + h.Raw.GetDouble 0
-    let himmel (uv: Tensor[]) =
-        let a = Tensor.pow 2.0 uv.[0] + uv.[1] - 11.0
-        let b = uv.[0] + Tensor.pow 2.0 uv.[1] - 7.0
-        a * a + b * b
     for i in 0 .. grads - 1 do
-        let u = Tensor.scalar64 (-4.0 + 8.0 * float (i % 100) / 99.0)
-        let v = Tensor.scalar64 (-4.0 + 8.0 * float (i / 100 % 100) / 99.0)
+        let pu, pv = w7Point i
+        let u = Tensor.scalar64 pu
+        let v = Tensor.scalar64 pv
         let g = Diff.grads himmel [| u; v |]
         check <- check + 1e-6 * g.[0].ToDouble()
     { Iterations = hessians + grads; Check = check }
@@ -213,6 +273,32 @@ let w8 (size: Size) : Outcome =
     let conv = Conv1d(1, 1, 31, padding = 15)
     let lossFn = MSELoss()
     train (moduleTrainer iters conv (fun p -> lossFn.Invoke(p, clean)) (SGD(conv.Parameters(), 0.01)) noisy)
+
+/// W7 with the Hessian captured once and replayed 19 times, and one gradient captured and replayed for the 10 000
+/// inputs, each fed by writing the new (u, v) into the scalars the captured gradient reads.
+let w7c (size: Size) : Outcome =
+    let hessians, grads, dim = if size.Quick then 1, 1, 8 else 20, 10000, 100
+    let x = Tensor.ofArray64 [| dim |] (Array.init dim (fun i -> 0.5 + 0.01 * float i))
+    let hplan = Tensor.Capture(fun () -> Diff.hessian rosenbrock x)
+    let mutable check = hplan.Output.Raw.GetDouble 0
+    for _ in 2 .. hessians do
+        check <- check + (hplan.Run()).Raw.GetDouble 0
+    let u = Tensor.scalar64 (fst (w7Point 0))
+    let v = Tensor.scalar64 (snd (w7Point 0))
+    let gplan = Tensor.Capture(fun () -> (Diff.grads himmel [| u; v |]).[0])
+    check <- check + 1e-6 * gplan.Output.ToDouble()
+    for i in 1 .. grads - 1 do
+        let pu, pv = w7Point i
+        u.Raw.FillInPlace pu
+        v.Raw.FillInPlace pv
+        check <- check + 1e-6 * (gplan.Run()).ToDouble()
+    if not (isNull (Environment.GetEnvironmentVariable "FLUXION_CAPTURE_PROFILE")) then
+        for plan in [ hplan; gplan ] do
+            let rows = plan.Profile 200
+            eprintfn "plan: %d steps, %.0f ns, %.0f B" rows.Length (rows |> Array.sumBy (fun struct (_, ns, _) -> ns)) (rows |> Array.sumBy (fun struct (_, _, b) -> b))
+            for struct (what, ns, b) in rows |> Array.sortByDescending (fun struct (_, ns, _) -> ns) |> Array.truncate 12 do
+                eprintfn "  %-40s %8.1f ns %8.1f B" what ns b
+    { Iterations = hessians + grads; Check = check }
 
 /// K1: raw float32 matmul n x n x n on the backend (no autodiff); iterations = products done.
 // K1's operands per size, made by the first (warm-up) run so that timed runs measure the products alone.

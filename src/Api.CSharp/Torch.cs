@@ -32,6 +32,9 @@ public static class Torch
 
     /// <summary>A scope around one training step (<c>using (Torch.StepScope())</c>): storage its ops make returns to a pool when it is disposed, for the next step; a tensor made inside and used afterwards throws ObjectDisposedException unless <c>Keep()</c> was called on it inside.</summary>
     public static IDisposable StepScope() => Fluxion.Tensor.StepScope();
+    /// <summary>Runs <paramref name="step"/> once while recording every kernel it calls and returns the recording: <c>Run()</c> replays those kernels on the same tensors (no graph, no new tensors) and returns the step's output with the new values, bit for bit what the eager step gives. As with a CUDA graph, host values the step read are frozen; optimizers re-read their step counts and learning rates; reading a value on the host inside the step throws NotSupportedException.</summary>
+    /// <param name="step">One training step that returns the tensor to read after each replay (e.g. the loss); it must leave the state it found (call <c>ZeroGrad()</c> inside).</param>
+    public static CapturedStep Capture(Func<Tensor> step) => Fluxion.Tensor.Capture(step);
     /// <summary>A scope in which tensors that require grad record nothing (torch.no_grad); dispose it to leave.</summary>
     public static IDisposable NoGrad() => GradMode.NoGrad();
     /// <summary>A scope in which nothing is recorded, as <see cref="NoGrad"/> (torch.inference_mode); unlike PyTorch's inference tensors, tensors made inside may join autograd later. Dispose it to leave.</summary>

@@ -101,34 +101,35 @@ type internal BatchedRaw(phys: RawTensor, logical: int[]) =
 
     override _.Dtype = phys.Dtype
     override _.Backend = phys.Backend
-    override _.Unary k = BatchedRaw.Wrap(phys.Unary k)
-    override t.Binary(k, o) =
+    override _.ReplayTarget = phys
+    override _.UnaryImpl k = BatchedRaw.Wrap(phys.Unary k)
+    override t.BinaryImpl(k, o) =
         let fast =
             if k = BinaryKind.Add || k = BinaryKind.Sub || k = BinaryKind.Mul || k = BinaryKind.Div then
                 BatchedRaw.Arith(k, t, o)
             else Unchecked.defaultof<RawTensor>
         if isNull (box fast) then BatchedRaw.Pair(t, o, fun (a, b) -> a.Binary(k, b)) else fast
-    override _.BinaryScalar(k, s, first) = BatchedRaw.Wrap(phys.BinaryScalar(k, s, first))
-    override t.Compare(k, o) = BatchedRaw.Pair(t, o, fun (a, b) -> a.Compare(k, b))
-    override _.CompareScalar(k, s) = BatchedRaw.Wrap(phys.CompareScalar(k, s))
-    override t.Where(cond, other) =
+    override _.BinaryScalarImpl(k, s, first) = BatchedRaw.Wrap(phys.BinaryScalar(k, s, first))
+    override t.CompareImpl(k, o) = BatchedRaw.Pair(t, o, fun (a, b) -> a.Compare(k, b))
+    override _.CompareScalarImpl(k, s) = BatchedRaw.Wrap(phys.CompareScalar(k, s))
+    override t.WhereImpl(cond, other) =
         let rank = max t.Shape.Length (max cond.Shape.Length other.Shape.Length)
         let lc = BatchedRaw.Lift cond
         let lo = BatchedRaw.Lift other
         BatchedRaw.Wrap((t.Padded rank).Where(lc.Padded rank, lo.Padded rank))
-    override _.UnaryParam(k, p) = BatchedRaw.Wrap(phys.UnaryParam(k, p))
-    override _.Clamp(lo, hi) = BatchedRaw.Wrap(phys.Clamp(lo, hi))
-    override t.SumAll() =
+    override _.UnaryParamImpl(k, p) = BatchedRaw.Wrap(phys.UnaryParam(k, p))
+    override _.ClampImpl(lo, hi) = BatchedRaw.Wrap(phys.Clamp(lo, hi))
+    override t.SumAllImpl() =
         // Each row is one contiguous sum, the order SumAll takes for a single tensor.
         let b = phys.Shape.[0]
         if logical.Length = 0 then t :> RawTensor
         else BatchedRaw.Wrap(phys.Reshape([| b; t.Numel |]).SumDims([| 1 |], false))
-    override _.SumDims(dims, keepDim) = BatchedRaw.Wrap(phys.SumDims(BatchedRaw.Shift dims, keepDim))
-    override _.ExtremeDim(dim, keepDim, isMax) =
+    override _.SumDimsImpl(dims, keepDim) = BatchedRaw.Wrap(phys.SumDims(BatchedRaw.Shift dims, keepDim))
+    override _.ExtremeDimImpl(dim, keepDim, isMax) =
         let struct (v, i) = phys.ExtremeDim(dim + 1, keepDim, isMax)
         struct (BatchedRaw.Wrap v, BatchedRaw.Wrap i)
-    override _.ExtremeAll _ = BatchedRaw.Unsupported "max/min over all elements"
-    override t.MatMul(o, ta, tb) =
+    override _.ExtremeAllImpl _ = BatchedRaw.Unsupported "max/min over all elements"
+    override t.MatMulImpl(o, ta, tb) =
         // One product per batch item (a 3-D product batch), so each item takes the kernel a single product takes.
         let lo = BatchedRaw.Lift o
         let batch = max t.PhysBatch lo.PhysBatch
@@ -141,44 +142,44 @@ type internal BatchedRaw(phys: RawTensor, logical: int[]) =
             let r = (fold a).MatMul(fold b, ta, tb)
             BatchedRaw.Wrap(r.Reshape(Array.append [| batch; inner |] r.Shape.[1..]))
         else BatchedRaw.Unsupported "this matrix product"
-    override _.Reshape s = BatchedRaw.Wrap(phys.Reshape(Array.append [| phys.Shape.[0] |] s))
-    override _.Permute perm = BatchedRaw.Wrap(phys.Permute(Array.append [| 0 |] (BatchedRaw.Shift perm)))
-    override t.Expand s = BatchedRaw.Wrap((t.Padded s.Length).Expand(Array.append [| phys.Shape.[0] |] s))
-    override _.Slice(starts, lengths, steps) =
+    override _.ReshapeImpl s = BatchedRaw.Wrap(phys.Reshape(Array.append [| phys.Shape.[0] |] s))
+    override _.PermuteImpl perm = BatchedRaw.Wrap(phys.Permute(Array.append [| 0 |] (BatchedRaw.Shift perm)))
+    override t.ExpandImpl s = BatchedRaw.Wrap((t.Padded s.Length).Expand(Array.append [| phys.Shape.[0] |] s))
+    override _.SliceImpl(starts, lengths, steps) =
         BatchedRaw.Wrap(phys.Slice(Array.append [| 0 |] starts, Array.append [| phys.Shape.[0] |] lengths, Array.append [| 1 |] steps))
-    override _.SliceScatter(fullShape, starts, steps) =
+    override _.SliceScatterImpl(fullShape, starts, steps) =
         BatchedRaw.Wrap(phys.SliceScatter(Array.append [| phys.Shape.[0] |] fullShape, Array.append [| 0 |] starts, Array.append [| 1 |] steps))
-    override t.Cat(others, dim) =
+    override t.CatImpl(others, dim) =
         let all = Array.append [| t :> RawTensor |] others |> Array.map BatchedRaw.Lift
         let batch = all |> Array.map (fun b -> b.PhysBatch) |> Array.max
         let ps = all |> Array.map (fun b -> b.WithBatch batch)
         BatchedRaw.Wrap(ps.[0].Cat(ps.[1..], dim + 1))
-    override t.Gather(dim, index) =
+    override t.GatherImpl(dim, index) =
         let li = BatchedRaw.Lift index
         let batch = max t.PhysBatch li.PhysBatch
         BatchedRaw.Wrap((t.WithBatch batch).Gather(dim + 1, li.WithBatch batch))
-    override t.ScatterAddInto(shape, dim, index) =
+    override t.ScatterAddIntoImpl(shape, dim, index) =
         let li = BatchedRaw.Lift index
         let batch = max t.PhysBatch li.PhysBatch
         BatchedRaw.Wrap((t.WithBatch batch).ScatterAddInto(Array.append [| batch |] shape, dim + 1, li.WithBatch batch))
-    override _.Flip dims = BatchedRaw.Wrap(phys.Flip(BatchedRaw.Shift dims))
-    override _.Conv1d(_, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
-    override _.Conv1dGradInput(_, _, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
-    override _.Conv1dGradWeight(_, _, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
-    override _.MaxPool1d(_, _, _, _) = BatchedRaw.Unsupported "max_pool1d"
-    override _.AvgPool1d(_, _, _) = BatchedRaw.Unsupported "avg_pool1d"
-    override _.AvgPool1dGrad(_, _, _, _) = BatchedRaw.Unsupported "avg_pool1d"
-    override _.Cast d = BatchedRaw.Wrap(phys.Cast d)
-    override _.Clone() = BatchedRaw.Wrap(phys.Clone())
-    override _.GetDouble _ = BatchedRaw.Unsupported "reading one element"
-    override _.ToDoubleArray() = BatchedRaw.Unsupported "reading the elements"
-    override _.ToFloat32Array() = BatchedRaw.Unsupported "reading the elements"
-    override _.ToInt64Array() = BatchedRaw.Unsupported "reading the elements"
-    override _.ToBoolArray() = BatchedRaw.Unsupported "reading the elements"
-    override _.AddInPlace(_, _) = BatchedRaw.Unsupported "an in-place update"
-    override _.CopyFrom _ = BatchedRaw.Unsupported "an in-place update"
-    override _.FillInPlace _ = BatchedRaw.Unsupported "an in-place update"
-    override t.ReluGrad grad =
+    override _.FlipImpl dims = BatchedRaw.Wrap(phys.Flip(BatchedRaw.Shift dims))
+    override _.Conv1dImpl(_, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
+    override _.Conv1dGradInputImpl(_, _, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
+    override _.Conv1dGradWeightImpl(_, _, _, _, _, _) = BatchedRaw.Unsupported "conv1d"
+    override _.MaxPool1dImpl(_, _, _, _) = BatchedRaw.Unsupported "max_pool1d"
+    override _.AvgPool1dImpl(_, _, _) = BatchedRaw.Unsupported "avg_pool1d"
+    override _.AvgPool1dGradImpl(_, _, _, _) = BatchedRaw.Unsupported "avg_pool1d"
+    override _.CastImpl d = BatchedRaw.Wrap(phys.Cast d)
+    override _.CloneImpl() = BatchedRaw.Wrap(phys.Clone())
+    override _.GetDoubleImpl _ = BatchedRaw.Unsupported "reading one element"
+    override _.ToDoubleArrayImpl() = BatchedRaw.Unsupported "reading the elements"
+    override _.ToFloat32ArrayImpl() = BatchedRaw.Unsupported "reading the elements"
+    override _.ToInt64ArrayImpl() = BatchedRaw.Unsupported "reading the elements"
+    override _.ToBoolArrayImpl() = BatchedRaw.Unsupported "reading the elements"
+    override _.AddInPlaceImpl(_, _) = BatchedRaw.Unsupported "an in-place update"
+    override _.CopyFromImpl _ = BatchedRaw.Unsupported "an in-place update"
+    override _.FillInPlaceImpl _ = BatchedRaw.Unsupported "an in-place update"
+    override t.ReluGradImpl grad =
         let lg = BatchedRaw.Lift grad
         let batch = max t.PhysBatch lg.PhysBatch
         let rank = max logical.Length grad.Shape.Length

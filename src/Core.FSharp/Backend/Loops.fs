@@ -84,7 +84,7 @@ module internal Loops =
 
     /// Elementwise map.
     let inline map ([<InlineIfLambda>] f: 'A -> 'R) (a: 'A[]) : 'R[] =
-        let r = Array.zeroCreate a.Length
+        let r = SweepBuffers.Out<'R> a.Length
         for i in 0 .. a.Length - 1 do r.[i] <- f a.[i]
         r
 
@@ -104,7 +104,7 @@ module internal Loops =
 
     let inline zip ([<InlineIfLambda>] f: 'A -> 'B -> 'R) (a: 'A[]) (ash: int[]) (b: 'B[]) (bsh: int[]) (outShape: int[]) : 'R[] =
         let n = Shape.numel outShape
-        let r = Array.zeroCreate n
+        let r = SweepBuffers.Out<'R> n
         if a.Length = n && b.Length = n then
             for i in 0 .. n - 1 do r.[i] <- f a.[i] b.[i]
         elif a.Length = n && b.Length = 1 then

@@ -32,13 +32,13 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     override _.Dtype = if isF32 then Dtype.Float32 else Dtype.Float64
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.Unary(k) =
+    member private t.UnaryArray(k: UnaryKind) : 'T[] =
         if isF32 && (k = UnaryKind.Exp || k = UnaryKind.Log || k = UnaryKind.Tanh || k = UnaryKind.Sigmoid || k = UnaryKind.Sin || k = UnaryKind.Cos
                      || k = UnaryKind.Tan || k = UnaryKind.Atan || k = UnaryKind.Asin || k = UnaryKind.Acos || k = UnaryKind.Erf
                      || k = UnaryKind.Sinh || k = UnaryKind.Cosh || k = UnaryKind.Softplus) then
             // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
             let src = box data :?> float32[]
-            let dst = Array.zeroCreate<float32> src.Length
+            let dst = SweepBuffers.Out<float32> src.Length
             match k with
             | UnaryKind.Exp -> Sleef.exp32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Log -> Sleef.log32 (ReadOnlySpan src) (Span dst)
@@ -54,7 +54,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | UnaryKind.Cosh -> SleefMath.cosh32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Softplus -> SleefMath.softplus32 (ReadOnlySpan src) (Span dst)
             | _ -> Fluxion.Random.SleefTrig.cosInto (ReadOnlySpan src) (Span dst)
-            RawFloat<float32>(dst, shape) :> RawTensor
+            box dst :?> 'T[]
         else
         let one = 'T.One
         let f =
@@ -89,10 +89,15 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | UnaryKind.Sinh -> Loops.map (fun x -> 'T.Sinh x) data
             | UnaryKind.Cosh -> Loops.map (fun x -> 'T.Cosh x) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: unary kernel %A" k))
-        RawFloat<'T>(f, shape) :> RawTensor
+        f
+
+    override t.UnaryImpl(k) =
+        let r = t.UnaryArray k
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.UnaryArray k), "unary"))
+        RawFloat<'T>(r, shape) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.UnaryParam(k, p) =
+    member private t.UnaryParamArray(k: ParamUnaryKind, p: float) : 'T[] =
         let pv = c p
         let f =
             match k with
@@ -110,14 +115,19 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 elif isF32 then
                     // PyTorch's generic pow kernel: SLEEF powf on full vectors, libm's double pow on the tail.
                     let src = box data :?> float32[]
-                    let dst = Array.zeroCreate<float32> src.Length
+                    let dst = SweepBuffers.Out<float32> src.Length
                     SleefMath.powScalar32 p (ReadOnlySpan src) (Span dst)
                     box dst :?> 'T[]
                 else Loops.map (fun x -> 'T.Pow(x, pv)) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: parametrised kernel %A" k))
-        RawFloat<'T>(f, shape) :> RawTensor
+        f
 
-    override t.Clamp(lo, hi) =
+    override t.UnaryParamImpl(k, p) =
+        let r = t.UnaryParamArray(k, p)
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.UnaryParamArray(k, p)), "unary-param"))
+        RawFloat<'T>(r, shape) :> RawTensor
+
+    override t.ClampImpl(lo, hi) =
         let l = c lo
         let h = c hi
         let hasLo = not (Double.IsNaN lo)
@@ -127,9 +137,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             if hasHi && gt x h then h else x) data, shape) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.Binary(k, o) =
+    member private t.BinaryArray(k: BinaryKind, o: RawTensor, outShape: int[]) : 'T[] =
         let b = t.Arr o
-        let outShape = Shape.broadcast "binary" shape o.Shape
         let r =
             match k with
             | BinaryKind.Add -> Loops.zip (fun (x: 'T) (y: 'T) -> x + y) data shape b o.Shape outShape
@@ -141,10 +150,16 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | BinaryKind.Min -> Loops.zip (fun x y -> if 'T.IsNaN x || le x y then x else y) data shape b o.Shape outShape
             | BinaryKind.Atan2 -> Loops.zip (fun x y -> 'T.Atan2(x, y)) data shape b o.Shape outShape
             | _ -> raise (NotSupportedException(sprintf "managed backend: binary kernel %A" k))
+        r
+
+    override t.BinaryImpl(k, o) =
+        let outShape = Shape.broadcast "binary" shape o.Shape
+        let r = t.BinaryArray(k, o, outShape)
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.BinaryArray(k, o, outShape)), "binary"))
         RawFloat<'T>(r, outShape) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.BinaryScalar(k, s, scalarFirst) =
+    member private t.BinaryScalarArray(k: BinaryKind, s: float, scalarFirst: bool) : 'T[] =
         let sv = c s
         let r =
             match k, scalarFirst with
@@ -159,9 +174,14 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | BinaryKind.Max, _ -> Loops.map (fun x -> if 'T.IsNaN x || ge x sv then x else sv) data
             | BinaryKind.Min, _ -> Loops.map (fun x -> if 'T.IsNaN x || le x sv then x else sv) data
             | _ -> raise (NotSupportedException(sprintf "managed backend: scalar kernel %A" k))
+        r
+
+    override t.BinaryScalarImpl(k, s, scalarFirst) =
+        let r = t.BinaryScalarArray(k, s, scalarFirst)
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.BinaryScalarArray(k, s, scalarFirst)), "binary-scalar"))
         RawFloat<'T>(r, shape) :> RawTensor
 
-    override t.Compare(k, o) =
+    override t.CompareImpl(k, o) =
         let b = t.Arr o
         let outShape = Shape.broadcast "compare" shape o.Shape
         let r =
@@ -174,7 +194,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             | _ -> Loops.zip ge data shape b o.Shape outShape
         RawBool(r, outShape) :> RawTensor
 
-    override t.CompareScalar(k, s) =
+    override t.CompareScalarImpl(k, s) =
         let sv = c s
         let r =
             match k with
@@ -187,29 +207,27 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         RawBool(r, shape) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.SumAll() =
+    override t.SumAllImpl() =
         // PyTorch's cascade summation order, so printed losses agree digit for digit.
         if isF32 then RawFloat<float32>([| Reduce.sum32 (ReadOnlySpan(box data :?> float32[])) |], [||]) :> RawTensor
         else RawFloat<float>([| Reduce.sum64 (ReadOnlySpan(box data :?> float[])) |], [||]) :> RawTensor
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.SumDims(dims, keepDim) =
+    member private t.SumDimsArray(dims: int[], kept: int[]) : 'T[] =
         let nd = shape.Length
-        let kept = Loops.reducedShape shape dims
-        let outShape = if keepDim then kept else Loops.dropDims kept dims
         if nd >= 1 && dims.Length = 1 && dims.[0] = nd - 1 then
             // Sum over the last dimension: one PyTorch 1-D cascade per row.
             let cols = shape.[nd - 1]
             // From the shape, not data.Length / cols: a (2, 0) tensor still has 2 (empty, zero-sum) rows.
             let rows = Loops.sizeProduct shape 0 (nd - 1)
             if isF32 then
-                let dst = Array.zeroCreate<float32> rows
+                let dst = SweepBuffers.Out<float32> rows
                 Reduce.sumCols32 (ReadOnlySpan(box data :?> float32[])) rows cols (Span dst)
-                RawFloat<float32>(dst, outShape) :> RawTensor
+                box dst :?> 'T[]
             else
-                let dst = Array.zeroCreate<float> rows
+                let dst = SweepBuffers.Out<float> rows
                 Reduce.sumCols64 (ReadOnlySpan(box data :?> float[])) rows cols (Span dst)
-                RawFloat<float>(dst, outShape) :> RawTensor
+                box dst :?> 'T[]
         elif nd >= 2 && dims.Length = 1 then
             // Sum over one inner dimension: the dims after it coalesce into columns, so each outer slice is a
             // (rows, cols) matrix summed over its rows in PyTorch's column-reduction order.
@@ -219,22 +237,29 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             let outer = Loops.sizeProduct shape 0 d
             if isF32 then
                 let src = box data :?> float32[]
-                let dst = Array.zeroCreate<float32> (outer * cols)
+                let dst = SweepBuffers.Out<float32> (outer * cols)
                 for o in 0 .. outer - 1 do
                     Reduce.sumRows32 (ReadOnlySpan(src, o * rows * cols, rows * cols)) rows cols (Span(dst, o * cols, cols))
-                RawFloat<float32>(dst, outShape) :> RawTensor
+                box dst :?> 'T[]
             else
                 let src = box data :?> float[]
-                let dst = Array.zeroCreate<float> (outer * cols)
+                let dst = SweepBuffers.Out<float> (outer * cols)
                 for o in 0 .. outer - 1 do
                     Reduce.sumRows64 (ReadOnlySpan(src, o * rows * cols, rows * cols)) rows cols (Span(dst, o * cols, cols))
-                RawFloat<float>(dst, outShape) :> RawTensor
+                box dst :?> 'T[]
         else
-            let r : 'T[] = Array.zeroCreate (Shape.numel kept)
+            let r : 'T[] = SweepBuffers.Out<'T> (Shape.numel kept)
             Loops.walk shape (Loops.broadcastStrides kept shape) 0 (fun i o -> r.[o] <- r.[o] + data.[i])
-            RawFloat<'T>(r, outShape) :> RawTensor
+            r
 
-    override t.ExtremeDim(dim, keepDim, isMax) =
+    override t.SumDimsImpl(dims, keepDim) =
+        let kept = Loops.reducedShape shape dims
+        let outShape = if keepDim then kept else Loops.dropDims kept dims
+        let r = t.SumDimsArray(dims, kept)
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.SumDimsArray(dims, kept)), "sum-dims"))
+        RawFloat<'T>(r, outShape) :> RawTensor
+
+    override t.ExtremeDimImpl(dim, keepDim, isMax) =
         let kept = Loops.reducedShape shape [| dim |]
         let n = Shape.numel kept
         if shape.[dim] = 0 && n > 0 then
@@ -256,7 +281,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let outShape = if keepDim then kept else Loops.dropDims kept [| dim |]
         struct (RawFloat<'T>(best, outShape) :> RawTensor, RawInt64(arg, outShape) :> RawTensor)
 
-    override t.ExtremeAll(isMax) =
+    override t.ExtremeAllImpl(isMax) =
         if data.Length = 0 then
             raise (ShapeException(sprintf "%s(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument." (if isMax then "max" else "min")))
         let mutable b = data.[0]
@@ -269,8 +294,43 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         struct (RawFloat<'T>([| b |], [||]) :> RawTensor, bi)
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
-    override t.MatMul(o, transA, transB) =
+    member private t.MatMulArray(b: 'T[], transA: bool, transB: bool, batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int) : 'T[] =
+        // A handful of outputs over a long inner dimension (a small layer's weight gradient): the scalar loop's
+        // independent sums beat the vector kernel, whose packing of B would dominate (measured 121 against 435 ns
+        // for 1 x 2 x 100). Both run the same in-order sums, so the bits do not depend on the choice.
+        if batch = 1 && m * n <= 4 && m * n > 0 && int64 k <= RawFloat<'T>.ExactMatMulWork then
+            ExactMatMul.fewOutputs (data, b, m, n, k, transA, transB)
+        elif m * n <= 32 && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
+        elif isF32 && batch = 1 && k = 1 then
+            box (ExactMatMul.outer32 (box data :?> float32[], box b :?> float32[], m, n)) :?> 'T[]
+        elif isF32 && batch = 1 && not transA && n <= 4 && m >= 8 && Vector256.IsHardwareAccelerated
+             && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            box (ExactMatMul.narrowRows32 (box data :?> float32[], box b :?> float32[], m, n, k, transB)) :?> 'T[]
+        elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
+            ExactMatMul.vectorised (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
+        elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            // Each element is an in-order, unfused dot product, the order of the reference BLAS behind
+            // Debian's PyTorch, so small networks train to PyTorch's bits.
+            ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
+        elif isF32 then
+            let r = SweepBuffers.Take<float32> (batch * m * n)
+            MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
+                (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
+            box r :?> 'T[]
+        else
+            let r = SweepBuffers.Take<float> (batch * m * n)
+            MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
+                (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
+            box r :?> 'T[]
+
+    /// The product with `o` (as MatMul computes it) as a bare array, for fused ops that finish it in place.
+    member internal t.MatMulValues(o: RawTensor, transA: bool, transB: bool) : 'T[] =
         let b = t.Arr o
+        let struct (batch, m, n, k, ar, ac, br, bc) = t.MatMulDims(o, transA, transB)
+        t.MatMulArray(b, transA, transB, batch, m, n, k, ar, ac, br, bc)
+
+    member private _.MatMulDims(o: RawTensor, transA: bool, transB: bool) =
         let batched = shape.Length = 3
         let batch = if batched then shape.[0] else 1
         let off = if batched then 1 else 0
@@ -279,34 +339,34 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let m = if transA then ac else ar
         let k = if transA then ar else ac
         let n = if transB then br else bc
-        let outShape = if batched then [| batch; m; n |] else [| m; n |]
-        if int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
-            RawFloat<'T>(ExactMatMul.vectorised (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
-        elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
-            // Each element is an in-order, unfused dot product, the order of the reference BLAS behind
-            // Debian's PyTorch, so small networks train to PyTorch's bits.
-            RawFloat<'T>(ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB), outShape) :> RawTensor
-        elif isF32 then
-            let r = SweepBuffers.Take<float32> (batch * m * n)
-            MatMul.batchedGemm32 batch transA transB m n k 1.0f (box data :?> float32[]) 0 ac (ar * ac)
-                (box b :?> float32[]) 0 bc (br * bc) 0.0f r 0 n (m * n)
-            RawFloat<float32>(r, outShape) :> RawTensor
-        else
-            let r = SweepBuffers.Take<float> (batch * m * n)
-            MatMul.batchedGemm64 batch transA transB m n k 1.0 (box data :?> float[]) 0 ac (ar * ac)
-                (box b :?> float[]) 0 bc (br * bc) 0.0 r 0 n (m * n)
-            RawFloat<float>(r, outShape) :> RawTensor
+        struct (batch, m, n, k, ar, ac, br, bc)
 
-    override t.SliceScatter(fullShape, starts, steps) =
-        let r : 'T[] = Array.zeroCreate (Shape.numel fullShape)
+    override t.MatMulImpl(o, transA, transB) =
+        let b = t.Arr o
+        let struct (batch, m, n, k, ar, ac, br, bc) = t.MatMulDims(o, transA, transB)
+        let outShape = if shape.Length = 3 then [| batch; m; n |] else [| m; n |]
+        let r = t.MatMulArray(b, transA, transB, batch, m, n, k, ar, ac, br, bc)
+        // Only over o's own storage: a strided o's elements are a copy made here, which a replay would not refresh.
+        if CaptureState.CanOffer t && (o :? RawArray<'T>) then
+            CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.MatMulArray(b, transA, transB, batch, m, n, k, ar, ac, br, bc)), "matmul"))
+        RawFloat<'T>(r, outShape) :> RawTensor
+
+    member private _.SliceScatterArray(n: int, strides: int[], start: int) : 'T[] =
+        let r : 'T[] = SweepBuffers.Out<'T> n
+        Loops.walk shape strides start (fun i p -> r.[p] <- r.[p] + data.[i])
+        r
+
+    override t.SliceScatterImpl(fullShape, starts, steps) =
         let st = Shape.strides fullShape
         let mutable start = 0
         for i in 0 .. fullShape.Length - 1 do start <- start + starts.[i] * st.[i]
         let strides = Array.init fullShape.Length (fun i -> st.[i] * steps.[i])
-        Loops.walk shape strides start (fun i p -> r.[p] <- r.[p] + data.[i])
+        let n = Shape.numel fullShape
+        let r = t.SliceScatterArray(n, strides, start)
+        if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.SliceScatterArray(n, strides, start)), "slice-scatter"))
         RawFloat<'T>(r, fullShape) :> RawTensor
 
-    override t.ScatterAddInto(outShape, dim, index) =
+    override t.ScatterAddIntoImpl(outShape, dim, index) =
         let idx = index.ToInt64Array()
         let r : 'T[] = Array.zeroCreate (Shape.numel outShape)
         let st = Shape.strides outShape
@@ -321,7 +381,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             r.[p] <- r.[p] + data.[o]
         RawFloat<'T>(r, outShape) :> RawTensor
 
-    override t.Conv1d(weight, stride, padding, dilation, groups) =
+    override t.Conv1dImpl(weight, stride, padding, dilation, groups) =
         let w = t.Arr weight
         let nb, cin, len = shape.[0], shape.[1], shape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
@@ -337,7 +397,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         else
             RawFloat<'T>(Conv1d.forward (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), [| nb; cout; lout |]) :> RawTensor
 
-    override t.Conv1dGradInput(weight, inputShape, stride, padding, dilation, groups) =
+    override t.Conv1dGradInputImpl(weight, inputShape, stride, padding, dilation, groups) =
         let w = t.Arr weight
         let nb, cin, len = inputShape.[0], inputShape.[1], inputShape.[2]
         let cout, cpg, k = weight.Shape.[0], weight.Shape.[1], weight.Shape.[2]
@@ -349,7 +409,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         else
             RawFloat<'T>(Conv1d.gradInput (data, w, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), inputShape) :> RawTensor
 
-    override t.Conv1dGradWeight(input, weightShape, stride, padding, dilation, groups) =
+    override t.Conv1dGradWeightImpl(input, weightShape, stride, padding, dilation, groups) =
         let x = t.Arr input
         let nb, cin, len = input.Shape.[0], input.Shape.[1], input.Shape.[2]
         let cout, cpg, k = weightShape.[0], weightShape.[1], weightShape.[2]
@@ -365,23 +425,23 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         else
             RawFloat<'T>(Conv1d.gradWeight (data, x, nb, cin, len, cout, cpg, k, lout, stride, padding, dilation, groups), weightShape) :> RawTensor
 
-    override t.MaxPool1d(k, stride, padding, dilation) =
+    override t.MaxPool1dImpl(k, stride, padding, dilation) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
         let lout = (len + 2 * padding - dilation * (k - 1) - 1) / stride + 1
         let r, idx = Pool1d.maxPool (data, nb * ch, len, lout, k, stride, padding, dilation)
         struct (RawFloat<'T>(r, [| nb; ch; lout |]) :> RawTensor, RawInt64(idx, [| nb; ch; lout |]) :> RawTensor)
 
-    override t.AvgPool1d(k, stride, padding) =
+    override t.AvgPool1dImpl(k, stride, padding) =
         let nb, ch, len = shape.[0], shape.[1], shape.[2]
         let lout = (len + 2 * padding - k) / stride + 1
         RawFloat<'T>(Pool1d.avgPool (data, nb * ch, len, lout, k, stride, padding), [| nb; ch; lout |]) :> RawTensor
 
-    override t.AvgPool1dGrad(inputShape, k, stride, padding) =
+    override t.AvgPool1dGradImpl(inputShape, k, stride, padding) =
         let nb, ch, len = inputShape.[0], inputShape.[1], inputShape.[2]
         let lout = shape.[2]
         RawFloat<'T>(Pool1d.avgPoolGrad (data, nb * ch, len, lout, k, stride, padding), inputShape) :> RawTensor
 
-    override t.Cast(d) =
+    override t.CastImpl(d) =
         match d with
         | Dtype.Float32 -> RawFloat<float32>(Loops.map (fun (x: 'T) -> Single.CreateTruncating x) data, shape) :> RawTensor
         | Dtype.Float64 -> RawFloat<float>(Loops.map (fun (x: 'T) -> Double.CreateTruncating x) data, shape) :> RawTensor
@@ -391,12 +451,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         | Dtype.Int32 -> RawInt32(Loops.map (fun (x: 'T) -> int32 (Int64.CreateTruncating x)) data, shape) :> RawTensor
         | _ -> RawBool(Loops.map (fun (x: 'T) -> ne x 'T.Zero) data, shape) :> RawTensor
 
-    override t.GetDouble(i) = Double.CreateTruncating data.[i]
-    override t.ToDoubleArray() = Loops.map (fun (x: 'T) -> Double.CreateTruncating x) data
-    override t.ToFloat32Array() = Loops.map (fun (x: 'T) -> Single.CreateTruncating x) data
-    override t.ToInt64Array() = Loops.map (fun (x: 'T) -> Int64.CreateTruncating x) data
-    override t.ToBoolArray() = Loops.map (fun (x: 'T) -> ne x 'T.Zero) data
-    override t.AddInPlace(o, alpha) =
+    override t.GetDoubleImpl(i) = Double.CreateTruncating data.[i]
+    override t.ToDoubleArrayImpl() = Loops.map (fun (x: 'T) -> Double.CreateTruncating x) data
+    override t.ToFloat32ArrayImpl() = Loops.map (fun (x: 'T) -> Single.CreateTruncating x) data
+    override t.ToInt64ArrayImpl() = Loops.map (fun (x: 'T) -> Int64.CreateTruncating x) data
+    override t.ToBoolArrayImpl() = Loops.map (fun (x: 'T) -> ne x 'T.Zero) data
+    override t.AddInPlaceImpl(o, alpha) =
         let b = t.Arr o
         if alpha = 1.0 then
             for i in 0 .. data.Length - 1 do data.[i] <- data.[i] + b.[i]
@@ -404,21 +464,27 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             // PyTorch's add(alpha) fuses: fma(alpha, other, self) in the tensor's precision.
             let a = c alpha
             for i in 0 .. data.Length - 1 do data.[i] <- 'T.FusedMultiplyAdd(a, b.[i], data.[i])
-    override t.FillInPlace(v) = Array.Fill(data, c v)
-    override t.ReluGrad(grad) =
+    override t.FillInPlaceImpl(v) = Array.Fill(data, c v)
+    override t.ReluGradImpl(grad) =
         match grad with
-        | :? RawFloat<'T> as g when isF32 && Shape.equal g.Shape shape ->
-            let r = SweepBuffers.Take<float32> data.Length
-            Fluxion.Kernels.BiasRelu.reluMask (box data :?> float32[]) (box g.Data :?> float32[]) r
-            RawFloat<float32>(r, shape) :> RawTensor
         | :? RawFloat<'T> as g when Shape.equal g.Shape shape ->
-            // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
             let gd = g.Data
+            let r = t.ReluGradArray gd
+            if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<'T>(r, (fun () -> t.ReluGradArray gd), "relu-grad"))
+            RawFloat<'T>(r, shape) :> RawTensor
+        | _ -> base.ReluGradImpl grad
+
+    member private _.ReluGradArray(gd: 'T[]) : 'T[] =
+        if isF32 then
+            let r = SweepBuffers.Take<float32> data.Length
+            Fluxion.Kernels.BiasRelu.reluMask (box data :?> float32[]) (box gd :?> float32[]) r
+            box r :?> 'T[]
+        else
+            // One pass, no mask tensor; x <= 0 gives +0 and NaN inputs pass the gradient, as threshold_backward does.
             let r = SweepBuffers.Take<'T> data.Length
             for i in 0 .. data.Length - 1 do
                 if not (le data.[i] 'T.Zero) then r.[i] <- gd.[i]
-            RawFloat<'T>(r, shape) :> RawTensor
-        | _ -> base.ReluGrad grad
+            r
 
     /// The parameter's array under an optimizer kernel: buffers of another kind (or missing ones) give null.
     static member private Buf(r: RawTensor) : 'T[] =
@@ -465,19 +531,39 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
 
     // PyTorch's float32 MSE kernels; float64 runs the loss's composite.
     interface IMseStorage with
-        member _.TryMse(target, mean) =
+        member t.TryMse(target, mean) =
+            if CaptureState.Active then Capture.Op(t, fun () -> t.MseCore(target, mean)) else t.MseCore(target, mean)
+        member t.TryMseGrad(target, scale, grad, negate) =
+            if CaptureState.Active then Capture.Op(t, fun () -> t.MseGradCore(target, scale, grad, negate))
+            else t.MseGradCore(target, scale, grad, negate)
+
+    member private t.MseCore(target: RawTensor, mean: bool) : RawTensor =
             match target with
             | :? RawFloat<float32> as fb when isF32 ->
                 let a = box data :?> float32[]
-                RawFloat<float32>([| (if mean then LossKernels.mseMean32 a fb.Data else LossKernels.mseSum32 a fb.Data) |], [||]) :> RawTensor
+                let b = fb.Data
+                let r = RawFloat<'T>.MseArray(a, b, mean)
+                if CaptureState.CanOffer t then CaptureState.Offer(r, ArrayStep<float32>(r, (fun () -> RawFloat<'T>.MseArray(a, b, mean)), "mse"))
+                RawFloat<float32>(r, Array.Empty<int>()) :> RawTensor
             | _ -> Unchecked.defaultof<RawTensor>
-        member _.TryMseGrad(target, scale, grad, negate) =
+    static member private MseGradArray(a: float32[], b: float32[], scale: float, g: float32[], negate: bool) : float32[] =
+        let dst = SweepBuffers.Take<float32> a.Length
+        LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan b) (float32 scale) (ReadOnlySpan g) negate (Span dst)
+        dst
+    static member private MseArray(a: float32[], b: float32[], mean: bool) : float32[] =
+        let r = SweepBuffers.Out<float32> 1
+        r.[0] <- if mean then LossKernels.mseMean32 a b else LossKernels.mseSum32 a b
+        r
+    member private t.MseGradCore(target: RawTensor, scale: float, grad: RawTensor, negate: bool) : RawTensor =
             match target, grad with
             | (:? RawFloat<float32> as fb), (:? RawFloat<float32> as fg)
                 when isF32 && Shape.equal shape fb.Shape && (fg.Numel = 1 && fg.Shape.Length = 0 || Shape.equal fg.Shape shape) ->
                 let a = box data :?> float32[]
-                let dst = SweepBuffers.Take<float32> a.Length
-                LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan fb.Data) (float32 scale) (ReadOnlySpan fg.Data) negate (Span dst)
+                let b = fb.Data
+                let g = fg.Data
+                let dst = RawFloat<'T>.MseGradArray(a, b, scale, g, negate)
+                if CaptureState.CanOffer t then
+                    CaptureState.Offer(dst, ArrayStep<float32>(dst, (fun () -> RawFloat<'T>.MseGradArray(a, b, scale, g, negate)), "mse-grad"))
                 RawFloat<float32>(dst, shape) :> RawTensor
             | _ -> Unchecked.defaultof<RawTensor>
 
@@ -490,7 +576,20 @@ and [<Sealed>] ManagedBackend private () =
     static member Instance = instance :> IBackend
     interface IBackend with
         member _.Name = "managed"
-        member _.Full(shape, v, dtype) =
+        member b.Full(shape, v, dtype) =
+            if CaptureState.Recording then
+                // A fill made inside a capture is refilled on every replay: recorded kernels may write into it.
+                CaptureState.Enter()
+                let r = try ManagedBackend.MakeFull(shape, v, dtype) finally CaptureState.Exit()
+                Capture.Action(fun () -> r.FillInPlaceImpl v)
+                r
+            else ManagedBackend.MakeFull(shape, v, dtype)
+        member _.OfFloat32(d, s) = CaptureState.HostMade(box d); RawFloat<float32>(d, s) :> RawTensor
+        member _.OfFloat64(d, s) = CaptureState.HostMade(box d); RawFloat<float>(d, s) :> RawTensor
+        member _.OfInt64(d, s) = CaptureState.HostMade(box d); RawInt64(d, s) :> RawTensor
+        member _.OfBool(d, s) = CaptureState.HostMade(box d); RawBool(d, s) :> RawTensor
+        member _.Cat(parts, dim) = parts.[0].Cat(parts.[1..], dim)
+    static member private MakeFull(shape: int[], v: float, dtype: Dtype) : RawTensor =
             let n = Shape.numel shape
             match dtype with
             | Dtype.Float32 -> RawFloat<float32>(Array.create n (float32 v), shape) :> RawTensor
@@ -498,8 +597,3 @@ and [<Sealed>] ManagedBackend private () =
             | Dtype.Int64 -> RawInt64(Array.create n (int64 v), shape) :> RawTensor
             | Dtype.Int32 -> RawInt32(Array.create n (int32 (int64 v)), shape) :> RawTensor
             | _ -> RawBool(Array.create n (v <> 0.0), shape) :> RawTensor
-        member _.OfFloat32(d, s) = RawFloat<float32>(d, s) :> RawTensor
-        member _.OfFloat64(d, s) = RawFloat<float>(d, s) :> RawTensor
-        member _.OfInt64(d, s) = RawInt64(d, s) :> RawTensor
-        member _.OfBool(d, s) = RawBool(d, s) :> RawTensor
-        member _.Cat(parts, dim) = parts.[0].Cat(parts.[1..], dim)

@@ -24,7 +24,11 @@ type internal ManagedHome =
 type RawArray<'T>(data: 'T[], shape: int[]) =
     inherit RawTensor(shape)
     /// The storage (row-major). Mutating it mutates the tensor.
-    member _.Data = data
+    member _.Data =
+        CaptureState.CheckAccess "direct storage access"
+        data
+    /// The storage without the capture check, for metadata (identity, length) only.
+    member internal _.Array = data
     /// A new tensor of the same concrete kind.
     abstract Make: 'T[] * int[] -> RawTensor
 
@@ -44,20 +48,20 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
     override _.StorageNumel = data.Length
     override t.StorageTensor() = if shape.Length = 1 then t :> RawTensor else t.Make(data, [| data.Length |])
     override t.AsStridedView(s, st, off) = RawStrided<'T>.Over(t, s, st, off)
-    override t.Reshape(s) = t.Make(data, s)
-    override t.Permute(perm) =
+    override t.ReshapeImpl(s) = t.Make(data, s)
+    override t.PermuteImpl(perm) =
         let outShape = Array.map (fun p -> shape.[p]) perm
         t.Make(Loops.stridedCopy data 0 (Loops.permuteStrides shape perm) outShape, outShape)
-    override t.Expand(target) =
+    override t.ExpandImpl(target) =
         if Shape.equal target shape then t :> RawTensor
         else t.Make(Loops.stridedCopy data 0 (Loops.broadcastStrides shape target) target, target)
-    override t.Slice(starts, lengths, steps) =
+    override t.SliceImpl(starts, lengths, steps) =
         let st = Shape.strides shape
         let mutable start = 0
         for i in 0 .. shape.Length - 1 do start <- start + starts.[i] * st.[i]
         let strides = Array.init shape.Length (fun i -> st.[i] * steps.[i])
         t.Make(Loops.stridedCopy data start strides lengths, lengths)
-    override t.Cat(others, dim) =
+    override t.CatImpl(others, dim) =
         let parts = Array.append [| t :> RawTensor |] others
         let outShape = Array.copy shape
         outShape.[dim] <- parts |> Array.sumBy (fun p -> p.Shape.[dim])
@@ -72,7 +76,7 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
                 Array.blit pd (o * innerP) r (o * innerOut + colOff) innerP
             colOff <- colOff + innerP
         t.Make(r, outShape)
-    override t.Gather(dim, index) =
+    override t.GatherImpl(dim, index) =
         let idx = index.ToInt64Array()
         let outShape = index.Shape
         let r = Array.zeroCreate idx.Length
@@ -90,7 +94,7 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
                 p <- p + c' * st.[d]
             r.[o] <- data.[p]
         t.Make(r, outShape)
-    override t.Flip(dims) =
+    override t.FlipImpl(dims) =
         let st = Shape.strides shape
         let mutable start = 0
         let strides = Array.copy st
@@ -98,7 +102,7 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
             start <- start + (shape.[d] - 1) * st.[d]
             strides.[d] <- -st.[d]
         t.Make(Loops.stridedCopy data start strides shape, shape)
-    override t.Where(cond, other) =
+    override t.WhereImpl(cond, other) =
         let c =
             match cond with
             | :? RawArray<bool> as b -> b.Data
@@ -111,8 +115,8 @@ type RawArray<'T>(data: 'T[], shape: int[]) =
         for i in 0 .. a.Length - 1 do
             if not cc.[i] then a.[i] <- oo.[i]
         t.Make(a, outShape)
-    override t.Clone() = t.Make(Array.copy data, shape)
-    override t.CopyFrom(o) = Array.blit (t.Arr o) 0 data 0 data.Length
+    override t.CloneImpl() = t.Make(Array.copy data, shape)
+    override t.CopyFromImpl(o) = Array.blit (t.Arr o) 0 data 0 data.Length
 
 /// A strided view of a managed array (PyTorch's non-contiguous tensor): shape, strides and offset over the shared
 /// storage. Kernels read a contiguous copy made at entry (so their values are those of the materialised op, bit
@@ -125,7 +129,7 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
     /// the whole storage in order, so the contiguous kernels' fast paths still apply.
     static member Over(storage: RawArray<'T>, shape: int[], strides: int[], offset: int) : RawTensor =
         let n = Shape.numel shape
-        if offset = 0 && n = storage.Data.Length && Shape.isContiguous shape strides then storage.Make(storage.Data, shape)
+        if offset = 0 && n = storage.Array.Length && Shape.isContiguous shape strides then storage.Make(storage.Array, shape)
         else RawStrided<'T>(storage, shape, strides, offset) :> RawTensor
 
     /// The array whose elements this view reads and writes.
@@ -137,6 +141,28 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
         else Loops.stridedCopy storage.Data offset strides shape
     /// A contiguous copy of the same kind.
     member t.Dense() : RawTensor = storage.Make(t.DenseData(), shape)
+    /// Writes the elements in row-major order into `dst` (a replay's refresh of the copy a kernel read).
+    member internal _.DenseInto(dst: 'T[]) =
+        let src = storage.Array
+        Loops.walk shape strides offset (fun o p -> dst.[o] <- src.[p])
+    /// Runs a kernel on a contiguous copy. Inside a capture, when the kernel on the copy offers its step, the
+    /// offer is passed on with a refresh of the copy in front, so a replay reads the view's current elements.
+    member private t.ViaDense(f: RawTensor -> RawTensor) : RawTensor =
+        let d = t.Dense()
+        if CaptureState.CanOffer t then
+            CaptureState.OpenOffer d
+            let r = f d
+            match CaptureState.TakeOffer r.StorageKey with
+            | null -> ()
+            | inner ->
+                let dd = (d :?> RawArray<'T>).Array
+                CaptureState.Offer(r.StorageKey, { new CaptureStep() with
+                    member _.Run() =
+                        t.DenseInto dd
+                        inner.Run()
+                    member _.Describe() = "view " + inner.Describe() })
+            r
+        else f d
 
     // Writes row-major values through the strides; PyTorch refuses overlapping destinations (expanded views).
     member private _.WriteBack(values: 'T[], checkOverlap: bool) =
@@ -150,43 +176,43 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
     override _.Strides = strides
     override _.IsContiguous = contiguous
     override _.StorageOffset = offset
-    override _.StorageKey = box storage.Data
-    override _.StorageNumel = storage.Data.Length
+    override _.StorageKey = box storage.Array
+    override _.StorageNumel = storage.Array.Length
     override _.StorageTensor() = storage.StorageTensor()
     override _.AsStridedView(s, st, off) = RawStrided<'T>.Over(storage, s, st, off)
     override _.Dtype = storage.Dtype
     override _.Backend = storage.Backend
-    override t.Unary(k) = t.Dense().Unary k
-    override t.Binary(k, o) = t.Dense().Binary(k, o)
-    override t.BinaryScalar(k, s, first) = t.Dense().BinaryScalar(k, s, first)
-    override t.Compare(k, o) = t.Dense().Compare(k, o)
-    override t.CompareScalar(k, s) = t.Dense().CompareScalar(k, s)
-    override t.Where(c, o) = t.Dense().Where(c, o)
-    override t.UnaryParam(k, p) = t.Dense().UnaryParam(k, p)
-    override t.Clamp(lo, hi) = t.Dense().Clamp(lo, hi)
-    override t.SumAll() = t.Dense().SumAll()
-    override t.SumDims(dims, keepDim) = t.Dense().SumDims(dims, keepDim)
-    override t.ExtremeDim(dim, keepDim, isMax) = t.Dense().ExtremeDim(dim, keepDim, isMax)
-    override t.ExtremeAll(isMax) = t.Dense().ExtremeAll(isMax)
-    override t.MatMul(o, ta, tb) = t.Dense().MatMul(o, ta, tb)
-    override t.Reshape(s) = t.Dense().Reshape s
-    override t.Permute(p) = t.Dense().Permute p
-    override t.Expand(s) = t.Dense().Expand s
-    override t.Slice(a, b, c) = t.Dense().Slice(a, b, c)
-    override t.SliceScatter(f, a, b) = t.Dense().SliceScatter(f, a, b)
-    override t.Cat(o, d) = t.Dense().Cat(o, d)
-    override t.Gather(d, i) = t.Dense().Gather(d, i)
-    override t.ScatterAddInto(s, d, i) = t.Dense().ScatterAddInto(s, d, i)
-    override t.Flip(d) = t.Dense().Flip d
-    override t.Conv1d(w, a, b, c, d) = t.Dense().Conv1d(w, a, b, c, d)
-    override t.Conv1dGradInput(w, s, a, b, c, d) = t.Dense().Conv1dGradInput(w, s, a, b, c, d)
-    override t.Conv1dGradWeight(w, s, a, b, c, d) = t.Dense().Conv1dGradWeight(w, s, a, b, c, d)
-    override t.MaxPool1d(a, b, c, d) = t.Dense().MaxPool1d(a, b, c, d)
-    override t.AvgPool1d(a, b, c) = t.Dense().AvgPool1d(a, b, c)
-    override t.AvgPool1dGrad(s, a, b, c) = t.Dense().AvgPool1dGrad(s, a, b, c)
-    override t.Cast(d) = if d = storage.Dtype then t :> RawTensor else t.Dense().Cast d
-    override t.Clone() = t.Dense()
-    override t.GetDouble(i) =
+    override t.UnaryImpl(k) = t.ViaDense(fun d -> d.Unary k)
+    override t.BinaryImpl(k, o) = t.ViaDense(fun d -> d.Binary(k, o))
+    override t.BinaryScalarImpl(k, s, first) = t.ViaDense(fun d -> d.BinaryScalar(k, s, first))
+    override t.CompareImpl(k, o) = t.Dense().Compare(k, o)
+    override t.CompareScalarImpl(k, s) = t.Dense().CompareScalar(k, s)
+    override t.WhereImpl(c, o) = t.Dense().Where(c, o)
+    override t.UnaryParamImpl(k, p) = t.ViaDense(fun d -> d.UnaryParam(k, p))
+    override t.ClampImpl(lo, hi) = t.Dense().Clamp(lo, hi)
+    override t.SumAllImpl() = t.Dense().SumAll()
+    override t.SumDimsImpl(dims, keepDim) = t.Dense().SumDims(dims, keepDim)
+    override t.ExtremeDimImpl(dim, keepDim, isMax) = t.Dense().ExtremeDim(dim, keepDim, isMax)
+    override t.ExtremeAllImpl(isMax) = t.Dense().ExtremeAll(isMax)
+    override t.MatMulImpl(o, ta, tb) = t.Dense().MatMul(o, ta, tb)
+    override t.ReshapeImpl(s) = t.Dense().Reshape s
+    override t.PermuteImpl(p) = t.Dense().Permute p
+    override t.ExpandImpl(s) = t.Dense().Expand s
+    override t.SliceImpl(a, b, c) = t.Dense().Slice(a, b, c)
+    override t.SliceScatterImpl(f, a, b) = t.Dense().SliceScatter(f, a, b)
+    override t.CatImpl(o, d) = t.Dense().Cat(o, d)
+    override t.GatherImpl(d, i) = t.Dense().Gather(d, i)
+    override t.ScatterAddIntoImpl(s, d, i) = t.Dense().ScatterAddInto(s, d, i)
+    override t.FlipImpl(d) = t.Dense().Flip d
+    override t.Conv1dImpl(w, a, b, c, d) = t.Dense().Conv1d(w, a, b, c, d)
+    override t.Conv1dGradInputImpl(w, s, a, b, c, d) = t.Dense().Conv1dGradInput(w, s, a, b, c, d)
+    override t.Conv1dGradWeightImpl(w, s, a, b, c, d) = t.Dense().Conv1dGradWeight(w, s, a, b, c, d)
+    override t.MaxPool1dImpl(a, b, c, d) = t.Dense().MaxPool1d(a, b, c, d)
+    override t.AvgPool1dImpl(a, b, c) = t.Dense().AvgPool1d(a, b, c)
+    override t.AvgPool1dGradImpl(s, a, b, c) = t.Dense().AvgPool1dGrad(s, a, b, c)
+    override t.CastImpl(d) = if d = storage.Dtype then t :> RawTensor else t.Dense().Cast d
+    override t.CloneImpl() = t.Dense()
+    override t.GetDoubleImpl(i) =
         // Unravel the row-major index into a storage position.
         let mutable rem = i
         let mutable p = offset
@@ -199,19 +225,19 @@ and [<Sealed>] RawStrided<'T> private (storage: RawArray<'T>, shape: int[], stri
                 rem <- rem / size
             d <- d - 1
         storage.GetDouble p
-    override t.ToDoubleArray() = t.Dense().ToDoubleArray()
-    override t.ToFloat32Array() = t.Dense().ToFloat32Array()
-    override t.ToInt64Array() = t.Dense().ToInt64Array()
-    override t.ToBoolArray() = t.Dense().ToBoolArray()
-    override t.AddInPlace(o, alpha) =
+    override t.ToDoubleArrayImpl() = t.Dense().ToDoubleArray()
+    override t.ToFloat32ArrayImpl() = t.Dense().ToFloat32Array()
+    override t.ToInt64ArrayImpl() = t.Dense().ToInt64Array()
+    override t.ToBoolArrayImpl() = t.Dense().ToBoolArray()
+    override t.AddInPlaceImpl(o, alpha) =
         // The dense kernel's arithmetic (fused or not, as for an array), then written back.
         let d = t.Dense() :?> RawArray<'T>
         d.AddInPlace(o, alpha)
         t.WriteBack(d.Data, true)
-    override t.CopyFrom(o) = t.WriteBack(storage.Arr o, true)
-    override t.FillInPlace(v) =
+    override t.CopyFromImpl(o) = t.WriteBack(storage.Arr o, true)
+    override t.FillInPlaceImpl(v) =
         let d = t.Dense() :?> RawArray<'T>
         d.FillInPlace v
         // fill_ writes one value, so PyTorch allows overlapping (expanded) destinations.
         t.WriteBack(d.Data, false)
-    override t.ReluGrad(g) = t.Dense().ReluGrad g
+    override t.ReluGradImpl(g) = t.Dense().ReluGrad g

@@ -39,7 +39,9 @@ type internal FreeArrays<'T> =
     /// Keeps an array for a later Pop; false (the array is left to the GC) when that length already has enough
     /// or the thread keeps SweepBuffers.MaxKept elements already.
     static member Push(a: 'T[]) : bool =
-        if FreeArrays<'T>.kept + int64 a.Length > SweepBuffers.MaxKept then false
+        // A capture's plan keeps every storage it saw: none may go back to the free lists for others to take.
+        if CaptureState.Capturing then false
+        elif FreeArrays<'T>.kept + int64 a.Length > SweepBuffers.MaxKept then false
         else
         let mutable lists = FreeArrays<'T>.lists
         if isNull lists then
@@ -92,6 +94,16 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     /// An array of n zeros: inside an imperative sweep, or while a recorded op computes inside a step scope, a
     /// recycled one when available, tracked until the sweep or scope ends.
     static member Take<'T>(n: int) : 'T[] =
+        // A replayed op's output lands in the storage its capture recorded.
+        match CaptureState.TakeTarget<'T> n with
+        | null -> SweepBuffers.TakeFresh<'T> n
+        | a -> a
+    /// An output array of n zeros outside sweeps and scopes: a replayed op's recorded storage, else a new array.
+    static member Out<'T>(n: int) : 'T[] =
+        match CaptureState.TakeTarget<'T> n with
+        | null -> Array.zeroCreate n
+        | a -> a
+    static member private TakeFresh<'T>(n: int) : 'T[] =
         // Short arrays are never tracked: decided before any thread-static read, as tiny ops are all overhead.
         if n < SweepBuffers.MinLength then Array.zeroCreate n
         else

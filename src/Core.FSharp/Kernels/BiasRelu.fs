@@ -20,11 +20,32 @@ let private checkRows (fn: string) (yLen: int) (n: int) =
     if n <= 0 || yLen % n <> 0 then
         invalidArg "b" (sprintf "%s: a row of %d elements does not tile an array of %d" fn n yLen)
 
+// Rows narrower than a vector (a layer with fewer than 8 outputs): the bias repeated 8 times fills n whole vectors,
+// which tile the array flat, so every element still takes one add (and one compare) but eight at a time and
+// without the scalar tail's unpredictable branch per element.
+let inline private narrowRows (y: float32[]) (b: float32[]) ([<InlineIfLambda>] body: nativeptr<float32> -> Vector256<float32> -> unit) ([<InlineIfLambda>] tail: float32 -> float32) =
+    let n = b.Length
+    let span = 8 * n
+    let ext = NativePtr.stackalloc<float32> span
+    for q in 0 .. span - 1 do NativePtr.set ext q b.[q % n]
+    use yp = fixed y
+    let mutable o = 0
+    while o + span <= y.Length do
+        for v in 0 .. n - 1 do
+            body (NativePtr.add yp (o + 8 * v)) (Avx.LoadVector256(NativePtr.add ext (8 * v)))
+        o <- o + span
+    while o < y.Length do
+        NativePtr.set yp o (tail (NativePtr.get yp o + b.[o % n]))
+        o <- o + 1
+
 /// y[r, j] <- y[r, j] + b[j] for the row-major (rows, b.Length) matrix in y, in place.
 let addRows (y: float32[]) (b: float32[]) : unit =
     let n = b.Length
     if y.Length > 0 then
         checkRows "BiasRelu.addRows" y.Length n
+        if vectors && n < 8 then
+            narrowRows y b (fun p bv -> Avx.Store(p, Avx.Add(Avx.LoadVector256 p, bv))) id
+        else
         let nv = if vectors then n - n % 8 else 0
         use yp = fixed y
         use bp = fixed b
@@ -45,8 +66,14 @@ let addRowsRelu (y: float32[]) (b: float32[]) : unit =
     let n = b.Length
     if y.Length > 0 then
         checkRows "BiasRelu.addRowsRelu" y.Length n
-        let nv = if vectors then n - n % 8 else 0
         let zero = Vector256<float32>.Zero
+        if vectors && n < 8 then
+            narrowRows y b (fun p bv ->
+                let t = Avx.Add(Avx.LoadVector256 p, bv)
+                let m = Avx.Compare(t, zero, FloatComparisonMode.UnorderedNotLessThanOrEqualNonSignaling)
+                Avx.Store(p, Avx.And(m, t))) (fun t -> if keep t then t else 0.0f)
+        else
+        let nv = if vectors then n - n % 8 else 0
         use yp = fixed y
         use bp = fixed b
         let mutable o = 0

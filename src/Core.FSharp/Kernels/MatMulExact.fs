@@ -70,7 +70,10 @@ module internal ExactMatMul =
                 let a5 = a0 + (if rows > 5 then 5 * aRow else 0)
                 let rb = ro + i * n
                 let mutable j = 0
-                while n - j >= 2 * vw do
+                // Two vectors per row while more than one vector's columns remain: a block of 9 to 15 (n = 10) takes
+                // one pass over k with its second vector partly stored, instead of a second pass on half-width
+                // vectors. Partial blocks only occur with packed B, whose rows are padded to whole vectors.
+                while n - j > vw && (n - j >= 2 * vw || not direct) do
                     let mutable c0 = Vector256<'T>.Zero
                     let mutable d0 = Vector256<'T>.Zero
                     let mutable c1 = Vector256<'T>.Zero
@@ -109,24 +112,37 @@ module internal ExactMatMul =
                         pa <- pa + aP
                         pb <- pb + vs
                     let dst = rb + j
-                    c0.StoreUnsafe(&r.[dst])
-                    d0.StoreUnsafe(&r.[dst + vw])
-                    if rows > 1 then
-                        c1.StoreUnsafe(&r.[dst + n])
-                        d1.StoreUnsafe(&r.[dst + n + vw])
-                    if rows > 2 then
-                        c2.StoreUnsafe(&r.[dst + 2 * n])
-                        d2.StoreUnsafe(&r.[dst + 2 * n + vw])
-                    if rows > 3 then
-                        c3.StoreUnsafe(&r.[dst + 3 * n])
-                        d3.StoreUnsafe(&r.[dst + 3 * n + vw])
-                    if rows > 4 then
-                        c4.StoreUnsafe(&r.[dst + 4 * n])
-                        d4.StoreUnsafe(&r.[dst + 4 * n + vw])
-                    if rows > 5 then
-                        c5.StoreUnsafe(&r.[dst + 5 * n])
-                        d5.StoreUnsafe(&r.[dst + 5 * n + vw])
-                    j <- j + 2 * vw
+                    if n - j >= 2 * vw then
+                        c0.StoreUnsafe(&r.[dst])
+                        d0.StoreUnsafe(&r.[dst + vw])
+                        if rows > 1 then
+                            c1.StoreUnsafe(&r.[dst + n])
+                            d1.StoreUnsafe(&r.[dst + n + vw])
+                        if rows > 2 then
+                            c2.StoreUnsafe(&r.[dst + 2 * n])
+                            d2.StoreUnsafe(&r.[dst + 2 * n + vw])
+                        if rows > 3 then
+                            c3.StoreUnsafe(&r.[dst + 3 * n])
+                            d3.StoreUnsafe(&r.[dst + 3 * n + vw])
+                        if rows > 4 then
+                            c4.StoreUnsafe(&r.[dst + 4 * n])
+                            d4.StoreUnsafe(&r.[dst + 4 * n + vw])
+                        if rows > 5 then
+                            c5.StoreUnsafe(&r.[dst + 5 * n])
+                            d5.StoreUnsafe(&r.[dst + 5 * n + vw])
+                        j <- j + 2 * vw
+                    else
+                        let cnt = n - j - vw
+                        for row in 0 .. rows - 1 do
+                            let struct (c, d) =
+                                match row with
+                                | 0 -> struct (c0, d0) | 1 -> struct (c1, d1) | 2 -> struct (c2, d2)
+                                | 3 -> struct (c3, d3) | 4 -> struct (c4, d4) | _ -> struct (c5, d5)
+                            let o = dst + row * n
+                            c.StoreUnsafe(&r.[o])
+                            d.StoreUnsafe(&scratch.[tmpAt])
+                            for q in 0 .. cnt - 1 do r.[o + vw + q] <- scratch.[tmpAt + q]
+                        j <- n
                 while j < n do
                   if n - j <= hw then
                     // A narrow last column block (n = 3, or 10 = 8 + 2) takes half-width vectors; the packed rows
@@ -186,6 +202,103 @@ module internal ExactMatMul =
                             for q in 0 .. cnt - 1 do r.[dst + q] <- scratch.[tmpAt + q]
                     j <- j + vw
                 i <- i + 6
+        r
+
+    /// At most four outputs (a small layer's weight or bias-free gradient, a dot product): their in-order sums
+    /// advance side by side, one multiply-add of each per step of k, so the four dependency chains overlap instead of
+    /// running one after another. The same roundings as the scalar loop.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let fewOutputs<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+            (a: 'T[], b: 'T[], m: int, n: int, k: int, transA: bool, transB: bool) : 'T[] =
+        let cnt = m * n
+        let r : 'T[] = Fluxion.Backend.SweepBuffers.Take<'T> cnt
+        let aStart i = if transA then i else i * k
+        let aP = if transA then m else 1
+        let bStart j = if transB then j * k else j
+        let bP = if transB then 1 else n
+        // Missing outputs repeat output 0: computed, never stored.
+        let a0 = aStart 0
+        let b0 = bStart 0
+        let a1 = if cnt > 1 then aStart (1 / n) else a0
+        let b1 = if cnt > 1 then bStart (1 % n) else b0
+        let a2 = if cnt > 2 then aStart (2 / n) else a0
+        let b2 = if cnt > 2 then bStart (2 % n) else b0
+        let a3 = if cnt > 3 then aStart (3 / n) else a0
+        let b3 = if cnt > 3 then bStart (3 % n) else b0
+        let mutable s0 : 'T = 'T.Zero
+        let mutable s1 : 'T = 'T.Zero
+        let mutable s2 : 'T = 'T.Zero
+        let mutable s3 : 'T = 'T.Zero
+        let mutable pa = 0
+        let mutable pb = 0
+        for _ in 0 .. k - 1 do
+            s0 <- s0 + a.[a0 + pa] * b.[b0 + pb]
+            s1 <- s1 + a.[a1 + pa] * b.[b1 + pb]
+            s2 <- s2 + a.[a2 + pa] * b.[b2 + pb]
+            s3 <- s3 + a.[a3 + pa] * b.[b3 + pb]
+            pa <- pa + aP
+            pb <- pb + bP
+        r.[0] <- s0
+        if cnt > 1 then r.[1] <- s1
+        if cnt > 2 then r.[2] <- s2
+        if cnt > 3 then r.[3] <- s3
+        r
+
+    /// A float32 product with one inner element (k = 1): every output is 0 + a_i * b_j, as the in-order sum of one
+    /// term rounds it (a product of -0 becomes +0), eight columns at a time. Layer-input gradients and first-layer
+    /// forwards of one-feature networks are this shape.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let outer32 (a: float32[], b: float32[], m: int, n: int) : float32[] =
+        let r : float32[] = Fluxion.Backend.SweepBuffers.Take<float32> (m * n)
+        let nv = if Vector256.IsHardwareAccelerated then n / 8 * 8 else 0
+        for i in 0 .. m - 1 do
+            let ai = a.[i]
+            let o = i * n
+            if nv > 0 then
+                let av = Vector256.Create ai
+                let mutable j = 0
+                while j < nv do
+                    Vector256.Add(Vector256<float32>.Zero, Vector256.Multiply(av, Vector256.LoadUnsafe(&b.[j]))).StoreUnsafe(&r.[o + j])
+                    j <- j + 8
+            for j in nv .. n - 1 do r.[o + j] <- 0.0f + ai * b.[j]
+        r
+
+    /// A tall, narrow float32 product (m >= 8 rows, n <= 4 columns, A not transposed, one batch): eight rows
+    /// at a time in one vector, each lane the in-order, unfused dot product of its row (0 + a0*b0, then + a1*b1, ...),
+    /// so the bits are the scalar loop's. A linear layer with one to four outputs over a batch is this shape; the
+    /// column-vector kernel would spend seven of its eight lanes on padding.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let narrowRows32 (a: float32[], b: float32[], m: int, n: int, k: int, transB: bool) : float32[] =
+        let r : float32[] = Fluxion.Backend.SweepBuffers.Take<float32> (m * n)
+        let bP = if transB then 1 else n
+        let bCol = if transB then k else 1
+        let mutable i = 0
+        while i + 8 <= m do
+            let o0 = i * k
+            for j in 0 .. n - 1 do
+                let mutable acc = Vector256<float32>.Zero
+                let mutable pa = o0
+                let mutable pb = j * bCol
+                for _ in 0 .. k - 1 do
+                    let av = Vector256.Create(a.[pa], a.[pa + k], a.[pa + 2 * k], a.[pa + 3 * k], a.[pa + 4 * k], a.[pa + 5 * k], a.[pa + 6 * k], a.[pa + 7 * k])
+                    acc <- Vector256.Add(acc, Vector256.Multiply(av, Vector256.Create(b.[pb])))
+                    pa <- pa + 1
+                    pb <- pb + bP
+                if n = 1 then acc.StoreUnsafe(&r.[i])
+                else
+                    for q in 0 .. 7 do r.[(i + q) * n + j] <- acc.GetElement q
+            i <- i + 8
+        while i < m do
+            for j in 0 .. n - 1 do
+                let mutable s = 0.0f
+                let mutable pa = i * k
+                let mutable pb = j * bCol
+                for _ in 0 .. k - 1 do
+                    s <- s + a.[pa] * b.[pb]
+                    pa <- pa + 1
+                    pb <- pb + bP
+                r.[i * n + j] <- s
+            i <- i + 1
         r
 
     /// The same products without vectors. Four outputs of a row run side by side so independent sums overlap in

@@ -55,7 +55,17 @@ type internal LinearReluOp(rows: int, outF: int) =
         match y, rs.[2] with
         // One pass: each element is added to its bias, rounded, then kept or zeroed, as add then relu do.
         | (:? RawFloat<float32> as yf), (:? RawFloat<float32> as bf) when yf.Data.Length = rows * outF && bf.Data.Length = outF && outF > 0 ->
-            Fluxion.Kernels.BiasRelu.addRowsRelu yf.Data bf.Data
+            let yd = yf.Data
+            let bd = bf.Data
+            Fluxion.Kernels.BiasRelu.addRowsRelu yd bd
+            match rs.[0], rs.[1] with
+            | (:? RawFloat<float32> as xf), (:? RawFloat<float32> as wf) when CaptureState.CanOffer rs ->
+                // Inside Tensor.Capture: the same product and bias + relu pass, into y's storage on every replay.
+                CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () ->
+                    let r = xf.MatMulValues(wf, false, true)
+                    Fluxion.Kernels.BiasRelu.addRowsRelu r bd
+                    r), "linear-relu"))
+            | _ -> ()
             y
         | _ -> LinearReluOp.ReluInPlace(LinearReluOp.AddRow(y, rs.[2]))
     override _.Jvp(xs, i, d, y) =
@@ -145,6 +155,18 @@ module Functional =
                 let x2 = if is2d then rs.[0] else rs.[0].Reshape([| rows; inF |])
                 let y = x2.MatMul(rs.[1], false, true)
                 let y = if hasBias then addRowInPlace y rs.[2] else y
+                if hasBias && is2d then
+                    match rs.[0], rs.[1], rs.[2], y with
+                    | (:? RawFloat<float32> as xf), (:? RawFloat<float32> as wf), (:? RawFloat<float32> as bf), (:? RawFloat<float32> as yf)
+                        when CaptureState.CanOffer rs && bf.Numel > 0 ->
+                        // Inside Tensor.Capture: the same product and bias pass, into y's storage on every replay.
+                        let yd = yf.Data
+                        let bd = bf.Data
+                        CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () ->
+                            let r = xf.MatMulValues(wf, false, true)
+                            Fluxion.Kernels.BiasRelu.addRows r bd
+                            r), "linear"))
+                    | _ -> ()
                 if is2d then y else y.Reshape outShape
             member _.Jvp(xs, i, d, _) =
                 match i with

@@ -187,35 +187,47 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
 
     /// One update of every parameter with a gradient; records nothing on the AD graph.
     member this.Step() =
+        if CaptureState.Recording then
+            // Inside Tensor.Capture: the update runs now and on every replay on the gradients this step produced,
+            // re-reading the step counts and learning rates each time.
+            let work = [| for g in groups do
+                            for p in g.Parameters do
+                                let grad = p.Grad
+                                if not (isNull (box grad)) then yield struct (g, p, grad) |]
+            Capture.Action(fun () ->
+                use _ = GradMode.NoGrad()
+                for struct (g, p, grad) in work do this.StepOne(g, p, grad, true))
+        else
         use _ = GradMode.NoGrad()
         for g in groups do
-            let mutable opt = Unchecked.defaultof<Optimizer>
             for p in g.Parameters do
                 let grad = p.Grad
-                if not (isNull (box grad)) then
-                    let raw = p.Leaf.Raw
-                    let mutable held = true
-                    let s =
-                        match state.TryGetValue p with
-                        | true, s -> s
-                        | _ ->
-                            held <- false
-                            if isNull (box opt) then opt <- this.Pure g
-                            // Fresh buffers of its own: Init may share one zero tensor between buffers.
-                            InPlace.clone (opt.Init(Params.Leaf(p.Data)))
-                    if this.StepInPlace(g, raw, grad.Raw, s) then
-                        raw.BumpVersion()
-                        // The held state is private (only copies are handed out), so its count goes up in place:
-                        // a new record per parameter and step was most of a training step's garbage.
-                        s.Step <- s.Step + 1
-                        if not held then state[p] <- s
-                    else
-                        if isNull (box opt) then opt <- this.Pure g
-                        let newP, s' = opt.UpdateFn (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
-                        match newP with
-                        | Params.Leaf t -> p.SetData t
-                        | _ -> ()
-                        state[p] <- InPlace.adopt s s'
+                if not (isNull (box grad)) then this.StepOne(g, p, grad, false)
+
+    member private this.StepOne(g: ParamGroup, p: Parameter, grad: Tensor, captured: bool) =
+        let raw = p.Leaf.Raw
+        let mutable held = true
+        let s =
+            match state.TryGetValue p with
+            | true, s -> s
+            | _ ->
+                held <- false
+                // Fresh buffers of its own: Init may share one zero tensor between buffers.
+                InPlace.clone ((this.Pure g).Init(Params.Leaf(p.Data)))
+        if this.StepInPlace(g, raw, grad.Raw, s) then
+            raw.BumpVersion()
+            // The held state is private (only copies are handed out), so its count goes up in place:
+            // a new record per parameter and step was most of a training step's garbage.
+            s.Step <- s.Step + 1
+            if not held then state[p] <- s
+        elif captured then
+            raise (NotSupportedException(sprintf "Tensor.Capture: %s has no in-place update for this parameter (%s, %s); a replay needs one. Run this step without Capture." name (Dtype.name p.Dtype) raw.Backend.Name))
+        else
+            let newP, s' = (this.Pure g).UpdateFn (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
+            match newP with
+            | Params.Leaf t -> p.SetData t
+            | _ -> ()
+            state[p] <- InPlace.adopt s s'
 
     /// Re-evaluates the loss with `closure` (which should zero grads and call Backward), then steps; returns the loss.
     member this.Step(closure: Func<Tensor>) : Tensor =

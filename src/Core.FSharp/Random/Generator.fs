@@ -69,11 +69,20 @@ type Generator(seed: uint64) =
     /// Takes this generator's lock until the result is disposed, so that several operations (reseed and draws)
     /// run as one block no other thread can interleave with; operations inside take it again (it is reentrant).
     member _.Lock() : GeneratorLock =
+        Generator.RefuseInCapture()
         gate.Enter()
         new GeneratorLock(gate)
 
     /// The lock itself, for the sampling code that holds it for a whole operation.
-    member internal _.Gate = gate
+    member internal _.Gate =
+        Generator.RefuseInCapture()
+        gate
+
+    /// A captured step replays its kernels, not its draws: a draw inside a capture would freeze one sample
+    /// (a dropout mask, a noise batch) into every replay.
+    static member private RefuseInCapture() =
+        if Fluxion.Backend.CaptureState.Capturing then
+            raise (NotSupportedException "Tensor.Capture: the step draws random numbers (dropout, rand, randn, a shuffled sampler), and a replay would repeat the capture's draws instead of making new ones. Draw outside the captured step and feed the values in, or run this step without Capture.")
 
     /// Reseeds the engine; negative seeds wrap modulo 2^64 as in torch.manual_seed, and both cached normals are
     /// cleared. Returns this generator (torch.Generator().manual_seed(42) style).
@@ -112,11 +121,13 @@ type Generator(seed: uint64) =
 
     /// Next tempered 32-bit MT19937 output (one locked draw).
     member this.Next32() : uint32 =
+        Generator.RefuseInCapture()
         gate.Enter()
         try this.Draw32() finally gate.Exit()
 
     /// Next 64-bit draw: the first 32-bit output is the high word (both under one lock).
     member this.Next64() : uint64 =
+        Generator.RefuseInCapture()
         gate.Enter()
         try this.Draw64() finally gate.Exit()
 

@@ -62,7 +62,7 @@ type internal OpHooks =
     static val mutable private flags: int
     /// Zero when no hook is on for this thread.
     static member Flags = OpHooks.flags
-    /// Sets or clears one hook bit (1 = step scope, 2 = anomaly forward check).
+    /// Sets or clears one hook bit (1 = step scope, 2 = anomaly forward check, 4 = Tensor.Capture recording).
     static member Set(bit: int, on: bool) =
         OpHooks.flags <- if on then OpHooks.flags ||| bit else OpHooks.flags &&& ~~~bit
 
@@ -126,6 +126,8 @@ type internal StepScopeExit private () =
     static member Active = StepScopeExit.depth > 0
     /// Opens a scope (an inner scope joins the outermost one).
     static member Enter() : IDisposable =
+        if Fluxion.Backend.CaptureState.Capturing then
+            raise (InvalidOperationException "Tensor.StepScope: a step scope cannot open inside Tensor.Capture (a captured step's storage is kept by its replay, never recycled); drop the scope from the captured step")
         if StepScopeExit.depth = 0 then
             if isNull StepScopeExit.outputs then StepScopeExit.outputs <- System.Collections.Generic.List()
             Fluxion.Backend.SweepBuffers.BeginScope()
@@ -171,45 +173,45 @@ type internal UnreadableRaw(shape: int[], dtype: Dtype, backend: Fluxion.Backend
     member private _.Fail() : 'T = raise (SavedTensorException message)
     override _.Dtype = dtype
     override _.Backend = backend
-    override t.Unary _ = t.Fail()
-    override t.Binary(_, _) = t.Fail()
-    override t.BinaryScalar(_, _, _) = t.Fail()
-    override t.Compare(_, _) = t.Fail()
-    override t.CompareScalar(_, _) = t.Fail()
-    override t.Where(_, _) = t.Fail()
-    override t.UnaryParam(_, _) = t.Fail()
-    override t.Clamp(_, _) = t.Fail()
-    override t.SumAll() = t.Fail()
-    override t.SumDims(_, _) = t.Fail()
-    override t.ExtremeDim(_, _, _) = t.Fail()
-    override t.ExtremeAll _ = t.Fail()
-    override t.MatMul(_, _, _) = t.Fail()
-    override t.Reshape _ = t.Fail()
-    override t.Permute _ = t.Fail()
-    override t.Expand _ = t.Fail()
-    override t.Slice(_, _, _) = t.Fail()
-    override t.SliceScatter(_, _, _) = t.Fail()
-    override t.Cat(_, _) = t.Fail()
-    override t.Gather(_, _) = t.Fail()
-    override t.ScatterAddInto(_, _, _) = t.Fail()
-    override t.Flip _ = t.Fail()
-    override t.Conv1d(_, _, _, _, _) = t.Fail()
-    override t.Conv1dGradInput(_, _, _, _, _, _) = t.Fail()
-    override t.Conv1dGradWeight(_, _, _, _, _, _) = t.Fail()
-    override t.MaxPool1d(_, _, _, _) = t.Fail()
-    override t.AvgPool1d(_, _, _) = t.Fail()
-    override t.AvgPool1dGrad(_, _, _, _) = t.Fail()
-    override t.Cast _ = t.Fail()
-    override t.Clone() = t.Fail()
-    override t.GetDouble _ = t.Fail()
-    override t.ToDoubleArray() = t.Fail()
-    override t.ToFloat32Array() = t.Fail()
-    override t.ToInt64Array() = t.Fail()
-    override t.ToBoolArray() = t.Fail()
-    override t.AddInPlace(_, _) = t.Fail()
-    override t.CopyFrom _ = t.Fail()
-    override t.FillInPlace _ = t.Fail()
-    override t.ReluGrad _ = t.Fail()
+    override t.UnaryImpl _ = t.Fail()
+    override t.BinaryImpl(_, _) = t.Fail()
+    override t.BinaryScalarImpl(_, _, _) = t.Fail()
+    override t.CompareImpl(_, _) = t.Fail()
+    override t.CompareScalarImpl(_, _) = t.Fail()
+    override t.WhereImpl(_, _) = t.Fail()
+    override t.UnaryParamImpl(_, _) = t.Fail()
+    override t.ClampImpl(_, _) = t.Fail()
+    override t.SumAllImpl() = t.Fail()
+    override t.SumDimsImpl(_, _) = t.Fail()
+    override t.ExtremeDimImpl(_, _, _) = t.Fail()
+    override t.ExtremeAllImpl _ = t.Fail()
+    override t.MatMulImpl(_, _, _) = t.Fail()
+    override t.ReshapeImpl _ = t.Fail()
+    override t.PermuteImpl _ = t.Fail()
+    override t.ExpandImpl _ = t.Fail()
+    override t.SliceImpl(_, _, _) = t.Fail()
+    override t.SliceScatterImpl(_, _, _) = t.Fail()
+    override t.CatImpl(_, _) = t.Fail()
+    override t.GatherImpl(_, _) = t.Fail()
+    override t.ScatterAddIntoImpl(_, _, _) = t.Fail()
+    override t.FlipImpl _ = t.Fail()
+    override t.Conv1dImpl(_, _, _, _, _) = t.Fail()
+    override t.Conv1dGradInputImpl(_, _, _, _, _, _) = t.Fail()
+    override t.Conv1dGradWeightImpl(_, _, _, _, _, _) = t.Fail()
+    override t.MaxPool1dImpl(_, _, _, _) = t.Fail()
+    override t.AvgPool1dImpl(_, _, _) = t.Fail()
+    override t.AvgPool1dGradImpl(_, _, _, _) = t.Fail()
+    override t.CastImpl _ = t.Fail()
+    override t.CloneImpl() = t.Fail()
+    override t.GetDoubleImpl _ = t.Fail()
+    override t.ToDoubleArrayImpl() = t.Fail()
+    override t.ToFloat32ArrayImpl() = t.Fail()
+    override t.ToInt64ArrayImpl() = t.Fail()
+    override t.ToBoolArrayImpl() = t.Fail()
+    override t.AddInPlaceImpl(_, _) = t.Fail()
+    override t.CopyFromImpl _ = t.Fail()
+    override t.FillInPlaceImpl _ = t.Fail()
+    override t.ReluGradImpl _ = t.Fail()
 
 /// PyTorch's autograd error texts.
 module internal AutogradText =

@@ -104,6 +104,31 @@ type Tensor =
     /// Results are unchanged; a tensor made inside and used after the scope raises ObjectDisposedException.
     static member StepScope() : IDisposable = StepScopeExit.Enter()
 
+    /// Runs `step` once (a normal, eager run) while recording every kernel it calls, and returns the recording:
+    /// `Run()` replays those kernels on the same storages, with no graph, wrappers or allocation, and returns the
+    /// same output tensor with the new values. Like a CUDA graph it replays what the capture saw: host values
+    /// (Python-side scalars, a learning rate held in a local, branch decisions) are frozen, inputs must be fed by
+    /// writing into the tensors the step read (e.g. `x.Raw.CopyFrom`), and the step must leave the state it found
+    /// (call `ZeroGrad()` inside it). Optimizer steps re-read their step counts and learning rates on every replay.
+    /// Anything a replay could not repeat (reading values on the host inside the step, random draws) raises
+    /// NotSupportedException during the capture. Managed backend only.
+    static member Capture(step: Func<Tensor>) : CapturedStep =
+        if isNull step then raise (ArgumentNullException("step", "Tensor.Capture: the step function is null"))
+        if StepScopeExit.Active then
+            raise (InvalidOperationException "Tensor.Capture: a capture cannot run inside a Tensor.StepScope (the scope would recycle storage the capture keeps); open the capture outside the scope")
+        let recorder = CaptureState.Begin()
+        // Ops take their hook path while recording, where each op's forward kernel is recorded as one step.
+        OpHooks.Set(4, true)
+        let output =
+            try step.Invoke()
+            finally
+                CaptureState.End()
+                OpHooks.Set(4, false)
+        if isNull (box output) then raise (ArgumentException("Tensor.Capture: the step returned null; return the tensor to read after each replay (e.g. the loss)", "step"))
+        if not (output.Raw.Backend :? ManagedBackend) then
+            raise (NotSupportedException(sprintf "Tensor.Capture: the step ran on the %s backend; capture records managed-backend kernels only" output.Raw.Backend.Name))
+        CapturedStep(recorder.Steps.ToArray(), output)
+
     /// Exempts this tensor's storage from the enclosing step scope's recycling, so it stays usable after the scope;
     /// returns the tensor (a no-op outside a scope).
     member t.Keep() : Tensor =
@@ -153,7 +178,7 @@ type Tensor =
             if r.Retired then raise (StepScopeExit.Disposed r)
             if OpHooks.Flags = 0 then TC(op.Forward r)
             else
-                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
+                let y = if CaptureState.Recording then Tensor.CapturedForward(op, r) elif StepScopeExit.Active then Tensor.ScopedForward(op, r) else op.Forward r
                 if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
                 TC y
         | TF(xp, dx, n) ->
@@ -175,7 +200,7 @@ type Tensor =
             let ra, rb = if BatchedRaw.Is ra || BatchedRaw.Is rb then BatchedRaw.Lift ra :> RawTensor, BatchedRaw.Lift rb :> RawTensor else ra, rb
             if OpHooks.Flags = 0 then TC(op.Forward(ra, rb))
             else
-                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
+                let y = if CaptureState.Recording then Tensor.CapturedForward(op, ra, rb) elif StepScopeExit.Active then Tensor.ScopedForward(op, ra, rb) else op.Forward(ra, rb)
                 if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
                 TC y
         | _ ->
@@ -238,7 +263,7 @@ type Tensor =
                 for i in 0 .. n - 1 do raws.[i] <- BatchedRaw.Lift raws.[i] :> RawTensor
             if OpHooks.Flags = 0 then TC(op.Forward raws)
             else
-                let y = if StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
+                let y = if CaptureState.Recording then Tensor.CapturedForward(op, raws) elif StepScopeExit.Active then Tensor.ScopedForward(op, raws) else op.Forward raws
                 if AnomalyExit.CheckForward then AnomalyMode.CheckForwardResult(op.Name, y)
                 TC y
         else
@@ -262,6 +287,15 @@ type Tensor =
                         t <- if isNull (box t) then ti else t + ti
                 TF(y, t, top)
             else TR(y, NaryNode(op, xs, ps, active, y), top)
+
+    // Inside Tensor.Capture an op's forward kernel is recorded as one step (out of line: its closure is made only here).
+    static member private CapturedForward(op: UnaryOp, r: RawTensor) : RawTensor =
+        Capture.OpOf([| r |], (fun () -> op.Forward r), op.Name)
+    static member private CapturedForward(op: BinaryOp, ra: RawTensor, rb: RawTensor) : RawTensor =
+        Capture.OpOf([| ra; rb |], (fun () -> op.Forward(ra, rb)), op.Name)
+    static member private CapturedForward(op: NaryOp, raws: RawTensor[]) : RawTensor =
+        let raws = Array.copy raws
+        Capture.OpOf(raws, (fun () -> op.Forward raws), op.Name)
 
     // Inside a step scope an op's fresh storage comes from (and returns at the scope's end to) the free lists; the
     // output is noted so the scope can retire it. The capture flag is restored, not cleared: ops nest.
@@ -1362,6 +1396,41 @@ type Tensor =
         if Double.IsNaN min && Double.IsNaN max then
             invalidArg "min" "clamp_: at least one of 'min' or 'max' must not be None"
         x.Overwrite("clamp_", x.Raw.Clamp(min, max))
+
+/// A step recorded by `Tensor.Capture`: its kernels in order, replayed on the storages they were recorded with.
+and [<Sealed>] CapturedStep internal (steps: CaptureStep[], output: Tensor) =
+    /// The step's output (its values are those of the last run or replay).
+    member _.Output = output
+    /// Replays `n` times timing every step: per step, what it runs, mean nanoseconds and mean bytes allocated
+    /// (for finding the step that costs; the plain replay has no such bookkeeping).
+    member _.Profile(n: int) : struct (string * float * float)[] =
+        let ticks = Array.zeroCreate<int64> steps.Length
+        let bytes = Array.zeroCreate<int64> steps.Length
+        CaptureState.BeginReplay()
+        try
+            for _ in 1 .. n do
+                for i in 0 .. steps.Length - 1 do
+                    let a0 = GC.GetAllocatedBytesForCurrentThread()
+                    let t0 = Diagnostics.Stopwatch.GetTimestamp()
+                    steps.[i].Run()
+                    ticks.[i] <- ticks.[i] + Diagnostics.Stopwatch.GetTimestamp() - t0
+                    bytes.[i] <- bytes.[i] + GC.GetAllocatedBytesForCurrentThread() - a0
+        finally CaptureState.EndReplay()
+        let ns = 1e9 / float Diagnostics.Stopwatch.Frequency
+        Array.init steps.Length (fun i -> struct (steps.[i].Describe(), float ticks.[i] * ns / float n, float bytes.[i] / float n))
+    /// How many kernels a replay runs.
+    member _.KernelCount = steps.Length
+    /// Replays the recorded kernels and returns the output tensor, now holding this run's values. Not thread-safe:
+    /// one replay at a time (the storages are shared with the tensors the capture saw).
+    member _.Run() : Tensor =
+        let run () =
+            CaptureState.BeginReplay()
+            try
+                for s in steps do s.Run()
+            finally CaptureState.EndReplay()
+        // Inside another capture the whole replay is one recorded step of it.
+        if CaptureState.Recording then Capture.Action run else run ()
+        output
 
 /// A node of the reverse-mode graph; the op that made a tensor and how to push adjoints back.
 /// One entry of a multi-dimensional index (`t[.., 0]` in C#): converts implicitly from int, Index, Range and Tensor.

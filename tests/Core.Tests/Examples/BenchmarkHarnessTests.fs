@@ -18,8 +18,9 @@ let tests =
             if not (p.WaitForExit 600_000) then (p.Kill true; failtest "the quick harness did not finish within 10 minutes")
             let out = out.Result + err.Result
             Expect.equal p.ExitCode 0 (sprintf "exit code; output:\n%s" out)
+            // W1C ... are the captured steps (Tensor.Capture), compared with the base workload's PyTorch runs.
             let rows = [ for l in out.Split('\n') do if Regex.IsMatch(l, @"^\| (W\d|K1)") then yield l ]
-            for w in [ "W1"; "W2"; "W3"; "W4"; "W5"; "W6"; "W7"; "W8"; "K1_512"; "K1_1024"; "W9" ] do
+            for w in [ "W1"; "W2"; "W3"; "W4"; "W1C"; "W2C"; "W3C"; "W4C"; "W7C"; "W5"; "W6"; "W7"; "W8"; "K1_512"; "K1_1024"; "W9" ] do
                 Expect.exists rows (fun r -> r.StartsWith("| " + w + " ")) (sprintf "table row for %s" w)
             let pytorch =
                 File.Exists "/usr/bin/python3"

@@ -33,6 +33,20 @@ let tests =
             Expect.equal (BitConverter.SingleToInt32Bits y[10]) 0 "-0 gives +0"
             Expect.isTrue (Single.IsNaN y[0]) "NaN passes"
 
+        testCase "rows narrower than a vector (1 to 7 outputs) take the same add and relu, tiled flat, with every tail length" <| fun () ->
+            let rng = Random 5
+            let pool = Array.append edgeRows [| for _ in 1 .. 64 -> float32 (rng.NextDouble() * 4.0 - 2.0) |]
+            for n in 1 .. 7 do
+                for rows in [ 1; 2; 3; 7; 8; 9; 13; 40; 100 ] do
+                    let y0 = Array.init (rows * n) (fun _ -> pool[rng.Next pool.Length])
+                    let b = Array.init n (fun _ -> edgeBias[rng.Next edgeBias.Length])
+                    let y = Array.copy y0
+                    BiasRelu.addRows y b
+                    arr32 (sprintf "addRows n=%d rows=%d" n rows) (Array.init y.Length (fun i -> y0[i] + b[i % n])) y
+                    let y = Array.copy y0
+                    BiasRelu.addRowsRelu y b
+                    arr32 (sprintf "addRowsRelu n=%d rows=%d" n rows) (Array.init y.Length (fun i -> relu (y0[i] + b[i % n]))) y
+
         testCase "reluInPlace keeps positives and NaN, zeroes the rest to +0" <| fun () ->
             let y = Array.copy edgeRows
             BiasRelu.reluInPlace y
