@@ -27,15 +27,22 @@ let inline private narrowRows (y: float32[]) (b: float32[]) ([<InlineIfLambda>] 
     let n = b.Length
     let span = 8 * n
     let ext = NativePtr.stackalloc<float32> span
-    for q in 0 .. span - 1 do NativePtr.set ext q b.[q % n]
+    // A running column, not q % n: an integer division per element cost more than the add.
+    let mutable col = 0
+    for q in 0 .. span - 1 do
+        NativePtr.set ext q b.[col]
+        col <- if col + 1 = n then 0 else col + 1
     use yp = fixed y
     let mutable o = 0
     while o + span <= y.Length do
         for v in 0 .. n - 1 do
             body (NativePtr.add yp (o + 8 * v)) (Avx.LoadVector256(NativePtr.add ext (8 * v)))
         o <- o + span
+    // Whole rows remain (y tiles by n), so the tail starts at column 0.
+    col <- 0
     while o < y.Length do
-        NativePtr.set yp o (tail (NativePtr.get yp o + b.[o % n]))
+        NativePtr.set yp o (tail (NativePtr.get yp o + b.[col]))
+        col <- if col + 1 = n then 0 else col + 1
         o <- o + 1
 
 /// y[r, j] <- y[r, j] + b[j] for the row-major (rows, b.Length) matrix in y, in place.

@@ -1,9 +1,13 @@
 namespace Fluxion.Kernels
 
+#nowarn "9"
+
 open System
 open System.Numerics
 open System.Runtime.CompilerServices
 open System.Runtime.Intrinsics
+open System.Runtime.Intrinsics.X86
+open Microsoft.FSharp.NativeInterop
 
 /// Per-thread scratch of the vector kernel (packed B rows, the partial-store buffer), one per element type.
 type internal ExactMatMulScratch<'T> =
@@ -250,8 +254,32 @@ module internal ExactMatMul =
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let outer32 (a: float32[], b: float32[], m: int, n: int) : float32[] =
         let r : float32[] = Fluxion.Backend.SweepBuffers.Take<float32> (m * n)
-        let nv = if Vector256.IsHardwareAccelerated then n / 8 * 8 else 0
-        for i in 0 .. m - 1 do
+        let mutable i = 0
+        if n < 8 && Avx2.IsSupported then
+            // Fewer than 8 columns: 8 rows make 8n outputs, n whole vectors. Vector v holds outputs 8v .. 8v+7 of
+            // the block: a permute repeats each row's a across its n outputs, and b repeated 8 times lines up.
+            let idx = NativePtr.stackalloc<int> (8 * n)
+            let bExt = NativePtr.stackalloc<float32> (8 * n)
+            // Counters, not q / n and q % n: an integer division per entry cost more than the product itself.
+            let mutable row = 0
+            let mutable col = 0
+            for q in 0 .. 8 * n - 1 do
+                NativePtr.set idx q row
+                NativePtr.set bExt q b.[col]
+                col <- col + 1
+                if col = n then
+                    col <- 0
+                    row <- row + 1
+            while i + 8 <= m do
+                let av = Vector256.LoadUnsafe(&a.[i])
+                let o = i * n
+                for v in 0 .. n - 1 do
+                    let rep = Avx2.PermuteVar8x32(av, Vector256.Load(NativePtr.add idx (8 * v)))
+                    Vector256.Add(Vector256<float32>.Zero, Vector256.Multiply(rep, Vector256.Load(NativePtr.add bExt (8 * v))))
+                        .StoreUnsafe(&r.[o + 8 * v])
+                i <- i + 8
+        let nv = if Vector256.IsHardwareAccelerated && n >= 8 then n / 8 * 8 else 0
+        while i < m do
             let ai = a.[i]
             let o = i * n
             if nv > 0 then
@@ -261,6 +289,7 @@ module internal ExactMatMul =
                     Vector256.Add(Vector256<float32>.Zero, Vector256.Multiply(av, Vector256.LoadUnsafe(&b.[j]))).StoreUnsafe(&r.[o + j])
                     j <- j + 8
             for j in nv .. n - 1 do r.[o + j] <- 0.0f + ai * b.[j]
+            i <- i + 1
         r
 
     /// A tall, narrow float32 product (m >= 8 rows, n <= 4 columns, A not transposed, one batch): eight rows

@@ -1,7 +1,10 @@
 /// PyTorch 1.13 CPU (AVX2) summation order: ATen's cascade_sum (SumKernel.cpp), reproduced bit for bit.
 module Fluxion.Kernels.Reduce
 
+#nowarn "9"
+
 open System
+open Microsoft.FSharp.NativeInterop
 open System.Runtime.Intrinsics
 
 // ATen's multi_row_sum uses 4 accumulator levels; the level step is 2^max(4, ceilLog2(rows)/4).
@@ -261,14 +264,16 @@ let private checkMatrix (fn: string) (len: int) (rows: int) (cols: int) (dstLen:
 // ATen (dim-0 reduction of a contiguous (rows, cols) block, cols > 1): with cols >= W the first 32*(cols/32)
 // columns (4 vectors at a time) use multi_row_sum, the rest row_sum; with cols < W the first 4*(cols/4) use
 // multi_row_sum (scalar, 4 columns at a time), the rest row_sum. Lane-wise vector math equals per-column math.
+// Fills the columns summed by multi_row_sum and returns the first column left to row_sum (cols when none is).
 let inline private sumRowsImpl
-    (x: ReadOnlySpan< ^T>) (rows: int) (cols: int) (dst: Span< ^T>) =
+    (x: ReadOnlySpan< ^T>) (rows: int) (cols: int) (dst: Span< ^T>) : int =
     let zero = LanguagePrimitives.GenericZero< ^T>
     let w = Vector256< ^T>.Count
     if cols = 1 || rows = 1 then
         // Size-1 dimensions vanish: a (rows,1) block is a contiguous vector, a (1,cols) block is a copy.
         if cols = 1 then dst[0] <- contiguousSum x
         else for j in 0 .. cols - 1 do dst[j] <- zero + x[j]
+        cols
     else
         let multi = if cols >= w then (cols / (4 * w)) * (4 * w) else (cols / 4) * 4
         if cols >= w && Vector256.IsHardwareAccelerated then
@@ -279,18 +284,97 @@ let inline private sumRowsImpl
         else
             for j in 0 .. multi - 1 do
                 dst[j] <- zero + scalarColumnSum x j rows cols
-        for j in multi .. cols - 1 do
-            dst[j] <- zero + scalarRowSum x j rows cols
+        multi
+
+/// Row r's eight values from column j0: from x while they fit, else from the padded copy of the last rows.
+let inline private loadRow (x: ReadOnlySpan<float32>) (pad: ReadOnlySpan<float32>) (safeRows: int) (cols: int) (j0: int) (r: int) =
+    if r < safeRows then Vector256.Create<float32>(x.Slice(r * cols + j0, 8))
+    else Vector256.Create<float32>(pad.Slice(8 * (r - safeRows), 8))
+
+/// Columns j0 .. j0+7 (fewer at the end) of a (rows, cols) float32 block by ATen's row_sum, one column per lane:
+/// every lane runs scalarRowSum's slots and cascade on its own column, so each sum rounds as the scalar one does,
+/// and the columns advance together instead of one after another. Rows whose eight loads would run past the
+/// array are read through a zero-padded copy (those lanes are never stored).
+let private rowSumLanes32 (x: ReadOnlySpan<float32>) (j0: int) (rows: int) (cols: int) (dst: Span<float32>) =
+    let lanes = min 8 (cols - j0)
+    // The last rows' padded copies: row r's eight values start at r * cols + j0; only rows that would overrun.
+    let safeRows = if x.Length >= j0 + 8 then min rows ((x.Length - j0 - 8) / cols + 1) else 0
+    // At most 8 rows overrun (each row is at least 2 columns on), so 64 floats on the stack hold them.
+    let pad = Span<float32>(NativePtr.toVoidPtr (NativePtr.stackalloc<float32> 64), 64)
+    pad.Clear()
+    for r in safeRows .. rows - 1 do
+        x.Slice(r * cols + j0, lanes).CopyTo(pad.Slice(8 * (r - safeRows), 8))
+    let z = Vector256<float32>.Zero
+    let count = rows
+    let quads = count / 4
+    let lp = levelPower quads
+    let step = 1 <<< lp
+    let mask = step - 1
+    let mutable a0 = z
+    let mutable a1 = z
+    let mutable a2 = z
+    let mutable a3 = z
+    let mutable b0 = z
+    let mutable b1 = z
+    let mutable b2 = z
+    let mutable b3 = z
+    let mutable c0 = z
+    let mutable c1 = z
+    let mutable c2 = z
+    let mutable c3 = z
+    let mutable d0 = z
+    let mutable d1 = z
+    let mutable d2 = z
+    let mutable d3 = z
+    let mutable i = 0
+    while i + step <= quads do
+        for _ in 1 .. step do
+            let r = 4 * i
+            a0 <- a0 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 r
+            a1 <- a1 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 1)
+            a2 <- a2 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 2)
+            a3 <- a3 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 3)
+            i <- i + 1
+        b0 <- b0 + a0; b1 <- b1 + a1; b2 <- b2 + a2; b3 <- b3 + a3
+        a0 <- z; a1 <- z; a2 <- z; a3 <- z
+        if i &&& (mask <<< lp) = 0 then
+            c0 <- c0 + b0; c1 <- c1 + b1; c2 <- c2 + b2; c3 <- c3 + b3
+            b0 <- z; b1 <- z; b2 <- z; b3 <- z
+            if i &&& (mask <<< (2 * lp)) = 0 then
+                d0 <- d0 + c0; d1 <- d1 + c1; d2 <- d2 + c2; d3 <- d3 + c3
+                c0 <- z; c1 <- z; c2 <- z; c3 <- z
+    while i < quads do
+        let r = 4 * i
+        a0 <- a0 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 r
+        a1 <- a1 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 1)
+        a2 <- a2 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 2)
+        a3 <- a3 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 (r + 3)
+        i <- i + 1
+    a0 <- a0 + b0; a1 <- a1 + b1; a2 <- a2 + b2; a3 <- a3 + b3
+    a0 <- a0 + c0; a1 <- a1 + c1; a2 <- a2 + c2; a3 <- a3 + c3
+    a0 <- a0 + d0; a1 <- a1 + d1; a2 <- a2 + d2; a3 <- a3 + d3
+    for k in quads * 4 .. count - 1 do
+        a0 <- a0 + loadRow x (Span<float32>.op_Implicit pad) safeRows cols j0 k
+    let s = z + (((a0 + a1) + a2) + a3)
+    for q in 0 .. lanes - 1 do dst[j0 + q] <- s.GetElement q
 
 /// torch.sum(x, dim=0) of a contiguous float32 (rows, cols) block into dst (length cols), bit-exact.
 let sumRows32 (x: ReadOnlySpan<float32>) (rows: int) (cols: int) (dst: Span<float32>) : unit =
     checkMatrix "Reduce.sumRows32" x.Length rows cols dst.Length cols
-    sumRowsImpl x rows cols dst
+    let j0 = sumRowsImpl x rows cols dst
+    if Vector256.IsHardwareAccelerated then
+        let mutable j = j0
+        while j < cols do
+            rowSumLanes32 x j rows cols dst
+            j <- j + 8
+    else
+        for j in j0 .. cols - 1 do dst[j] <- 0.0f + scalarRowSum x j rows cols
 
 /// torch.sum(x, dim=0) of a contiguous float64 (rows, cols) block into dst (length cols), bit-exact.
 let sumRows64 (x: ReadOnlySpan<float>) (rows: int) (cols: int) (dst: Span<float>) : unit =
     checkMatrix "Reduce.sumRows64" x.Length rows cols dst.Length cols
-    sumRowsImpl x rows cols dst
+    let j0 = sumRowsImpl x rows cols dst
+    for j in j0 .. cols - 1 do dst[j] <- 0.0 + scalarRowSum x j rows cols
 
 /// torch.sum(x, dim=-1) of a contiguous float32 (rows, cols) block into dst (length rows): sum32 per row.
 let sumCols32 (x: ReadOnlySpan<float32>) (rows: int) (cols: int) (dst: Span<float32>) : unit =

@@ -152,6 +152,9 @@ module internal InPlace =
 [<AbstractClass>]
 type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaultWeightDecay: float) =
     let state = Dictionary<Parameter, OptState>(HashIdentity.Reference)
+    // Moves whenever a parameter's state record is replaced (LoadStateDict, an out-of-place update): a captured
+    // step's cached records are looked up again.
+    let mutable stateEpoch = 0
     do
         if isNull groups || groups.Length = 0 || groups |> Array.forall (fun g -> isNull g || g.Parameters.Length = 0) then
             raise (ArgumentException(sprintf "%s: optimizer got an empty parameter list" name))
@@ -189,45 +192,59 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
     member this.Step() =
         if CaptureState.Recording then
             // Inside Tensor.Capture: the update runs now and on every replay on the gradients this step produced,
-            // re-reading the step counts and learning rates each time.
+            // re-reading the step counts and learning rates each time. Each parameter's state is looked up again
+            // only when LoadStateDict replaced the states (the epoch moved).
             let work = [| for g in groups do
                             for p in g.Parameters do
                                 let grad = p.Grad
-                                if not (isNull (box grad)) then yield struct (g, p, grad) |]
+                                if not (isNull (box grad)) then yield struct (g, p, p.Leaf.Raw, grad.Raw) |]
+            let states : OptState[] = Array.zeroCreate work.Length
+            let mutable seen = -1
             Capture.Action(fun () ->
                 use _ = GradMode.NoGrad()
-                for struct (g, p, grad) in work do this.StepOne(g, p, grad, true))
+                if seen <> stateEpoch then
+                    Array.fill states 0 states.Length Unchecked.defaultof<OptState>
+                    seen <- stateEpoch
+                for i in 0 .. work.Length - 1 do
+                    let struct (g, p, raw, grad) = work.[i]
+                    states.[i] <- this.StepOne(g, p, raw, grad, states.[i], true))
         else
         use _ = GradMode.NoGrad()
         for g in groups do
             for p in g.Parameters do
                 let grad = p.Grad
-                if not (isNull (box grad)) then this.StepOne(g, p, grad, false)
+                if not (isNull (box grad)) then this.StepOne(g, p, p.Leaf.Raw, grad.Raw, Unchecked.defaultof<OptState>, false) |> ignore
 
-    member private this.StepOne(g: ParamGroup, p: Parameter, grad: Tensor, captured: bool) =
-        let raw = p.Leaf.Raw
+    // One parameter's update; `known` is its state when the caller holds it (null: look it up). Returns the state.
+    member private this.StepOne(g: ParamGroup, p: Parameter, raw: RawTensor, grad: RawTensor, known: OptState, captured: bool) : OptState =
         let mutable held = true
         let s =
+            if not (isNull (box known)) then known
+            else
             match state.TryGetValue p with
             | true, s -> s
             | _ ->
                 held <- false
                 // Fresh buffers of its own: Init may share one zero tensor between buffers.
                 InPlace.clone ((this.Pure g).Init(Params.Leaf(p.Data)))
-        if this.StepInPlace(g, raw, grad.Raw, s) then
+        if this.StepInPlace(g, raw, grad, s) then
             raw.BumpVersion()
             // The held state is private (only copies are handed out), so its count goes up in place:
             // a new record per parameter and step was most of a training step's garbage.
             s.Step <- s.Step + 1
             if not held then state[p] <- s
+            s
         elif captured then
             raise (NotSupportedException(sprintf "Tensor.Capture: %s has no in-place update for this parameter (%s, %s); a replay needs one. Run this step without Capture." name (Dtype.name p.Dtype) raw.Backend.Name))
         else
-            let newP, s' = (this.Pure g).UpdateFn (Params.Leaf(grad.Detach())) s (Params.Leaf(p.Data))
+            let newP, s' = (this.Pure g).UpdateFn (Params.Leaf(Tensor.OfRaw grad)) s (Params.Leaf(p.Data))
             match newP with
             | Params.Leaf t -> p.SetData t
             | _ -> ()
-            state[p] <- InPlace.adopt s s'
+            let s2 = InPlace.adopt s s'
+            state[p] <- s2
+            stateEpoch <- stateEpoch + 1
+            s2
 
     /// Re-evaluates the loss with `closure` (which should zero grads and call Backward), then steps; returns the loss.
     member this.Step(closure: Func<Tensor>) : Tensor =
@@ -372,6 +389,7 @@ type TorchOptimizer(name: string, groups: ParamGroup[], defaultLr: float, defaul
             fresh.[p] <- { init with Step = step; Buffers = buffers }
         state.Clear()
         for KeyValue(p, s) in fresh do state.[p] <- s
+        stateEpoch <- stateEpoch + 1
         for gi in 0 .. groups.Length - 1 do
             let g, sg = groups.[gi], savedGroups.[gi]
             g.Lr <- (OptDict.tryGet sg "lr" |> Option.bind OptDict.asFloat).Value

@@ -84,6 +84,18 @@ let tests =
                     Reduce.sumRows64 (ReadOnlySpan x) r k (Span s0)
                     arr64 tag (hex64 (c.GetProperty "sum0")) s0
 
+        testCase "sumRows32's row_sum columns, eight at a time in vector lanes, equal the scalar row_sum of each column" <| fun () ->
+            let rng = Random 17
+            for cols in [ 2; 3; 5; 6; 7; 9; 10; 15; 16; 17; 31 ] do
+                for rows in [ 2; 3; 4; 5; 7; 8; 16; 17; 63; 64; 65; 100; 257 ] do
+                    let x = Array.init (rows * cols) (fun i -> if i % 11 = 0 then -0.0f else float32 (rng.NextDouble() * 2e3 - 1e3) * (if i % 7 = 0 then 1e-6f else 1.0f))
+                    let dst = Array.zeroCreate<float32> cols
+                    Reduce.sumRows32 (ReadOnlySpan x) rows cols (Span dst)
+                    // Columns below `multi` take multi_row_sum (checked against torch above); the rest row_sum.
+                    let multi = if cols >= 8 then cols / 32 * 32 else cols / 4 * 4
+                    for j in multi .. cols - 1 do
+                        bits32 (sprintf "(%d, %d) column %d" rows cols j) (Reduce.sumStrided32 x j rows cols) dst[j]
+
         testCase "sumStrided32 over the last column of a (100,3) block equals torch's sum(dim=0)" <| fun () ->
             let c = extra.Force().GetProperty("sum_dim").EnumerateArray() |> Seq.find (fun c ->
                         c.GetProperty("rows").GetInt32() = 100 && c.GetProperty("cols").GetInt32() = 3 && c.GetProperty("dtype").GetString() = "float32")

@@ -111,6 +111,44 @@ let tests =
             for name, make in opts do
                 sameRuns ("himmelblau " + name) (himmelblau false 40 make) (himmelblau true 40 make)
         }
+        test "an optimizer state loaded between replays is the one the next replays use" {
+            let run captured =
+                let uv = Parameter(Tensor.ofArray [| 2 |] [| 3.0f; 0.5f |])
+                let opt = Adam([| uv |], 0.03)
+                // Another optimizer's state after two steps elsewhere: other moments, another step count.
+                let other =
+                    let w = Parameter(Tensor.ofArray [| 2 |] [| -1.0f; 2.0f |])
+                    let o = Adam([| w |], 0.03)
+                    for _ in 1 .. 2 do
+                        o.ZeroGrad()
+                        (Tensor.pow 2.0 w.Value).Sum().Backward()
+                        o.Step()
+                    o.StateDict()
+                let step () =
+                    let p = uv.Value
+                    let loss = Tensor.pow 2.0 (Tensor.pow 2.0 p.[0] + p.[1] - 11.0) + Tensor.pow 2.0 (p.[0] + Tensor.pow 2.0 p.[1] - 7.0)
+                    opt.ZeroGrad()
+                    loss.Backward()
+                    opt.Step()
+                    loss
+                let losses = Collections.Generic.List<float>()
+                let next =
+                    if captured then
+                        let plan = Tensor.Capture(Func<Tensor>(step))
+                        losses.Add(plan.Output.ToDouble())
+                        fun () -> plan.Run()
+                    else
+                        losses.Add((step ()).ToDouble())
+                        step
+                for i in 2 .. 12 do
+                    if i = 6 then opt.LoadStateDict other
+                    losses.Add((next ()).ToDouble())
+                losses.ToArray(), bits uv.Data
+            let a = run false
+            let b = run true
+            Expect.sequenceEqual (fst b) (fst a) "losses across the load"
+            Expect.sequenceEqual (snd b) (snd a) "final parameter"
+        }
         test "a learning-rate scheduler's new rate reaches the replays" {
             let run captured =
                 let m = w2Model ()
