@@ -81,16 +81,16 @@ type internal BatchedRaw(phys: RawTensor, logical: int[]) =
             let outShape = Shape.broadcast "binary" sa sb
             let n = Shape.numel outShape
             if x.Length = n && y.Length = n then
-                let r = GC.AllocateUninitializedArray<float> n
+                let r = SweepBuffers.OutUninitialized<float> n
                 BatchedRaw.Kernel(k, x, 0, y, 0, r, 0, n)
                 BatchedRaw.Wrap(RawFloat<float>(r, outShape))
             elif x.Length = n && y.Length >= 8 && n % y.Length = 0 && Loops.isTrailing sb outShape then
-                let r = GC.AllocateUninitializedArray<float> n
+                let r = SweepBuffers.OutUninitialized<float> n
                 let m = y.Length
                 for o in 0 .. m .. n - 1 do BatchedRaw.Kernel(k, x, o, y, 0, r, o, m)
                 BatchedRaw.Wrap(RawFloat<float>(r, outShape))
             elif y.Length = n && x.Length >= 8 && n % x.Length = 0 && Loops.isTrailing sa outShape then
-                let r = GC.AllocateUninitializedArray<float> n
+                let r = SweepBuffers.OutUninitialized<float> n
                 let m = x.Length
                 for o in 0 .. m .. n - 1 do BatchedRaw.Kernel(k, x, 0, y, o, r, o, m)
                 BatchedRaw.Wrap(RawFloat<float>(r, outShape))

@@ -134,7 +134,7 @@ module internal Loops =
 
     /// Copies a strided view into a new contiguous array.
     let stridedCopy (src: 'T[]) (start: int) (strides: int[]) (outShape: int[]) : 'T[] =
-        let r = Array.zeroCreate (Shape.numel outShape)
+        let r = SweepBuffers.Out<'T> (Shape.numel outShape)
         walk outShape strides start (fun o p -> r.[o] <- src.[p])
         r
 

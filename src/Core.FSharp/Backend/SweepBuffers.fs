@@ -103,6 +103,12 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
         match CaptureState.TakeTarget<'T> n with
         | null -> Array.zeroCreate n
         | a -> a
+    /// An output array of n elements the caller overwrites completely: a replayed op's recorded storage, else a
+    /// new array left uninitialised.
+    static member OutUninitialized<'T>(n: int) : 'T[] =
+        match CaptureState.TakeTarget<'T> n with
+        | null -> GC.AllocateUninitializedArray<'T> n
+        | a -> a
     static member private TakeFresh<'T>(n: int) : 'T[] =
         // Short arrays are never tracked: decided before any thread-static read, as tiny ops are all overhead.
         if n < SweepBuffers.MinLength then Array.zeroCreate n
