@@ -19,6 +19,11 @@ type internal CaptureRecorder() =
     member val Steps = List<CaptureStep>()
     /// Storages made from host data during the capture (constants of the plan: no recorded kernel may write them).
     member val HostMade = HashSet<obj>(HashIdentity.Reference)
+    /// Leaves whose gradient the step cleared, and leaves whose gradient the step set (autodiff's leaf nodes).
+    member val Zeroed = HashSet<obj>(HashIdentity.Reference)
+    member val Assigned = HashSet<obj>(HashIdentity.Reference)
+    /// Leaves given a fresh gradient while nothing in the step had cleared it: the step must clear it by its end.
+    member val MustEndClear = List<obj>()
 
 /// Per-thread capture state, read by every raw op: one plain static read when no thread captures.
 [<AbstractClass; Sealed>]

@@ -96,6 +96,7 @@ type Tensor =
                 let r = g.Raw
                 if SweepBuffers.GradCleared r.StorageKey then StepScopeExit.Register r
             l.Grad <- Unchecked.defaultof<Tensor>
+            if CaptureState.Capturing then CaptureState.Recorder.Zeroed.Add l |> ignore
         | _ -> ()
 
     /// Opens a step scope on this thread (`use _ = Tensor.StepScope()` around one training iteration): storage that
@@ -111,7 +112,8 @@ type Tensor =
     /// writing into the tensors the step read (e.g. `x.Raw.CopyFrom`), and the step must leave the state it found
     /// (call `ZeroGrad()` inside it). Optimizer steps re-read their step counts and learning rates on every replay.
     /// Anything a replay could not repeat (reading values on the host inside the step, random draws) raises
-    /// NotSupportedException during the capture. Managed backend only.
+    /// NotSupportedException during the capture, and a step that leaves gradients set without clearing them (the
+    /// eager loop would accumulate into them) raises InvalidOperationException. Managed backend only.
     static member Capture(step: Func<Tensor>) : CapturedStep =
         if isNull step then raise (ArgumentNullException("step", "Tensor.Capture: the step function is null"))
         if StepScopeExit.Active then
@@ -120,7 +122,14 @@ type Tensor =
         // Ops take their hook path while recording, where each op's forward kernel is recorded as one step.
         OpHooks.Set(4, true)
         let output =
-            try step.Invoke()
+            try
+                let o = step.Invoke()
+                for l in recorder.MustEndClear do
+                    match l with
+                    | :? LeafNode as leaf when not (isNull (box leaf.Grad)) ->
+                        raise (InvalidOperationException(sprintf "Tensor.Capture: the step leaves a .grad (shape %s) set that it did not clear first; the next eager step would add to it, while a replay sets it afresh. Call ZeroGrad() inside the step, before Backward() or after the update." (Shape.toString leaf.Grad.Shape)))
+                    | _ -> ()
+                o
             finally
                 CaptureState.End()
                 OpHooks.Set(4, false)
@@ -288,6 +297,17 @@ type Tensor =
                 TF(y, t, top)
             else TR(y, NaryNode(op, xs, ps, active, y), top)
 
+    // Inside Tensor.Capture: a replay repeats this backward's choice between setting a leaf's .grad and adding to
+    // it. Adding to a .grad from before the capture would add to that old storage on every replay; setting one the
+    // step never clears is right once, while the eager loop would add to it next time. Both are refused.
+    static member internal CaptureLeafGrad(leaf: LeafNode) =
+        let r = CaptureState.Recorder
+        if isNull (box leaf.Grad) then
+            if not (r.Zeroed.Contains leaf) then r.MustEndClear.Add leaf
+        elif not (r.Assigned.Contains leaf) then
+            raise (InvalidOperationException(sprintf "Tensor.Capture: the step's Backward() adds to a .grad (shape %s) left from before the capture; each replay would add to that old gradient, not to the previous replay's. Call ZeroGrad() inside the step before Backward() (or after the update), as a training step does." (Shape.toString leaf.Grad.Shape)))
+        r.Assigned.Add leaf |> ignore
+
     // Inside Tensor.Capture an op's forward kernel is recorded as one step (out of line: its closure is made only here).
     static member private CapturedForward(op: UnaryOp, r: RawTensor) : RawTensor =
         Capture.OpOf([| r |], (fun () -> op.Forward r), op.Name)
@@ -370,6 +390,7 @@ type Tensor =
                             // transpose) gets its own compact copy, as PyTorch's AccumulateGrad does, so in-place
                             // updates of .grad and the optimizers' array kernels see an ordinary tensor.
                             let own = if adj.Raw.IsCompact then adj else adj.Clone()
+                            if CaptureState.Capturing then Tensor.CaptureLeafGrad leaf
                             if isNull (box leaf.Grad) then
                                 leaf.Grad <- own
                                 if obj.ReferenceEquals(own, adj) then SweepBuffers.BecameGrad adj.Raw.StorageKey

@@ -265,6 +265,26 @@ let tests =
             let plan = Tensor.Capture(Func<Tensor>(fun () -> (x * 2.0).Sum()))
             Expect.equal ((plan.Run()).ToDouble()) 20.0 "a capture after refused ones"
         }
+        test "a step whose gradients would accumulate across iterations is refused (the eager loop and a replay would differ)" {
+            let refusal (f: unit -> unit) =
+                try f (); "" with :? InvalidOperationException as e -> e.Message
+            let w = Parameter(Tensor.ofArray [| 3 |] [| 1.0f; 2.0f; 3.0f |])
+            let loss () = (w.Value * w.Value).Sum()
+            // No ZeroGrad anywhere: the first step sets .grad, the next eager step would add to it.
+            let m1 = refusal (fun () -> Tensor.Capture(Func<Tensor>(fun () -> let l = loss () in l.Backward(); l)) |> ignore)
+            Expect.stringContains m1 "did not clear first" "set and kept"
+            Expect.stringContains m1 "ZeroGrad()" "names the fix"
+            // A .grad from before the capture, added to inside it.
+            w.ZeroGrad()
+            (loss ()).Backward()
+            let m2 = refusal (fun () -> Tensor.Capture(Func<Tensor>(fun () -> let l = loss () in l.Backward(); l)) |> ignore)
+            Expect.stringContains m2 "left from before the capture" "old gradient"
+            // Cleared before Backward: accepted, and a replay equals the eager step.
+            let plan = Tensor.Capture(Func<Tensor>(fun () -> w.ZeroGrad(); let l = loss () in l.Backward(); l))
+            let g1 = w.Grad.ToFloat32Array()
+            plan.Run() |> ignore
+            Expect.sequenceEqual (w.Grad.ToFloat32Array()) g1 "the same gradient (w did not change)"
+        }
         test "a replay inside another capture is recorded as one step of it" {
             let x = Tensor.ofArray [| 3 |] [| 1.0f; 2.0f; 3.0f |]
             let inner = Tensor.Capture(Func<Tensor>(fun () -> (x * 2.0).Sum()))
