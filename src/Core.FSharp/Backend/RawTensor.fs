@@ -326,27 +326,26 @@ and [<AbstractClass; Sealed>] internal Capture =
             f ()
         else
         CaptureState.OpenOffer t
-        CaptureState.Enter()
-        let r = try f () finally CaptureState.Exit()
-        // A null result (an optional fast path that declined) runs the same way on replay: nothing to record.
-        if not (isNull (box r)) && not (obj.ReferenceEquals(r.StorageKey, t.StorageKey)) then
-            match CaptureState.TakeOffer r.StorageKey with
-            | null -> CaptureState.Add(OpStep(f, r, null))
-            | step -> CaptureState.Add step
-        else CaptureState.CloseOffer()
-        r
+        let r = Capture.Run f
+        Capture.Keep(r, not (isNull (box r)) && obj.ReferenceEquals(r.StorageKey, t.StorageKey), f, null)
     /// Records an op over several inputs (its result is a view when it shares any input's storage).
     static member OpOf(inputs: RawTensor[], f: unit -> RawTensor, name: string) : RawTensor =
         // The slot is the first input's for one or two inputs (a kernel on it may offer), the array's otherwise
         // (only an op written for it offers).
         CaptureState.OpenOffer(if inputs.Length <= 2 then box inputs.[0] else box inputs)
+        let r = Capture.Run f
+        Capture.Keep(r, not (isNull (box r)) && inputs |> Array.exists (fun i -> obj.ReferenceEquals(i.StorageKey, r.StorageKey)), f, name)
+    static member private Run(f: unit -> RawTensor) =
         CaptureState.Enter()
-        let r = try f () finally CaptureState.Exit()
-        if not (isNull (box r)) && not (inputs |> Array.exists (fun i -> obj.ReferenceEquals(i.StorageKey, r.StorageKey))) then
+        try f () finally CaptureState.Exit()
+    // Adds the op's step (the kernel's offer when it recomputes this result, else the generic one), unless the
+    // result is a view of an input or null (an optional fast path that declined runs the same way on replay).
+    static member private Keep(r: RawTensor, view: bool, f: unit -> RawTensor, name: string) : RawTensor =
+        if isNull (box r) || view then CaptureState.CloseOffer()
+        else
             match CaptureState.TakeOffer r.StorageKey with
             | null -> CaptureState.Add(OpStep(f, r, name))
             | step -> CaptureState.Add step
-        else CaptureState.CloseOffer()
         r
     static member Op2(f: unit -> struct (RawTensor * RawTensor)) =
         if not CaptureState.Recording then

@@ -7,14 +7,6 @@ open Expecto
 open Fluxion
 open GradCheck
 
-let private rosenbrock (x: Tensor) =
-    let n = x.Numel
-    let a = x.Narrow(0, 0, n - 1)
-    let b = x.Narrow(0, 1, n - 1)
-    let d = b - a * a
-    let e = 1.0 - a
-    Tensor.sum (100.0 * (d * d) + e * e)
-
 /// The Rosenbrock Hessian by hand: tridiagonal, H[i,i] = 1200 x_i² − 400 x_{i+1} + 2 (i < n−1) plus 200 (i > 0),
 /// H[i,i+1] = H[i+1,i] = −400 x_i.
 let private rosenbrockHessian (x: float[]) =

@@ -138,3 +138,12 @@ let checks (c: OpCase) : Test list =
             let rowsRF = Array.init n (fun i -> Diff.grad (fun p -> Diff.jvp loss p (Creation.oneHotFlat [| n |] i Dtype.Float64)) p)
             close tolExact "reverse-over-forward rows" (Tensor.stack 0 rowsRF) h
             close tolExact "hvp equals H·v" (Diff.hvp loss p v) (Tensor.matmul h v) ]
+
+/// The n-dimensional Rosenbrock function, sum 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2 (the Hessian tests' function).
+let rosenbrock (x: Tensor) =
+    let n = x.Numel
+    let a = x.Narrow(0, 0, n - 1)
+    let b = x.Narrow(0, 1, n - 1)
+    let d = b - a * a
+    let e = 1.0 - a
+    Tensor.sum (100.0 * (d * d) + e * e)
