@@ -38,6 +38,40 @@ let private trainEx2 () =
     let losses = Trainer.Fit(SGD(ps, 0.05), (fun () -> mse.Forward(model x, y)), 1000, 1000, (fun k l -> printed.Add(Fit.progressLine k l)))
     losses, ps, printed.ToArray(), x.Raw.Backend.Name
 
+/// Exercise 2's network for 200 SGD steps, the step written once: run as a plain loop, or through Tensor.Capture
+/// (which on torch records nothing and runs the step again on every Run()); returns the losses, the final
+/// parameters' values and the plan's kernel count (0 for the loop).
+let private trainStepwise (captured: bool) =
+    let n = node ()
+    let x = golden32 [| 16; 1 |] (n.GetProperty "data_x")
+    let y = golden32 [| 16; 1 |] (n.GetProperty "data_y")
+    let g = Generator(0UL)
+    Sampling.randn32 g 16 |> ignore
+    let lin inF outF =
+        let w, b = InitMath.defaultInit32 g [| outF; inF |] true
+        Parameter(Tensor.ofArray [| outF; inF |] w), Parameter(Tensor.ofArray [| outF |] b)
+    let layers = [ lin 1 10; lin 10 10; lin 10 1 ]
+    let ps = layers |> List.collect (fun (w, b) -> [ w; b ])
+    let opt = SGD(ps, 0.05, momentum = 0.9)
+    let mse = MSELoss()
+    let step () =
+        let mutable h = x
+        for i, (w, b) in List.indexed layers do
+            h <- Tensor.MatMul(h, w.Value.T) + b.Value
+            if i < 2 then h <- Tensor.relu h
+        let loss = mse.Forward(h, y)
+        opt.ZeroGrad()
+        loss.Backward()
+        opt.Step()
+        loss
+    let losses, kernels =
+        if captured then
+            let plan = Tensor.Capture(System.Func<Tensor>(step))
+            let first = plan.Output.ToDouble()
+            Array.append [| first |] [| for _ in 2 .. 200 -> plan.Run().ToDouble() |], plan.KernelCount
+        else [| for _ in 1 .. 200 -> (step ()).ToDouble() |], 0
+    losses, ps |> List.map (fun p -> p.Value.Raw.ToFloat32Array()), kernels, x.Raw.Backend.Name
+
 [<Tests>]
 let tests =
     testList "Torch.Training" [
@@ -53,4 +87,14 @@ let tests =
             for k in 0 .. 999 do
                 Expect.floatClose { absolute = 0.0; relative = 1e-5 } lt[k] lm[k] (sprintf "torch vs managed loss at iteration %d" (k + 1))
             List.iter2 (fun (a: Parameter) (b: Parameter) -> close32 "final parameters, torch vs managed" b.Value.Raw a.Value.Raw) pt pm
+
+        torchCase "Tensor.Capture on torch records nothing and runs the step on every Run(): the eager loop's losses and weights, bit for bit" <| fun () ->
+            let le, we, _, backend = withBackend BackendKind.Torch (fun () -> trainStepwise false)
+            let lc, wc, kernels, _ = withBackend BackendKind.Torch (fun () -> trainStepwise true)
+            Expect.equal backend "torch" "trained on torch"
+            Expect.equal kernels 0 "nothing recorded on torch"
+            Expect.isLessThan le[199] le[0] "the loop trains"
+            Expect.sequenceEqual (Array.map System.BitConverter.DoubleToInt64Bits lc) (Array.map System.BitConverter.DoubleToInt64Bits le) "losses"
+            List.iter2 (fun (a: float32[]) (b: float32[]) ->
+                Expect.sequenceEqual (Array.map System.BitConverter.SingleToInt32Bits a) (Array.map System.BitConverter.SingleToInt32Bits b) "final parameters") wc we
     ]

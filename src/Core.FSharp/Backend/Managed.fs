@@ -300,13 +300,26 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         // for 1 x 2 x 100). Both run the same in-order sums, so the bits do not depend on the choice.
         if batch = 1 && m * n <= 4 && m * n > 0 && int64 k <= RawFloat<'T>.ExactMatMulWork then
             ExactMatMul.fewOutputs (data, b, m, n, k, transA, transB)
+        // Before the scalar loop even for few outputs: a one-column layer over 16 rows is 16 dependent chains
+        // one after another there (119 ns for 16 x 1 x 10), 8 at once here (39 ns).
+        elif isF32 && batch = 1 && k > 1 && not transA && n <= 4 && m >= 8 && Vector256.IsHardwareAccelerated
+             && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            box (ExactMatMul.narrowRows32 (box data :?> float32[], box b :?> float32[], m, n, k, transB)) :?> 'T[]
+        // One or two rows of 9 to 15 columns (a small layer's weight gradient, 1 x 10 over 16 points), or one
+        // such column of a transposed A, which is the same numbers as the row b^T A (same products, same order):
+        // lanes across the outputs instead of one dependent chain per output (16 x 10 -> 10 x 1: 112 -> 53 ns).
+        elif batch = 1 && n > Vector256<'T>.Count && n < 2 * Vector256<'T>.Count && k > 0
+             && Vector256.IsHardwareAccelerated && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            if ExactMatMul.allow512 () then ExactMatMul.wideRows (data, b, m, n, k, transA, transB)
+            else ExactMatMul.twoVectorRows (data, b, m, n, k, transA, transB)
+        elif batch = 1 && n = 1 && transA && m > Vector256<'T>.Count && m < 2 * Vector256<'T>.Count && k > 0
+             && Vector256.IsHardwareAccelerated && int64 m * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            if ExactMatMul.allow512 () then ExactMatMul.wideRows (b, data, 1, m, k, false, false)
+            else ExactMatMul.twoVectorRows (b, data, 1, m, k, false, false)
         elif m * n <= 32 && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
         elif isF32 && batch = 1 && k = 1 then
             box (ExactMatMul.outer32 (box data :?> float32[], box b :?> float32[], m, n)) :?> 'T[]
-        elif isF32 && batch = 1 && not transA && n <= 4 && m >= 8 && Vector256.IsHardwareAccelerated
-             && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
-            box (ExactMatMul.narrowRows32 (box data :?> float32[], box b :?> float32[], m, n, k, transB)) :?> 'T[]
         elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork && Vector256.IsHardwareAccelerated then
             ExactMatMul.vectorised (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
         elif int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then

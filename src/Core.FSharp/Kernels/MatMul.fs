@@ -31,7 +31,8 @@ module MatMul =
     /// Upper bound on worker threads used by one large product; 1 forces single-threaded execution.
     let mutable maxThreads = Environment.ProcessorCount
 
-    /// Micro-kernel instruction set: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable scalar (lower it to test fallbacks).
+    /// Micro-kernel instruction set: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable scalar (lower it to test fallbacks);
+    /// below 2 the exact small products (`ExactMatMul`) keep to 256-bit vectors too.
     let mutable simdLevel = if Avx512F.IsSupported then 2 elif Fma.IsSupported then 1 else 0
 
     // k-block depth: a 256 x 32 float32 B micro-panel (32 KiB) streams through the 32 KiB L1d per k-block while

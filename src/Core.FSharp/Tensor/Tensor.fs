@@ -113,7 +113,9 @@ type Tensor =
     /// (call `ZeroGrad()` inside it). Optimizer steps re-read their step counts and learning rates on every replay.
     /// Anything a replay could not repeat (reading values on the host inside the step, random draws) raises
     /// NotSupportedException during the capture, and a step that leaves gradients set without clearing them (the
-    /// eager loop would accumulate into them) raises InvalidOperationException. Managed backend only.
+    /// eager loop would accumulate into them) raises InvalidOperationException. Kernels are recorded on the managed
+    /// backend; when the step ran on another backend (the Torch one) nothing is kept and `Run()` runs the step again,
+    /// eagerly, so backend-agnostic code keeps working (`KernelCount` is 0 then, and `Output` is the latest run's).
     static member Capture(step: Func<Tensor>) : CapturedStep =
         if isNull step then raise (ArgumentNullException("step", "Tensor.Capture: the step function is null"))
         if StepScopeExit.Active then
@@ -134,9 +136,8 @@ type Tensor =
                 CaptureState.End()
                 OpHooks.Set(4, false)
         if isNull (box output) then raise (ArgumentException("Tensor.Capture: the step returned null; return the tensor to read after each replay (e.g. the loss)", "step"))
-        if not (output.Raw.Backend :? ManagedBackend) then
-            raise (NotSupportedException(sprintf "Tensor.Capture: the step ran on the %s backend; capture records managed-backend kernels only" output.Raw.Backend.Name))
-        CapturedStep(recorder.Steps.ToArray(), output)
+        if not (output.Raw.Backend :? ManagedBackend) then CapturedStep([||], output, step, output.Raw.Backend.Name)
+        else CapturedStep(recorder.Steps.ToArray(), output, null, null)
 
     /// Exempts this tensor's storage from the enclosing step scope's recycling, so it stays usable after the scope;
     /// returns the tensor (a no-op outside a scope).
@@ -1419,12 +1420,21 @@ type Tensor =
         x.Overwrite("clamp_", x.Raw.Clamp(min, max))
 
 /// A step recorded by `Tensor.Capture`: its kernels in order, replayed on the storages they were recorded with.
-and [<Sealed>] CapturedStep internal (steps: CaptureStep[], output: Tensor) =
+and [<Sealed>] CapturedStep internal (steps: CaptureStep[], output: Tensor, rerun: Func<Tensor>, backend: string) =
+    // Without a recording (a backend other than the managed one) each Run() calls the step again: `rerun`.
+    let mutable output = output
     /// The step's output (its values are those of the last run or replay).
     member _.Output = output
     /// Replays `n` times timing every step: per step, what it runs, mean nanoseconds and mean bytes allocated
     /// (for finding the step that costs; the plain replay has no such bookkeeping).
-    member _.Profile(n: int) : struct (string * float * float)[] =
+    member this.Profile(n: int) : struct (string * float * float)[] =
+        if not (isNull rerun) then
+            let a0 = GC.GetAllocatedBytesForCurrentThread()
+            let t0 = Diagnostics.Stopwatch.GetTimestamp()
+            for _ in 1 .. n do this.Run() |> ignore
+            let ns = float (Diagnostics.Stopwatch.GetTimestamp() - t0) * 1e9 / float Diagnostics.Stopwatch.Frequency
+            [| struct (sprintf "the whole step, eagerly (nothing is recorded on the %s backend)" backend, ns / float n, float (GC.GetAllocatedBytesForCurrentThread() - a0) / float n) |]
+        else
         let ticks = Array.zeroCreate<int64> steps.Length
         let bytes = Array.zeroCreate<int64> steps.Length
         CaptureState.BeginReplay()
@@ -1444,6 +1454,12 @@ and [<Sealed>] CapturedStep internal (steps: CaptureStep[], output: Tensor) =
     /// Replays the recorded kernels and returns the output tensor, now holding this run's values. Not thread-safe:
     /// one replay at a time (the storages are shared with the tensors the capture saw).
     member _.Run() : Tensor =
+        if not (isNull rerun) then
+            let o = rerun.Invoke()
+            if isNull (box o) then raise (InvalidOperationException "CapturedStep.Run: the step returned null; return the tensor to read after each run (e.g. the loss)")
+            output <- o
+            o
+        else
         let run () =
             CaptureState.BeginReplay()
             try

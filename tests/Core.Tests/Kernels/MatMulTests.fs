@@ -130,6 +130,16 @@ let private inOrder32 (a: float32[]) (b: float32[]) m n k (transA: bool) (transB
             s <- s + (if transA then a.[p * m + i] else a.[i * k + p]) * (if transB then b.[j * k + p] else b.[p * n + j])
         s)
 
+/// Runs f with the 512-bit exact kernel allowed (where the machine has it) and with it barred (MatMul.simdLevel
+/// below 2), so the 256-bit kernels stay covered on an AVX-512 machine.
+let private withWide (f: bool -> unit) =
+    let saved = MatMul.simdLevel
+    try
+        for wide in (if Runtime.Intrinsics.Vector512.IsHardwareAccelerated && saved >= 2 then [ true; false ] else [ false ]) do
+            MatMul.simdLevel <- (if wide then 2 else min saved 1)
+            f wide
+    finally MatMul.simdLevel <- saved
+
 [<Tests>]
 let tests =
     testSequenced <| testList "Kernels.MatMul" [
@@ -142,7 +152,8 @@ let tests =
                 | 1 -> -0.0f
                 | 2 -> float32 (rng.NextDouble() - 0.5) * 1e-30f
                 | _ -> float32 (rng.NextDouble() * 4.0 - 2.0)
-            for m in [ 1; 3; 7; 8; 9; 16; 17; 31; 100; 129 ] do
+            withWide <| fun wide ->
+            for m in [ 1; 2; 3; 7; 8; 9; 10; 15; 16; 17; 31; 100; 129 ] do
                 for n in [ 1; 2; 3; 4; 5; 8; 9; 10; 15; 16; 17 ] do
                     for k in [ 1; 2; 3; 10; 16; 100 ] do
                         for ta in [ false; true ] do
@@ -153,8 +164,36 @@ let tests =
                                 let rb = Fluxion.Backend.ManagedBackend.Instance.OfFloat32(b, (if tb then [| n; k |] else [| k; n |]))
                                 let got = ra.MatMul(rb, ta, tb).ToFloat32Array() |> Array.map BitConverter.SingleToInt32Bits
                                 let want = inOrder32 a b m n k ta tb |> Array.map BitConverter.SingleToInt32Bits
-                                Expect.sequenceEqual got want (sprintf "%d x %d x %d, transA %b, transB %b" m n k ta tb)
+                                Expect.sequenceEqual got want (sprintf "%d x %d x %d, transA %b, transB %b, 512-bit %b" m n k ta tb wide)
 
+        testCase "small float64 products of every shape class (one to two vectors of 4 columns included) are the in-order sums, bit for bit" <| fun () ->
+            let rng = Random 22
+            let draw () =
+                match rng.Next 8 with
+                | 0 -> 0.0
+                | 1 -> -0.0
+                | 2 -> (rng.NextDouble() - 0.5) * 1e-300
+                | _ -> rng.NextDouble() * 4.0 - 2.0
+            let inOrder64 (a: float[]) (b: float[]) m n k (transA: bool) (transB: bool) =
+                Array.init (m * n) (fun o ->
+                    let i, j = o / n, o % n
+                    let mutable s = 0.0
+                    for p in 0 .. k - 1 do
+                        s <- s + (if transA then a.[p * m + i] else a.[i * k + p]) * (if transB then b.[j * k + p] else b.[p * n + j])
+                    s)
+            withWide <| fun wide ->
+            for m in [ 1; 2; 5; 6; 7; 13 ] do
+                for n in [ 1; 3; 4; 5; 6; 7; 8; 9 ] do
+                    for k in [ 1; 2; 7; 16 ] do
+                        for ta in [ false; true ] do
+                            for tb in [ false; true ] do
+                                let a = Array.init (m * k) (fun _ -> draw ())
+                                let b = Array.init (k * n) (fun _ -> draw ())
+                                let ra = Fluxion.Backend.ManagedBackend.Instance.OfFloat64(a, (if ta then [| k; m |] else [| m; k |]))
+                                let rb = Fluxion.Backend.ManagedBackend.Instance.OfFloat64(b, (if tb then [| n; k |] else [| k; n |]))
+                                let got = ra.MatMul(rb, ta, tb).ToDoubleArray() |> Array.map BitConverter.DoubleToInt64Bits
+                                let want = inOrder64 a b m n k ta tb |> Array.map BitConverter.DoubleToInt64Bits
+                                Expect.sequenceEqual got want (sprintf "%d x %d x %d, transA %b, transB %b, 512-bit %b" m n k ta tb wide)
         testCase "small shapes, all transposes, padded strides and offsets match a float64 triple loop" <| fun () ->
             let rng = Random 11
             for m in shapes do
