@@ -28,17 +28,24 @@ public static class Regression
         double learningRate = 1e-2;
         int numIterations = 4000;
 
+        // The course's loop body, captured as it runs the first time (see Training.Loop): each later iteration replays
+        // its kernels on the same tensors, so the loss printed after Run() is the one the eager loop prints.
         Tensor yPred = x;
-        for (int k = 1; k <= numIterations; k++)
+        var step = Torch.Capture(() =>
         {
             yPred = model.Call(x);
             var loss = lossFn.Invoke(yPred, y);
-            if (k % 1000 == 0) nb.Print($"Iteration {k,4} | Loss: {loss.Item():F4}");
             model.ZeroGrad();
             loss.Backward();
             using (Torch.NoGrad())
                 foreach (var param in model.Parameters())
                     param.Sub_(learningRate * param.Grad);
+            return loss;
+        });
+        for (int k = 1; k <= numIterations; k++)
+        {
+            var loss = k == 1 ? step.Output : step.Run();
+            if (k % 1000 == 0) nb.Print($"Iteration {k,4} | Loss: {loss.Item():F4}");
         }
 
         double a = model.Bias.Item();
