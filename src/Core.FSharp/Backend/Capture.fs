@@ -57,14 +57,15 @@ type internal CaptureState =
         Interlocked.Decrement(&replaying) |> ignore
     /// Sets (or clears, with null) the storage the next output allocation should reuse.
     static member SetTarget(storage: obj) = CaptureState.target <- storage
-    /// The replay target when it is an array of n elements of 'T (then cleared to zeros and consumed), else null.
-    static member TakeTarget<'T>(n: int) : 'T[] =
+    /// The replay target when it is an array of n elements of 'T (then consumed, and cleared to zeros when `clear`),
+    /// else null.
+    static member TakeTarget<'T>(n: int, clear: bool) : 'T[] =
         if replaying = 0 then null
         else
             match CaptureState.target with
             | :? ('T[]) as a when a.Length = n ->
                 CaptureState.target <- null
-                Array.Clear a
+                if clear then Array.Clear a
                 a
             | _ -> null
 

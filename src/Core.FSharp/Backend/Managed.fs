@@ -343,6 +343,22 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         let struct (batch, m, n, k, ar, ac, br, bc) = t.MatMulDims(o, transA, transB)
         t.MatMulArray(b, transA, transB, batch, m, n, k, ar, ac, br, bc)
 
+    /// relu(t Wᵀ + b) (or t Wᵀ + b) for a 2-D t, W (out x in) and a bias of `out` values: the bias and relu
+    /// folded into the product's stores when the 512-bit exact kernel serves the shape, else the product then the
+    /// bias(+relu) pass. The same roundings either way (each product element, then + b, then relu).
+    member internal t.LinearValues(w: RawTensor, bias: 'T[], relu: bool) : 'T[] =
+        let b = t.Arr w
+        let struct (batch, m, n, k, ar, ac, br, bc) = t.MatMulDims(w, false, true)
+        if batch = 1 && isF32 && ExactMatMul.allow512 () && n > Vector256<'T>.Count && n < 2 * Vector256<'T>.Count
+           && k > 0 && bias.Length = n && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            ExactMatMul.wideRowsThen (data, b, m, n, k, false, true, bias, relu)
+        else
+            if not isF32 then invalidOp "RawFloat.LinearValues: float32 only (the fused linear steps are float32)"
+            let r = t.MatMulArray(b, false, true, batch, m, n, k, ar, ac, br, bc)
+            if relu then BiasRelu.addRowsRelu (box r :?> float32[]) (box bias :?> float32[])
+            else BiasRelu.addRows (box r :?> float32[]) (box bias :?> float32[])
+            r
+
     member private _.MatMulDims(o: RawTensor, transA: bool, transB: bool) =
         let batched = shape.Length = 3
         let batch = if batched then shape.[0] else 1

@@ -95,18 +95,23 @@ and [<AbstractClass; Sealed>] internal SweepBuffers =
     /// recycled one when available, tracked until the sweep or scope ends.
     static member Take<'T>(n: int) : 'T[] =
         // A replayed op's output lands in the storage its capture recorded.
-        match CaptureState.TakeTarget<'T> n with
+        match CaptureState.TakeTarget<'T>(n, true) with
+        | null -> SweepBuffers.TakeFresh<'T> n
+        | a -> a
+    /// `Take` for a kernel that writes every element: a replay target is handed over as it is (not cleared first).
+    static member TakeUninitialized<'T>(n: int) : 'T[] =
+        match CaptureState.TakeTarget<'T>(n, false) with
         | null -> SweepBuffers.TakeFresh<'T> n
         | a -> a
     /// An output array of n zeros outside sweeps and scopes: a replayed op's recorded storage, else a new array.
     static member Out<'T>(n: int) : 'T[] =
-        match CaptureState.TakeTarget<'T> n with
+        match CaptureState.TakeTarget<'T>(n, true) with
         | null -> Array.zeroCreate n
         | a -> a
     /// An output array of n elements the caller overwrites completely: a replayed op's recorded storage, else a
     /// new array left uninitialised.
     static member OutUninitialized<'T>(n: int) : 'T[] =
-        match CaptureState.TakeTarget<'T> n with
+        match CaptureState.TakeTarget<'T>(n, false) with
         | null -> GC.AllocateUninitializedArray<'T> n
         | a -> a
     static member private TakeFresh<'T>(n: int) : 'T[] =

@@ -61,10 +61,7 @@ type internal LinearReluOp(rows: int, outF: int) =
             match rs.[0], rs.[1] with
             | (:? RawFloat<float32> as xf), (:? RawFloat<float32> as wf) when CaptureState.CanOffer rs ->
                 // Inside Tensor.Capture: the same product and bias + relu pass, into y's storage on every replay.
-                CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () ->
-                    let r = xf.MatMulValues(wf, false, true)
-                    Fluxion.Kernels.BiasRelu.addRowsRelu r bd
-                    r), "linear-relu"))
+                CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () -> xf.LinearValues(wf, bd, true)), "linear-relu"))
             | _ -> ()
             y
         | _ -> LinearReluOp.ReluInPlace(LinearReluOp.AddRow(y, rs.[2]))
@@ -162,10 +159,7 @@ module Functional =
                         // Inside Tensor.Capture: the same product and bias pass, into y's storage on every replay.
                         let yd = yf.Data
                         let bd = bf.Data
-                        CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () ->
-                            let r = xf.MatMulValues(wf, false, true)
-                            Fluxion.Kernels.BiasRelu.addRows r bd
-                            r), "linear"))
+                        CaptureState.Offer(yd, ArrayStep<float32>(yd, (fun () -> xf.LinearValues(wf, bd, false)), "linear"))
                     | _ -> ()
                 if is2d then y else y.Reshape outShape
             member _.Jvp(xs, i, d, _) =

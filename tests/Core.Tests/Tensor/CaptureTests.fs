@@ -97,6 +97,34 @@ let tests =
             let run c = let m = w2Model () in trainModule c 60 m (SGD(m.Parameters(), 1e-2)) x y
             sameRuns "W2" (run false) (run true)
         }
+        test "Linear + ReLU forwards (9 to 16 outputs, the fused product + bias + relu) replay the eager bits on new inputs, with zeros, NaN and negatives, at either vector width" {
+            let saved = Fluxion.Kernels.MatMul.simdLevel
+            try
+                for level in (if saved >= 2 then [ 2; 1 ] else [ saved ]) do
+                    Fluxion.Kernels.MatMul.simdLevel <- level
+                    for rows in [ 1; 7; 8; 9; 16; 17 ] do
+                        for inF in [ 1; 3; 10 ] do
+                            for outF in [ 9; 10; 15; 16 ] do
+                                let g = Generator(uint64 (rows * 1000 + inF * 100 + outF))
+                                let model = Sequential(Linear(inF, outF, generator = g), ReLU(), Linear(outF, 2, generator = g), ReLU())
+                                let draw (seed: int) =
+                                    let r = Random(seed)
+                                    Array.init (rows * inF) (fun i ->
+                                        match r.Next 6 with
+                                        | 0 -> 0.0f
+                                        | 1 when i % 7 = 3 -> Single.NaN
+                                        | 2 -> -1e3f
+                                        | _ -> float32 (r.NextDouble() * 4.0 - 2.0))
+                                let x = Tensor.ofArray [| rows; inF |] (draw 1)
+                                let plan = Tensor.Capture(Func<Tensor>(fun () -> model.Call x))
+                                for seed in 2 .. 4 do
+                                    let input = Tensor.ofArray [| rows; inF |] (draw seed)
+                                    x.Raw.CopyFrom input.Raw
+                                    let replayed = bits (plan.Run())
+                                    let eager = bits (model.Call input)
+                                    Expect.sequenceEqual replayed eager (sprintf "%d x %d -> %d, input %d, simd level %d" rows inF outF seed level)
+            finally Fluxion.Kernels.MatMul.simdLevel <- saved
+        }
         test "W3 (four layers, shared ReLU, SGD): replays equal eager steps bit for bit" {
             let run c = let m = w3Model () in trainModule c 60 m (SGD(m.Parameters(), 0.05)) xs ys
             sameRuns "W3" (run false) (run true)
