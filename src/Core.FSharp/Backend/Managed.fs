@@ -298,7 +298,15 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         // A handful of outputs over a long inner dimension (a small layer's weight gradient): the scalar loop's
         // independent sums beat the vector kernel, whose packing of B would dominate (measured 121 against 435 ns
         // for 1 x 2 x 100). Both run the same in-order sums, so the bits do not depend on the choice.
-        if batch = 1 && m * n <= 4 && m * n > 0 && int64 k <= RawFloat<'T>.ExactMatMulWork then
+        // A row times a matrix with a long inner dimension (a small layer's weight gradient, 1 x 100 x 3), or a
+        // transposed A times a column, which is the same sums as the row b^T times A (lanes across the outputs).
+        if isF32 && batch = 1 && m = 1 && n >= 2 && n <= 8 && k >= 8 && not transB && Vector256.IsHardwareAccelerated
+           && int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            box (ExactMatMul.rowTimesMatrix32 (box data :?> float32[], box b :?> float32[], n, k)) :?> 'T[]
+        elif isF32 && batch = 1 && n = 1 && transA && m >= 2 && m <= 8 && k >= 8 && Vector256.IsHardwareAccelerated
+             && int64 m * int64 k <= RawFloat<'T>.ExactMatMulWork then
+            box (ExactMatMul.rowTimesMatrix32 (box b :?> float32[], box data :?> float32[], m, k)) :?> 'T[]
+        elif batch = 1 && m * n <= 4 && m * n > 0 && int64 k <= RawFloat<'T>.ExactMatMulWork then
             ExactMatMul.fewOutputs (data, b, m, n, k, transA, transB)
         // Before the scalar loop even for few outputs: a one-column layer over 16 rows is 16 dependent chains
         // one after another there (119 ns for 16 x 1 x 10), 8 at once here (39 ns).
