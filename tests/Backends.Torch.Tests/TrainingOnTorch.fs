@@ -15,9 +15,9 @@ open TorchTestUtil
 
 let private node () = (TestData.json "unit05_golden.json").GetProperty "ex2_model_capacity"
 
-/// Exercise 2's 4-layer ReLU network (H=10), drawn right after the data's 16 normal draws of manual_seed(0),
-/// trained with SGD(0.05) for 1000 iterations on the default backend; returns the losses and the final parameters.
-let private trainEx2 () =
+/// Exercise 2's data and a maker of its layers (PyTorch's default init from manual_seed(0) after the data's 16
+/// normal draws), on the default backend.
+let private ex2Setup () =
     let n = node ()
     let x = golden32 [| 16; 1 |] (n.GetProperty "data_x")
     let y = golden32 [| 16; 1 |] (n.GetProperty "data_y")
@@ -26,6 +26,12 @@ let private trainEx2 () =
     let lin inF outF =
         let w, b = InitMath.defaultInit32 g [| outF; inF |] true
         Parameter(Tensor.ofArray [| outF; inF |] w), Parameter(Tensor.ofArray [| outF |] b)
+    x, y, lin
+
+/// Exercise 2's 4-layer ReLU network (H=10) trained with SGD(0.05) for 1000 iterations on the default backend;
+/// returns the losses and the final parameters.
+let private trainEx2 () =
+    let x, y, lin = ex2Setup ()
     let layers = [ lin 1 10; lin 10 10; lin 10 10; lin 10 1 ]
     let ps = layers |> List.collect (fun (w, b) -> [ w; b ])
     let apply (w: Parameter, b: Parameter) (h: Tensor) = Tensor.MatMul(h, w.Value.T) + b.Value
@@ -42,14 +48,7 @@ let private trainEx2 () =
 /// (which on torch records nothing and runs the step again on every Run()); returns the losses, the final
 /// parameters' values and the plan's kernel count (0 for the loop).
 let private trainStepwise (captured: bool) =
-    let n = node ()
-    let x = golden32 [| 16; 1 |] (n.GetProperty "data_x")
-    let y = golden32 [| 16; 1 |] (n.GetProperty "data_y")
-    let g = Generator(0UL)
-    Sampling.randn32 g 16 |> ignore
-    let lin inF outF =
-        let w, b = InitMath.defaultInit32 g [| outF; inF |] true
-        Parameter(Tensor.ofArray [| outF; inF |] w), Parameter(Tensor.ofArray [| outF |] b)
+    let x, y, lin = ex2Setup ()
     let layers = [ lin 1 10; lin 10 10; lin 10 1 ]
     let ps = layers |> List.collect (fun (w, b) -> [ w; b ])
     let opt = SGD(ps, 0.05, momentum = 0.9)
@@ -68,7 +67,13 @@ let private trainStepwise (captured: bool) =
         if captured then
             let plan = Tensor.Capture(System.Func<Tensor>(step))
             let first = plan.Output.ToDouble()
-            Array.append [| first |] [| for _ in 2 .. 200 -> plan.Run().ToDouble() |], plan.KernelCount
+            let rest = [| for _ in 2 .. 199 -> plan.Run().ToDouble() |]
+            // The profile of an unrecorded step is the step itself, run once more (the 200th step).
+            let profile = plan.Profile 1
+            Expect.equal profile.Length 1 "one profile row"
+            let struct (what, _, _) = profile.[0]
+            Expect.stringContains what "torch" "the row names the backend"
+            Array.concat [ [| first |]; rest; [| plan.Output.ToDouble() |] ], plan.KernelCount
         else [| for _ in 1 .. 200 -> (step ()).ToDouble() |], 0
     losses, ps |> List.map (fun p -> p.Value.Raw.ToFloat32Array()), kernels, x.Raw.Backend.Name
 

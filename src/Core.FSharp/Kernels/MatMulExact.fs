@@ -49,6 +49,26 @@ type internal ExactScratch =
 /// train to PyTorch's bits. A is (ar x ac) and B (br x bc), row-major,
 /// per batch entry; `transA`/`transB` read them transposed; the result is (batch x m x n).
 module internal ExactMatMul =
+    /// Stages B (k x n, or n x k when transposed) for the one-pass row kernels, whose B rows are `stride` wide:
+    /// a transposed B is scattered into scratch rows of `stride` (unchecked: the bounds checks cost as much as the
+    /// copying; the caller checked B's length), an untransposed one has only its last row copied (the rows before
+    /// it are read in place). Returns the first row read from scratch.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let private stageB<'T> (b: 'T[], scratch: 'T[], n: int, k: int, transB: bool, stride: int) : int =
+        if transB then
+            let src = &MemoryMarshal.GetArrayDataReference b
+            let dst = &MemoryMarshal.GetArrayDataReference scratch
+            for j in 0 .. n - 1 do
+                let row = j * k
+                let mutable d = j
+                for p in 0 .. k - 1 do
+                    Unsafe.Add(&dst, d) <- Unsafe.Add(&src, row + p)
+                    d <- d + stride
+            0
+        else
+            Array.Copy(b, (k - 1) * n, scratch, 0, n)
+            k - 1
+
     /// Whether `wideRows` may run: 512-bit vectors accelerated and allowed by `MatMul.simdLevel` (which tests lower
     /// to cover the 256-bit kernels on an AVX-512 machine).
     let allow512 () = MatMul.simdLevel >= 2 && Vector512.IsHardwareAccelerated
@@ -81,18 +101,9 @@ module internal ExactMatMul =
         let bref = &MemoryMarshal.GetArrayDataReference b
         let aref = &MemoryMarshal.GetArrayDataReference a
         let rref = &MemoryMarshal.GetArrayDataReference r
-        if transB then
-            for j in 0 .. n - 1 do
-                let row = j * k
-                let mutable d = j
-                for p in 0 .. k - 1 do
-                    Unsafe.Add(&sref, d) <- Unsafe.Add(&bref, row + p)
-                    d <- d + w
-        else
-            Array.Copy(b, (k - 1) * n, scratch, 0, n)
         // Rows 0 .. inPlace - 1 of B are read in place (a row's load runs on into the next, n >= w/2 keeps it in
         // the array); the rest from scratch.
-        let inPlace = if transB then 0 else k - 1
+        let inPlace = stageB (b, scratch, n, k, transB, w)
         let mutable i = 0
         while i < m do
             let rows = min 8 (m - i)
@@ -171,21 +182,9 @@ module internal ExactMatMul =
         let tmpAt = packedLen
         let need = packedLen + vw
         let scratch = ExactScratch.Get<'T> need
-        if transB then
-            // Unchecked: the bounds checks of this scatter cost as much as the copying (B is n x k, scratch k x w2).
-            if b.Length < n * k then invalidArg "b" "ExactMatMul.twoVectorRows: B is shorter than n x k"
-            let src = &MemoryMarshal.GetArrayDataReference b
-            let dst = &MemoryMarshal.GetArrayDataReference scratch
-            for j in 0 .. n - 1 do
-                let row = j * k
-                let mutable d = j
-                for p in 0 .. k - 1 do
-                    Unsafe.Add(&dst, d) <- Unsafe.Add(&src, row + p)
-                    d <- d + w2
-        else
-            Array.Copy(b, (k - 1) * n, scratch, 0, n)
+        if b.Length < n * k then invalidArg "b" "ExactMatMul.twoVectorRows: B is shorter than n x k"
         // Rows 0 .. inPlace - 1 of B are read in place; the rest from scratch.
-        let inPlace = if transB then 0 else k - 1
+        let inPlace = stageB (b, scratch, n, k, transB, w2)
         let mutable i = 0
         while i < m do
             let rows = min 6 (m - i)
