@@ -151,6 +151,10 @@ type internal ArrayStep<'T>(out: 'T[], kernel: unit -> 'T[], name: string) =
     override _.Run() =
         CaptureState.SetTarget out
         let r = kernel ()
-        CaptureState.SetTarget null
-        if not (obj.ReferenceEquals(r, out)) then Array.Copy(r, out, out.Length)
+        // A kernel that returned `out` took it as its output, which cleared the target (thread statics are a
+        // runtime call each on Linux, so the clear is not repeated); should one return `out` without taking it,
+        // the target is left to the next step, and every step sets its own or clears it before running.
+        if not (obj.ReferenceEquals(r, out)) then
+            CaptureState.SetTarget null
+            Array.Copy(r, out, out.Length)
     override _.Describe() = name

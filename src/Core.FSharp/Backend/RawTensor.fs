@@ -307,6 +307,9 @@ and [<Sealed>] internal OpStep(f: unit -> RawTensor, out: RawTensor, name: strin
 and [<Sealed>] internal OpStep2(f: unit -> struct (RawTensor * RawTensor), a: RawTensor, b: RawTensor) =
     inherit CaptureStep()
     override _.Run() =
+        // No step leaves a target for this one's allocations (an ArrayStep whose kernel returned its output
+        // without allocating leaves it set): steps that do not set their own clear it first.
+        CaptureState.SetTarget null
         let struct (x, y) = f ()
         a.ReplayTarget.CopyFromImpl x.ReplayTarget
         b.ReplayTarget.CopyFromImpl y.ReplayTarget
@@ -314,7 +317,9 @@ and [<Sealed>] internal OpStep2(f: unit -> struct (RawTensor * RawTensor), a: Ra
 /// A recorded in-place kernel or a library routine that reads its host state again on every replay.
 and [<Sealed>] internal ActionStep(f: unit -> unit) =
     inherit CaptureStep()
-    override _.Run() = f ()
+    override _.Run() =
+        CaptureState.SetTarget null
+        f ()
     override _.Describe() = "action " + f.GetType().Name
 
 /// Records raw ops into this thread's capture while running them once.
