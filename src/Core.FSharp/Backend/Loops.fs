@@ -82,9 +82,9 @@ module internal Loops =
                             d <- d - 1
                         else carry <- false
 
-    /// Elementwise map.
+    /// Elementwise map. (Outputs here are written whole, so a replay's target is not cleared first.)
     let inline map ([<InlineIfLambda>] f: 'A -> 'R) (a: 'A[]) : 'R[] =
-        let r = SweepBuffers.Out<'R> a.Length
+        let r = SweepBuffers.OutUninitialized<'R> a.Length
         for i in 0 .. a.Length - 1 do r.[i] <- f a.[i]
         r
 
@@ -104,7 +104,7 @@ module internal Loops =
 
     let inline zip ([<InlineIfLambda>] f: 'A -> 'B -> 'R) (a: 'A[]) (ash: int[]) (b: 'B[]) (bsh: int[]) (outShape: int[]) : 'R[] =
         let n = Shape.numel outShape
-        let r = SweepBuffers.Out<'R> n
+        let r = SweepBuffers.OutUninitialized<'R> n
         if a.Length = n && b.Length = n then
             for i in 0 .. n - 1 do r.[i] <- f a.[i] b.[i]
         elif a.Length = n && b.Length = 1 then
@@ -134,7 +134,7 @@ module internal Loops =
 
     /// Copies a strided view into a new contiguous array.
     let stridedCopy (src: 'T[]) (start: int) (strides: int[]) (outShape: int[]) : 'T[] =
-        let r = SweepBuffers.Out<'T> (Shape.numel outShape)
+        let r = SweepBuffers.OutUninitialized<'T> (Shape.numel outShape)
         walk outShape strides start (fun o p -> r.[o] <- src.[p])
         r
 

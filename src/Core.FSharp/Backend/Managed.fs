@@ -38,7 +38,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                      || k = UnaryKind.Sinh || k = UnaryKind.Cosh || k = UnaryKind.Softplus) then
             // PyTorch's vectorised float32 kernels (SLEEF), bit for bit.
             let src = box data :?> float32[]
-            let dst = SweepBuffers.Out<float32> src.Length
+            let dst = SweepBuffers.OutUninitialized<float32> src.Length
             match k with
             | UnaryKind.Exp -> Sleef.exp32 (ReadOnlySpan src) (Span dst)
             | UnaryKind.Log -> Sleef.log32 (ReadOnlySpan src) (Span dst)
@@ -115,7 +115,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
                 elif isF32 then
                     // PyTorch's generic pow kernel: SLEEF powf on full vectors, libm's double pow on the tail.
                     let src = box data :?> float32[]
-                    let dst = SweepBuffers.Out<float32> src.Length
+                    let dst = SweepBuffers.OutUninitialized<float32> src.Length
                     SleefMath.powScalar32 p (ReadOnlySpan src) (Span dst)
                     box dst :?> 'T[]
                 else Loops.map (fun x -> 'T.Pow(x, pv)) data
@@ -588,7 +588,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         LossKernels.mseGrad32 (ReadOnlySpan a) (ReadOnlySpan b) (float32 scale) (ReadOnlySpan g) negate (Span dst)
         dst
     static member private MseArray(a: float32[], b: float32[], mean: bool) : float32[] =
-        let r = SweepBuffers.Out<float32> 1
+        let r = SweepBuffers.OutUninitialized<float32> 1
         r.[0] <- if mean then LossKernels.mseMean32 a b else LossKernels.mseSum32 a b
         r
     member private t.MseGradCore(target: RawTensor, scale: float, grad: RawTensor, negate: bool) : RawTensor =
