@@ -295,9 +295,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
 
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     member private t.MatMulArray(b: 'T[], transA: bool, transB: bool, batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int) : 'T[] =
-        // A handful of outputs over a long inner dimension (a small layer's weight gradient): the scalar loop's
-        // independent sums beat the vector kernel, whose packing of B would dominate (measured 121 against 435 ns
-        // for 1 x 2 x 100). Both run the same in-order sums, so the bits do not depend on the choice.
+        // Every kernel below runs the same in-order, unfused sums, so the bits do not depend on the choice.
         // A row times a matrix with a long inner dimension (a small layer's weight gradient, 1 x 100 x 3), or a
         // transposed A times a column, which is the same sums as the row b^T times A (lanes across the outputs).
         if isF32 && batch = 1 && m = 1 && n >= 2 && n <= 8 && k >= 8 && not transB && Vector256.IsHardwareAccelerated
@@ -306,6 +304,8 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         elif isF32 && batch = 1 && n = 1 && transA && m >= 2 && m <= 8 && k >= 8 && Vector256.IsHardwareAccelerated
              && int64 m * int64 k <= RawFloat<'T>.ExactMatMulWork then
             box (ExactMatMul.rowTimesMatrix32 (box b :?> float32[], box data :?> float32[], m, k)) :?> 'T[]
+        // A handful of outputs over a long inner dimension otherwise: the scalar loop's independent sums beat the
+        // vector kernel, whose packing of B would dominate (measured 121 against 435 ns for 1 x 2 x 100).
         elif batch = 1 && m * n <= 4 && m * n > 0 && int64 k <= RawFloat<'T>.ExactMatMulWork then
             ExactMatMul.fewOutputs (data, b, m, n, k, transA, transB)
         // Before the scalar loop even for few outputs: a one-column layer over 16 rows is 16 dependent chains
@@ -313,9 +313,10 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         elif isF32 && batch = 1 && k > 1 && not transA && n <= 4 && m >= 8 && Vector256.IsHardwareAccelerated
              && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             box (ExactMatMul.narrowRows32 (box data :?> float32[], box b :?> float32[], m, n, k, transB)) :?> 'T[]
-        // One or two rows of 9 to 15 columns (a small layer's weight gradient, 1 x 10 over 16 points), or one
-        // such column of a transposed A, which is the same numbers as the row b^T A (same products, same order):
-        // lanes across the outputs instead of one dependent chain per output (16 x 10 -> 10 x 1: 112 -> 53 ns).
+        // Rows of 9 to 15 columns (a hidden layer of 10), ahead of the scalar loop so that one or two such rows
+        // (a weight gradient, 1 x 10 over 16 points) take vector lanes too; and a 9-to-15-row column of a transposed
+        // A, which is the same numbers as the row b^T A (same products, same order): lanes across the outputs
+        // instead of one dependent chain per output (16 x 10 -> 10 x 1: 112 -> 53 ns).
         elif batch = 1 && n > Vector256<'T>.Count && n < 2 * Vector256<'T>.Count && k > 0
              && Vector256.IsHardwareAccelerated && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             if ExactMatMul.allow512 () then ExactMatMul.wideRows (data, b, m, n, k, transA, transB)
