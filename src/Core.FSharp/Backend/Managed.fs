@@ -313,18 +313,12 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
         elif isF32 && batch = 1 && k > 1 && not transA && n <= 4 && m >= 8 && Vector256.IsHardwareAccelerated
              && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             box (ExactMatMul.narrowRows32 (box data :?> float32[], box b :?> float32[], m, n, k, transB)) :?> 'T[]
-        // Rows of 9 to 15 columns (a hidden layer of 10), ahead of the scalar loop so that one or two such rows
-        // (a weight gradient, 1 x 10 over 16 points) take vector lanes too; and a 9-to-15-row column of a transposed
+        // Rows of 9 to 15 columns, 16 with 512-bit vectors (a hidden layer of 10), ahead of the scalar loop so that one or two such rows
+        // (a weight gradient, 1 x 10 over 16 points) take vector lanes too; and such a column of a transposed
         // A, which is the same numbers as the row b^T A (same products, same order): lanes across the outputs
         // instead of one dependent chain per output (16 x 10 -> 10 x 1: 112 -> 53 ns).
-        elif batch = 1 && n > Vector256<'T>.Count && n < 2 * Vector256<'T>.Count && k > 0
-             && Vector256.IsHardwareAccelerated && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
-            if ExactMatMul.allow512 () then ExactMatMul.wideRows (data, b, m, n, k, transA, transB)
-            else ExactMatMul.twoVectorRows (data, b, m, n, k, transA, transB)
-        elif batch = 1 && n = 1 && transA && m > Vector256<'T>.Count && m < 2 * Vector256<'T>.Count && k > 0
-             && Vector256.IsHardwareAccelerated && int64 m * int64 k <= RawFloat<'T>.ExactMatMulWork then
-            if ExactMatMul.allow512 () then ExactMatMul.wideRows (b, data, 1, m, k, false, false)
-            else ExactMatMul.twoVectorRows (b, data, 1, m, k, false, false)
+        elif RawFloat<'T>.RowPass(batch, m, n, k) then ExactMatMul.rowPass (data, b, m, n, k, transA, transB)
+        elif n = 1 && transA && RawFloat<'T>.RowPass(batch, 1, m, k) then ExactMatMul.rowPass (b, data, 1, m, k, false, false)
         elif m * n <= 32 && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
             ExactMatMul.scalar (data, b, batch, m, n, k, ar, ac, br, bc, transA, transB)
         elif isF32 && batch = 1 && k = 1 then
@@ -358,8 +352,7 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
     member internal t.LinearValues(w: RawTensor, bias: 'T[], relu: bool) : 'T[] =
         let b = t.Arr w
         let struct (batch, m, n, k, ar, ac, br, bc) = t.MatMulDims(w, false, true)
-        if batch = 1 && isF32 && ExactMatMul.allow512 () && n > Vector256<'T>.Count && n < 2 * Vector256<'T>.Count
-           && k > 0 && bias.Length = n && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork then
+        if isF32 && ExactMatMul.allow512 () && bias.Length = n && RawFloat<'T>.RowPass(batch, m, n, k) then
             ExactMatMul.wideRowsThen (data, b, m, n, k, false, true, bias, relu)
         else
             if not isF32 then invalidOp "RawFloat.LinearValues: float32 only (the fused linear steps are float32)"
@@ -367,6 +360,11 @@ type RawFloat<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (ne
             if relu then BiasRelu.addRowsRelu (box r :?> float32[]) (box bias :?> float32[])
             else BiasRelu.addRows (box r :?> float32[]) (box bias :?> float32[])
             r
+
+    /// Whether a product goes to the one-pass row kernels (one matrix, 9 to 16 float32 columns).
+    static member private RowPass(batch: int, m: int, n: int, k: int) =
+        batch = 1 && k > 0 && Vector256.IsHardwareAccelerated && ExactMatMul.rowPassServes<'T> n
+        && int64 m * int64 n * int64 k <= RawFloat<'T>.ExactMatMulWork
 
     member private _.MatMulDims(o: RawTensor, transA: bool, transB: bool) =
         let batched = shape.Length = 3

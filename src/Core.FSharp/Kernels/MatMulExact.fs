@@ -254,6 +254,16 @@ module internal ExactMatMul =
             i <- i + 6
         r
 
+    /// Whether the one-pass row kernels serve products of n columns: one 512-bit vector per row where
+    /// `allow512`, else two 256-bit vectors (n between one and two of them).
+    let rowPassServes<'T when 'T: struct> (n: int) =
+        n > Vector256<'T>.Count && (if allow512 () then n <= Vector512<'T>.Count else n < 2 * Vector256<'T>.Count)
+
+    /// A single product of such a shape by the row kernel the machine allows.
+    let rowPass<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+            (a: 'T[], b: 'T[], m: int, n: int, k: int, transA: bool, transB: bool) : 'T[] =
+        if allow512 () then wideRows (a, b, m, n, k, transA, transB) else twoVectorRows (a, b, m, n, k, transA, transB)
+
     /// Products on vectors: a 6-row tile per step, 2·vw columns wide (16 float32) where the width allows, then one
     /// vector (8 float32) and a half vector. Every lane is an in-order, unfused dot product (multiply, then add; p
     /// ascending), exactly the scalar loop's arithmetic; the 12 independent sums of a wide tile keep the adders busy
@@ -263,8 +273,6 @@ module internal ExactMatMul =
     let vectorised<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
             (a: 'T[], b: 'T[], batch: int, m: int, n: int, k: int, ar: int, ac: int, br: int, bc: int, transA: bool, transB: bool) : 'T[] =
         let vw = Vector256<'T>.Count
-        if batch = 1 && allow512 () && n > vw && n <= Vector512<'T>.Count && m > 0 && k > 0 then wideRows (a, b, m, n, k, transA, transB)
-        elif batch = 1 && n > vw && n < 2 * vw && m > 0 && k > 0 then twoVectorRows (a, b, m, n, k, transA, transB) else
         let hw = Vector128<'T>.Count
         let r : 'T[] = Fluxion.Backend.SweepBuffers.Take<'T> (batch * m * n)
         let aRow = if transA then 1 else k

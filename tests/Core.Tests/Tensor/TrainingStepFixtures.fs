@@ -20,8 +20,9 @@ let w3Model () =
 
 let private scopeIf (on: bool) : IDisposable = if on then Tensor.StepScope() else null
 
-/// One W1-like step (Linear(2,1), MSELoss, the course's manual update under no_grad), inside a step scope or not.
-let w1Step (scoped: bool) : unit -> unit =
+/// A fresh W1-like step (Linear(2,1), MSELoss, backward, the course's manual update under no_grad) that returns its
+/// loss: what the scoped loops run and what the capture tests record.
+let w1Body () : unit -> Tensor =
     let n = 100
     let x = Tensor.ofArray [| n; 2 |] (Array.init (2 * n) (fun i -> float32 (i / 2) / 50.0f - 1.0f))
     let y = Tensor.ofArray [| n; 1 |] (Array.init n (fun i -> float32 i / 100.0f))
@@ -29,27 +30,39 @@ let w1Step (scoped: bool) : unit -> unit =
     let lossFn = MSELoss()
     let ps = model.Parameters() |> Array.ofSeq
     fun () ->
-        use _ = scopeIf scoped
         let loss = lossFn.Invoke(model.Call x, y)
         loss.Backward()
-        loss.ToDouble() |> ignore
         use _ = GradMode.NoGrad()
         for p in ps do
             p.Data.AddInPlace(p.Grad * 1e-2, -1.0)
             p.ZeroGrad()
+        loss
 
-/// One W3-like step (four Linear layers, ReLU, MSELoss, SGD), inside a step scope or not.
-let w3Step (scoped: bool) : unit -> unit =
+/// A fresh W3-like step (four Linear layers, ReLU, MSELoss, SGD) that returns its loss.
+let w3Body () : unit -> Tensor =
     let model = w3Model ()
     let opt = SGD(model.Parameters(), 0.05)
     let lossFn = MSELoss()
     fun () ->
-        use _ = scopeIf scoped
         let loss = lossFn.Invoke(model.Call xs, ys)
         loss.Backward()
-        loss.ToDouble() |> ignore
         opt.Step()
         opt.ZeroGrad()
+        loss
+
+/// One W1-like step, inside a step scope or not; its loss is read on the host each iteration.
+let w1Step (scoped: bool) : unit -> unit =
+    let body = w1Body ()
+    fun () ->
+        use _ = scopeIf scoped
+        (body ()).ToDouble() |> ignore
+
+/// One W3-like step, inside a step scope or not; its loss is read on the host each iteration.
+let w3Step (scoped: bool) : unit -> unit =
+    let body = w3Body ()
+    fun () ->
+        use _ = scopeIf scoped
+        (body ()).ToDouble() |> ignore
 
 /// Bytes allocated per iteration of `step` after a warm-up, the least over several blocks (a block that ran while
 /// the JIT swapped in optimised code cannot raise it).
